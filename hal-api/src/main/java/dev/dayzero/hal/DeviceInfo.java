@@ -1,0 +1,51 @@
+package dev.dayzero.hal;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * What a device is. Common fields for every vendor, plus {@code properties}: vendor-specific facts (SM
+ * count, clocks, ISA version, ...) that results and reports carry through unchanged, so a new backend
+ * needs no change here.
+ *
+ * @param backendId       the backend that opened it ({@code cpu}, {@code cuda}, ...)
+ * @param ordinal         the device's index within its backend
+ * @param vendor          the chip vendor ({@code NVIDIA}, {@code Huawei}, {@code Cambricon}, ...)
+ * @param name            the marketing name the driver reports ({@code NVIDIA H100 80GB HBM3})
+ * @param architecture    the architecture or SoC ({@code sm_90}, {@code Ascend910B3}, {@code MLU590})
+ * @param memoryBytes     device memory in bytes (0 where unknown)
+ * @param computeUnits    SMs, AI cores, MLU cores or CPU cores
+ * @param driverVersion   driver version as the vendor writes it, empty where none
+ * @param runtimeVersion  runtime or library version as the vendor writes it, empty where none
+ * @param l2Bytes         last-level on-chip cache in bytes, used to size cold-cache flushes (0 where unknown)
+ * @param emulated        true for test doubles, simulators and emulators: never a chip's speed
+ * @param properties      vendor-specific facts, sorted by key
+ */
+public record DeviceInfo(
+        String backendId,
+        int ordinal,
+        String vendor,
+        String name,
+        String architecture,
+        long memoryBytes,
+        int computeUnits,
+        String driverVersion,
+        String runtimeVersion,
+        long l2Bytes,
+        boolean emulated,
+        Map<String, String> properties) {
+
+    public DeviceInfo {
+        Objects.requireNonNull(backendId, "backendId");
+        Objects.requireNonNull(vendor, "vendor");
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(architecture, "architecture");
+        driverVersion = driverVersion == null ? "" : driverVersion;
+        runtimeVersion = runtimeVersion == null ? "" : runtimeVersion;
+        if (ordinal < 0 || memoryBytes < 0 || computeUnits < 0 || l2Bytes < 0) {
+            throw new IllegalArgumentException("ordinal, memoryBytes, computeUnits and l2Bytes must be >= 0");
+        }
+        properties = Map.copyOf(new TreeMap<>(properties == null ? Map.of() : properties));
+    }
+}

@@ -1,0 +1,442 @@
+package dev.dayzero.hal.op;
+
+import dev.dayzero.hal.DType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Attention, in four variants. All take BF16 queries and produce BF16 outputs; softmax is computed
+ * with {@code softmaxScale} applied to the raw scores: {@code out = softmax(scale · q·kᵀ) · v}, over the
+ * keys each query may see. Every tensor is row-major with the last dimension contiguous.
+ *
+ * <p>Paged caches are {@code [pages, pageSize, kvHeads, dim]}: token {@code t} of a sequence lives in
+ * page {@code block_table[b, t / pageSize]} at slot {@code t % pageSize}. Pages not referenced by the
+ * first {@code ceil(seqLen / pageSize)} entries of a sequence's block-table row must never be read (the
+ * kit fills them with NaN); block-table entries past those are out-of-range page ids that must not be
+ * dereferenced.
+ */
+public sealed interface AttentionSpec extends OpSpec {
+
+    /** Query heads. */
+    int numHeads();
+
+    /** Key width {@code Dk} (the query's width too). */
+    int headDim();
+
+    /** Value and output width {@code Dv}. */
+    int valueDim();
+
+    /** Scale applied to {@code q·k} before softmax. */
+    float softmaxScale();
+
+    /** Per-sequence lengths: tokens of each prefill sequence, or cached tokens of each decode sequence. */
+    List<Integer> seqLens();
+
+    /** Number of sequences. */
+    default int batch() {
+        return seqLens().size();
+    }
+
+    /** The variant's short name: {@code prefill}, {@code paged-decode}, {@code mla-decode}, {@code sparse-mla-decode}. */
+    String variant();
+
+    @Override
+    default String family() {
+        return "attention";
+    }
+
+    /** The usual scale, {@code 1/sqrt(headDim)}. */
+    static float defaultScale(int headDim) {
+        return (float) (1.0 / Math.sqrt(headDim));
+    }
+
+    /**
+     * Prefill: causal (or full) self-attention over variable-length sequences packed back to back, MHA
+     * or GQA ({@code numHeads} a multiple of {@code numKvHeads}; query head {@code h} reads KV head
+     * {@code h / (numHeads / numKvHeads)}).
+     *
+     * <p>Tensors ({@code T = Σ seqLens}): {@code q [T, Hq, D] BF16}, {@code k [T, Hkv, D] BF16},
+     * {@code v [T, Hkv, D] BF16}, {@code cu_seqlens [B + 1] I32} (prefix sums of seqLens, starting at 0);
+     * output {@code out [T, Hq, D] BF16}. With {@code causal}, token {@code i} of a sequence sees tokens
+     * {@code 0..i} of the same sequence; otherwise all of them.
+     *
+     * <p>{@code flops = Σ 4 · Hq · D · pairs}, pairs = {@code L(L+1)/2} causal or {@code L²};
+     * {@code bytes} = q + k + v + out + cu_seqlens.
+     */
+    record Prefill(List<Integer> seqLens, int numHeads, int numKvHeads, int headDim, boolean causal,
+                   float softmaxScale) implements AttentionSpec {
+        public Prefill {
+            seqLens = Checks.lengths("Prefill", "seqLens", seqLens, 1);
+            heads("Prefill", numHeads, numKvHeads);
+            Checks.positive("Prefill", "headDim", headDim);
+            scale("Prefill", softmaxScale);
+        }
+
+        public long totalTokens() {
+            return Checks.sum(seqLens);
+        }
+
+        @Override
+        public int valueDim() {
+            return headDim;
+        }
+
+        @Override
+        public String variant() {
+            return "prefill";
+        }
+
+        @Override
+        public List<TensorSpec> inputs() {
+            long t = totalTokens();
+            return List.of(TensorSpec.of("q", DType.BF16, t, numHeads, headDim),
+                    TensorSpec.of("k", DType.BF16, t, numKvHeads, headDim),
+                    TensorSpec.of("v", DType.BF16, t, numKvHeads, headDim),
+                    TensorSpec.of("cu_seqlens", DType.I32, seqLens.size() + 1L));
+        }
+
+        @Override
+        public List<TensorSpec> outputs() {
+            return List.of(TensorSpec.of("out", DType.BF16, totalTokens(), numHeads, headDim));
+        }
+
+        @Override
+        public long flops() {
+            long pairs = 0;
+            for (long l : seqLens) {
+                pairs += causal ? l * (l + 1) / 2 : l * l;
+            }
+            return 4L * numHeads * headDim * pairs;
+        }
+
+        @Override
+        public long bytes() {
+            return sumBytes(operands());
+        }
+
+        @Override
+        public String describe() {
+            return "attention prefill " + (causal ? "causal" : "full") + " B=" + batch() + " T=" + totalTokens()
+                    + " Hq=" + numHeads + " Hkv=" + numKvHeads + " D=" + headDim;
+        }
+    }
+
+    /**
+     * Paged decode: one new query token per sequence against a paged BF16 KV cache, GQA.
+     *
+     * <p>Tensors: {@code q [B, Hq, D] BF16}; {@code k_cache [pages, pageSize, Hkv, D] BF16};
+     * {@code v_cache [pages, pageSize, Hkv, D] BF16}; {@code block_table [B, maxBlocks] I32} with
+     * {@code maxBlocks = ceil(max seqLen / pageSize)}; {@code seq_lens [B] I32}; output
+     * {@code out [B, Hq, D] BF16}. The query sees all {@code seqLens[b]} cached tokens.
+     *
+     * <p>{@code flops = Σ 4 · Hq · D · L}; {@code bytes} = q + the L cached tokens of k and v
+     * ({@code 2 · L · Hkv · D · 2}) + the used block-table entries + seq_lens + out.
+     */
+    record PagedDecode(List<Integer> seqLens, int numHeads, int numKvHeads, int headDim, int pageSize,
+                       int numPages, float softmaxScale) implements AttentionSpec {
+        public PagedDecode {
+            seqLens = Checks.lengths("PagedDecode", "seqLens", seqLens, 1);
+            heads("PagedDecode", numHeads, numKvHeads);
+            Checks.positive("PagedDecode", "headDim", headDim);
+            pages("PagedDecode", seqLens, pageSize, numPages);
+            scale("PagedDecode", softmaxScale);
+        }
+
+        /** With the pages the sequences need plus spare pages, which the kit fills with NaN. */
+        public static PagedDecode of(List<Integer> seqLens, int numHeads, int numKvHeads, int headDim,
+                                     int pageSize) {
+            return new PagedDecode(seqLens, numHeads, numKvHeads, headDim, pageSize,
+                    pagesWithSpares(seqLens, pageSize), defaultScale(headDim));
+        }
+
+        public int maxBlocks() {
+            return AttentionSpec.maxBlocks(seqLens, pageSize);
+        }
+
+        @Override
+        public int valueDim() {
+            return headDim;
+        }
+
+        @Override
+        public String variant() {
+            return "paged-decode";
+        }
+
+        @Override
+        public List<TensorSpec> inputs() {
+            int b = seqLens.size();
+            return List.of(TensorSpec.of("q", DType.BF16, b, numHeads, headDim),
+                    TensorSpec.of("k_cache", DType.BF16, numPages, pageSize, numKvHeads, headDim),
+                    TensorSpec.of("v_cache", DType.BF16, numPages, pageSize, numKvHeads, headDim),
+                    TensorSpec.of("block_table", DType.I32, b, maxBlocks()),
+                    TensorSpec.of("seq_lens", DType.I32, b));
+        }
+
+        @Override
+        public List<TensorSpec> outputs() {
+            return List.of(TensorSpec.of("out", DType.BF16, seqLens.size(), numHeads, headDim));
+        }
+
+        @Override
+        public long flops() {
+            return 4L * numHeads * headDim * Checks.sum(seqLens);
+        }
+
+        @Override
+        public long bytes() {
+            long b = seqLens.size();
+            long tokens = Checks.sum(seqLens);
+            return 2 * b * numHeads * headDim * 2 + 2 * tokens * numKvHeads * headDim * 2
+                    + 4 * usedBlocks(seqLens, pageSize) + 4 * b;
+        }
+
+        @Override
+        public String describe() {
+            return "attention paged-decode B=" + batch() + " L<=" + Checks.max(seqLens) + " Hq=" + numHeads
+                    + " Hkv=" + numKvHeads + " D=" + headDim + " page=" + pageSize;
+        }
+    }
+
+    /**
+     * Latent MQA decode: DeepSeek's absorbed MLA with FlashMLA's semantics. One KV head of width
+     * {@code Dk}; the value is the first {@code Dv} columns of the cached key (576 / 512 for DeepSeek-V3
+     * and V3.2); {@code queriesPerSeq} query tokens per sequence (1, or more with speculative tokens).
+     *
+     * <p>Tensors: {@code q [B, Sq, Hq, Dk] BF16}; {@code kv_cache [pages, pageSize, 1, Dk] BF16}, or
+     * {@code [pages, pageSize, 1, 656] U8} in {@link KvCacheType#FP8_FLASHMLA}'s token layout;
+     * {@code block_table [B, maxBlocks] I32}; {@code seq_lens [B] I32}; output
+     * {@code out [B, Sq, Hq, Dv] BF16}. With {@code causal}, query {@code j} of a sequence of length
+     * {@code L} sees tokens {@code 0 .. L - Sq + j} (the queries are the last Sq tokens); otherwise all L.
+     *
+     * <p>{@code flops = Σ_queries 2 · Hq · (Dk + Dv) · seen}; {@code bytes} = q + the L cached tokens a
+     * sequence ({@link KvCacheType#tokenBytes}) + used block-table entries + seq_lens + out.
+     */
+    record LatentDecode(List<Integer> seqLens, int numHeads, int queriesPerSeq, int headDim, int valueDim,
+                        int pageSize, int numPages, KvCacheType kvCache, boolean causal, float softmaxScale)
+            implements AttentionSpec {
+        public LatentDecode {
+            seqLens = Checks.lengths("LatentDecode", "seqLens", seqLens, 1);
+            latent("LatentDecode", numHeads, queriesPerSeq, headDim, valueDim, kvCache);
+            pages("LatentDecode", seqLens, pageSize, numPages);
+            scale("LatentDecode", softmaxScale);
+            if (causal) {
+                for (int i = 0; i < seqLens.size(); i++) {
+                    Checks.require(seqLens.get(i) >= queriesPerSeq, "LatentDecode", "seqLens[" + i + "]",
+                            "must be >= queriesPerSeq = " + queriesPerSeq + " when causal");
+                }
+            }
+        }
+
+        /** DeepSeek-V3 / V3.2 shape (576 / 512, page 64), with spare pages, causal, scale 1/sqrt(576). */
+        public static LatentDecode deepseek(List<Integer> seqLens, int numHeads, int queriesPerSeq,
+                                            KvCacheType kvCache) {
+            return new LatentDecode(seqLens, numHeads, queriesPerSeq, 576, 512, 64,
+                    pagesWithSpares(seqLens, 64), kvCache, true, defaultScale(576));
+        }
+
+        public int maxBlocks() {
+            return AttentionSpec.maxBlocks(seqLens, pageSize);
+        }
+
+        /** Tokens query {@code j} of sequence {@code b} sees. */
+        public int visible(int b, int j) {
+            int len = seqLens.get(b);
+            return causal ? len - queriesPerSeq + j + 1 : len;
+        }
+
+        @Override
+        public String variant() {
+            return "mla-decode";
+        }
+
+        @Override
+        public List<TensorSpec> inputs() {
+            int b = seqLens.size();
+            return List.of(TensorSpec.of("q", DType.BF16, b, queriesPerSeq, numHeads, headDim),
+                    TensorSpec.of("kv_cache", kvCache.storageType(), numPages, pageSize, 1,
+                            kvCache.tokenElements(headDim)),
+                    TensorSpec.of("block_table", DType.I32, b, maxBlocks()),
+                    TensorSpec.of("seq_lens", DType.I32, b));
+        }
+
+        @Override
+        public List<TensorSpec> outputs() {
+            return List.of(TensorSpec.of("out", DType.BF16, seqLens.size(), queriesPerSeq, numHeads, valueDim));
+        }
+
+        @Override
+        public long flops() {
+            long seen = 0;
+            for (int b = 0; b < seqLens.size(); b++) {
+                for (int j = 0; j < queriesPerSeq; j++) {
+                    seen += visible(b, j);
+                }
+            }
+            return 2L * numHeads * (headDim + valueDim) * seen;
+        }
+
+        @Override
+        public long bytes() {
+            long b = seqLens.size();
+            long queries = b * queriesPerSeq;
+            return queries * numHeads * headDim * 2 + Checks.sum(seqLens) * kvCache.tokenBytes(headDim)
+                    + 4 * usedBlocks(seqLens, pageSize) + 4 * b + queries * numHeads * valueDim * 2;
+        }
+
+        @Override
+        public String describe() {
+            return "attention mla-decode B=" + batch() + " Sq=" + queriesPerSeq + " L<=" + Checks.max(seqLens)
+                    + " Hq=" + numHeads + " Dk=" + headDim + " Dv=" + valueDim + " kv=" + kvCache
+                    + " page=" + pageSize;
+        }
+    }
+
+    /**
+     * Sparse latent MQA decode (DeepSeek-V3.2 DSA): like {@link LatentDecode}, but each query attends
+     * only to the cached tokens its top-k indices name.
+     *
+     * <p>Tensors: {@code q [B, Sq, Hq, Dk] BF16}; {@code kv_cache} as in {@link LatentDecode};
+     * {@code indices [B, Sq, topk] I32}: flat cache slots ({@code page · pageSize + slot}, FlashMLA's
+     * convention, so no block table is passed), {@code -1} for an unused entry; output
+     * {@code out [B, Sq, Hq, Dv] BF16}. The kit fills each query's indices with {@code min(topk, L)}
+     * distinct slots of its own sequence, in no particular order, then {@code -1}s. A query with no valid
+     * index outputs zeros.
+     *
+     * <p>{@code flops = Σ_queries 2 · Hq · (Dk + Dv) · min(topk, L)}; {@code bytes} = q + indices + out +
+     * each query's retrieved tokens ({@link KvCacheType#tokenBytes}; FlashMLA's unique-token count when
+     * Sq = 1).
+     */
+    record SparseLatentDecode(List<Integer> seqLens, int numHeads, int queriesPerSeq, int headDim, int valueDim,
+                              int topk, int pageSize, int numPages, KvCacheType kvCache, float softmaxScale)
+            implements AttentionSpec {
+        public SparseLatentDecode {
+            seqLens = Checks.lengths("SparseLatentDecode", "seqLens", seqLens, 1);
+            latent("SparseLatentDecode", numHeads, queriesPerSeq, headDim, valueDim, kvCache);
+            Checks.positive("SparseLatentDecode", "topk", topk);
+            pages("SparseLatentDecode", seqLens, pageSize, numPages);
+            scale("SparseLatentDecode", softmaxScale);
+        }
+
+        /** DeepSeek-V3.2 shape (576 / 512, page 64), with spare pages, scale 1/sqrt(576). */
+        public static SparseLatentDecode deepseek(List<Integer> seqLens, int numHeads, int queriesPerSeq, int topk,
+                                                  KvCacheType kvCache) {
+            return new SparseLatentDecode(seqLens, numHeads, queriesPerSeq, 576, 512, topk, 64,
+                    pagesWithSpares(seqLens, 64), kvCache, defaultScale(576));
+        }
+
+        /** Valid indices of each query of sequence {@code b}: {@code min(topk, L)}. */
+        public int attended(int b) {
+            return Math.min(topk, seqLens.get(b));
+        }
+
+        @Override
+        public String variant() {
+            return "sparse-mla-decode";
+        }
+
+        @Override
+        public List<TensorSpec> inputs() {
+            int b = seqLens.size();
+            return List.of(TensorSpec.of("q", DType.BF16, b, queriesPerSeq, numHeads, headDim),
+                    TensorSpec.of("kv_cache", kvCache.storageType(), numPages, pageSize, 1,
+                            kvCache.tokenElements(headDim)),
+                    TensorSpec.of("indices", DType.I32, b, queriesPerSeq, topk));
+        }
+
+        @Override
+        public List<TensorSpec> outputs() {
+            return List.of(TensorSpec.of("out", DType.BF16, seqLens.size(), queriesPerSeq, numHeads, valueDim));
+        }
+
+        @Override
+        public long flops() {
+            long seen = 0;
+            for (int b = 0; b < seqLens.size(); b++) {
+                seen += (long) queriesPerSeq * attended(b);
+            }
+            return 2L * numHeads * (headDim + valueDim) * seen;
+        }
+
+        @Override
+        public long bytes() {
+            long b = seqLens.size();
+            long queries = b * queriesPerSeq;
+            long retrieved = 0;
+            for (int i = 0; i < b; i++) {
+                retrieved += (long) queriesPerSeq * attended(i);
+            }
+            return queries * numHeads * headDim * 2 + queries * topk * 4 + retrieved * kvCache.tokenBytes(headDim)
+                    + queries * numHeads * valueDim * 2;
+        }
+
+        @Override
+        public String describe() {
+            return "attention sparse-mla-decode B=" + batch() + " Sq=" + queriesPerSeq + " L<=" + Checks.max(seqLens)
+                    + " topk=" + topk + " Hq=" + numHeads + " Dk=" + headDim + " Dv=" + valueDim + " kv=" + kvCache;
+        }
+    }
+
+    /** Pages the sequences need, plus spares (about an eighth more, at least one) for the kit's NaN trap. */
+    static int pagesWithSpares(List<Integer> seqLens, int pageSize) {
+        long used = usedBlocks(seqLens, pageSize);
+        return Math.toIntExact(used + Math.max(1, used / 8));
+    }
+
+    private static int maxBlocks(List<Integer> seqLens, int pageSize) {
+        return (int) Checks.ceilDiv(Checks.max(seqLens), pageSize);
+    }
+
+    private static long usedBlocks(List<Integer> seqLens, int pageSize) {
+        long used = 0;
+        for (int l : seqLens) {
+            used += Checks.ceilDiv(l, pageSize);
+        }
+        return used;
+    }
+
+    private static long sumBytes(List<TensorSpec> tensors) {
+        long total = 0;
+        for (TensorSpec t : tensors) {
+            total += t.bytes();
+        }
+        return total;
+    }
+
+    private static void heads(String spec, int numHeads, int numKvHeads) {
+        Checks.positive(spec, "numHeads", numHeads);
+        Checks.positive(spec, "numKvHeads", numKvHeads);
+        Checks.require(numHeads % numKvHeads == 0, spec, "numKvHeads",
+                "= " + numKvHeads + " must divide numHeads = " + numHeads);
+    }
+
+    private static void pages(String spec, List<Integer> seqLens, int pageSize, int numPages) {
+        Checks.positive(spec, "pageSize", pageSize);
+        long needed = usedBlocks(seqLens, pageSize);
+        Checks.require(numPages >= needed, spec, "numPages",
+                "= " + numPages + " is fewer than the " + needed + " pages the sequences need");
+    }
+
+    private static void latent(String spec, int numHeads, int queriesPerSeq, int headDim, int valueDim,
+                               KvCacheType kvCache) {
+        Objects.requireNonNull(kvCache, spec + ".kvCache");
+        Checks.positive(spec, "numHeads", numHeads);
+        Checks.positive(spec, "queriesPerSeq", queriesPerSeq);
+        Checks.positive(spec, "headDim", headDim);
+        Checks.positive(spec, "valueDim", valueDim);
+        Checks.require(valueDim <= headDim, spec, "valueDim",
+                "= " + valueDim + " must be <= headDim = " + headDim + " (the value is the key's first columns)");
+        if (kvCache == KvCacheType.FP8_FLASHMLA) {
+            Checks.require(headDim == KvCacheType.FP8_LATENT + KvCacheType.FP8_ROPE, spec, "headDim",
+                    "must be 576 (512 latent + 64 rope) for the FP8 FlashMLA cache layout, got " + headDim);
+            Checks.require(valueDim == KvCacheType.FP8_LATENT, spec, "valueDim",
+                    "must be 512 for the FP8 FlashMLA cache layout, got " + valueDim);
+        }
+    }
+
+    private static void scale(String spec, float softmaxScale) {
+        Checks.require(softmaxScale > 0 && Float.isFinite(softmaxScale), spec, "softmaxScale",
+                "must be positive and finite, got " + softmaxScale);
+    }
+}
