@@ -1,5 +1,6 @@
 package dev.dayzero.hal;
 
+import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -46,6 +47,6 @@ public record DeviceInfo(
         if (ordinal < 0 || memoryBytes < 0 || computeUnits < 0 || l2Bytes < 0) {
             throw new IllegalArgumentException("ordinal, memoryBytes, computeUnits and l2Bytes must be >= 0");
         }
-        properties = Map.copyOf(new TreeMap<>(properties == null ? Map.of() : properties));
+        properties = Collections.unmodifiableSortedMap(new TreeMap<>(properties == null ? Map.of() : properties));
     }
 }

@@ -1,0 +1,220 @@
+package dev.dayzero.tck;
+
+import dev.dayzero.hal.Device;
+import dev.dayzero.hal.DeviceBuffer;
+import dev.dayzero.hal.DeviceOutOfMemoryException;
+import dev.dayzero.hal.PreparedOp;
+import dev.dayzero.hal.Stream;
+import dev.dayzero.hal.Support;
+import dev.dayzero.hal.op.MoeGemmSpec;
+import dev.dayzero.hal.op.OpSpec;
+import dev.dayzero.hal.op.QuantizeSpec;
+import dev.dayzero.hal.op.TensorSpec;
+import dev.dayzero.tck.compare.CodeComparison;
+import dev.dayzero.tck.compare.CodeMetrics;
+import dev.dayzero.tck.compare.FloatComparison;
+import dev.dayzero.tck.compare.Metrics;
+import dev.dayzero.tck.compare.Tolerance;
+import dev.dayzero.tck.compare.Tolerances;
+import dev.dayzero.tck.data.HostTensor;
+import dev.dayzero.tck.data.InputGenerator;
+import dev.dayzero.tck.oracle.Oracle;
+import dev.dayzero.tck.oracle.QuantizeReference;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Runs one case on one device and compares it with the oracle. The order is DESIGN.md's: inputs are
+ * generated, output buffers are filled with {@code 0xFF} (BF16 NaN, an FP8 NaN code), the backend runs
+ * and its buffers are freed, and only then does the oracle compute, so stale memory cannot fake a pass.
+ */
+public final class ConformanceRunner {
+    /** Byte every output buffer holds before the launch; rows a backend must not write keep it. */
+    public static final byte FILL = (byte) 0xFF;
+
+    private ConformanceRunner() {
+    }
+
+    /** Asks the device, then checks the spec or the alternative it offers. */
+    public static CaseResult run(Device device, ConformanceCase c) {
+        Support support = device.supports(c.spec());
+        if (support instanceof Support.Unsupported u) {
+            return result(c.id(), c.spec(), null, support, CaseStatus.UNSUPPORTED, u.reason(), c.seed());
+        }
+        if (support instanceof Support.Alternative alt) {
+            CaseResult r = check(device, c.id(), alt.spec(), c.seed());
+            CaseStatus status = r.status() == CaseStatus.PASSED ? CaseStatus.ALTERNATIVE_ONLY : r.status();
+            return new CaseResult(c.id(), c.spec(), r.ran(), support, status,
+                    "alternative " + alt.spec().describe() + " (" + alt.reason() + "): " + r.message(),
+                    r.floatMetrics(), r.codeMetrics(), r.rowsChecked(), r.rowsTotal(), r.notes(), c.seed());
+        }
+        return check(device, c.id(), c.spec(), c.seed());
+    }
+
+    /** Runs exactly {@code spec} (no support query) and compares it with the oracle. */
+    public static CaseResult check(Device device, String caseId, OpSpec spec, long seed) {
+        List<HostTensor> inputs = InputGenerator.generate(spec, seed);
+        List<HostTensor> outputs = new ArrayList<>();
+        List<String> notes;
+        try {
+            Execution ex = execute(device, spec, inputs);
+            if (ex.failure != null) {
+                return ex.failure.withCase(caseId, spec, seed);
+            }
+            outputs = ex.outputs;
+            notes = ex.notes;
+        } catch (OutOfMemoryError e) {
+            return result(caseId, spec, spec, Support.supported(), CaseStatus.OUT_OF_MEMORY,
+                    "host memory exhausted: " + e.getMessage(), seed);
+        }
+        return spec instanceof QuantizeSpec q
+                ? compareQuantize(caseId, q, inputs.get(0), outputs, notes, seed)
+                : compareFloat(caseId, spec, inputs, outputs.get(0), notes, seed);
+    }
+
+    // ------------------------------------------------------------------ the backend's part
+
+    private record Failure(CaseStatus status, String message) {
+        CaseResult withCase(String caseId, OpSpec spec, long seed) {
+            return result(caseId, spec, spec, Support.supported(), status, message, seed);
+        }
+    }
+
+    private static final class Execution {
+        List<HostTensor> outputs = new ArrayList<>();
+        List<String> notes = List.of();
+        Failure failure;
+    }
+
+    private static Execution execute(Device device, OpSpec spec, List<HostTensor> inputs) {
+        Execution ex = new Execution();
+        List<DeviceBuffer> buffers = new ArrayList<>();
+        PreparedOp op = null;
+        PreparedOp.Launch launch = null;
+        String stage = "allocate";
+        try {
+            for (HostTensor in : inputs) {
+                DeviceBuffer b = device.allocate(Math.max(1, in.spec().bytes()));
+                buffers.add(b);
+                b.write(0, in.bytes());
+            }
+            for (TensorSpec out : spec.outputs()) {
+                DeviceBuffer b = device.allocate(Math.max(1, out.bytes()));
+                buffers.add(b);
+                byte[] fill = new byte[Math.toIntExact(out.bytes())];
+                Arrays.fill(fill, FILL);
+                b.write(0, ByteBuffer.wrap(fill));
+            }
+            stage = "prepare";
+            op = device.prepare(spec);
+            ex.notes = op.notes();
+            stage = "launch";
+            launch = op.bind(buffers);
+            Stream stream = device.defaultStream();
+            launch.enqueue(stream);
+            stream.synchronize();
+            stage = "read back";
+            int first = inputs.size();
+            for (int i = 0; i < spec.outputs().size(); i++) {
+                HostTensor host = HostTensor.allocate(spec.outputs().get(i));
+                buffers.get(first + i).read(0, host.bytes());
+                ex.outputs.add(host);
+            }
+        } catch (DeviceOutOfMemoryException e) {
+            ex.failure = new Failure(CaseStatus.OUT_OF_MEMORY, stage + ": " + e.getMessage());
+        } catch (RuntimeException e) {
+            CaseStatus status = "prepare".equals(stage) ? CaseStatus.COMPILE_ERROR : CaseStatus.RUNTIME_ERROR;
+            ex.failure = new Failure(status, stage + ": " + e);
+        } finally {
+            closeQuietly(launch);
+            closeQuietly(op);
+            for (DeviceBuffer b : buffers) {
+                closeQuietly(b);
+            }
+        }
+        return ex;
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (Exception e) {
+            // the case's own outcome is what we report; a close failure shows up in allocatedBytes()
+        }
+    }
+
+    // ------------------------------------------------------------------ comparisons
+
+    private static CaseResult compareFloat(String caseId, OpSpec spec, List<HostTensor> inputs, HostTensor out,
+                                           List<String> notes, long seed) {
+        long validRows = RowSampler.validRows(spec);
+        long storedRows = spec instanceof MoeGemmSpec m ? m.storedRows() : validRows;
+        int cols = Math.toIntExact(out.elements() / storedRows);
+        if (spec instanceof MoeGemmSpec m && m.layout() == MoeGemmSpec.Layout.MASKED) {
+            String touched = untouchedMaskedRows(m, out, cols);
+            if (touched != null) {
+                return result(caseId, spec, spec, Support.supported(), CaseStatus.FAILED_NUMERICS, touched, seed)
+                        .withNotes(notes);
+            }
+        }
+        int[] rows = RowSampler.select(spec, seed);
+        double[][] actual = new double[rows.length][cols];
+        for (int r = 0; r < rows.length; r++) {
+            long base = (long) rows[r] * cols;
+            for (int c = 0; c < cols; c++) {
+                actual[r][c] = out.getFloat(base + c);
+            }
+        }
+        double[][] expected = spec instanceof MoeGemmSpec m
+                ? Oracle.moeGemm(m, inputs, rows)
+                : Oracle.attention((dev.dayzero.hal.op.AttentionSpec) spec, inputs, rows);
+        Tolerance tol = Tolerances.forOutput(spec);
+        Metrics metrics = FloatComparison.compare(actual, expected, rows, tol);
+        boolean pass = FloatComparison.passes(metrics, tol);
+        return new CaseResult(caseId, spec, Optional.of(spec), Support.supported(),
+                pass ? CaseStatus.PASSED : CaseStatus.FAILED_NUMERICS, tol.name() + ": " + metrics.summary(),
+                Optional.of(metrics), Optional.empty(), rows.length, validRows, notes, seed);
+    }
+
+    /** Null when every row past each expert's valid count still holds the fill byte. */
+    private static String untouchedMaskedRows(MoeGemmSpec m, HostTensor out, int cols) {
+        ByteBuffer bytes = out.bytes();
+        for (int e = 0; e < m.experts(); e++) {
+            for (int i = m.rowsPerExpert().get(e); i < m.maxRows(); i++) {
+                long row = (long) e * m.maxRows() + i;
+                for (long b = row * cols * 2; b < (row + 1) * cols * 2; b++) {
+                    if (bytes.get(Math.toIntExact(b)) != FILL) {
+                        return "masked row " + i + " of expert " + e + " (past its " + m.rowsPerExpert().get(e)
+                                + " valid rows) was written";
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    private static CaseResult compareQuantize(String caseId, QuantizeSpec spec, HostTensor x, List<HostTensor> outputs,
+                                              List<String> notes, long seed) {
+        QuantizeReference ref = Oracle.quantize(spec, x);
+        byte[] codes = new byte[Math.toIntExact(outputs.get(0).spec().bytes())];
+        outputs.get(0).bytes().get(codes);
+        byte[] scales = new byte[Math.toIntExact(outputs.get(1).spec().bytes())];
+        outputs.get(1).bytes().get(scales);
+        CodeMetrics metrics = CodeComparison.compare(spec, codes, scales, ref.codes(), ref.quotients(), ref.scaleBytes());
+        return new CaseResult(caseId, spec, Optional.of(spec), Support.supported(),
+                metrics.passes() ? CaseStatus.PASSED : CaseStatus.FAILED_NUMERICS, metrics.summary(), Optional.empty(),
+                Optional.of(metrics), spec.m(), spec.m(), notes, seed);
+    }
+
+    private static CaseResult result(String caseId, OpSpec spec, OpSpec ran, Support support, CaseStatus status,
+                                     String message, long seed) {
+        return new CaseResult(caseId, spec, Optional.ofNullable(ran), support, status, message, Optional.empty(),
+                Optional.empty(), 0, 0, List.of(), seed);
+    }
+}

@@ -1,0 +1,89 @@
+package dev.dayzero.tck;
+
+import dev.dayzero.hal.DType;
+import dev.dayzero.hal.op.AttentionSpec;
+import dev.dayzero.hal.op.KvCacheType;
+import dev.dayzero.hal.op.MoeGemmSpec;
+import dev.dayzero.hal.op.QuantizeSpec;
+import java.util.List;
+
+/**
+ * The kit's standard cases: every spec family at shapes taken from real models — DeepSeek-V3 / V3.2
+ * (MLA 128 heads, 576 / 512; MoE K=7168, N=4096 and K=2048, N=7168; 1×128 and 128×128 FP8 scales) and
+ * Qwen3-235B-A22B (GQA 64 / 4, head 128) — with batch, context and expert counts cut down so that the
+ * oracle finishes in seconds and the whole list runs in a few minutes on two cores.
+ */
+public final class StandardCases {
+    private static final long SEED = 20250929L;
+
+    private StandardCases() {
+    }
+
+    /** Every standard case. */
+    public static List<ConformanceCase> all() {
+        return List.of(
+                // quantize: DeepSeek-V3 activations (1x128 groups) and weights (128x128 blocks)
+                c("deepseek-v3/quantize/act-e4m3-group128-f32",
+                        new QuantizeSpec(48, 7168, DType.BF16, DType.F8_E4M3FN, QuantizeSpec.perGroup(128), DType.F32),
+                        "DeepSeek-V3 MoE input activations, 1x128 groups"),
+                c("deepseek-v3/quantize/act-e4m3-group128-ue8m0",
+                        new QuantizeSpec(48, 7168, DType.BF16, DType.F8_E4M3FN, QuantizeSpec.perGroup(128), DType.UE8M0),
+                        "DeepGEMM UE8M0 scales"),
+                c("deepseek-v3/quantize/weight-e4m3-block128",
+                        new QuantizeSpec(2112, 1024, DType.F32, DType.F8_E4M3FN, QuantizeSpec.perBlock(128, 128), DType.F32),
+                        "DeepSeek-V3 q_a/kv_a weights (N=2112: a partial last block)"),
+                c("quantize/int8-per-token", new QuantizeSpec(64, 7168, DType.BF16, DType.I8, QuantizeSpec.perToken(),
+                        DType.F32), "INT8 W8A8 activations"),
+                c("quantize/e5m2-per-tensor", new QuantizeSpec(96, 4096, DType.BF16, DType.F8_E5M2,
+                        QuantizeSpec.perTensor(), DType.F32), "E5M2, one scale"),
+                c("quantize/e4m3-per-token-ue8m0", new QuantizeSpec(33, 1000, DType.F32, DType.F8_E4M3FN,
+                        QuantizeSpec.perToken(), DType.UE8M0), "odd shape, power-of-two scales"),
+
+                // MoE grouped GEMM: DeepSeek-V3 gate/up (N=4096, K=7168) and down (N=7168, K=2048)
+                c("deepseek-v3/moe/gate-up-bf16-contiguous",
+                        MoeGemmSpec.contiguous(MoeGemmSpec.Type.BF16, 4096, 7168, List.of(13, 0, 21, 6)),
+                        "DeepSeek-V3 expert gate+up projection, prefill"),
+                c("deepseek-v3/moe/down-bf16-masked",
+                        MoeGemmSpec.masked(MoeGemmSpec.Type.BF16, 7168, 2048, 24, List.of(5, 24, 0, 11)),
+                        "DeepSeek-V3 expert down projection, decode"),
+                c("deepseek-v3/moe/gate-up-fp8-contiguous",
+                        MoeGemmSpec.contiguous(MoeGemmSpec.Type.FP8_BLOCK, 4096, 7168, List.of(9, 17, 0, 6)),
+                        "DeepSeek-V3 FP8 checkpoint: 1x128 activation, 128x128 weight scales"),
+                c("deepseek-v3/moe/down-fp8-masked",
+                        MoeGemmSpec.masked(MoeGemmSpec.Type.FP8_BLOCK, 7168, 2048, 16, List.of(16, 3, 0, 9)),
+                        "DeepSeek-V3 FP8 down projection, decode"),
+                c("deepseek-v3/moe/down-int8-w8a8-contiguous",
+                        MoeGemmSpec.contiguous(MoeGemmSpec.Type.INT8_W8A8, 7168, 2048, List.of(7, 0, 12, 5)),
+                        "INT8 W8A8, the usual alternative to FP8"),
+
+                // attention: DeepSeek-V3 / V3.2 MLA decode
+                c("deepseek-v3/attention/mla-decode-bf16",
+                        AttentionSpec.LatentDecode.deepseek(List.of(300, 1029), 128, 1, KvCacheType.BF16),
+                        "DeepSeek-V3 absorbed MLA decode, 128 heads, 576/512, page 64"),
+                c("deepseek-v3.2/attention/mla-decode-fp8-mtp",
+                        AttentionSpec.LatentDecode.deepseek(List.of(517, 64), 128, 2, KvCacheType.FP8_FLASHMLA),
+                        "DeepSeek-V3.2 FP8 KV cache (656 B/token), 2 speculative tokens"),
+                c("deepseek-v3.2/attention/sparse-mla-decode-fp8",
+                        AttentionSpec.SparseLatentDecode.deepseek(List.of(2500, 700), 128, 1, 2048,
+                                KvCacheType.FP8_FLASHMLA),
+                        "DeepSeek-V3.2 DSA: top-2048 tokens, FP8 KV cache"),
+                c("deepseek-v3.2/attention/sparse-mla-decode-bf16",
+                        AttentionSpec.SparseLatentDecode.deepseek(List.of(900, 130), 64, 2, 256, KvCacheType.BF16),
+                        "sparse MLA, BF16 cache, s_q=2"),
+
+                // attention: Qwen3-235B-A22B GQA 64/4, head 128
+                c("qwen3-235b-a22b/attention/paged-decode",
+                        AttentionSpec.PagedDecode.of(List.of(1, 100, 513, 2048), 64, 4, 128, 16),
+                        "Qwen3-235B-A22B decode, page 16"),
+                c("qwen3-235b-a22b/attention/prefill-causal",
+                        new AttentionSpec.Prefill(List.of(1, 77, 300), 64, 4, 128, true, AttentionSpec.defaultScale(128)),
+                        "Qwen3-235B-A22B prefill, variable length"),
+                c("attention/prefill-mha-full",
+                        new AttentionSpec.Prefill(List.of(40, 9), 8, 8, 64, false, AttentionSpec.defaultScale(64)),
+                        "MHA, non-causal"));
+    }
+
+    private static ConformanceCase c(String id, dev.dayzero.hal.op.OpSpec spec, String origin) {
+        return new ConformanceCase(id, spec, SEED ^ id.hashCode(), origin);
+    }
+}

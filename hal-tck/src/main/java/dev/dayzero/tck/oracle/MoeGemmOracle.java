@@ -1,0 +1,151 @@
+package dev.dayzero.tck.oracle;
+
+import dev.dayzero.hal.op.MoeGemmSpec;
+import dev.dayzero.hal.op.MoeGemmSpec.Layout;
+import dev.dayzero.hal.op.MoeGemmSpec.Type;
+import dev.dayzero.tck.data.HostTensor;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@link MoeGemmSpec} in code: {@code out[r, n] = Σ_k x[r, k] · w[e(r), n, k]} for the expert {@code e(r)}
+ * that owns stored row {@code r}. BF16 and FP8 operands are dequantized to F64 (FP8: {@code decode(code) ·
+ * scale} of its 1×128 or 128×128 block) and accumulated in F64; INT8 products are summed exactly in a
+ * {@code long}, then {@code out = acc · s_x · s_w} in F64.
+ */
+final class MoeGemmOracle {
+    /** Requested rows of one expert computed together, so each weight row is decoded once per chunk. */
+    private static final int ROW_CHUNK = 16;
+
+    private MoeGemmOracle() {
+    }
+
+    static double[][] moeGemm(MoeGemmSpec spec, List<HostTensor> inputs, int[] rows) {
+        Operands.check("moe-gemm", spec.inputs(), inputs);
+        Operands.checkRows("moe-gemm", rows, spec.storedRows());
+        int at = 0;
+        HostTensor x = inputs.get(at++);
+        HostTensor xScale = spec.type() == Type.BF16 ? null : inputs.get(at++);
+        HostTensor w = inputs.get(at++);
+        HostTensor wScale = spec.type() == Type.BF16 ? null : inputs.get(at++);
+        HostTensor rowsPerExpert = inputs.get(at);
+        long[] counts = new long[spec.experts()];
+        for (int e = 0; e < counts.length; e++) {
+            counts[e] = spec.rowsPerExpert().get(e);
+        }
+        Operands.checkInts("moe-gemm", rowsPerExpert, counts);
+
+        double[][] out = new double[rows.length][spec.n()];
+        List<List<Integer>> byExpert = new ArrayList<>();
+        for (int e = 0; e < spec.experts(); e++) {
+            byExpert.add(new ArrayList<>());
+        }
+        for (int p = 0; p < rows.length; p++) {
+            byExpert.get(expertOf(spec, rows[p])).add(p);
+        }
+        for (int e = 0; e < spec.experts(); e++) {
+            List<Integer> positions = byExpert.get(e);
+            for (int from = 0; from < positions.size(); from += ROW_CHUNK) {
+                List<Integer> chunk = positions.subList(from, Math.min(positions.size(), from + ROW_CHUNK));
+                if (spec.type() == Type.INT8_W8A8) {
+                    int8Chunk(spec, x, xScale, w, wScale, e, rows, chunk, out);
+                } else {
+                    floatChunk(spec, x, xScale, w, wScale, e, rows, chunk, out);
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The expert owning stored row {@code row}: contiguous, the {@code e} whose prefix-sum range holds it;
+     * masked, {@code row / maxRows}, and the row must be valid ({@code row % maxRows < rowsPerExpert[e]}).
+     */
+    static int expertOf(MoeGemmSpec spec, int row) {
+        List<Integer> counts = spec.rowsPerExpert();
+        if (spec.layout() == Layout.MASKED) {
+            int e = row / spec.maxRows();
+            int i = row % spec.maxRows();
+            if (i >= counts.get(e)) {
+                throw new IllegalArgumentException("moe-gemm: stored row " + row + " is row " + i + " of expert " + e
+                        + ", which has only " + counts.get(e) + " valid rows");
+            }
+            return e;
+        }
+        long end = 0;
+        for (int e = 0; e < counts.size(); e++) {
+            end += counts.get(e);
+            if (row < end) {
+                return e;
+            }
+        }
+        throw new IllegalArgumentException("moe-gemm: row " + row + " is past the " + end + " rows");
+    }
+
+    /** BF16 and FP8: dequantize to F64, accumulate in F64. */
+    private static void floatChunk(MoeGemmSpec spec, HostTensor x, HostTensor xScale, HostTensor w,
+                                   HostTensor wScale, int e, int[] rows, List<Integer> chunk, double[][] out) {
+        int n = spec.n();
+        int k = spec.k();
+        boolean fp8 = spec.type() == Type.FP8_BLOCK;
+        int kBlocks = k / MoeGemmSpec.FP8_BLOCK;
+        int nBlocks = (n + MoeGemmSpec.FP8_BLOCK - 1) / MoeGemmSpec.FP8_BLOCK;
+        double[][] xs = new double[chunk.size()][k];
+        for (int c = 0; c < chunk.size(); c++) {
+            long row = rows[chunk.get(c)];
+            for (int kk = 0; kk < k; kk++) {
+                double value = x.getFloat(row * k + kk);
+                if (fp8) {
+                    value *= xScale.getFloat(row * kBlocks + kk / MoeGemmSpec.FP8_BLOCK);
+                }
+                xs[c][kk] = value;
+            }
+        }
+        double[] wRow = new double[k];
+        for (int nn = 0; nn < n; nn++) {
+            long base = ((long) e * n + nn) * k;
+            for (int kk = 0; kk < k; kk++) {
+                double value = w.getFloat(base + kk);
+                if (fp8) {
+                    value *= wScale.getFloat(((long) e * nBlocks + nn / MoeGemmSpec.FP8_BLOCK) * kBlocks
+                            + kk / MoeGemmSpec.FP8_BLOCK);
+                }
+                wRow[kk] = value;
+            }
+            for (int c = 0; c < chunk.size(); c++) {
+                out[chunk.get(c)][nn] = Operands.dot(xs[c], wRow, k);
+            }
+        }
+    }
+
+    /** INT8 W8A8: exact integer accumulation, then {@code acc · s_x[row] · s_w[e, n]} in F64. */
+    private static void int8Chunk(MoeGemmSpec spec, HostTensor x, HostTensor xScale, HostTensor w,
+                                  HostTensor wScale, int e, int[] rows, List<Integer> chunk, double[][] out) {
+        int n = spec.n();
+        int k = spec.k();
+        byte[][] xs = new byte[chunk.size()][k];
+        for (int c = 0; c < chunk.size(); c++) {
+            long row = rows[chunk.get(c)];
+            for (int kk = 0; kk < k; kk++) {
+                xs[c][kk] = x.getByte(row * k + kk);
+            }
+        }
+        byte[] wRow = new byte[k];
+        for (int nn = 0; nn < n; nn++) {
+            long base = ((long) e * n + nn) * k;
+            for (int kk = 0; kk < k; kk++) {
+                wRow[kk] = w.getByte(base + kk);
+            }
+            double sw = wScale.getFloat((long) e * n + nn);
+            for (int c = 0; c < chunk.size(); c++) {
+                long acc = 0;
+                byte[] xr = xs[c];
+                for (int kk = 0; kk < k; kk++) {
+                    acc += xr[kk] * wRow[kk];
+                }
+                double sx = xScale.getFloat(rows[chunk.get(c)]);
+                out[chunk.get(c)][nn] = acc * sx * sw;
+            }
+        }
+    }
+}
