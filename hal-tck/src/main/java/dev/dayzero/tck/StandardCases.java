@@ -41,7 +41,7 @@ public final class StandardCases {
 
                 // MoE grouped GEMM: DeepSeek-V3 gate/up (N=4096, K=7168) and down (N=7168, K=2048)
                 c("deepseek-v3/moe/gate-up-bf16-contiguous",
-                        MoeGemmSpec.contiguous(MoeGemmSpec.Type.BF16, 4096, 7168, List.of(13, 0, 21, 6)),
+                        MoeGemmSpec.contiguous(MoeGemmSpec.Type.BF16, 4096, 7168, List.of(13, 0, 21, 6, 1, 30, 9, 4)),
                         "DeepSeek-V3 expert gate+up projection, prefill"),
                 c("deepseek-v3/moe/down-bf16-masked",
                         MoeGemmSpec.masked(MoeGemmSpec.Type.BF16, 7168, 2048, 24, List.of(5, 24, 0, 11)),
@@ -58,7 +58,7 @@ public final class StandardCases {
 
                 // attention: DeepSeek-V3 / V3.2 MLA decode
                 c("deepseek-v3/attention/mla-decode-bf16",
-                        AttentionSpec.LatentDecode.deepseek(List.of(300, 1029), 128, 1, KvCacheType.BF16),
+                        AttentionSpec.LatentDecode.deepseek(List.of(1, 300, 1029, 4097), 128, 1, KvCacheType.BF16),
                         "DeepSeek-V3 absorbed MLA decode, 128 heads, 576/512, page 64"),
                 c("deepseek-v3.2/attention/mla-decode-fp8-mtp",
                         AttentionSpec.LatentDecode.deepseek(List.of(517, 64), 128, 2, KvCacheType.FP8_FLASHMLA),

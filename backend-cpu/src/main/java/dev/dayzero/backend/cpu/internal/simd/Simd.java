@@ -1,0 +1,23 @@
+package dev.dayzero.backend.cpu.internal.simd;
+
+/**
+ * The arithmetic inner loops every kernel family shares, in two implementations: {@link PlainSimd}
+ * (loops the JIT auto-vectorises) and {@code VectorSimd} (the incubating Vector API, loaded only when
+ * the config enables it). Arrays are F32 scratch the kernels own.
+ */
+public interface Simd {
+
+    /** A short label: {@code plain} or the vector species. */
+    String name();
+
+    /**
+     * {@code c[cOff + r·ldc + j] += Σ_k a[aOff + r·ars + k·aks] · b[bOff + k·ldb + j]} for
+     * {@code r < rows, j < cols, k < depth}: a small GEMM whose A operand is read as scalars (any
+     * strides), B and C row-major. F32 accumulation; the order of the sum over k is unspecified.
+     */
+    void gemm(int rows, int cols, int depth, float[] a, int aOff, int ars, int aks, float[] b, int bOff, int ldb,
+              float[] c, int cOff, int ldc);
+
+    /** {@code count} BF16 values at byte offset {@code srcOff} of {@code src} (little-endian), to F32. */
+    void bf16ToF32(byte[] src, int srcOff, float[] dst, int dstOff, int count);
+}
