@@ -1,0 +1,135 @@
+package dev.dayzero.backend.cpu.internal.quantize;
+
+import dev.dayzero.backend.cpu.internal.Bytes;
+import dev.dayzero.backend.cpu.internal.CpuDevice;
+import dev.dayzero.backend.cpu.internal.Kernel;
+import dev.dayzero.backend.cpu.internal.WorkerPool;
+import dev.dayzero.backend.cpu.internal.simd.Simd;
+import dev.dayzero.hal.DType;
+import dev.dayzero.hal.Ue8m0;
+import dev.dayzero.hal.op.QuantizeSpec;
+
+/**
+ * Quantization exactly by {@link QuantizeSpec#scaleFor} and {@link QuantizeSpec#encode}, rows in
+ * parallel. Units one row high (per token, per group) take one pass: a row is converted to F32 once,
+ * then each unit's amax, scale and codes come from that copy. Taller units (per block, per tensor) take
+ * two: per-row partial maxima in parallel, a reduction per unit, then encoding in parallel.
+ */
+public final class QuantizeKernel implements Kernel {
+    private static final int ROWS_PER_ITEM = 8;
+
+    private final QuantizeSpec spec;
+    private final Simd simd;
+    private final WorkerPool pool;
+    private final int m;
+    private final int k;
+    private final int bm;
+    private final int bk;
+    private final int scaleCols;
+    private final float[][] row;       // per worker: one row in F32
+    private final float[] rowAmax;     // [M][scaleCols], tall units only
+    private final float[] scales;      // [scaleRows][scaleCols], tall units only
+
+    public QuantizeKernel(QuantizeSpec spec, CpuDevice device) {
+        this.spec = spec;
+        this.simd = device.simd();
+        this.pool = device.pool();
+        this.m = spec.m();
+        this.k = spec.k();
+        this.bm = spec.blockRows();
+        this.bk = spec.blockCols();
+        this.scaleCols = spec.scaleCols();
+        this.row = new float[pool.threads()][k];
+        boolean tall = bm > 1;
+        this.rowAmax = tall ? new float[Math.multiplyExact(m, scaleCols)] : null;
+        this.scales = tall ? new float[Math.multiplyExact(spec.scaleRows(), scaleCols)] : null;
+    }
+
+    @Override
+    public void run(byte[][] ops) {
+        byte[] x = ops[0];
+        byte[] q = ops[1];
+        byte[] s = ops[2];
+        int items = (m + ROWS_PER_ITEM - 1) / ROWS_PER_ITEM;
+        if (bm == 1) {
+            pool.forEach(items, (worker, item) -> {
+                float[] r = row[worker];
+                for (int i = item * ROWS_PER_ITEM, end = Math.min(m, i + ROWS_PER_ITEM); i < end; i++) {
+                    load(x, i, r);
+                    for (int c = 0, g = 0; c < k; c += bk, g++) {
+                        int ce = Math.min(k, c + bk);
+                        float scale = spec.scaleFor(amax(r, c, ce));
+                        storeScale(s, (long) i * scaleCols + g, scale);
+                        encode(r, c, ce, scale, q, (long) i * k);
+                    }
+                }
+            });
+            return;
+        }
+        pool.forEach(items, (worker, item) -> {
+            float[] r = row[worker];
+            for (int i = item * ROWS_PER_ITEM, end = Math.min(m, i + ROWS_PER_ITEM); i < end; i++) {
+                load(x, i, r);
+                for (int c = 0, g = 0; c < k; c += bk, g++) {
+                    rowAmax[i * scaleCols + g] = amax(r, c, Math.min(k, c + bk));
+                }
+            }
+        });
+        for (int br = 0, i0 = 0; i0 < m; br++, i0 += bm) {
+            for (int g = 0; g < scaleCols; g++) {
+                float a = 0f;
+                for (int i = i0, end = Math.min(m, i0 + bm); i < end; i++) {
+                    a = Math.max(a, rowAmax[i * scaleCols + g]);
+                }
+                float scale = spec.scaleFor(a);
+                scales[br * scaleCols + g] = scale;
+                storeScale(s, (long) br * scaleCols + g, scale);
+            }
+        }
+        pool.forEach(items, (worker, item) -> {
+            float[] r = row[worker];
+            for (int i = item * ROWS_PER_ITEM, end = Math.min(m, i + ROWS_PER_ITEM); i < end; i++) {
+                load(x, i, r);
+                int sr = (i / bm) * scaleCols;
+                for (int c = 0, g = 0; c < k; c += bk, g++) {
+                    encode(r, c, Math.min(k, c + bk), scales[sr + g], q, (long) i * k);
+                }
+            }
+        });
+    }
+
+    private void load(byte[] x, int i, float[] r) {
+        long base = (long) i * k;
+        if (spec.inputType() == DType.BF16) {
+            simd.bf16ToF32(x, Math.toIntExact(base * 2), r, 0, k);
+        } else {
+            int off = Math.toIntExact(base * 4);
+            for (int j = 0; j < k; j++) {
+                r[j] = Bytes.getFloat(x, off + 4 * j);
+            }
+        }
+    }
+
+    private static float amax(float[] r, int from, int to) {
+        float a = 0f;
+        for (int j = from; j < to; j++) {
+            a = Math.max(a, Math.abs(r[j]));
+        }
+        return a;
+    }
+
+    private void encode(float[] r, int from, int to, float scale, byte[] q, long rowBase) {
+        int off = Math.toIntExact(rowBase);
+        for (int j = from; j < to; j++) {
+            q[off + j] = spec.encode(r[j], scale);
+        }
+    }
+
+    private void storeScale(byte[] s, long index, float scale) {
+        if (spec.scaleType() == DType.UE8M0) {
+            s[Math.toIntExact(index)] = Ue8m0.encode(scale);
+        } else {
+            Bytes.putFloat(s, Math.toIntExact(index * 4), scale);
+        }
+    }
+}
