@@ -299,7 +299,7 @@ public sealed interface AttentionSpec extends OpSpec {
      *
      * <p>Tensors: {@code q [B, Sq, Hq, Dk] BF16}; {@code kv_cache} as in {@link LatentDecode};
      * {@code indices [B, Sq, topk] I32}: flat cache slots ({@code page · pageSize + slot}, FlashMLA's
-     * convention, so no block table is passed), {@code -1} for an unused entry; output
+     * convention, so no block table is passed), {@code -1} for an unused entry (valid entries of one query are distinct slots); output
      * {@code out [B, Sq, Hq, Dv] BF16}. The kit fills each query's indices with {@code min(topk, L)}
      * distinct slots of its own sequence, in no particular order, then {@code -1}s. A query with no valid
      * index outputs zeros.

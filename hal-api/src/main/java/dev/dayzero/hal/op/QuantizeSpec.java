@@ -17,7 +17,8 @@ import java.util.Objects;
  * bits of the F32 quotient; then {@code code = encode(x / scale)} with the division done in F32 and the
  * encoding rounding to nearest even and saturating to the finite maximum (FP8: {@link Fp8#encode};
  * INT8: {@code clamp(rint(q), -127, 127)}). Dequantization is {@code decode(code) * scale}.
- * {@link #scaleFor(float)} and {@link #encode(float, float)} are this recipe in code.
+ * {@link #scaleFor(float)} and {@link #encode(float, float)} are this recipe in code. Inputs are finite:
+ * NaN and infinities in X are outside the spec.
  *
  * <h2>Granularity</h2>
  * A scaling unit is a {@code bm × bk} block of X; the last block in each direction may be partial.

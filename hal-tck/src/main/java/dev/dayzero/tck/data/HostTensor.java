@@ -3,6 +3,7 @@ package dev.dayzero.tck.data;
 import dev.dayzero.hal.Bf16;
 import dev.dayzero.hal.DType;
 import dev.dayzero.hal.Fp8;
+import dev.dayzero.hal.Ue8m0;
 import dev.dayzero.hal.op.TensorSpec;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -45,7 +46,7 @@ public record HostTensor(TensorSpec spec, ByteBuffer data) {
         return data.duplicate().order(ByteOrder.LITTLE_ENDIAN).clear().limit(Math.toIntExact(spec.bytes()));
     }
 
-    /** Element {@code i} as a float: F32, BF16 and FP8 decoded; integer types converted. */
+    /** Element {@code i} as a float: F32, BF16, FP8 and UE8M0 decoded; integer types converted. */
     public float getFloat(long i) {
         int idx = Math.toIntExact(i);
         return switch (spec.dtype()) {
@@ -53,7 +54,8 @@ public record HostTensor(TensorSpec spec, ByteBuffer data) {
             case BF16 -> Bf16.decode(data.getShort(idx * 2));
             case F8_E4M3FN, F8_E5M2 -> Fp8.decode(spec.dtype(), data.get(idx));
             case I8 -> data.get(idx);
-            case U8, UE8M0 -> data.get(idx) & 0xff;
+            case U8 -> data.get(idx) & 0xff;
+            case UE8M0 -> Ue8m0.decode(data.get(idx));
             case I32 -> data.getInt(idx * 4);
             case I64 -> data.getLong(idx * 8);
             case F16 -> throw new UnsupportedOperationException("F16 host access is not implemented");

@@ -88,29 +88,28 @@ final class MoeGemmOracle {
         int n = spec.n();
         int k = spec.k();
         boolean fp8 = spec.type() == Type.FP8_BLOCK;
-        int kBlocks = k / MoeGemmSpec.FP8_BLOCK;
+        int kBlocks = (k + MoeGemmSpec.FP8_BLOCK - 1) / MoeGemmSpec.FP8_BLOCK; // FP8: exactly K/128
         int nBlocks = (n + MoeGemmSpec.FP8_BLOCK - 1) / MoeGemmSpec.FP8_BLOCK;
         double[][] xs = new double[chunk.size()][k];
+        double[] scales = new double[kBlocks];
         for (int c = 0; c < chunk.size(); c++) {
             long row = rows[chunk.get(c)];
+            for (int kb = 0; kb < kBlocks; kb++) {
+                scales[kb] = fp8 ? xScale.getFloat(row * kBlocks + kb) : 1.0; // x_scale [R, K/128]
+            }
             for (int kk = 0; kk < k; kk++) {
-                double value = x.getFloat(row * k + kk);
-                if (fp8) {
-                    value *= xScale.getFloat(row * kBlocks + kk / MoeGemmSpec.FP8_BLOCK);
-                }
-                xs[c][kk] = value;
+                xs[c][kk] = x.getFloat(row * k + kk) * scales[kk / MoeGemmSpec.FP8_BLOCK];
             }
         }
         double[] wRow = new double[k];
         for (int nn = 0; nn < n; nn++) {
             long base = ((long) e * n + nn) * k;
+            for (int kb = 0; kb < kBlocks; kb++) { // w_scale [E, ceil(N/128), K/128]
+                scales[kb] = fp8 ? wScale.getFloat(((long) e * nBlocks + nn / MoeGemmSpec.FP8_BLOCK) * kBlocks + kb)
+                        : 1.0;
+            }
             for (int kk = 0; kk < k; kk++) {
-                double value = w.getFloat(base + kk);
-                if (fp8) {
-                    value *= wScale.getFloat(((long) e * nBlocks + nn / MoeGemmSpec.FP8_BLOCK) * kBlocks
-                            + kk / MoeGemmSpec.FP8_BLOCK);
-                }
-                wRow[kk] = value;
+                wRow[kk] = w.getFloat(base + kk) * scales[kk / MoeGemmSpec.FP8_BLOCK];
             }
             for (int c = 0; c < chunk.size(); c++) {
                 out[chunk.get(c)][nn] = Operands.dot(xs[c], wRow, k);

@@ -1,0 +1,84 @@
+package dev.dayzero.backend.cpu.internal.attention;
+
+import dev.dayzero.backend.cpu.internal.CpuDevice;
+import dev.dayzero.backend.cpu.internal.Kernel;
+import dev.dayzero.backend.cpu.internal.WorkerPool;
+import dev.dayzero.hal.op.AttentionSpec;
+
+/**
+ * Latent MQA decode (absorbed MLA, FlashMLA semantics). All {@code Sq · Hq} query rows of a sequence
+ * share its one KV head, so a work item is one sequence and a chunk of up to {@value #MAX_ROWS} rows;
+ * each tile of tokens is converted to F32 once and serves as keys (all Dk columns) and values (the
+ * first Dv columns) alike.
+ */
+public final class LatentDecodeKernel implements Kernel {
+    static final int MAX_ROWS = 64;
+
+    private final AttentionSpec.LatentDecode spec;
+    private final WorkerPool pool;
+    private final LatentTokens tokens;
+    private final int dk;
+    private final int dv;
+    private final int rowsPerSeq;
+    private final int chunks;
+    private final FlashState[] states;
+    private final float[][] kv;
+
+    public LatentDecodeKernel(AttentionSpec.LatentDecode spec, CpuDevice device) {
+        this.spec = spec;
+        this.pool = device.pool();
+        this.dk = spec.headDim();
+        this.dv = spec.valueDim();
+        this.tokens = new LatentTokens(device.simd(), spec.kvCache(), dk, spec.numPages(), spec.pageSize());
+        this.rowsPerSeq = spec.queriesPerSeq() * spec.numHeads();
+        this.chunks = (rowsPerSeq + MAX_ROWS - 1) / MAX_ROWS;
+        int rows = Math.min(MAX_ROWS, rowsPerSeq);
+        int workers = pool.threads();
+        states = new FlashState[workers];
+        kv = new float[workers][FlashState.TILE * dk];
+        for (int w = 0; w < workers; w++) {
+            states[w] = new FlashState(device.simd(), rows, dk, dv, spec.softmaxScale());
+        }
+    }
+
+    @Override
+    public void run(byte[][] ops) {
+        byte[] q = ops[0];
+        byte[] cache = ops[1];
+        byte[] table = ops[2];
+        byte[] out = ops[4];
+        pool.forEach(spec.batch() * chunks, (worker, item) -> item(worker, item / chunks, item % chunks, q, cache, table, out));
+    }
+
+    private void item(int worker, int b, int chunk, byte[] q, byte[] cache, byte[] table, byte[] out) {
+        int hq = spec.numHeads();
+        int r0 = chunk * MAX_ROWS;
+        int rows = Math.min(MAX_ROWS, rowsPerSeq - r0);
+        int seqRow0 = b * rowsPerSeq + r0; // row index in [B, Sq, Hq]
+        FlashState fs = states[worker];
+        fs.begin(rows);
+        int end = 0;
+        for (int r = 0; r < rows; r++) {
+            int j = (r0 + r) / hq;
+            int visible = spec.visible(b, j);
+            end = Math.max(end, visible);
+            fs.query(r, q, (seqRow0 + r) * dk * 2, visible);
+        }
+        int pageSize = spec.pageSize();
+        float[] buf = kv[worker];
+        for (int t0 = 0; t0 < end; t0 += FlashState.TILE) {
+            int count = Math.min(FlashState.TILE, end - t0);
+            for (int t = 0; t < count; t++) {
+                int pos = t0 + t;
+                int entry = pos / pageSize;
+                int page = PrefillKernel.checkedPage(PrefillKernel.blockTable(table, spec.maxBlocks(), b, entry),
+                        spec.numPages(), b, entry);
+                tokens.read(cache, (long) page * pageSize + pos % pageSize, buf, t * dk);
+            }
+            fs.tile(count, t0, buf, 0, dk, buf, 0, dk);
+        }
+        for (int r = 0; r < rows; r++) {
+            fs.write(r, out, (seqRow0 + r) * dv * 2);
+        }
+    }
+}

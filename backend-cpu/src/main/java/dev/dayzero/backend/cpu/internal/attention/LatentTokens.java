@@ -1,0 +1,49 @@
+package dev.dayzero.backend.cpu.internal.attention;
+
+import dev.dayzero.backend.cpu.internal.Bytes;
+import dev.dayzero.backend.cpu.internal.simd.Simd;
+import dev.dayzero.hal.DType;
+import dev.dayzero.hal.Fp8;
+import dev.dayzero.hal.op.KvCacheType;
+
+/**
+ * Reads one cached latent token into F32: {@code Dk} BF16 values, or FlashMLA's 656-byte FP8 token
+ * (512 E4M3 codes times their group's F32 scale, then 64 BF16 rope values).
+ */
+final class LatentTokens {
+    private final Simd simd;
+    private final KvCacheType type;
+    private final int dk;
+    private final long tokenBytes;
+    private final long slots;
+    private final float[] fp8 = Fp8.decodeTable(DType.F8_E4M3FN);
+
+    LatentTokens(Simd simd, KvCacheType type, int dk, int numPages, int pageSize) {
+        this.simd = simd;
+        this.type = type;
+        this.dk = dk;
+        this.tokenBytes = type.tokenBytes(dk);
+        this.slots = (long) numPages * pageSize;
+    }
+
+    /** Converts flat cache slot {@code slot} ({@code page · pageSize + offset}) into {@code dst[off ..]}. */
+    void read(byte[] cache, long slot, float[] dst, int off) {
+        if (slot < 0 || slot >= slots) {
+            throw new IllegalArgumentException("cache slot " + slot + " lies outside the " + slots + " slots of the cache");
+        }
+        int base = Math.toIntExact(slot * tokenBytes);
+        if (type == KvCacheType.BF16) {
+            simd.bf16ToF32(cache, base, dst, off, dk);
+            return;
+        }
+        for (int g = 0; g < KvCacheType.FP8_LATENT / KvCacheType.FP8_GROUP; g++) {
+            float s = Bytes.getFloat(cache, base + KvCacheType.FP8_LATENT + 4 * g);
+            int c0 = g * KvCacheType.FP8_GROUP;
+            for (int i = c0; i < c0 + KvCacheType.FP8_GROUP; i++) {
+                dst[off + i] = fp8[cache[base + i] & 0xff] * s;
+            }
+        }
+        int rope = base + KvCacheType.FP8_LATENT + 4 * (KvCacheType.FP8_LATENT / KvCacheType.FP8_GROUP);
+        simd.bf16ToF32(cache, rope, dst, off + KvCacheType.FP8_LATENT, KvCacheType.FP8_ROPE);
+    }
+}

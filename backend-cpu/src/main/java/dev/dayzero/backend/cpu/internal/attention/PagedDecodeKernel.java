@@ -1,0 +1,80 @@
+package dev.dayzero.backend.cpu.internal.attention;
+
+import dev.dayzero.backend.cpu.internal.CpuDevice;
+import dev.dayzero.backend.cpu.internal.Kernel;
+import dev.dayzero.backend.cpu.internal.WorkerPool;
+import dev.dayzero.backend.cpu.internal.simd.Simd;
+import dev.dayzero.hal.op.AttentionSpec;
+
+/**
+ * Paged GQA decode. A work item is one sequence and one KV head; its rows are the query heads of that
+ * group. Tokens are gathered page by page through the block table, reading only the entries the
+ * sequence's length needs.
+ */
+public final class PagedDecodeKernel implements Kernel {
+    private final AttentionSpec.PagedDecode spec;
+    private final WorkerPool pool;
+    private final Simd simd;
+    private final int hq;
+    private final int hkv;
+    private final int group;
+    private final int d;
+    private final FlashState[] states;
+    private final float[][] keys;
+    private final float[][] values;
+
+    public PagedDecodeKernel(AttentionSpec.PagedDecode spec, CpuDevice device) {
+        this.spec = spec;
+        this.pool = device.pool();
+        this.simd = device.simd();
+        this.hq = spec.numHeads();
+        this.hkv = spec.numKvHeads();
+        this.group = hq / hkv;
+        this.d = spec.headDim();
+        int workers = pool.threads();
+        states = new FlashState[workers];
+        keys = new float[workers][FlashState.TILE * d];
+        values = new float[workers][FlashState.TILE * d];
+        for (int w = 0; w < workers; w++) {
+            states[w] = new FlashState(simd, group, d, d, spec.softmaxScale());
+        }
+    }
+
+    @Override
+    public void run(byte[][] ops) {
+        byte[] q = ops[0];
+        byte[] kc = ops[1];
+        byte[] vc = ops[2];
+        byte[] table = ops[3];
+        byte[] out = ops[5];
+        pool.forEach(spec.batch() * hkv, (worker, item) -> item(worker, item / hkv, item % hkv, q, kc, vc, table, out));
+    }
+
+    private void item(int worker, int b, int g, byte[] q, byte[] kc, byte[] vc, byte[] table, byte[] out) {
+        int len = spec.seqLens().get(b);
+        int pageSize = spec.pageSize();
+        FlashState fs = states[worker];
+        fs.begin(group);
+        for (int h = 0; h < group; h++) {
+            fs.query(h, q, (b * hq + g * group + h) * d * 2, len);
+        }
+        float[] kf = keys[worker];
+        float[] vf = values[worker];
+        for (int t0 = 0; t0 < len; t0 += FlashState.TILE) {
+            int count = Math.min(FlashState.TILE, len - t0);
+            for (int t = 0; t < count; t++) {
+                int pos = t0 + t;
+                int entry = pos / pageSize;
+                int page = PrefillKernel.checkedPage(PrefillKernel.blockTable(table, spec.maxBlocks(), b, entry),
+                        spec.numPages(), b, entry);
+                long src = ((((long) page * pageSize + pos % pageSize) * hkv) + g) * d * 2;
+                simd.bf16ToF32(kc, Math.toIntExact(src), kf, t * d, d);
+                simd.bf16ToF32(vc, Math.toIntExact(src), vf, t * d, d);
+            }
+            fs.tile(count, t0, kf, 0, d, vf, 0, d);
+        }
+        for (int h = 0; h < group; h++) {
+            fs.write(h, out, (b * hq + g * group + h) * d * 2);
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package dev.dayzero.backend.cpu.internal.attention;
+
+import dev.dayzero.backend.cpu.internal.Bytes;
+import dev.dayzero.backend.cpu.internal.CpuDevice;
+import dev.dayzero.backend.cpu.internal.Kernel;
+import dev.dayzero.backend.cpu.internal.WorkerPool;
+import dev.dayzero.hal.op.AttentionSpec;
+
+/**
+ * Sparse latent MQA decode (DSA): each query attends to the cache slots its top-k indices name
+ * ({@code -1} = unused), gathered tile by tile. A work item is one query token and a chunk of its
+ * heads; a query with no valid index writes zeros.
+ */
+public final class SparseLatentDecodeKernel implements Kernel {
+    private final AttentionSpec.SparseLatentDecode spec;
+    private final WorkerPool pool;
+    private final LatentTokens tokens;
+    private final int dk;
+    private final int dv;
+    private final int chunks;
+    private final FlashState[] states;
+    private final float[][] kv;
+
+    public SparseLatentDecodeKernel(AttentionSpec.SparseLatentDecode spec, CpuDevice device) {
+        this.spec = spec;
+        this.pool = device.pool();
+        this.dk = spec.headDim();
+        this.dv = spec.valueDim();
+        this.tokens = new LatentTokens(device.simd(), spec.kvCache(), dk, spec.numPages(), spec.pageSize());
+        int hq = spec.numHeads();
+        this.chunks = (hq + LatentDecodeKernel.MAX_ROWS - 1) / LatentDecodeKernel.MAX_ROWS;
+        int workers = pool.threads();
+        states = new FlashState[workers];
+        kv = new float[workers][FlashState.TILE * dk];
+        for (int w = 0; w < workers; w++) {
+            states[w] = new FlashState(device.simd(), Math.min(hq, LatentDecodeKernel.MAX_ROWS), dk, dv,
+                    spec.softmaxScale());
+        }
+    }
+
+    @Override
+    public void run(byte[][] ops) {
+        byte[] q = ops[0];
+        byte[] cache = ops[1];
+        byte[] indices = ops[2];
+        byte[] out = ops[3];
+        int queries = spec.batch() * spec.queriesPerSeq();
+        pool.forEach(queries * chunks, (worker, item) -> item(worker, item / chunks, item % chunks, q, cache, indices, out));
+    }
+
+    private void item(int worker, int query, int chunk, byte[] q, byte[] cache, byte[] indices, byte[] out) {
+        int hq = spec.numHeads();
+        int h0 = chunk * LatentDecodeKernel.MAX_ROWS;
+        int rows = Math.min(LatentDecodeKernel.MAX_ROWS, hq - h0);
+        int row0 = query * hq + h0;
+        FlashState fs = states[worker];
+        fs.begin(rows);
+        for (int r = 0; r < rows; r++) {
+            fs.query(r, q, (row0 + r) * dk * 2, Integer.MAX_VALUE);
+        }
+        int topk = spec.topk();
+        int idxBase = query * topk * 4;
+        float[] buf = kv[worker];
+        int count = 0;
+        for (int i = 0; i < topk; i++) {
+            int slot = Bytes.getInt(indices, idxBase + 4 * i);
+            if (slot < 0) {
+                continue;
+            }
+            tokens.read(cache, slot, buf, count * dk);
+            if (++count == FlashState.TILE) {
+                fs.tile(count, 0, buf, 0, dk, buf, 0, dk);
+                count = 0;
+            }
+        }
+        if (count > 0) {
+            fs.tile(count, 0, buf, 0, dk, buf, 0, dk);
+        }
+        for (int r = 0; r < rows; r++) {
+            fs.write(r, out, (row0 + r) * dv * 2);
+        }
+    }
+}
