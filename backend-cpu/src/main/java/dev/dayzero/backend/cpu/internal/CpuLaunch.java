@@ -28,10 +28,14 @@ final class CpuLaunch implements PreparedOp.Launch {
         }
         device.checkStream(stream);
         synchronized (this) { // one run at a time: the kernel's scratch is per launch
-            for (int i = 0; i < buffers.length; i++) {
-                arrays[i] = buffers[i].array(); // throws if a bound buffer was closed
+            try {
+                for (int i = 0; i < buffers.length; i++) {
+                    arrays[i] = buffers[i].array(); // throws if a bound buffer was closed
+                }
+                k.run(arrays);
+            } finally {
+                java.util.Arrays.fill(arrays, null); // hold no memory between runs
             }
-            k.run(arrays);
         }
     }
 

@@ -4,9 +4,11 @@ import dev.dayzero.backend.cpu.internal.Bytes;
 
 /**
  * Plain-Java inner loops, written as axpy sweeps over contiguous rows ({@code c[j] += a · b[j]}) that
- * C2 auto-vectorises; depth is unrolled by four to cut loads and stores of C.
+ * C2 auto-vectorises; depth is unrolled by four to cut loads and stores of C. The row copies live in a
+ * small per-thread scratch that grows to the largest tile seen.
  */
 public final class PlainSimd implements Simd {
+    private static final ThreadLocal<Rows> SCRATCH = ThreadLocal.withInitial(Rows::new);
 
     @Override
     public String name() {
@@ -16,34 +18,74 @@ public final class PlainSimd implements Simd {
     @Override
     public void gemm(int rows, int cols, int depth, float[] a, int aOff, int ars, int aks, float[] b, int bOff,
                      int ldb, float[] c, int cOff, int ldc) {
+        Rows s = SCRATCH.get().ensure(rows, cols);
+        float[][] cr = s.c;
+        float[] b0 = s.b[0];
+        float[] b1 = s.b[1];
+        float[] b2 = s.b[2];
+        float[] b3 = s.b[3];
         for (int r = 0; r < rows; r++) {
-            int ar = aOff + r * ars;
-            int cr = cOff + r * ldc;
-            int k = 0;
-            for (; k + 4 <= depth; k += 4) {
-                float a0 = a[ar + k * aks];
-                float a1 = a[ar + (k + 1) * aks];
-                float a2 = a[ar + (k + 2) * aks];
-                float a3 = a[ar + (k + 3) * aks];
-                int b0 = bOff + k * ldb;
-                axpy4(cols, a0, a1, a2, a3, b, b0, b0 + ldb, b0 + 2 * ldb, b0 + 3 * ldb, c, cr);
+            System.arraycopy(c, cOff + r * ldc, cr[r], 0, cols);
+        }
+        int k = 0;
+        for (; k + 4 <= depth; k += 4) {
+            int bk = bOff + k * ldb;
+            System.arraycopy(b, bk, b0, 0, cols);
+            System.arraycopy(b, bk + ldb, b1, 0, cols);
+            System.arraycopy(b, bk + 2 * ldb, b2, 0, cols);
+            System.arraycopy(b, bk + 3 * ldb, b3, 0, cols);
+            for (int r = 0; r < rows; r++) {
+                int ar = aOff + r * ars + k * aks;
+                axpy4(cols, a[ar], a[ar + aks], a[ar + 2 * aks], a[ar + 3 * aks], b0, b1, b2, b3, cr[r]);
             }
-            for (; k < depth; k++) {
-                axpy(cols, a[ar + k * aks], b, bOff + k * ldb, c, cr);
+        }
+        for (; k < depth; k++) {
+            System.arraycopy(b, bOff + k * ldb, b0, 0, cols);
+            for (int r = 0; r < rows; r++) {
+                axpy(cols, a[aOff + r * ars + k * aks], b0, cr[r]);
             }
+        }
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(cr[r], 0, c, cOff + r * ldc, cols);
         }
     }
 
-    private static void axpy4(int n, float a0, float a1, float a2, float a3, float[] b, int b0, int b1, int b2,
-                              int b3, float[] c, int co) {
+    // Every array is indexed from 0: C2 (JDK 17) does not vectorise loops whose arrays carry
+    // different loop-invariant offsets, so rows of B and C are copied into these first.
+    private static void axpy4(int n, float a0, float a1, float a2, float a3, float[] b0, float[] b1, float[] b2,
+                              float[] b3, float[] c) {
         for (int j = 0; j < n; j++) {
-            c[co + j] += (a0 * b[b0 + j] + a1 * b[b1 + j]) + (a2 * b[b2 + j] + a3 * b[b3 + j]);
+            c[j] += (a0 * b0[j] + a1 * b1[j]) + (a2 * b2[j] + a3 * b3[j]);
         }
     }
 
-    private static void axpy(int n, float a, float[] b, int bo, float[] c, int co) {
+    private static void axpy(int n, float a, float[] b, float[] c) {
         for (int j = 0; j < n; j++) {
-            c[co + j] += a * b[bo + j];
+            c[j] += a * b[j];
+        }
+    }
+
+    /** Per-thread copies of C's rows and four B rows, grown on demand. */
+    private static final class Rows {
+        float[][] c = new float[0][];
+        final float[][] b = new float[4][0];
+
+        Rows ensure(int rows, int cols) {
+            if (b[0].length < cols) {
+                for (int i = 0; i < 4; i++) {
+                    b[i] = new float[cols];
+                }
+                c = new float[0][];
+            }
+            if (c.length < rows) {
+                float[][] grown = new float[rows][];
+                System.arraycopy(c, 0, grown, 0, c.length);
+                for (int r = c.length; r < rows; r++) {
+                    grown[r] = new float[b[0].length];
+                }
+                c = grown;
+            }
+            return this;
         }
     }
 

@@ -1,0 +1,115 @@
+package dev.dayzero.backend.cpu.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.dayzero.backend.cpu.CpuConfig;
+import dev.dayzero.hal.DType;
+import dev.dayzero.hal.DeviceBuffer;
+import dev.dayzero.hal.DeviceOutOfMemoryException;
+import dev.dayzero.hal.Event;
+import dev.dayzero.hal.PreparedOp;
+import dev.dayzero.hal.Stream;
+import dev.dayzero.hal.Support;
+import dev.dayzero.hal.UnsupportedSpecException;
+import dev.dayzero.hal.op.MoeGemmSpec;
+import dev.dayzero.hal.op.QuantizeSpec;
+import dev.dayzero.hal.op.TensorSpec;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class CpuDeviceTest {
+    private static final QuantizeSpec SPEC =
+            new QuantizeSpec(4, 256, DType.F32, DType.F8_E4M3FN, QuantizeSpec.perGroup(128), DType.F32);
+
+    private static List<DeviceBuffer> buffers(CpuDevice d, List<TensorSpec> tensors) {
+        List<DeviceBuffer> out = new ArrayList<>();
+        for (TensorSpec t : tensors) {
+            out.add(d.allocate(t.bytes()));
+        }
+        return out;
+    }
+
+    @Test
+    void closingTheDeviceClosesAndFreesEverything() {
+        CpuDevice d = new CpuDevice(new CpuConfig(2, false));
+        List<DeviceBuffer> bufs = buffers(d, SPEC.operands());
+        long expected = SPEC.operands().stream().mapToLong(TensorSpec::bytes).sum();
+        assertEquals(expected, d.allocatedBytes());
+        PreparedOp op = d.prepare(SPEC);
+        PreparedOp.Launch launch = op.bind(bufs);
+        Stream stream = d.newStream();
+        Event start = d.newEvent();
+        Event end = d.newEvent();
+        stream.record(start);
+        launch.enqueue(stream);
+        stream.record(end);
+        end.synchronize();
+        assertTrue(end.millisSince(start) >= 0);
+
+        d.close();
+        d.close(); // idempotent
+        assertTrue(d.isClosed());
+        assertEquals(0, d.allocatedBytes());
+        bufs.forEach(b -> assertTrue(b.isClosed()));
+        assertThrows(IllegalStateException.class, () -> bufs.get(0).write(0, ByteBuffer.allocate(4)));
+        assertThrows(IllegalStateException.class, () -> launch.enqueue(stream));
+        assertThrows(IllegalStateException.class, () -> op.bind(bufs));
+        assertThrows(IllegalStateException.class, stream::synchronize);
+        assertThrows(IllegalStateException.class, () -> end.millisSince(start));
+        assertThrows(IllegalStateException.class, () -> d.allocate(8));
+        assertThrows(IllegalStateException.class, d::newStream);
+    }
+
+    @Test
+    void closingABufferReturnsItsBytes() {
+        try (CpuDevice d = new CpuDevice(new CpuConfig(1, false))) {
+            DeviceBuffer a = d.allocate(100);
+            DeviceBuffer b = d.allocate(50);
+            a.close();
+            a.close();
+            assertEquals(50, d.allocatedBytes());
+            assertThrows(IllegalStateException.class, () -> a.read(0, ByteBuffer.allocate(1)));
+            b.fill(d.defaultStream(), (byte) 7);
+            ByteBuffer back = ByteBuffer.allocate(50);
+            b.read(0, back);
+            assertEquals(7, back.get(49));
+            assertThrows(IndexOutOfBoundsException.class, () -> b.write(40, ByteBuffer.allocate(20)));
+        }
+    }
+
+    @Test
+    void launchesRefuseClosedBuffersAndForeignStreams() {
+        try (CpuDevice d = new CpuDevice(new CpuConfig(1, false));
+             CpuDevice other = new CpuDevice(new CpuConfig(1, false))) {
+            List<DeviceBuffer> bufs = buffers(d, SPEC.operands());
+            PreparedOp op = d.prepare(SPEC);
+            PreparedOp.Launch launch = op.bind(bufs);
+            assertThrows(IllegalArgumentException.class, () -> launch.enqueue(other.defaultStream()));
+            bufs.get(0).close();
+            assertThrows(IllegalStateException.class, () -> launch.enqueue(d.defaultStream()));
+            assertThrows(IllegalArgumentException.class, () -> op.bind(bufs.subList(0, 2)));
+            assertThrows(IllegalArgumentException.class, () -> op.bind(buffers(other, SPEC.operands())));
+        }
+    }
+
+    @Test
+    void tooBigIsOutOfMemoryAndUnsupported() {
+        try (CpuDevice d = new CpuDevice(new CpuConfig(1, false))) {
+            DeviceOutOfMemoryException e = assertThrows(DeviceOutOfMemoryException.class, () -> d.allocate(3L << 30));
+            assertEquals(3L << 30, e.requestedBytes());
+            assertTrue(e.getMessage().contains("at most"), e.getMessage());
+            MoeGemmSpec huge = MoeGemmSpec.contiguous(MoeGemmSpec.Type.BF16, 4096, 7168, Collections.nCopies(64, 1));
+            Support s = d.supports(huge);
+            assertInstanceOf(Support.Unsupported.class, s);
+            assertThrows(UnsupportedSpecException.class, () -> d.prepare(huge));
+            assertTrue(d.supports(SPEC).isSupported());
+        }
+    }
+}

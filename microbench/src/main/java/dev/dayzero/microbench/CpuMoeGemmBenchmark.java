@@ -1,0 +1,139 @@
+package dev.dayzero.microbench;
+
+import dev.dayzero.backend.cpu.CpuBackendProvider;
+import dev.dayzero.backend.cpu.CpuConfig;
+import dev.dayzero.hal.Bf16;
+import dev.dayzero.hal.DType;
+import dev.dayzero.hal.Device;
+import dev.dayzero.hal.DeviceBuffer;
+import dev.dayzero.hal.Fp8;
+import dev.dayzero.hal.PreparedOp;
+import dev.dayzero.hal.Stream;
+import dev.dayzero.hal.op.MoeGemmSpec;
+import dev.dayzero.hal.op.TensorSpec;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.AuxCounters;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
+
+/**
+ * The CPU backend's MoE grouped GEMM, contiguous layout, DeepSeek-V3 gate/up shape: {@code experts}
+ * experts of {@code rowsPerExpert} rows, N = 4096, K = 7168, all cores.
+ *
+ * <p>Throughput mode: the primary score is launches per second; the {@code gflop} counter is the same
+ * work in GFLOP per second, i.e. {@code spec.flops() / 1e9} per launch ({@code 2 · rows · N · K}, the
+ * formula every backend is judged by). GFLOP/s = launches/s × {@code spec.flops()} / 1e9.
+ *
+ * <pre>
+ * java --add-modules jdk.incubator.vector -jar microbench/target/benchmarks.jar CpuMoeGemm -f 1 -wi 3 -i 5
+ * </pre>
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx8g"})
+public class CpuMoeGemmBenchmark {
+
+    @Param({"BF16"})
+    public String type;
+
+    /** Whether the backend uses the Vector API kernels ({@code true}) or the plain loops. */
+    @Param({"true", "false"})
+    public boolean vectorApi;
+
+    @Param({"8"})
+    public int experts;
+
+    @Param({"64"})
+    public int rowsPerExpert;
+
+    @Param({"4096"})
+    public int n;
+
+    @Param({"7168"})
+    public int k;
+
+    private Device device;
+    private Stream stream;
+    private PreparedOp.Launch launch;
+    private MoeGemmSpec spec;
+    private double gflopPerLaunch;
+
+    /** GFLOP done, reported per second: GFLOP/s. */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.OPERATIONS)
+    public static class Work {
+        public double gflop;
+
+        @Setup(Level.Iteration)
+        public void reset() {
+            gflop = 0;
+        }
+    }
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        spec = MoeGemmSpec.contiguous(MoeGemmSpec.Type.valueOf(type), n, k,
+                Collections.nCopies(experts, rowsPerExpert));
+        gflopPerLaunch = spec.flops() / 1e9;
+        device = new CpuBackendProvider().open(CpuConfig.resolve(null, vectorApi));
+        stream = device.defaultStream();
+        SplittableRandom rnd = new SplittableRandom(42);
+        List<DeviceBuffer> buffers = new ArrayList<>();
+        for (TensorSpec t : spec.operands()) {
+            DeviceBuffer b = device.allocate(t.bytes());
+            b.write(0, fill(t, rnd));
+            buffers.add(b);
+        }
+        launch = device.prepare(spec).bind(buffers);
+    }
+
+    private ByteBuffer fill(TensorSpec t, SplittableRandom rnd) {
+        ByteBuffer b = ByteBuffer.allocate(Math.toIntExact(t.bytes())).order(ByteOrder.LITTLE_ENDIAN);
+        long count = t.elements();
+        for (int i = 0; i < count; i++) {
+            switch (t.dtype()) {
+                case BF16 -> b.putShort(Bf16.encode((float) rnd.nextDouble(-1, 1)));
+                case F8_E4M3FN -> b.put(Fp8.encode(DType.F8_E4M3FN, (float) rnd.nextDouble(-448, 448)));
+                case I8 -> b.put((byte) rnd.nextInt(-127, 128));
+                case F32 -> b.putFloat((float) rnd.nextDouble(1e-3, 1e-2));
+                case I32 -> b.putInt(rowsPerExpert);
+                default -> throw new IllegalStateException("unexpected operand type " + t);
+            }
+        }
+        return b.flip();
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        device.close();
+    }
+
+    @Benchmark
+    public void moeGemm(Work work, Blackhole bh) {
+        launch.enqueue(stream);
+        stream.synchronize();
+        work.gflop += gflopPerLaunch;
+        bh.consume(launch);
+    }
+}
