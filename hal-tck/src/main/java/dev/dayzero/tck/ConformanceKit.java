@@ -44,6 +44,11 @@ public abstract class ConformanceKit {
         return StandardCases.all();
     }
 
+    /** Called with every case's result; prints its one-line summary (figures, rows checked) by default. */
+    protected void report(CaseResult result) {
+        System.out.println("[conformance] " + device.info().backendId() + ": " + result.summary());
+    }
+
     @BeforeAll
     final void openDeviceOnce() {
         device = openDevice();
@@ -65,6 +70,7 @@ public abstract class ConformanceKit {
     final Stream<DynamicTest> conformance() {
         return cases().stream().map(c -> DynamicTest.dynamicTest(c.id(), () -> {
             CaseResult r = ConformanceRunner.run(device, c);
+            report(r);
             Assumptions.assumeFalse(r.status() == CaseStatus.UNSUPPORTED, () -> "unsupported: " + r.message());
             assertTrue(r.status().isPass(), r::summary);
         }));

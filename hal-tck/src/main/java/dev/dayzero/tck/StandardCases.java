@@ -43,6 +43,10 @@ public final class StandardCases {
                 c("deepseek-v3/moe/gate-up-bf16-contiguous",
                         MoeGemmSpec.contiguous(MoeGemmSpec.Type.BF16, 4096, 7168, List.of(13, 0, 21, 6, 1, 30, 9, 4)),
                         "DeepSeek-V3 expert gate+up projection, prefill"),
+                c("deepseek-v3/moe/gate-up-bf16-prefill-sampled",
+                        MoeGemmSpec.contiguous(MoeGemmSpec.Type.BF16, 4096, 7168,
+                                List.of(160, 96, 0, 200, 64, 128, 3, 112)),
+                        "DeepSeek-V3 gate+up, skewed prefill routing: large enough that the oracle checks a sample"),
                 c("deepseek-v3/moe/down-bf16-masked",
                         MoeGemmSpec.masked(MoeGemmSpec.Type.BF16, 7168, 2048, 24, List.of(5, 24, 0, 11)),
                         "DeepSeek-V3 expert down projection, decode"),
@@ -55,6 +59,14 @@ public final class StandardCases {
                 c("deepseek-v3/moe/down-int8-w8a8-contiguous",
                         MoeGemmSpec.contiguous(MoeGemmSpec.Type.INT8_W8A8, 7168, 2048, List.of(7, 0, 12, 5)),
                         "INT8 W8A8, the usual alternative to FP8"),
+
+                // MoE grouped GEMM: Qwen3-235B-A22B (hidden 4096, expert intermediate 1536, FP8 blocks of 128)
+                c("qwen3-235b-a22b/moe/gate-up-fp8-contiguous",
+                        MoeGemmSpec.contiguous(MoeGemmSpec.Type.FP8_BLOCK, 3072, 4096, List.of(5, 0, 19, 8, 1, 12)),
+                        "Qwen3-235B-A22B-FP8 expert gate+up projection"),
+                c("qwen3-235b-a22b/moe/down-bf16-masked",
+                        MoeGemmSpec.masked(MoeGemmSpec.Type.BF16, 4096, 1536, 16, List.of(16, 0, 7, 2)),
+                        "Qwen3-235B-A22B expert down projection, decode"),
 
                 // attention: DeepSeek-V3 / V3.2 MLA decode
                 c("deepseek-v3/attention/mla-decode-bf16",
@@ -78,6 +90,9 @@ public final class StandardCases {
                 c("qwen3-235b-a22b/attention/prefill-causal",
                         new AttentionSpec.Prefill(List.of(1, 77, 300), 64, 4, 128, true, AttentionSpec.defaultScale(128)),
                         "Qwen3-235B-A22B prefill, variable length"),
+                c("qwen3-235b-a22b/attention/prefill-long-sampled",
+                        new AttentionSpec.Prefill(List.of(1024, 33), 64, 4, 128, true, AttentionSpec.defaultScale(128)),
+                        "Qwen3-235B-A22B prefill of 1K tokens: the oracle checks a sample"),
                 c("attention/prefill-mha-full",
                         new AttentionSpec.Prefill(List.of(40, 9), 8, 8, 64, false, AttentionSpec.defaultScale(64)),
                         "MHA, non-causal"));

@@ -7,9 +7,9 @@ package dev.dayzero.tck.compare;
  * @param maxAbsError       largest {@code |actual - expected|}
  * @param maxRelError       largest {@code |actual - expected| / |expected|} over elements with {@code expected != 0}
  * @param cosine            cosine similarity of the two vectors (1 for identical directions)
- * @param diff              DeepGEMM's {@code 1 - 2·Σxy / Σ(x² + y²)} in F64 (0 for identical)
+ * @param diff              DeepGEMM's {@code 1 - 2·Σxy / Σ(x² + y²)} in F64, per output row, the largest (0 for identical)
  * @param nonFinite         elements where NaN/Inf in the output does not match the oracle's exactly
- * @param outOfTolerance    elements outside the element-wise bound {@code atol + rtol·|expected|}
+ * @param outOfTolerance    elements outside the element-wise bound {@code atol + rtol·|expected|}, atol a fraction of the row's RMS
  * @param worstIndex        where the largest absolute error is: {@code [row, column]} of the 2-D view
  * @param worstActual       the backend's value there
  * @param worstExpected     the oracle's value there

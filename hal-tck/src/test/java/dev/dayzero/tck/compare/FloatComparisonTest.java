@@ -25,9 +25,8 @@ class FloatComparisonTest {
         double[][] want = {{1, 2}, {3, 4}};
         double[][] got = {{1, 2}, {3, 4.5}};
         Metrics m = FloatComparison.compare(got, want, new int[] {7, 9}, T);
-        double sxy = 1 + 4 + 9 + 18;
-        double sum = (1 + 4 + 9 + 20.25) + (1 + 4 + 9 + 16);
-        assertEquals(1 - 2 * sxy / sum, m.diff(), 1e-15);
+        // per row: the first is exact, the second has diff 1 - 2·(9 + 18) / ((9 + 20.25) + (9 + 16))
+        assertEquals(1 - 54 / 54.25, m.diff(), 1e-15);
         assertArrayEquals(new long[] {9, 1}, m.worstIndex());
         assertEquals(0.5, m.maxAbsError());
         assertEquals(0.125, m.maxRelError());
@@ -47,6 +46,22 @@ class FloatComparisonTest {
         Metrics m = FloatComparison.compare(got, want, new int[] {0}, T);
         assertTrue(m.diff() < T.maxDiff(), "global diff " + m.diff());
         assertEquals(1, m.outOfTolerance());
+        assertFalse(FloatComparison.passes(m, T));
+    }
+
+    @Test
+    void aRowOfLargeValuesDoesNotHideABadRowOfSmallOnes() {
+        // a one-token sequence returns its V (large, exact); an averaged row is small and 10% off
+        double[][] want = new double[2][1000];
+        double[][] got = new double[2][1000];
+        for (int i = 0; i < 1000; i++) {
+            want[0][i] = got[0][i] = Math.sin(i);
+            want[1][i] = 0.01 * Math.cos(i);
+            got[1][i] = want[1][i] * 1.1;
+        }
+        Metrics m = FloatComparison.compare(got, want, new int[] {0, 1}, T);
+        assertTrue(m.diff() > T.maxDiff(), "row diff " + m.diff());
+        assertTrue(m.outOfTolerance() > 0);
         assertFalse(FloatComparison.passes(m, T));
     }
 
