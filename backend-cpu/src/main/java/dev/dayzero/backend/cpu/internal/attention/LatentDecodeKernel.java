@@ -21,8 +21,7 @@ public final class LatentDecodeKernel implements Kernel {
     private final int dv;
     private final int rowsPerSeq;
     private final int chunks;
-    private final FlashState[] states;
-    private final float[][] kv;
+    private final Scratch[] scratch;
 
     public LatentDecodeKernel(AttentionSpec.LatentDecode spec, CpuDevice device) {
         this.spec = spec;
@@ -32,13 +31,7 @@ public final class LatentDecodeKernel implements Kernel {
         this.tokens = new LatentTokens(device.simd(), spec.kvCache(), dk, spec.numPages(), spec.pageSize());
         this.rowsPerSeq = spec.queriesPerSeq() * spec.numHeads();
         this.chunks = (rowsPerSeq + MAX_ROWS - 1) / MAX_ROWS;
-        int rows = Math.min(MAX_ROWS, rowsPerSeq);
-        int workers = pool.threads();
-        states = new FlashState[workers];
-        kv = new float[workers][FlashState.TILE * dk];
-        for (int w = 0; w < workers; w++) {
-            states[w] = new FlashState(device.simd(), rows, dk, dv, spec.softmaxScale());
-        }
+        this.scratch = Scratch.perWorkerLatent(device, Math.min(MAX_ROWS, rowsPerSeq), dk, dv, spec.softmaxScale());
     }
 
     @Override
@@ -55,7 +48,7 @@ public final class LatentDecodeKernel implements Kernel {
         int r0 = chunk * MAX_ROWS;
         int rows = Math.min(MAX_ROWS, rowsPerSeq - r0);
         int seqRow0 = b * rowsPerSeq + r0; // row index in [B, Sq, Hq]
-        FlashState fs = states[worker];
+        FlashState fs = scratch[worker].state();
         fs.begin(rows);
         int end = 0;
         for (int r = 0; r < rows; r++) {
@@ -65,7 +58,7 @@ public final class LatentDecodeKernel implements Kernel {
             fs.query(r, q, (seqRow0 + r) * dk * 2, visible);
         }
         int pageSize = spec.pageSize();
-        float[] buf = kv[worker];
+        float[] buf = scratch[worker].keys();
         for (int t0 = 0; t0 < end; t0 += FlashState.TILE) {
             int count = Math.min(FlashState.TILE, end - t0);
             for (int t = 0; t < count; t++) {

@@ -19,9 +19,7 @@ public final class PagedDecodeKernel implements Kernel {
     private final int hkv;
     private final int group;
     private final int d;
-    private final FlashState[] states;
-    private final float[][] keys;
-    private final float[][] values;
+    private final Scratch[] scratch;
 
     public PagedDecodeKernel(AttentionSpec.PagedDecode spec, CpuDevice device) {
         this.spec = spec;
@@ -31,13 +29,7 @@ public final class PagedDecodeKernel implements Kernel {
         this.hkv = spec.numKvHeads();
         this.group = hq / hkv;
         this.d = spec.headDim();
-        int workers = pool.threads();
-        states = new FlashState[workers];
-        keys = new float[workers][FlashState.TILE * d];
-        values = new float[workers][FlashState.TILE * d];
-        for (int w = 0; w < workers; w++) {
-            states[w] = new FlashState(simd, group, d, d, spec.softmaxScale());
-        }
+        this.scratch = Scratch.perWorker(device, group, d, d, spec.softmaxScale());
     }
 
     @Override
@@ -53,13 +45,13 @@ public final class PagedDecodeKernel implements Kernel {
     private void item(int worker, int b, int g, byte[] q, byte[] kc, byte[] vc, byte[] table, byte[] out) {
         int len = spec.seqLens().get(b);
         int pageSize = spec.pageSize();
-        FlashState fs = states[worker];
+        FlashState fs = scratch[worker].state();
         fs.begin(group);
         for (int h = 0; h < group; h++) {
             fs.query(h, q, (b * hq + g * group + h) * d * 2, len);
         }
-        float[] kf = keys[worker];
-        float[] vf = values[worker];
+        float[] kf = scratch[worker].keys();
+        float[] vf = scratch[worker].values();
         for (int t0 = 0; t0 < len; t0 += FlashState.TILE) {
             int count = Math.min(FlashState.TILE, len - t0);
             for (int t = 0; t < count; t++) {

@@ -25,9 +25,7 @@ public final class PrefillKernel implements Kernel {
     private final int[] itemSeq;
     private final int[] itemQ0;
     private final int[] seqStart;
-    private final FlashState[] states;
-    private final float[][] keys;
-    private final float[][] values;
+    private final Scratch[] scratch;
     private final Simd simd;
 
     public PrefillKernel(AttentionSpec.Prefill spec, CpuDevice device) {
@@ -55,14 +53,7 @@ public final class PrefillKernel implements Kernel {
                 itemQ0[it] = q0;
             }
         }
-        int workers = pool.threads();
-        int rows = queriesPerItem * group;
-        states = new FlashState[workers];
-        keys = new float[workers][FlashState.TILE * d];
-        values = new float[workers][FlashState.TILE * d];
-        for (int w = 0; w < workers; w++) {
-            states[w] = new FlashState(simd, rows, d, d, spec.softmaxScale());
-        }
+        this.scratch = Scratch.perWorker(device, queriesPerItem * group, d, d, spec.softmaxScale());
     }
 
     @Override
@@ -80,7 +71,7 @@ public final class PrefillKernel implements Kernel {
         int len = spec.seqLens().get(b);
         int q0 = itemQ0[it];
         int nq = Math.min(queriesPerItem, len - q0);
-        FlashState fs = states[worker];
+        FlashState fs = scratch[worker].state();
         fs.begin(nq * group);
         for (int i = 0; i < nq; i++) {
             int token = seqStart[b] + q0 + i;
@@ -90,8 +81,8 @@ public final class PrefillKernel implements Kernel {
             }
         }
         int end = spec.causal() ? q0 + nq : len;
-        float[] kf = keys[worker];
-        float[] vf = values[worker];
+        float[] kf = scratch[worker].keys();
+        float[] vf = scratch[worker].values();
         for (int t0 = 0; t0 < end; t0 += FlashState.TILE) {
             int count = Math.min(FlashState.TILE, end - t0);
             for (int t = 0; t < count; t++) {

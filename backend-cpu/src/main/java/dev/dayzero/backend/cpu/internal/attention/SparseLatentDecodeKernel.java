@@ -18,8 +18,7 @@ public final class SparseLatentDecodeKernel implements Kernel {
     private final int dk;
     private final int dv;
     private final int chunks;
-    private final FlashState[] states;
-    private final float[][] kv;
+    private final Scratch[] scratch;
 
     public SparseLatentDecodeKernel(AttentionSpec.SparseLatentDecode spec, CpuDevice device) {
         this.spec = spec;
@@ -29,13 +28,8 @@ public final class SparseLatentDecodeKernel implements Kernel {
         this.tokens = new LatentTokens(device.simd(), spec.kvCache(), dk, spec.numPages(), spec.pageSize());
         int hq = spec.numHeads();
         this.chunks = (hq + LatentDecodeKernel.MAX_ROWS - 1) / LatentDecodeKernel.MAX_ROWS;
-        int workers = pool.threads();
-        states = new FlashState[workers];
-        kv = new float[workers][FlashState.TILE * dk];
-        for (int w = 0; w < workers; w++) {
-            states[w] = new FlashState(device.simd(), Math.min(hq, LatentDecodeKernel.MAX_ROWS), dk, dv,
-                    spec.softmaxScale());
-        }
+        this.scratch = Scratch.perWorkerLatent(device, Math.min(hq, LatentDecodeKernel.MAX_ROWS), dk, dv,
+                spec.softmaxScale());
     }
 
     @Override
@@ -53,14 +47,14 @@ public final class SparseLatentDecodeKernel implements Kernel {
         int h0 = chunk * LatentDecodeKernel.MAX_ROWS;
         int rows = Math.min(LatentDecodeKernel.MAX_ROWS, hq - h0);
         int row0 = query * hq + h0;
-        FlashState fs = states[worker];
+        FlashState fs = scratch[worker].state();
         fs.begin(rows);
         for (int r = 0; r < rows; r++) {
             fs.query(r, q, (row0 + r) * dk * 2, Integer.MAX_VALUE);
         }
         int topk = spec.topk();
         int idxBase = query * topk * 4;
-        float[] buf = kv[worker];
+        float[] buf = scratch[worker].keys();
         int count = 0;
         for (int i = 0; i < topk; i++) {
             int slot = Bytes.getInt(indices, idxBase + 4 * i);
