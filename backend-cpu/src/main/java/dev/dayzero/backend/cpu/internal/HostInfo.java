@@ -20,9 +20,13 @@ public final class HostInfo {
     private HostInfo() {
     }
 
-    /** The CPU vendor ({@code GenuineIntel}, {@code AuthenticAMD}, ...), or the OS architecture. */
+    /** The CPU vendor ({@code Intel}, {@code AMD}, or the raw {@code vendor_id}), else the OS architecture. */
     public static String vendor() {
-        return cpuinfoField("vendor_id").orElse(System.getProperty("os.arch"));
+        return cpuinfoField("vendor_id").map(v -> switch (v) {
+            case "GenuineIntel" -> "Intel";
+            case "AuthenticAMD" -> "AMD";
+            default -> v;
+        }).orElse(System.getProperty("os.arch"));
     }
 
     /** The device description for a device with {@code config}. */
