@@ -1,0 +1,220 @@
+package dev.dayzero.bench.spec;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dayzero.hal.DType;
+import dev.dayzero.hal.op.AttentionSpec;
+import dev.dayzero.hal.op.KvCacheType;
+import dev.dayzero.hal.op.MoeGemmSpec;
+import dev.dayzero.hal.op.OpSpec;
+import dev.dayzero.hal.op.QuantizeSpec;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Operator specs to and from JSON, field by field. No polymorphic typing: the {@code family} and
+ * {@code variant} fields select an explicit constructor, and every value goes through the spec's own
+ * validation, so a results file or a worker message cannot build anything but a valid spec.
+ */
+public final class SpecJson {
+    private static final JsonNodeFactory F = JsonNodeFactory.instance;
+
+    private SpecJson() {
+    }
+
+    public static ObjectNode toJson(OpSpec spec) {
+        ObjectNode n = F.objectNode();
+        n.put("family", spec.family());
+        if (spec instanceof QuantizeSpec q) {
+            n.put("m", q.m());
+            n.put("k", q.k());
+            n.put("inputType", q.inputType().name());
+            n.put("format", q.format().name());
+            n.put("scaleType", q.scaleType().name());
+            n.put("blockRows", q.blockRows());
+            n.put("blockCols", q.blockCols());
+            n.put("granularity", q.granularity().label());
+        } else if (spec instanceof MoeGemmSpec m) {
+            n.put("layout", m.layout().name());
+            n.put("type", m.type().name());
+            n.put("experts", m.experts());
+            n.put("n", m.n());
+            n.put("k", m.k());
+            n.put("maxRows", m.maxRows());
+            n.set("rowsPerExpert", ints(m.rowsPerExpert()));
+        } else if (spec instanceof AttentionSpec a) {
+            n.put("variant", a.variant());
+            n.set("seqLens", ints(a.seqLens()));
+            n.put("numHeads", a.numHeads());
+            n.put("headDim", a.headDim());
+            n.put("valueDim", a.valueDim());
+            n.put("softmaxScale", a.softmaxScale());
+            if (a instanceof AttentionSpec.Prefill p) {
+                n.put("numKvHeads", p.numKvHeads());
+                n.put("causal", p.causal());
+            } else if (a instanceof AttentionSpec.PagedDecode p) {
+                n.put("numKvHeads", p.numKvHeads());
+                n.put("pageSize", p.pageSize());
+                n.put("numPages", p.numPages());
+            } else if (a instanceof AttentionSpec.LatentDecode p) {
+                n.put("queriesPerSeq", p.queriesPerSeq());
+                n.put("pageSize", p.pageSize());
+                n.put("numPages", p.numPages());
+                n.put("kvCache", p.kvCache().name());
+                n.put("causal", p.causal());
+            } else if (a instanceof AttentionSpec.SparseLatentDecode p) {
+                n.put("queriesPerSeq", p.queriesPerSeq());
+                n.put("topk", p.topk());
+                n.put("pageSize", p.pageSize());
+                n.put("numPages", p.numPages());
+                n.put("kvCache", p.kvCache().name());
+            }
+        }
+        n.put("flops", spec.flops());
+        n.put("bytes", spec.bytes());
+        n.put("describe", spec.describe());
+        return n;
+    }
+
+    /**
+     * The spec a JSON object describes.
+     *
+     * @throws IllegalArgumentException naming the field that is missing or wrong
+     */
+    public static OpSpec fromJson(JsonNode n) {
+        String family = text(n, "family");
+        switch (family) {
+            case "quantize": {
+                int m = integer(n, "m");
+                int k = integer(n, "k");
+                String label = text(n, "granularity");
+                QuantizeSpec.Granularity g;
+                if (label.equals("per-tensor")) {
+                    g = QuantizeSpec.perTensor();
+                } else if (label.equals("per-token")) {
+                    g = QuantizeSpec.perToken();
+                } else if (label.startsWith("group-")) {
+                    g = QuantizeSpec.perGroup(integer(n, "blockCols"));
+                } else if (label.startsWith("block-")) {
+                    g = QuantizeSpec.perBlock(integer(n, "blockRows"), integer(n, "blockCols"));
+                } else {
+                    throw new IllegalArgumentException("spec.granularity must be per-tensor, per-token, group-1xG or "
+                            + "block-RxC, got '" + label + "'");
+                }
+                return new QuantizeSpec(m, k, dtype(n, "inputType"), dtype(n, "format"), g, dtype(n, "scaleType"));
+            }
+            case "moe-gemm":
+                return new MoeGemmSpec(enumOf(MoeGemmSpec.Layout.class, n, "layout"),
+                        enumOf(MoeGemmSpec.Type.class, n, "type"), integer(n, "experts"), integer(n, "n"),
+                        integer(n, "k"), intList(n, "rowsPerExpert"), integer(n, "maxRows"));
+            case "attention":
+                return attention(n);
+            default:
+                throw new IllegalArgumentException("spec.family must be quantize, moe-gemm or attention, got '"
+                        + family + "'");
+        }
+    }
+
+    private static OpSpec attention(JsonNode n) {
+        String variant = text(n, "variant");
+        List<Integer> lens = intList(n, "seqLens");
+        int heads = integer(n, "numHeads");
+        int dk = integer(n, "headDim");
+        float scale = (float) number(n, "softmaxScale");
+        switch (variant) {
+            case "prefill":
+                return new AttentionSpec.Prefill(lens, heads, integer(n, "numKvHeads"), dk, bool(n, "causal"), scale);
+            case "paged-decode":
+                return new AttentionSpec.PagedDecode(lens, heads, integer(n, "numKvHeads"), dk, integer(n, "pageSize"),
+                        integer(n, "numPages"), scale);
+            case "mla-decode":
+                return new AttentionSpec.LatentDecode(lens, heads, integer(n, "queriesPerSeq"), dk,
+                        integer(n, "valueDim"), integer(n, "pageSize"), integer(n, "numPages"),
+                        enumOf(KvCacheType.class, n, "kvCache"), bool(n, "causal"), scale);
+            case "sparse-mla-decode":
+                return new AttentionSpec.SparseLatentDecode(lens, heads, integer(n, "queriesPerSeq"), dk,
+                        integer(n, "valueDim"), integer(n, "topk"), integer(n, "pageSize"), integer(n, "numPages"),
+                        enumOf(KvCacheType.class, n, "kvCache"), scale);
+            default:
+                throw new IllegalArgumentException("spec.variant must be prefill, paged-decode, mla-decode or "
+                        + "sparse-mla-decode, got '" + variant + "'");
+        }
+    }
+
+    private static ArrayNode ints(List<Integer> values) {
+        ArrayNode a = F.arrayNode();
+        values.forEach(a::add);
+        return a;
+    }
+
+    private static JsonNode field(JsonNode n, String name) {
+        JsonNode v = n.get(name);
+        if (v == null || v.isNull()) {
+            throw new IllegalArgumentException("spec." + name + " is missing");
+        }
+        return v;
+    }
+
+    private static String text(JsonNode n, String name) {
+        JsonNode v = field(n, name);
+        if (!v.isTextual()) {
+            throw new IllegalArgumentException("spec." + name + " must be a string, got " + v);
+        }
+        return v.asText();
+    }
+
+    private static int integer(JsonNode n, String name) {
+        JsonNode v = field(n, name);
+        if (!v.isIntegralNumber() || !v.canConvertToInt()) {
+            throw new IllegalArgumentException("spec." + name + " must be a whole number, got " + v);
+        }
+        return v.intValue();
+    }
+
+    private static double number(JsonNode n, String name) {
+        JsonNode v = field(n, name);
+        if (!v.isNumber()) {
+            throw new IllegalArgumentException("spec." + name + " must be a number, got " + v);
+        }
+        return v.doubleValue();
+    }
+
+    private static boolean bool(JsonNode n, String name) {
+        JsonNode v = field(n, name);
+        if (!v.isBoolean()) {
+            throw new IllegalArgumentException("spec." + name + " must be true or false, got " + v);
+        }
+        return v.booleanValue();
+    }
+
+    private static List<Integer> intList(JsonNode n, String name) {
+        JsonNode v = field(n, name);
+        if (!v.isArray()) {
+            throw new IllegalArgumentException("spec." + name + " must be an array of whole numbers, got " + v);
+        }
+        List<Integer> out = new ArrayList<>();
+        for (JsonNode e : v) {
+            if (!e.isIntegralNumber() || !e.canConvertToInt()) {
+                throw new IllegalArgumentException("spec." + name + " must hold whole numbers, got " + e);
+            }
+            out.add(e.intValue());
+        }
+        return out;
+    }
+
+    private static DType dtype(JsonNode n, String name) {
+        return enumOf(DType.class, n, name);
+    }
+
+    private static <E extends Enum<E>> E enumOf(Class<E> type, JsonNode n, String name) {
+        String v = text(n, name);
+        try {
+            return Enum.valueOf(type, v);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("spec." + name + " must be one of "
+                    + java.util.Arrays.toString(type.getEnumConstants()) + ", got '" + v + "'");
+        }
+    }
+}
