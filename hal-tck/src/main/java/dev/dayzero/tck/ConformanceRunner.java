@@ -6,6 +6,7 @@ import dev.dayzero.hal.DeviceOutOfMemoryException;
 import dev.dayzero.hal.PreparedOp;
 import dev.dayzero.hal.Stream;
 import dev.dayzero.hal.Support;
+import dev.dayzero.hal.op.AttentionSpec;
 import dev.dayzero.hal.op.MoeGemmSpec;
 import dev.dayzero.hal.op.OpSpec;
 import dev.dayzero.hal.op.QuantizeSpec;
@@ -57,40 +58,43 @@ public final class ConformanceRunner {
     /** Runs exactly {@code spec} (no support query) and compares it with the oracle. */
     public static CaseResult check(Device device, String caseId, OpSpec spec, long seed) {
         List<HostTensor> inputs = InputGenerator.generate(spec, seed);
-        List<HostTensor> outputs = new ArrayList<>();
-        List<String> notes;
+        BackendRun run;
         try {
-            Execution ex = execute(device, spec, inputs);
-            if (ex.failure != null) {
-                return ex.failure.withCase(caseId, spec, seed);
-            }
-            outputs = ex.outputs;
-            notes = ex.notes;
+            run = execute(device, spec, inputs);
         } catch (OutOfMemoryError e) {
             return result(caseId, spec, spec, Support.supported(), CaseStatus.OUT_OF_MEMORY,
                     "host memory exhausted: " + e.getMessage(), seed);
         }
+        if (run.failure().isPresent()) {
+            return result(caseId, spec, spec, Support.supported(), run.failure().get(), run.failureMessage(), seed);
+        }
         return spec instanceof QuantizeSpec q
-                ? compareQuantize(caseId, q, inputs.get(0), outputs, notes, seed)
-                : compareFloat(caseId, spec, inputs, outputs.get(0), notes, seed);
+                ? compareQuantize(caseId, q, inputs.get(0), run.outputs(), run.notes(), seed)
+                : compareFloat(caseId, spec, inputs, run.outputs().get(0), run.notes(), seed);
     }
 
     // ------------------------------------------------------------------ the backend's part
 
-    private record Failure(CaseStatus status, String message) {
-        CaseResult withCase(String caseId, OpSpec spec, long seed) {
-            return result(caseId, spec, spec, Support.supported(), status, message, seed);
-        }
+    /**
+     * What one launch of a spec on a device gave back.
+     *
+     * @param outputs        the output tensors read back, in spec order (empty on failure)
+     * @param notes          the prepared operator's notes
+     * @param failure        the status when it did not run to the end (compile-error, runtime-error, out-of-memory)
+     * @param failureMessage the stage and the error, when it failed
+     */
+    public record BackendRun(List<HostTensor> outputs, List<String> notes, Optional<CaseStatus> failure,
+                             String failureMessage) {
     }
 
-    private static final class Execution {
+    /**
+     * Runs {@code spec} once on {@code device} with {@code inputs}: allocates and fills every operand
+     * (outputs with {@link #FILL}), prepares, binds, launches, synchronizes, reads the outputs back, and
+     * frees everything it allocated, whatever happens.
+     */
+    public static BackendRun execute(Device device, OpSpec spec, List<HostTensor> inputs) {
         List<HostTensor> outputs = new ArrayList<>();
         List<String> notes = List.of();
-        Failure failure;
-    }
-
-    private static Execution execute(Device device, OpSpec spec, List<HostTensor> inputs) {
-        Execution ex = new Execution();
         List<DeviceBuffer> buffers = new ArrayList<>();
         PreparedOp op = null;
         PreparedOp.Launch launch = null;
@@ -110,7 +114,7 @@ public final class ConformanceRunner {
             }
             stage = "prepare";
             op = device.prepare(spec);
-            ex.notes = op.notes();
+            notes = op.notes();
             stage = "launch";
             launch = op.bind(buffers);
             Stream stream = device.defaultStream();
@@ -121,13 +125,14 @@ public final class ConformanceRunner {
             for (int i = 0; i < spec.outputs().size(); i++) {
                 HostTensor host = HostTensor.allocate(spec.outputs().get(i));
                 buffers.get(first + i).read(0, host.bytes());
-                ex.outputs.add(host);
+                outputs.add(host);
             }
+            return new BackendRun(List.copyOf(outputs), notes, Optional.empty(), "");
         } catch (DeviceOutOfMemoryException e) {
-            ex.failure = new Failure(CaseStatus.OUT_OF_MEMORY, stage + ": " + e.getMessage());
+            return new BackendRun(List.of(), notes, Optional.of(CaseStatus.OUT_OF_MEMORY), stage + ": " + e.getMessage());
         } catch (RuntimeException e) {
             CaseStatus status = "prepare".equals(stage) ? CaseStatus.COMPILE_ERROR : CaseStatus.RUNTIME_ERROR;
-            ex.failure = new Failure(status, stage + ": " + e);
+            return new BackendRun(List.of(), notes, Optional.of(status), stage + ": " + e);
         } finally {
             closeQuietly(launch);
             closeQuietly(op);
@@ -135,7 +140,6 @@ public final class ConformanceRunner {
                 closeQuietly(b);
             }
         }
-        return ex;
     }
 
     private static void closeQuietly(AutoCloseable c) {
@@ -171,15 +175,27 @@ public final class ConformanceRunner {
                 actual[r][c] = out.getFloat(base + c);
             }
         }
-        double[][] expected = spec instanceof MoeGemmSpec m
-                ? Oracle.moeGemm(m, inputs, rows)
-                : Oracle.attention((dev.dayzero.hal.op.AttentionSpec) spec, inputs, rows);
+        double[][] expected = oracleRows(spec, inputs, rows);
         Tolerance tol = Tolerances.forOutput(spec);
         Metrics metrics = FloatComparison.compare(actual, expected, rows, tol);
         boolean pass = FloatComparison.passes(metrics, tol);
         return new CaseResult(caseId, spec, Optional.of(spec), Support.supported(),
                 pass ? CaseStatus.PASSED : CaseStatus.FAILED_NUMERICS, tol.name() + ": " + metrics.summary(),
                 Optional.of(metrics), Optional.empty(), rows.length, validRows, notes, seed);
+    }
+
+    /**
+     * The oracle's output rows of a float-output spec (MoE GEMM, attention): the 2-D view
+     * {@code [rows, cols]} of its one output, for the given row indices.
+     */
+    public static double[][] oracleRows(OpSpec spec, List<HostTensor> inputs, int[] rows) {
+        if (spec instanceof MoeGemmSpec m) {
+            return Oracle.moeGemm(m, inputs, rows);
+        }
+        if (spec instanceof AttentionSpec a) {
+            return Oracle.attention(a, inputs, rows);
+        }
+        throw new IllegalArgumentException("quantize has no float output rows; use Oracle.quantize");
     }
 
     /** Null when every row past each expert's valid count still holds the fill byte. */

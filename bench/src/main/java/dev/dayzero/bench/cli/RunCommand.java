@@ -1,0 +1,98 @@
+package dev.dayzero.bench.cli;
+
+import dev.dayzero.bench.model.ModelConfig;
+import dev.dayzero.bench.model.ModelConfigs;
+import dev.dayzero.bench.model.Presets;
+import dev.dayzero.bench.workload.Phase;
+import dev.dayzero.bench.workload.Routing;
+import dev.dayzero.bench.workload.WorkloadOptions;
+import dev.dayzero.bench.workload.WorkloadPlan;
+import dev.dayzero.bench.workload.Workloads;
+import dev.dayzero.bench.worker.RunOutcome;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code dayzero run}: the main job. */
+@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"For a model and the available backends: derive the workload, ask each device whether it "
+                + "supports each case, check conformance against the oracle, time what runs, and write "
+                + "results under results/runs/<date>-<model>/.",
+                "With no options: a DeepSeek-V3 decode workload on every available backend."})
+final class RunCommand implements Callable<Integer> {
+
+    @CommandLine.ArgGroup(exclusive = true)
+    ModelChoice model = new ModelChoice();
+
+    static final class ModelChoice {
+        @Option(names = "--model", paramLabel = "PRESET",
+                description = "Model preset (see `dayzero models`). Default: ${DEFAULT-VALUE}.",
+                defaultValue = "deepseek-v3")
+        String preset = "deepseek-v3";
+
+        @Option(names = "--config", paramLabel = "PATH",
+                description = "A Hugging Face config.json, or a directory holding one.")
+        Path config;
+    }
+
+    @CommandLine.Mixin
+    RunOptions options = new RunOptions();
+
+    @Option(names = "--phase", split = ",", paramLabel = "PHASE",
+            description = "decode, prefill or both. Default: ${DEFAULT-VALUE}.", defaultValue = "decode")
+    List<String> phases;
+
+    @Option(names = "--batch", split = ",", paramLabel = "N",
+            description = "Batch sizes (sequences per attention data-parallel rank). Default: ${DEFAULT-VALUE}.",
+            defaultValue = "8")
+    List<Integer> batches;
+
+    @Option(names = "--context", paramLabel = "N", description = "Cached tokens per sequence in decode. Default: ${DEFAULT-VALUE}.",
+            defaultValue = "4096")
+    int context;
+
+    @Option(names = "--prefill-len", paramLabel = "N", description = "Tokens per sequence in prefill. Default: ${DEFAULT-VALUE}.",
+            defaultValue = "512")
+    int prefillLength;
+
+    @Option(names = "--tp", paramLabel = "N", description = "Tensor parallelism (per-device heads and expert slices). "
+            + "Default: the preset's deployment; 1 for a raw config.")
+    Integer tp;
+
+    @Option(names = "--ep", paramLabel = "N", description = "Expert parallelism (local experts = experts / ep). "
+            + "Default: the preset's deployment; 1 for a raw config.")
+    Integer ep;
+
+    @Option(names = "--routing", paramLabel = "uniform|skewed",
+            description = "How tokens spread over experts. Default: ${DEFAULT-VALUE}.", defaultValue = "uniform")
+    String routing;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        ModelConfig m = model.config != null ? ModelConfigs.load(model.config) : Presets.get(model.preset);
+        WorkloadOptions w = WorkloadOptions.defaults()
+                .withPhases(phases.stream().map(Phase::parse).toList())
+                .withBatchSizes(batches)
+                .withContextLength(context)
+                .withPrefillLength(prefillLength)
+                .withTp(tp)
+                .withEp(ep)
+                .withRouting(Routing.parse(routing));
+        WorkloadPlan plan = Workloads.derive(m, w);
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("dayzero run: " + m.displayName() + " — " + plan.cases().size() + " cases"
+                + (plan.leftOut().isEmpty() ? "" : ", " + plan.leftOut().size() + " operators left out"));
+        RunOutcome outcome = options.execute(plan.cases(), m.id(), true, true, spec.commandLine());
+        Summary.print(out, outcome, plan.leftOut());
+        out.println("Results: " + outcome.resultsFile().toAbsolutePath());
+        return RunOptions.exitCode(outcome);
+    }
+
+}

@@ -1,0 +1,136 @@
+package dev.dayzero.bench.cli;
+
+import dev.dayzero.bench.measure.MeasureOptions;
+import dev.dayzero.bench.results.CaseRecord;
+import dev.dayzero.bench.worker.Progress;
+import dev.dayzero.bench.worker.RunEngine;
+import dev.dayzero.bench.worker.RunOutcome;
+import dev.dayzero.bench.worker.RunRequest;
+import dev.dayzero.bench.worker.WorkerSettings;
+import dev.dayzero.bench.workload.WorkloadCase;
+import dev.dayzero.hal.BackendProvider;
+import dev.dayzero.hal.Backends;
+import dev.dayzero.tck.CaseStatus;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+
+/** Options every running command shares: which backends, where results go, timeouts and timing. */
+final class RunOptions {
+
+    @Option(names = "--backends", split = ",", paramLabel = "ID",
+            description = "Backends to run on (see `dayzero backends`). Default: every available backend.")
+    List<String> backends;
+
+    @Option(names = "--out", paramLabel = "DIR",
+            description = "Run directory. Default: results/runs/<date>-<model>/ (a new one each run).")
+    Path out;
+
+    @Option(names = "--resume", paramLabel = "DIR",
+            description = "Continue the run in DIR, skipping every case it already finished.")
+    Path resume;
+
+    @Option(names = "--case-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Longest one case may take on a backend (conformance and timing) before its worker is "
+                    + "killed and the case recorded as timeout. Default: ${DEFAULT-VALUE}.", defaultValue = "10m")
+    Duration caseTimeout;
+
+    @Option(names = "--min-time", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Least sampling time per case; sampling stops at 0.5% RSD after it, or at 10x it. "
+                    + "Default: ${DEFAULT-VALUE}.", defaultValue = "100ms")
+    Duration minTime;
+
+    @Option(names = "--cold-cache",
+            description = "Flush the device cache before each sample, outside the timed window. Default: warm cache.")
+    boolean coldCache;
+
+    @Option(names = "--worker-heap", paramLabel = "SIZE",
+            description = "Java heap of each backend's worker JVM (the CPU backend's device memory lives there). "
+                    + "Default: ${DEFAULT-VALUE}.", defaultValue = "8g")
+    String workerHeap;
+
+    /** Runs {@code cases} and returns the outcome; {@code name} names the default run directory. */
+    RunOutcome execute(List<WorkloadCase> cases, String name, boolean conform, boolean measure,
+                       CommandLine commandLine) {
+        List<String> ids = backends != null ? backends : availableBackends();
+        if (ids.isEmpty()) {
+            throw new BadInputException("no backend is available here (see `dayzero backends`)");
+        }
+        Backends known = Backends.discover();
+        for (String id : ids) {
+            String bare = id.contains(":") ? id.substring(0, id.indexOf(':')) : id;
+            known.require(bare); // unknown id: names the known ones
+        }
+        Path dir = runDirectory(name);
+        MeasureOptions measureOptions = MeasureOptions.defaults().withMinTime(minTime).withColdCache(coldCache);
+        RunRequest request = new RunRequest(cases, ids, dir, resume != null, caseTimeout, measureOptions, conform,
+                measure, Progress.auto(), String.join(" ", commandLine.getParseResult().originalArgs()),
+                WorkerSettings.inherit(workerHeap));
+        return RunEngine.run(request);
+    }
+
+    private static List<String> availableBackends() {
+        List<String> ids = new ArrayList<>();
+        for (BackendProvider p : Backends.discover().all()) {
+            if (p.probe().available()) {
+                ids.add(p.id());
+            }
+        }
+        return ids;
+    }
+
+    private Path runDirectory(String name) {
+        if (resume != null) {
+            if (out != null) {
+                throw new BadInputException("--out and --resume both name a run directory: give one");
+            }
+            if (!Files.isDirectory(resume)) {
+                throw new BadInputException("--resume " + resume + ": no such run directory");
+            }
+            return resume;
+        }
+        Path dir = out;
+        if (dir == null) {
+            String base = LocalDate.now() + "-" + name.replaceAll("[^A-Za-z0-9._-]", "_");
+            Path root = Path.of("results", "runs");
+            dir = root.resolve(base);
+            for (int i = 2; Files.exists(dir); i++) {
+                dir = root.resolve(base + "-" + i);
+            }
+        }
+        try {
+            Files.createDirectories(dir);
+            Path probe = Files.createTempFile(dir, ".write-check", "");
+            Files.delete(probe);
+        } catch (IOException | SecurityException e) {
+            throw new BadInputException("--out " + dir + ": cannot write there (" + e.getMessage() + ")");
+        }
+        return dir;
+    }
+
+    /** 3 when a backend crashed or timed out, 1 when a case failed conformance, else 0. */
+    static int exitCode(RunOutcome outcome) {
+        boolean crashed = false;
+        boolean failed = false;
+        for (CaseRecord r : outcome.records()) {
+            Optional<CaseStatus> s = r.caseStatus();
+            if (s.isEmpty()) {
+                continue;
+            }
+            switch (s.get()) {
+                case CRASHED, TIMEOUT -> crashed = true;
+                case FAILED_NUMERICS, FAILED_SHAPE, FAILED_DTYPE, COMPILE_ERROR, RUNTIME_ERROR -> failed = true;
+                default -> {
+                }
+            }
+        }
+        return crashed ? ExitCode.CRASHED : failed ? ExitCode.FAILED : ExitCode.OK;
+    }
+}

@@ -1,0 +1,213 @@
+package dev.dayzero.bench.measure;
+
+import dev.dayzero.hal.Device;
+import dev.dayzero.hal.DeviceBuffer;
+import dev.dayzero.hal.DeviceInfo;
+import dev.dayzero.hal.DeviceOutOfMemoryException;
+import dev.dayzero.hal.Event;
+import dev.dayzero.hal.GraphCapture;
+import dev.dayzero.hal.HalException;
+import dev.dayzero.hal.PreparedOp;
+import dev.dayzero.hal.Stream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Times a bound launch per {@link MeasureOptions}: warm-up by time, then samples until the minimum count
+ * and time are met, then until the relative standard deviation reaches the target or the maximum time
+ * passes. One sample is one launch (or one replay of a graph holding one launch) between two events
+ * recorded on the device's default stream; the host waits for the second event before the next sample.
+ * A cold-cache flush is enqueued before the first event, so it is outside the timed window.
+ *
+ * <p>The timed loop allocates nothing: the two events are created once and reused, samples go into a
+ * preallocated array (grown, outside the timed window, only past 4096 samples).
+ */
+public final class Sampler {
+    /** Flush size when the device does not know its cache size: 64 MiB, above the L2 of every current chip. */
+    public static final long FALLBACK_FLUSH_BYTES = 64L << 20;
+
+    private Sampler() {
+    }
+
+    /**
+     * Bytes a cold-cache flush writes on this device: twice {@link DeviceInfo#l2Bytes()} (at least 1 MiB),
+     * or {@link #FALLBACK_FLUSH_BYTES} when the size is unknown (0).
+     */
+    public static long flushBytes(DeviceInfo info) {
+        return info.l2Bytes() > 0 ? Math.max(2 * info.l2Bytes(), 1L << 20) : FALLBACK_FLUSH_BYTES;
+    }
+
+    /** Times {@code launch} on {@code device}'s default stream. The caller keeps owning the launch. */
+    public static Timing measure(Device device, PreparedOp.Launch launch, MeasureOptions options) {
+        Objects.requireNonNull(device, "device");
+        Objects.requireNonNull(launch, "launch");
+        Objects.requireNonNull(options, "options");
+        Stream stream = device.defaultStream();
+        List<String> notes = new ArrayList<>();
+        DeviceBuffer flush = null;
+        GraphCapture.Graph graph = null;
+        try {
+            if (options.coldCache()) {
+                long bytes = flushBytes(device.info());
+                try {
+                    flush = device.allocate(bytes);
+                } catch (DeviceOutOfMemoryException e) {
+                    notes.add("cold cache asked for, but the " + bytes + "-byte flush buffer did not fit; timed warm");
+                }
+            }
+            if (options.graphReplay() && device.graphCapture().isPresent()) {
+                try {
+                    graph = device.graphCapture().get().capture(stream, () -> launch.enqueue(stream));
+                } catch (HalException | UnsupportedOperationException e) {
+                    notes.add("graph capture failed (" + e.getMessage() + "); timed direct launches");
+                }
+            }
+            try (SampleLoop loop = new SampleLoop(device, stream, launch, graph, flush)) {
+                return sample(loop, options, flush == null ? 0 : flush.size(), graph != null, notes);
+            }
+        } finally {
+            if (graph != null) {
+                graph.close();
+            }
+            if (flush != null) {
+                flush.close();
+            }
+        }
+    }
+
+    private static Timing sample(SampleLoop loop, MeasureOptions o, long flushBytes, boolean graph, List<String> notes) {
+        long warmupNanos = o.warmup().toNanos();
+        long w0 = System.nanoTime();
+        int warmupRuns = 0;
+        do {
+            loop.sampleMillis();
+            warmupRuns++;
+        } while (System.nanoTime() - w0 < warmupNanos);
+        double warmupMs = (System.nanoTime() - w0) / 1e6;
+
+        long minNanos = o.minTime().toNanos();
+        long maxNanos = o.maxTime().toNanos();
+        int minSamples = o.minSamples();
+        double target = o.targetRsd();
+        double[] samples = new double[4096];
+        int n = 0;
+        double mean = 0;
+        double m2 = 0;
+        StopReason reason;
+        long t0 = System.nanoTime();
+        while (true) {
+            double ms = loop.sampleMillis();
+            if (n == samples.length) {
+                samples = Arrays.copyOf(samples, 2 * n);
+            }
+            samples[n++] = ms;
+            double delta = ms - mean; // Welford: running mean and sum of squared deviations
+            mean += delta / n;
+            m2 += delta * (ms - mean);
+            long elapsed = System.nanoTime() - t0;
+            if (elapsed >= maxNanos) {
+                reason = StopReason.MAX_TIME;
+                break;
+            }
+            if (n >= minSamples && n >= 2 && elapsed >= minNanos) {
+                double sd = Math.sqrt(m2 / (n - 1));
+                if (mean > 0 ? sd / mean <= target : sd == 0) {
+                    reason = StopReason.TARGET_RSD;
+                    break;
+                }
+            }
+        }
+        double elapsedMs = (System.nanoTime() - t0) / 1e6;
+        List<Double> kept = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            kept.add(samples[i]);
+        }
+        return new Timing(loop.usesEvents() ? Timing.DEVICE_EVENTS : Timing.WALL_CLOCK, flushBytes > 0, flushBytes,
+                graph, warmupRuns, warmupMs, kept, Stats.of(samples, n), reason.label(), elapsedMs, notes);
+    }
+
+    /**
+     * One measured sample, reusable: optional flush, start event, the launch (or graph replay), stop event,
+     * wait, elapsed time. Public so the harness overhead can be benchmarked (module microbench). It owns its
+     * two events; the stream, launch, graph and flush buffer stay the caller's.
+     */
+    public static final class SampleLoop implements AutoCloseable {
+        private final Stream stream;
+        private final PreparedOp.Launch launch;
+        private final GraphCapture.Graph graph;
+        private final DeviceBuffer flush;
+        private final Event start;
+        private final Event stop;
+        private byte flushValue;
+
+        /**
+         * @param graph a captured graph replayed instead of {@code launch}, or null
+         * @param flush a buffer filled before each sample (cold cache), or null
+         */
+        public SampleLoop(Device device, Stream stream, PreparedOp.Launch launch, GraphCapture.Graph graph,
+                          DeviceBuffer flush) {
+            this.stream = Objects.requireNonNull(stream, "stream");
+            this.launch = Objects.requireNonNull(launch, "launch");
+            this.graph = graph;
+            this.flush = flush;
+            Event first = null;
+            Event second = null;
+            try {
+                first = device.newEvent();
+                second = device.newEvent();
+            } catch (UnsupportedOperationException e) {
+                if (first != null) {
+                    first.close();
+                }
+                first = null;
+                second = null;
+            }
+            this.start = first;
+            this.stop = second;
+        }
+
+        /** True when samples come from device events, false for the host-clock fallback. */
+        public boolean usesEvents() {
+            return start != null;
+        }
+
+        /** Runs one sample and returns its time in milliseconds. */
+        public double sampleMillis() {
+            if (flush != null) {
+                flush.fill(stream, flushValue++);
+                if (start == null) {
+                    stream.synchronize();
+                }
+            }
+            if (start != null) {
+                stream.record(start);
+                enqueue();
+                stream.record(stop);
+                stop.synchronize();
+                return stop.millisSince(start);
+            }
+            long t0 = System.nanoTime();
+            enqueue();
+            stream.synchronize();
+            return (System.nanoTime() - t0) / 1e6;
+        }
+
+        private void enqueue() {
+            if (graph != null) {
+                graph.replay(stream);
+            } else {
+                launch.enqueue(stream);
+            }
+        }
+
+        @Override
+        public void close() {
+            if (start != null) {
+                start.close();
+                stop.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,465 @@
+package dev.dayzero.bench.model;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dayzero.hal.DType;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * Reads a Hugging Face {@code config.json} as released into a {@link ModelConfig}. The same parser reads
+ * the presets' configs and the user's.
+ *
+ * <h2>What it reads</h2>
+ * <ul>
+ *   <li>a nested {@code text_config} (multimodal wrappers) before the top level; unknown fields are ignored;</li>
+ *   <li>attention: MLA when {@code kv_lora_rank} is present ({@code num_attention_heads},
+ *       {@code qk_nope_head_dim}, {@code qk_rope_head_dim}, {@code v_head_dim}; {@code index_topk} makes it
+ *       DeepSeek-V3.2's sparse MLA); otherwise GQA from {@code num_attention_heads},
+ *       {@code num_key_value_heads} (absent: equal to the heads, as transformers defaults) and
+ *       {@code head_dim} (absent: {@code hidden_size / num_attention_heads}). YaRN's {@code mscale_all_dim}
+ *       multiplies an MLA softmax scale by {@code (0.1·mscale_all_dim·ln(factor) + 1)²}, as transformers
+ *       and vLLM do;</li>
+ *   <li>hybrid layers: {@code layer_types} ({@code linear_attention}, {@code sliding_attention}),
+ *       {@code attn_type_list} (MiniMax: 0 = lightning linear attention) and {@code full_attention_interval}
+ *       (Qwen3-Next) — the softmax layers are mapped, the rest listed as left out;</li>
+ *   <li>experts: {@code n_routed_experts} / {@code num_experts} / {@code num_local_experts},
+ *       {@code num_experts_per_tok}, {@code moe_intermediate_size} (for {@code num_local_experts} configs
+ *       without it — Mixtral, MiniMax — {@code intermediate_size} is the expert width);</li>
+ *   <li>{@code quantization_config}: {@code quant_method fp8} with {@code fmt e4m3} (or {@code float8_e4m3fn})
+ *       and {@code weight_block_size [128, 128]} is FP8 block quantization; {@code scale_fmt ue8m0} gives
+ *       UE8M0 activation scales, otherwise F32.</li>
+ * </ul>
+ * A config that maps neither attention nor experts fails closed, naming its architecture and the fields
+ * Dayzero would need. Bad values throw {@link ModelConfigException} naming the file and the field.
+ */
+public final class ModelConfigs {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Page size of FlashMLA's paged latent cache (it supports only 64). */
+    public static final int MLA_PAGE_SIZE = 64;
+    /** vLLM's default KV block size for paged GQA. */
+    public static final int GQA_PAGE_SIZE = 16;
+
+    private static final String NEEDED = "Dayzero maps softmax attention (num_attention_heads with num_key_value_heads"
+            + " and head_dim, or MLA's kv_lora_rank, qk_nope_head_dim, qk_rope_head_dim, v_head_dim) and routed"
+            + " experts (n_routed_experts | num_experts | num_local_experts with num_experts_per_tok and"
+            + " moe_intermediate_size)";
+
+    private ModelConfigs() {
+    }
+
+    /**
+     * Loads a {@code config.json}, or the {@code config.json} in a directory. The model's id is the
+     * directory's name (or the file's, without {@code .json}) in lower case; its deployment is one device.
+     */
+    public static ModelConfig load(Path configJsonOrDir) {
+        Path file = Files.isDirectory(configJsonOrDir) ? configJsonOrDir.resolve("config.json") : configJsonOrDir;
+        if (!Files.isRegularFile(file)) {
+            throw new ModelConfigException(file + ": no such file; expected a config.json or a directory holding one");
+        }
+        JsonNode root;
+        try (InputStream in = Files.newInputStream(file)) {
+            root = read(in, file.toString());
+        } catch (IOException e) {
+            throw new ModelConfigException(file + ": cannot read (" + e.getMessage() + ")", e);
+        }
+        String name = nameOf(file);
+        return parse(root, file.toString(), idOf(name, root), name, null);
+    }
+
+    /** Reads JSON, turning a syntax error into one line naming the file, line and column. */
+    static JsonNode read(InputStream in, String file) throws IOException {
+        JsonNode root;
+        try {
+            root = JSON.readTree(in);
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
+            String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+            throw new ModelConfigException(file + ": malformed JSON" + where + ": " + e.getOriginalMessage(), e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new ModelConfigException(file + ": expected a JSON object (a config.json), got "
+                    + (root == null || root.isMissingNode() ? "an empty file" : root.getNodeType().toString().toLowerCase(Locale.ROOT)));
+        }
+        return root;
+    }
+
+    private static String nameOf(Path file) {
+        String fileName = file.getFileName().toString();
+        if (fileName.equals("config.json") && file.toAbsolutePath().getParent() != null
+                && file.toAbsolutePath().getParent().getFileName() != null) {
+            return file.toAbsolutePath().getParent().getFileName().toString();
+        }
+        return fileName.endsWith(".json") ? fileName.substring(0, fileName.length() - 5) : fileName;
+    }
+
+    private static String idOf(String name, JsonNode root) {
+        String id = sanitize(name);
+        if (id.isEmpty()) {
+            JsonNode mt = root.get("model_type");
+            id = mt != null && mt.isTextual() ? sanitize(mt.textValue()) : "";
+        }
+        return id.isEmpty() ? "model" : id;
+    }
+
+    static String sanitize(String s) {
+        String id = s.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9._-]+", "-");
+        return id.replaceAll("^[^a-z0-9]+", "").replaceAll("-+$", "");
+    }
+
+    /**
+     * Maps a parsed {@code config.json}.
+     *
+     * @param root        the JSON object
+     * @param file        its name for messages
+     * @param id          the model id
+     * @param displayName the human name
+     * @param deployment  the default deployment, or null for one device with the attention's page size
+     */
+    static ModelConfig parse(JsonNode root, String file, String id, String displayName, Deployment deployment) {
+        ConfigFields f = new ConfigFields(file, root);
+        List<LeftOut> leftOut = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
+
+        String modelType = f.string("model_type").orElse("");
+        String architecture = archOf(root, f, modelType);
+
+        // Layers: which are softmax attention and which are not.
+        Layers layers = layers(f, leftOut);
+
+        Optional<AttentionConfig> attention = Optional.empty();
+        boolean attentionFields = f.has("kv_lora_rank") || f.has("num_attention_heads");
+        Optional<String> unknownAttention = unknownAttentionMarker(f);
+        if (unknownAttention.isPresent()) {
+            leftOut.add(new LeftOut("attention", unknownAttention.get()));
+        } else if (layers.softmax == 0 && layers.total > 0) {
+            leftOut.add(new LeftOut("attention", "no layer uses softmax attention (" + layers.describe() + ")"));
+        } else if (attentionFields) {
+            int hidden = f.requirePositive("the model", "hidden_size");
+            attention = Optional.of(attention(f, hidden, notes, leftOut));
+        }
+
+        Optional<MoeConfig> moe = moe(f, leftOut, notes);
+
+        if (attention.isEmpty() && moe.isEmpty()) {
+            String why = leftOut.isEmpty() ? "this config has none of them"
+                    : "here: " + String.join("; ", leftOut.stream().map(LeftOut::toString).toList());
+            throw new ModelConfigException(file + ": cannot map architecture " + architecture
+                    + (modelType.isEmpty() || modelType.equals(architecture) ? "" : " (model_type " + modelType + ")")
+                    + "; " + NEEDED + "; " + why);
+        }
+
+        int hidden = f.requirePositive("the model", "hidden_size");
+        int numLayers = f.requirePositive("the model", "num_hidden_layers", "n_layers", "num_layers");
+        QuantConfig quant = quant(f, moe.isPresent(), leftOut);
+
+        if (moe.isEmpty()) {
+            OptionalInt inter = f.positiveInt("intermediate_size", "ffn_hidden_size");
+            leftOut.add(new LeftOut("dense-ffn", "the FFN is dense" + (inter.isPresent() ? " (intermediate_size "
+                    + inter.getAsInt() + ")" : "") + ": a plain GEMM, and hal-api has no dense GEMM spec"));
+        }
+        leftOut.add(new LeftOut("dense-projections", "attention projections"
+                + (attention.orElse(null) instanceof AttentionConfig.Mla ? " (MLA's q_a, q_b, kv_a, kv_b / absorbed, o)"
+                : " (q, k, v, o)") + ", the router and lm_head are plain GEMMs; hal-api has no dense GEMM spec"));
+
+        Deployment dep = deployment != null ? deployment : new Deployment(1, 1,
+                attention.orElse(null) instanceof AttentionConfig.Mla ? MLA_PAGE_SIZE : GQA_PAGE_SIZE,
+                "a config.json without preset: one device (tp1, ep1); pass tp / ep for a deployment");
+        return new ModelConfig(id, displayName, architecture, modelType, file, hidden, numLayers, attention, moe, quant,
+                dep, leftOut, notes);
+    }
+
+    private static String archOf(JsonNode root, ConfigFields f, String modelType) {
+        JsonNode a = root.get("architectures");
+        if (a != null && a.isArray() && a.size() > 0 && a.get(0).isTextual()) {
+            return a.get(0).textValue();
+        }
+        Optional<String> nested = f.firstString("architectures");
+        if (nested.isPresent()) {
+            return nested.get();
+        }
+        return modelType.isEmpty() ? "unknown architecture" : modelType;
+    }
+
+    /** Counts of layer kinds. */
+    private record Layers(int total, int softmax, int linear, int sliding, int other) {
+        String describe() {
+            List<String> parts = new ArrayList<>();
+            if (softmax > 0) {
+                parts.add(softmax + " softmax");
+            }
+            if (linear > 0) {
+                parts.add(linear + " linear-attention");
+            }
+            if (sliding > 0) {
+                parts.add(sliding + " sliding-window");
+            }
+            if (other > 0) {
+                parts.add(other + " other");
+            }
+            return String.join(", ", parts) + " of " + total + " layers";
+        }
+    }
+
+    private static Layers layers(ConfigFields f, List<LeftOut> leftOut) {
+        int total = f.positiveInt("num_hidden_layers", "n_layers", "num_layers").orElse(0);
+        Optional<List<String>> types = f.strings("layer_types");
+        Optional<List<Integer>> attnTypes = f.ints("attn_type_list");
+        Optional<List<String>> blockTypes = f.strings("layers_block_type");
+        OptionalInt interval = f.positiveInt("full_attention_interval");
+        int softmax = total;
+        int linear = 0;
+        int sliding = 0;
+        int other = 0;
+        String linearKind = "linear attention";
+        if (types.isPresent()) {
+            softmax = 0;
+            for (String t : types.get()) {
+                switch (t) {
+                    case "full_attention", "attention" -> softmax++;
+                    case "linear_attention" -> linear++;
+                    case "sliding_attention" -> sliding++;
+                    default -> other++;
+                }
+            }
+            total = types.get().size();
+            linearKind = "linear attention (e.g. Qwen3-Next's gated delta net)";
+        } else if (attnTypes.isPresent()) {
+            softmax = 0;
+            for (int t : attnTypes.get()) {
+                if (t == 1) {
+                    softmax++;
+                } else if (t == 0) {
+                    linear++;
+                } else {
+                    other++;
+                }
+            }
+            total = attnTypes.get().size();
+            linearKind = "MiniMax lightning attention (attn_type_list 0)";
+        } else if (blockTypes.isPresent()) {
+            softmax = 0;
+            for (String t : blockTypes.get()) {
+                if (t.equals("attention")) {
+                    softmax++;
+                } else {
+                    other++;
+                }
+            }
+            total = blockTypes.get().size();
+        } else if (interval.isPresent() && total > 0) {
+            softmax = total / interval.getAsInt();
+            linear = total - softmax;
+            linearKind = "linear attention (full_attention_interval " + interval.getAsInt() + "; Qwen3-Next's gated delta net)";
+        }
+        if (linear > 0) {
+            leftOut.add(new LeftOut("linear-attention", linear + " of " + total + " layers use " + linearKind
+                    + ", a recurrent state update with no hal-api spec; only the softmax-attention layers are run"));
+        }
+        if (sliding > 0) {
+            leftOut.add(new LeftOut("sliding-window-attention", sliding + " of " + total
+                    + " layers use sliding-window attention; hal-api's attention specs have no window, so only the"
+                    + " full-attention layers are run"));
+        }
+        if (other > 0) {
+            leftOut.add(new LeftOut("other-layers", other + " of " + total
+                    + " layers are of a kind Dayzero does not know (not softmax attention); they are not run"));
+        }
+        return new Layers(total, softmax, linear, sliding, other);
+    }
+
+    /** Attention variants Dayzero would silently mis-map as MLA or GQA. */
+    private static Optional<String> unknownAttentionMarker(ConfigFields f) {
+        List<String> markers = new ArrayList<>();
+        for (String name : List.of("compress_ratios", "o_lora_rank", "hc_mult")) {
+            if (f.has(name)) {
+                markers.add(name);
+            }
+        }
+        if (markers.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of("this attention has fields no mapped variant has (" + String.join(", ", markers)
+                + "; compressed / grouped-output attention as in DeepSeek-V4): no hal-api spec, not guessed as MLA or GQA");
+    }
+
+    private static AttentionConfig attention(ConfigFields f, int hidden, List<String> notes, List<LeftOut> leftOut) {
+        if (f.has("kv_lora_rank")) {
+            String why = "MLA (kv_lora_rank is set)";
+            int heads = f.requirePositive(why, "num_attention_heads");
+            int rank = f.requirePositive(why, "kv_lora_rank");
+            int nope = f.requirePositive(why, "qk_nope_head_dim");
+            int rope = f.requirePositive(why, "qk_rope_head_dim");
+            int v = f.requirePositive(why, "v_head_dim");
+            int topk = f.positiveInt("index_topk").orElse(0);
+            if (topk > 0) {
+                leftOut.add(new LeftOut("lightning-indexer", "DeepSeek-V3.2's indexer (index_n_heads "
+                        + f.positiveInt("index_n_heads").orElse(0) + " x index_head_dim "
+                        + f.positiveInt("index_head_dim").orElse(0)
+                        + ", FP8 logits over every cached token, then top-" + topk
+                        + ") has no hal-api spec; sparse attention runs on the top-k indices the kit draws"));
+            }
+            double factor = yarnMscaleSquared(f, notes);
+            return new AttentionConfig.Mla(heads, rank, nope, rope, v, topk, factor);
+        }
+        String why = "attention (num_attention_heads is set)";
+        int heads = f.requirePositive(why, "num_attention_heads");
+        OptionalInt kv = f.positiveInt("num_key_value_heads", "num_kv_heads", "multi_query_group_num");
+        int kvHeads;
+        if (kv.isPresent()) {
+            kvHeads = kv.getAsInt();
+        } else {
+            kvHeads = heads;
+            notes.add("num_key_value_heads absent: multi-head attention (" + heads + " KV heads), as transformers defaults");
+        }
+        if (heads % kvHeads != 0) {
+            throw new ModelConfigException(f.file() + ": num_key_value_heads = " + kvHeads
+                    + " must divide num_attention_heads = " + heads);
+        }
+        OptionalInt hd = f.positiveInt("head_dim");
+        int headDim;
+        if (hd.isPresent()) {
+            headDim = hd.getAsInt();
+        } else {
+            if (hidden % heads != 0) {
+                throw new ModelConfigException(f.file() + ": head_dim is missing and hidden_size = " + hidden
+                        + " is not a multiple of num_attention_heads = " + heads + "; set head_dim");
+            }
+            headDim = hidden / heads;
+            notes.add("head_dim absent: hidden_size / num_attention_heads = " + headDim);
+        }
+        return new AttentionConfig.Gqa(heads, kvHeads, headDim, 1.0);
+    }
+
+    /** YaRN's softmax correction for MLA: {@code mscale(factor, mscale_all_dim)²}, 1 without YaRN. */
+    private static double yarnMscaleSquared(ConfigFields f, List<String> notes) {
+        Optional<ConfigFields.Field> rs = f.object("rope_scaling", "rope_parameters");
+        if (rs.isEmpty()) {
+            return 1.0;
+        }
+        JsonNode n = rs.get().node();
+        String type = text(n, "type").orElse(text(n, "rope_type").orElse(""));
+        if (!type.equals("yarn")) {
+            return 1.0;
+        }
+        double factor = n.path("factor").asDouble(1.0);
+        double all = n.path("mscale_all_dim").asDouble(0.0);
+        if (factor <= 1.0 || all <= 0.0) {
+            return 1.0;
+        }
+        double m = 0.1 * all * Math.log(factor) + 1.0;
+        notes.add(String.format(Locale.ROOT, "softmax scale x %.4f: YaRN mscale(factor %s, mscale_all_dim %s)^2",
+                m * m, trim(factor), trim(all)));
+        return m * m;
+    }
+
+    private static Optional<String> text(JsonNode n, String name) {
+        JsonNode v = n.get(name);
+        return v != null && v.isTextual() ? Optional.of(v.textValue()) : Optional.empty();
+    }
+
+    private static String trim(double d) {
+        return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
+    }
+
+    private static Optional<MoeConfig> moe(ConfigFields f, List<LeftOut> leftOut, List<String> notes) {
+        Optional<ConfigFields.Field> expertsField = f.find("n_routed_experts", "num_experts", "num_local_experts");
+        if (expertsField.isEmpty()) {
+            return Optional.empty();
+        }
+        int experts = f.positive(expertsField.get());
+        if (experts == 1) {
+            notes.add(expertsField.get().path() + " = 1: a dense FFN");
+            return Optional.empty();
+        }
+        String why = "a mixture of experts (" + expertsField.get().path() + " = " + experts + ")";
+        int topk = f.requirePositive(why, "num_experts_per_tok", "moe_topk", "top_k");
+        if (topk > experts) {
+            throw new ModelConfigException(f.file() + ": num_experts_per_tok = " + topk + " exceeds the " + experts
+                    + " experts of " + expertsField.get().path());
+        }
+        OptionalInt moeInter = f.positiveInt("moe_intermediate_size", "expert_intermediate_size");
+        int inter;
+        if (moeInter.isPresent()) {
+            inter = moeInter.getAsInt();
+        } else if (expertsField.get().path().endsWith("num_local_experts")) {
+            inter = f.requirePositive(why, "intermediate_size");
+            notes.add("expert width from intermediate_size (" + inter + "), as num_local_experts configs (Mixtral, MiniMax) use it");
+        } else {
+            throw f.missing(why, "moe_intermediate_size");
+        }
+        int shared = f.nonNegativeInt("n_shared_experts", "num_shared_experts").orElse(0);
+        OptionalInt sharedInter = f.positiveInt("shared_expert_intermediate_size");
+        if (shared == 0 && sharedInter.isPresent()) {
+            shared = 1;
+        }
+        if (shared > 0) {
+            int width = sharedInter.orElse(inter * shared);
+            leftOut.add(new LeftOut("shared-expert", shared + " shared expert" + (shared == 1 ? "" : "s")
+                    + " (intermediate " + width + ") run on every token: a plain GEMM, and hal-api has no dense GEMM spec"));
+        }
+        int denseLayers = f.nonNegativeInt("first_k_dense_replace").orElse(0);
+        Optional<List<Integer>> mlpOnly = f.ints("mlp_only_layers");
+        int step = f.positiveInt("decoder_sparse_step").orElse(1);
+        if (denseLayers > 0 || (mlpOnly.isPresent() && !mlpOnly.get().isEmpty()) || step > 1) {
+            String which = denseLayers > 0 ? "the first " + denseLayers + " layers (first_k_dense_replace)"
+                    : step > 1 ? "layers off decoder_sparse_step " + step : "mlp_only_layers " + mlpOnly.get();
+            leftOut.add(new LeftOut("dense-ffn-layers", which + " use a dense FFN"
+                    + f.positiveInt("intermediate_size").stream().mapToObj(i -> " (intermediate_size " + i + ")").findFirst().orElse("")
+                    + ": a plain GEMM, and hal-api has no dense GEMM spec"));
+        }
+        return Optional.of(new MoeConfig(experts, topk, inter, shared));
+    }
+
+    private static QuantConfig quant(ConfigFields f, boolean hasMoe, List<LeftOut> leftOut) {
+        Optional<ConfigFields.Field> qc = f.object("quantization_config");
+        if (qc.isEmpty()) {
+            return QuantConfig.none();
+        }
+        JsonNode q = qc.get().node();
+        String path = qc.get().path();
+        String method = text(q, "quant_method").orElse("unknown");
+        if (!method.equals("fp8")) {
+            if (hasMoe) {
+                leftOut.add(new LeftOut("moe-gemm-" + sanitize(method), "the checkpoint's experts are quantized with "
+                        + path + ".quant_method " + method + ", which hal-api has no type for; the MoE GEMMs run as BF16"));
+            }
+            return new QuantConfig(method, false, DType.F32);
+        }
+        String fmt = text(q, "fmt").orElse("e4m3");
+        JsonNode block = q.get("weight_block_size");
+        boolean e4m3 = fmt.equals("e4m3") || fmt.equals("float8_e4m3fn");
+        boolean block128 = block != null && block.isArray() && block.size() == 2
+                && block.get(0).asInt() == 128 && block.get(1).asInt() == 128;
+        if (!e4m3 || !block128) {
+            if (hasMoe) {
+                leftOut.add(new LeftOut("moe-gemm-fp8", "the checkpoint's FP8 (" + path + ".fmt " + fmt
+                        + ", weight_block_size " + (block == null ? "absent" : block.toString())
+                        + ") is not DeepSeek's E4M3 128x128 block recipe, the only FP8 MoE type hal-api has;"
+                        + " the MoE GEMMs run as BF16"));
+            }
+            return new QuantConfig(method, false, DType.F32);
+        }
+        Optional<String> scaleFmt = text(q, "scale_fmt");
+        DType scale = DType.F32;
+        if (scaleFmt.isPresent()) {
+            if (scaleFmt.get().equals("ue8m0")) {
+                scale = DType.UE8M0;
+            } else if (!scaleFmt.get().equals("fp32") && !scaleFmt.get().equals("float32")) {
+                throw new ModelConfigException(f.file() + ": " + path + ".scale_fmt must be ue8m0 or absent (F32 scales), got \""
+                        + scaleFmt.get() + "\"");
+            }
+        }
+        return new QuantConfig(method, true, scale);
+    }
+}
