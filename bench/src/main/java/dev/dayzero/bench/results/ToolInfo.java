@@ -16,13 +16,13 @@ public final class ToolInfo {
     private ToolInfo() {
     }
 
-    /** The jar manifest's implementation version, else Maven's {@code pom.properties}, else {@value #UNKNOWN}. */
+    /** The jar manifest's implementation version, else the version the build stamped into the classes, else {@value #UNKNOWN}. */
     public static String version() {
         String v = ToolInfo.class.getPackage().getImplementationVersion();
         if (v != null && !v.isBlank()) {
             return v;
         }
-        try (InputStream in = ToolInfo.class.getResourceAsStream("/META-INF/maven/dev.dayzero/bench/pom.properties")) {
+        try (InputStream in = ToolInfo.class.getResourceAsStream("/dev/dayzero/bench/version.properties")) {
             if (in != null) {
                 Properties p = new Properties();
                 p.load(in);

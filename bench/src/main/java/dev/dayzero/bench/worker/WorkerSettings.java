@@ -75,6 +75,11 @@ public record WorkerSettings(String javaExecutable, String classPath, List<Strin
         return new WorkerSettings(javaExecutable, classPath, jvmOptions, startupTimeout, stderrTailLines, dir);
     }
 
+    /** The same settings with another start-up timeout. */
+    public WorkerSettings withStartupTimeout(Duration timeout) {
+        return new WorkerSettings(javaExecutable, classPath, jvmOptions, timeout, stderrTailLines, crashDir);
+    }
+
     /** The command line of a worker for device {@code ordinal} of backend {@code backendId}. */
     public List<String> command(String backendId, int ordinal) {
         List<String> cmd = new ArrayList<>();

@@ -52,7 +52,9 @@ class CoordinatorKillTest {
             assertTrue(coordinator.waitFor(10, TimeUnit.SECONDS));
         }
         assertEquals(137, coordinator.exitValue(), "killed by SIGKILL");
-        assertFalse(workers.isEmpty(), "a worker was running");
+        assertFalse(workers.isEmpty(), "a worker was running; cases.jsonl: "
+                + (java.nio.file.Files.exists(dir.resolve("cases.jsonl"))
+                ? java.nio.file.Files.readString(dir.resolve("cases.jsonl")) : "none"));
         for (ProcessHandle w : workers) {
             w.onExit().get(10, TimeUnit.SECONDS); // the worker notices its coordinator is gone
             assertFalse(w.isAlive());

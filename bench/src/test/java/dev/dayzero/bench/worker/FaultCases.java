@@ -36,8 +36,8 @@ final class FaultCases {
                 2 * FaultBackendProvider.MEMORY_BYTES, c.origin());
     }
 
-    /** Worker settings for tests: a small heap. */
+    /** Worker settings for tests: a small heap, and a start-up that fails fast. */
     static WorkerSettings worker() {
-        return WorkerSettings.inherit("512m");
+        return WorkerSettings.inherit("512m").withStartupTimeout(Duration.ofSeconds(30));
     }
 }
