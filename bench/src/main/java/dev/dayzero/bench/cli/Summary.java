@@ -70,10 +70,18 @@ final class Summary {
     private static String cell(CaseRecord r) {
         StringBuilder s = new StringBuilder(r.status());
         if (r.derived() != null) {
-            s.append(String.format(Locale.ROOT, " %s %.2fTF/s %.0fGB/s", time(r.derived().medianMs()),
-                    r.derived().tflops(), r.derived().gbps()));
+            s.append(' ').append(time(r.derived().medianMs())).append(' ').append(figure(r.derived().tflops()))
+                    .append("TF/s ").append(figure(r.derived().gbps())).append("GB/s");
         }
         return s.toString();
+    }
+
+    /** Three significant figures, no exponent: 0.0123, 1.23, 12.3, 123. */
+    private static String figure(double v) {
+        if (v >= 100 || v == 0) {
+            return String.format(Locale.ROOT, "%.0f", v);
+        }
+        return String.format(Locale.ROOT, v >= 10 ? "%.1f" : v >= 1 ? "%.2f" : "%.3g", v);
     }
 
     private static String time(double ms) {
