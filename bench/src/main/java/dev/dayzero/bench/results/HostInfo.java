@@ -18,9 +18,15 @@ import java.util.List;
  * @param jvmVendor   {@code java.vm.vendor}
  * @param jvmVersion  {@code java.runtime.version}
  * @param jvmName     {@code java.vm.name}
+ * @param hostname    the machine's name ({@code HOSTNAME}, else {@code /etc/hostname}, else the local host name);
+ *                    reports label runs by it
  */
 public record HostInfo(String os, String osVersion, String arch, String cpu, int cores, long memoryBytes,
-                       String jvmVendor, String jvmVersion, String jvmName) {
+                       String jvmVendor, String jvmVersion, String jvmName, String hostname) {
+
+    public HostInfo {
+        hostname = hostname == null ? "" : hostname;
+    }
 
     /** This machine. */
     public static HostInfo current() {
@@ -28,7 +34,26 @@ public record HostInfo(String os, String osVersion, String arch, String cpu, int
         return new HostInfo(System.getProperty("os.name", ""), System.getProperty("os.version", ""), arch,
                 cpuModel(arch), Runtime.getRuntime().availableProcessors(), physicalMemory(),
                 System.getProperty("java.vm.vendor", ""), System.getProperty("java.runtime.version", ""),
-                System.getProperty("java.vm.name", ""));
+                System.getProperty("java.vm.name", ""), currentHostname());
+    }
+
+    private static String currentHostname() {
+        String env = System.getenv("HOSTNAME");
+        if (env != null && !env.isBlank()) {
+            return env.trim();
+        }
+        try {
+            Path etc = Path.of("/etc/hostname");
+            if (Files.isReadable(etc)) {
+                String name = Files.readString(etc).trim();
+                if (!name.isEmpty()) {
+                    return name;
+                }
+            }
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException | RuntimeException e) {
+            return "";
+        }
     }
 
     private static String cpuModel(String fallback) {

@@ -95,7 +95,7 @@ class ResultsStoreTest {
     static ResultsFile file() {
         RunInfo run = new RunInfo("0.1.0", "abc", "dayzero run", "2026-01-01T00:00:00Z", "2026-01-01T00:01:00Z", false,
                 Duration.ofMinutes(2), true, true, MeasureOptions.defaults());
-        HostInfo host = new HostInfo("Linux", "6", "amd64", "cpu", 2, 1L << 30, "v", "17", "vm");
+        HostInfo host = new HostInfo("Linux", "6", "amd64", "cpu", 2, 1L << 30, "v", "17", "vm", "box-1");
         BackendEntry cpu = new BackendEntry("cpu", 0, true, "", java.util.Map.of("java", "17"), List.of(
                 new dev.dayzero.hal.DeviceInfo("cpu", 0, "Intel", "host", "amd64", 1L << 30, 2, "", "17", 1 << 20, false,
                         java.util.Map.of("b", "2", "a", "1"))));

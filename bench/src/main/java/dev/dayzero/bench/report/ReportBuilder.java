@@ -1,0 +1,154 @@
+package dev.dayzero.bench.report;
+
+import dev.dayzero.bench.results.BackendEntry;
+import dev.dayzero.bench.results.CaseRecord;
+import dev.dayzero.hal.DeviceInfo;
+import dev.dayzero.hal.op.OpSpec;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Merges results files into {@link ReportData}. The same case on different devices sits side by side;
+ * a device that appears in several runs gets one column per run, labelled with host, date and time, so
+ * two measurements of one case on one device are two rows, never averaged.
+ */
+public final class ReportBuilder {
+    private static final Pattern BATCH = Pattern.compile("/b(\\d+)/");
+
+    /** Where a device's roofs come from (the chip table); empty when the device has no entry. */
+    public interface RoofSource {
+        Optional<DeviceRoofs> roofs(String label, String backendId, DeviceInfo device, boolean emulated);
+
+        /** The compute precision whose peak applies to {@code spec}: bf16, fp8, int8 or f32. */
+        String precisionOf(OpSpec spec);
+    }
+
+    private ReportBuilder() {
+    }
+
+    /** The merged rows and roofs of {@code runs}. */
+    public static ReportData build(List<LoadedRun> runs, RoofSource roofSource) {
+        Map<String, Set<Integer>> runsPerDevice = new HashMap<>();
+        for (int i = 0; i < runs.size(); i++) {
+            for (CaseRecord c : runs.get(i).file().cases()) {
+                runsPerDevice.computeIfAbsent(identity(runs.get(i), c), k -> new TreeSet<>()).add(i);
+            }
+        }
+        List<ReportRow> rows = new ArrayList<>();
+        Map<String, DeviceRoofs> roofs = new LinkedHashMap<>();
+        for (int i = 0; i < runs.size(); i++) {
+            LoadedRun run = runs.get(i);
+            for (CaseRecord c : run.file().cases()) {
+                boolean repeated = runsPerDevice.get(identity(run, c)).size() > 1;
+                String label = label(run, c, repeated);
+                Optional<DeviceInfo> info = deviceInfo(run, c);
+                Optional<DeviceRoofs> roof = Optional.ofNullable(roofs.get(label));
+                if (roof.isEmpty() && info.isPresent()) {
+                    roof = roofSource.roofs(label, c.backend(), info.get(), c.emulated());
+                    roof.ifPresent(r -> roofs.put(label, r));
+                }
+                rows.add(row(run, c, label, roof, roofSource));
+            }
+        }
+        return new ReportData(rows, List.copyOf(roofs.values()), footer(runs));
+    }
+
+    private static ReportRow row(LoadedRun run, CaseRecord c, String label, Optional<DeviceRoofs> roof,
+                                 RoofSource roofSource) {
+        OpSpec spec = c.ran() != null ? c.ran() : c.spec();
+        String precision = roofSource.precisionOf(spec);
+        double median = Double.NaN;
+        double tflops = Double.NaN;
+        double gbps = Double.NaN;
+        double intensity = spec.arithmeticIntensity();
+        double percent = Double.NaN;
+        String bound = "";
+        if (c.derived() != null) {
+            median = c.derived().medianMs();
+            tflops = c.derived().tflops();
+            gbps = c.derived().gbps();
+            intensity = c.derived().arithmeticIntensity();
+        }
+        if (roof.isPresent()) {
+            Double peak = roof.get().peakTflops().get(precision);
+            double memoryRoof = roof.get().bandwidthGBs() * intensity / 1000;
+            if (peak != null && roof.get().bandwidthGBs() > 0) {
+                bound = peak <= memoryRoof ? "compute" : "memory";
+                if (!Double.isNaN(tflops)) {
+                    percent = 100 * tflops / Math.min(peak, memoryRoof);
+                }
+            }
+        }
+        Matcher m = BATCH.matcher(c.caseId());
+        int batch = m.find() ? Integer.parseInt(m.group(1)) : -1;
+        return new ReportRow(c.caseId(), c.model(), c.phase(), c.operator().isEmpty() ? spec.family() : c.operator(),
+                spec.family(), batch, label, run.host(), run.date(), c.emulated(), c.status(), c.message(), precision,
+                median, tflops, gbps, intensity, percent, bound);
+    }
+
+    private static Optional<DeviceInfo> deviceInfo(LoadedRun run, CaseRecord c) {
+        for (BackendEntry b : run.file().backends()) {
+            if (b.id().equals(c.backend())) {
+                for (DeviceInfo d : b.devices()) {
+                    if (d.ordinal() == c.deviceOrdinal()) {
+                        return Optional.of(d);
+                    }
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** What makes a device the same across runs: host, backend, ordinal and name. */
+    private static String identity(LoadedRun run, CaseRecord c) {
+        return run.host() + "\u0000" + c.backend() + "\u0000" + c.deviceOrdinal() + "\u0000" + c.deviceName();
+    }
+
+    private static String label(LoadedRun run, CaseRecord c, boolean repeated) {
+        String name = c.deviceName().isEmpty() ? "" : " " + c.deviceName();
+        String base = c.backend() + ":" + c.deviceOrdinal() + name;
+        return repeated ? base + " @" + run.host() + " " + run.date() + " " + run.time() : base;
+    }
+
+    private static String footer(List<LoadedRun> runs) {
+        Set<String> tools = new LinkedHashSet<>();
+        Set<String> hosts = new LinkedHashSet<>();
+        Set<String> dates = new TreeSet<>();
+        Set<String> methods = new TreeSet<>();
+        for (LoadedRun r : runs) {
+            for (CaseRecord c : r.file().cases()) {
+                if (c.timing() != null) {
+                    methods.add(c.timing().method() + (c.timing().coldCache() ? " cold-cache" : " warm-cache")
+                            + (c.timing().graphReplay() ? " graph-replay" : ""));
+                }
+            }
+            if (r.file().run() != null) {
+                tools.add("dayzero " + r.file().run().toolVersion() + " @" + shortCommit(r.file().run().gitCommit()));
+            }
+            hosts.add(r.host());
+            if (!r.date().isEmpty()) {
+                dates.add(r.date());
+            }
+        }
+        return String.join(", ", tools) + " · " + String.join(", ", hosts) + " · " + String.join(", ", dates)
+                + (methods.isEmpty() ? "" : " · " + String.join(", ", methods) + ", median of samples");
+    }
+
+    static String shortCommit(String commit) {
+        if (commit == null || commit.isEmpty()) {
+            return "unknown";
+        }
+        String dirty = commit.endsWith("-dirty") ? "-dirty" : "";
+        String bare = commit.replace("-dirty", "");
+        return (bare.length() > 12 ? bare.substring(0, 12) : bare) + dirty;
+    }
+}
