@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 @Command(name = "dayzero", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "On day zero, can each chip run this model's hot operators, correctly, and how fast?",
         subcommands = {BackendsCommand.class, ModelsCommand.class, RunCommand.class, ConformCommand.class,
-                DumpCommand.class,
+                DumpCommand.class, ReportCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

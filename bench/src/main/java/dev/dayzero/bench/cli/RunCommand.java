@@ -9,6 +9,11 @@ import dev.dayzero.bench.workload.WorkloadOptions;
 import dev.dayzero.bench.workload.WorkloadPlan;
 import dev.dayzero.bench.workload.Workloads;
 import dev.dayzero.bench.worker.RunOutcome;
+import dev.dayzero.bench.chips.ChipTable;
+import dev.dayzero.bench.report.LoadedRun;
+import dev.dayzero.bench.report.ReportWriter;
+import dev.dayzero.bench.results.ResultsReader;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -71,6 +76,14 @@ final class RunCommand implements Callable<Integer> {
             description = "How tokens spread over experts. Default: ${DEFAULT-VALUE}.", defaultValue = "uniform")
     String routing;
 
+    @Option(names = "--no-report", description = "Do not write the report (report.md, report.html, charts/, "
+            + "summary.csv under <run dir>/report/).")
+    boolean noReport;
+
+    @Option(names = "--chips", paramLabel = "FILE",
+            description = "A chips JSON file that adds or overrides chip-table entries for the report's percent of peak.")
+    Path chips;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -86,12 +99,24 @@ final class RunCommand implements Callable<Integer> {
                 .withEp(ep)
                 .withRouting(Routing.parse(routing));
         WorkloadPlan plan = Workloads.derive(m, w);
+        ChipTable table = noReport ? null : ReportCommand.chipTable(chips); // a bad --chips file fails before the run
         PrintWriter out = spec.commandLine().getOut();
         out.println("dayzero run: " + m.displayName() + " — " + plan.cases().size() + " cases"
                 + (plan.leftOut().isEmpty() ? "" : ", " + plan.leftOut().size() + " operators left out"));
         RunOutcome outcome = options.execute(plan.cases(), m.id(), true, true, spec.commandLine());
         Summary.print(out, outcome, plan.leftOut());
         out.println("Results: " + outcome.resultsFile().toAbsolutePath());
+        if (!noReport) {
+            try {
+                Path file = outcome.resultsFile();
+                ReportWriter.Written report = ReportWriter.write(List.of(new LoadedRun(file, ResultsReader.read(file))),
+                        table, file.resolveSibling("report"));
+                out.println("Report:  " + report.html().toAbsolutePath());
+            } catch (IOException | RuntimeException e) {
+                spec.commandLine().getErr().println("dayzero: the run finished but its report failed: " + e
+                        + " (make it with: dayzero report " + outcome.resultsFile().getParent() + " --out DIR)");
+            }
+        }
         return RunOptions.exitCode(outcome);
     }
 

@@ -1,5 +1,8 @@
 package dev.dayzero.bench.report;
 
+import dev.dayzero.bench.chips.ChipSpec;
+import dev.dayzero.bench.chips.ChipTable;
+import dev.dayzero.bench.chips.Roofline;
 import dev.dayzero.bench.results.BackendEntry;
 import dev.dayzero.bench.results.CaseRecord;
 import dev.dayzero.hal.DeviceInfo;
@@ -24,19 +27,11 @@ import java.util.regex.Pattern;
 public final class ReportBuilder {
     private static final Pattern BATCH = Pattern.compile("/b(\\d+)/");
 
-    /** Where a device's roofs come from (the chip table); empty when the device has no entry. */
-    public interface RoofSource {
-        Optional<DeviceRoofs> roofs(String label, String backendId, DeviceInfo device, boolean emulated);
-
-        /** The compute precision whose peak applies to {@code spec}: bf16, fp8, int8 or f32. */
-        String precisionOf(OpSpec spec);
-    }
-
     private ReportBuilder() {
     }
 
     /** The merged rows and roofs of {@code runs}. */
-    public static ReportData build(List<LoadedRun> runs, RoofSource roofSource) {
+    public static ReportData build(List<LoadedRun> runs, ChipTable chips) {
         Map<String, Set<Integer>> runsPerDevice = new HashMap<>();
         for (int i = 0; i < runs.size(); i++) {
             for (CaseRecord c : runs.get(i).file().cases()) {
@@ -45,47 +40,41 @@ public final class ReportBuilder {
         }
         List<ReportRow> rows = new ArrayList<>();
         Map<String, DeviceRoofs> roofs = new LinkedHashMap<>();
+        Map<String, Optional<ChipSpec>> chipsByLabel = new HashMap<>();
         for (int i = 0; i < runs.size(); i++) {
             LoadedRun run = runs.get(i);
             for (CaseRecord c : run.file().cases()) {
                 boolean repeated = runsPerDevice.get(identity(run, c)).size() > 1;
                 String label = label(run, c, repeated);
-                Optional<DeviceInfo> info = deviceInfo(run, c);
-                Optional<DeviceRoofs> roof = Optional.ofNullable(roofs.get(label));
-                if (roof.isEmpty() && info.isPresent()) {
-                    roof = roofSource.roofs(label, c.backend(), info.get(), c.emulated());
-                    roof.ifPresent(r -> roofs.put(label, r));
-                }
-                rows.add(row(run, c, label, roof, roofSource));
+                Optional<ChipSpec> chip = chipsByLabel.computeIfAbsent(label,
+                        l -> deviceInfo(run, c).flatMap(chips::match));
+                chip.ifPresent(spec -> roofs.putIfAbsent(label, Roofline.toRoofs(label, spec, c.emulated())));
+                rows.add(row(run, c, label, chip));
             }
         }
         return new ReportData(rows, List.copyOf(roofs.values()), footer(runs));
     }
 
-    private static ReportRow row(LoadedRun run, CaseRecord c, String label, Optional<DeviceRoofs> roof,
-                                 RoofSource roofSource) {
+    private static ReportRow row(LoadedRun run, CaseRecord c, String label, Optional<ChipSpec> chip) {
         OpSpec spec = c.ran() != null ? c.ran() : c.spec();
-        String precision = roofSource.precisionOf(spec);
+        String precision = Roofline.precisionOf(spec);
         double median = Double.NaN;
         double tflops = Double.NaN;
         double gbps = Double.NaN;
         double intensity = spec.arithmeticIntensity();
-        double percent = Double.NaN;
-        String bound = "";
         if (c.derived() != null) {
             median = c.derived().medianMs();
             tflops = c.derived().tflops();
             gbps = c.derived().gbps();
             intensity = c.derived().arithmeticIntensity();
         }
-        if (roof.isPresent()) {
-            Double peak = roof.get().peakTflops().get(precision);
-            double memoryRoof = roof.get().bandwidthGBs() * intensity / 1000;
-            if (peak != null && roof.get().bandwidthGBs() > 0) {
-                bound = peak <= memoryRoof ? "compute" : "memory";
-                if (!Double.isNaN(tflops)) {
-                    percent = 100 * tflops / Math.min(peak, memoryRoof);
-                }
+        double percent = Double.NaN;
+        String bound = "";
+        if (chip.isPresent()) {
+            Roofline.Roof roof = Roofline.attainable(chip.get(), precision, intensity);
+            if (roof.known()) {
+                bound = roof.boundBy();
+                percent = Double.isNaN(tflops) ? Double.NaN : Roofline.percentOfRoofline(tflops, roof);
             }
         }
         Matcher m = BATCH.matcher(c.caseId());

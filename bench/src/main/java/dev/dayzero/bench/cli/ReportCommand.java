@@ -1,0 +1,51 @@
+package dev.dayzero.bench.cli;
+
+import dev.dayzero.bench.chips.ChipTable;
+import dev.dayzero.bench.report.LoadedRun;
+import dev.dayzero.bench.report.ReportWriter;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code dayzero report RESULTS... --out DIR}: merge results files into a publishable report. */
+@Command(name = "report", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Merge results.json files or run directories (from one machine or many) into report.md, "
+                + "a self-contained report.html, charts/ (PNG and SVG) and summary.csv.",
+                "The same case on different devices sits side by side; the same device in two runs gets two "
+                        + "columns labelled by host and date, never averaged."})
+final class ReportCommand implements Callable<Integer> {
+
+    @Parameters(arity = "1..*", paramLabel = "RESULTS", description = "results.json files or run directories.")
+    List<Path> inputs;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Where to write the report.")
+    Path out;
+
+    @Option(names = "--chips", paramLabel = "FILE",
+            description = "A chips JSON file that adds or overrides chip-table entries (peaks, bandwidth, matching).")
+    Path chips;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        ChipTable table = chipTable(chips);
+        ReportWriter.Written w = ReportWriter.write(LoadedRun.load(inputs), table, out);
+        PrintWriter o = spec.commandLine().getOut();
+        o.println("report of " + w.rows() + " case results: " + w.html().toAbsolutePath());
+        o.println("  " + w.markdown().getFileName() + ", " + w.csv().getFileName() + ", charts/ (" + w.charts().size()
+                + " charts, PNG and SVG)");
+        return ExitCode.OK;
+    }
+
+    static ChipTable chipTable(Path chips) {
+        return chips == null ? ChipTable.defaults() : ChipTable.defaults().withOverrides(chips);
+    }
+}

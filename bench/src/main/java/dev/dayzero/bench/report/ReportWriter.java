@@ -1,0 +1,43 @@
+package dev.dayzero.bench.report;
+
+import dev.dayzero.bench.chips.ChipTable;
+import dev.dayzero.bench.report.chart.ChartFile;
+import dev.dayzero.bench.report.chart.Charts;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+
+/**
+ * Writes a report for one or more results files: {@code report.md}, {@code report.html} (self-contained),
+ * {@code charts/} (PNG and SVG) and {@code summary.csv}. Each file is written to a temporary name and
+ * renamed, so a reader never sees half a report.
+ */
+public final class ReportWriter {
+    private ReportWriter() {
+    }
+
+    /** What was written. */
+    public record Written(Path dir, Path markdown, Path html, Path csv, List<ChartFile> charts, int rows) {
+    }
+
+    public static Written write(List<LoadedRun> runs, ChipTable chips, Path dir) throws IOException {
+        Files.createDirectories(dir);
+        ReportData data = ReportBuilder.build(runs, chips);
+        List<ChartFile> charts = Charts.render(data, dir.resolve("charts"));
+        List<Doc> doc = ReportDocument.build(data, runs, charts, dir);
+        Path md = atomically(dir.resolve("report.md"), MarkdownWriter.render(doc));
+        String title = doc.get(0) instanceof Doc.Heading h ? h.text() : "Dayzero report";
+        Path html = atomically(dir.resolve("report.html"), HtmlWriter.render(title, doc, dir));
+        Path csv = atomically(dir.resolve("summary.csv"), CsvWriter.render(data.rows()));
+        return new Written(dir, md, html, csv, charts, data.rows().size());
+    }
+
+    private static Path atomically(Path target, String content) throws IOException {
+        Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
+        Files.writeString(tmp, content, StandardCharsets.UTF_8);
+        return Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+}

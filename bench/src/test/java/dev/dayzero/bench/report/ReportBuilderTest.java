@@ -1,0 +1,81 @@
+package dev.dayzero.bench.report;
+
+import static dev.dayzero.bench.report.ReportFixtures.DOUBLE;
+import static dev.dayzero.bench.report.ReportFixtures.GEMM;
+import static dev.dayzero.bench.report.ReportFixtures.H100;
+import static dev.dayzero.bench.report.ReportFixtures.MYSTERY;
+import static dev.dayzero.bench.report.ReportFixtures.QUANT;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.dayzero.bench.chips.ChipTable;
+import dev.dayzero.tck.CaseStatus;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ReportBuilderTest {
+
+    @Test
+    void percentOfRooflineForComputeAndMemoryBoundCases() {
+        // H100 SXM: 989 TFLOP/s BF16 dense, 3350 GB/s
+        double quantMs = QUANT.bytes() / 1675e9 * 1e3; // half the bandwidth
+        LoadedRun run = ReportFixtures.run("box-a", "2026-11-20T10:00:00Z", List.of(H100), List.of(
+                ReportFixtures.timed("m/gemm", GEMM, H100, ReportFixtures.msFor(GEMM, 494.5)),
+                ReportFixtures.timed("m/quant", QUANT, H100, quantMs)));
+        ReportData data = ReportBuilder.build(List.of(run), ChipTable.defaults());
+        ReportRow gemm = data.rows().get(0);
+        ReportRow quant = data.rows().get(1);
+        assertEquals("compute", gemm.boundBy());
+        assertEquals(50.0, gemm.percentOfRoofline(), 1e-6);
+        assertEquals("bf16", gemm.precision());
+        assertEquals("memory", quant.boundBy());
+        assertEquals(50.0, quant.percentOfRoofline(), 1e-6);
+        assertEquals(1675, quant.gbps(), 1e-6);
+        assertEquals(1, data.roofs().size());
+        assertEquals(989, data.roofs().get(0).peakTflops().get("bf16"), 1e-9);
+    }
+
+    @Test
+    void devicesSitSideBySideAndRepeatedRunsAreNeverAveraged() {
+        LoadedRun monday = ReportFixtures.run("box-a", "2026-11-16T09:30:00Z", List.of(H100, MYSTERY), List.of(
+                ReportFixtures.timed("m/gemm", GEMM, H100, 1.0),
+                ReportFixtures.timed("m/gemm", GEMM, MYSTERY, 5.0)));
+        LoadedRun tuesday = ReportFixtures.run("box-a", "2026-11-17T14:05:00Z", List.of(H100), List.of(
+                ReportFixtures.timed("m/gemm", GEMM, H100, 2.0)));
+        ReportData data = ReportBuilder.build(List.of(monday, tuesday), ChipTable.defaults());
+        assertEquals(3, data.rows().size(), "one row per case, device and run");
+        List<String> labels = data.rows().stream().map(ReportRow::device).toList();
+        assertEquals("cuda:0 NVIDIA H100 80GB HBM3 @box-a 2026-11-16 09:30", labels.get(0));
+        assertEquals("mystery:0 Chip X1", labels.get(1), "a device seen in one run keeps a plain label");
+        assertEquals("cuda:0 NVIDIA H100 80GB HBM3 @box-a 2026-11-17 14:05", labels.get(2));
+        assertEquals(1.0, data.rows().get(0).medianMs());
+        assertEquals(2.0, data.rows().get(2).medianMs());
+        assertTrue(Double.isNaN(data.rows().get(1).percentOfRoofline()), "no chip entry, no percent");
+        assertEquals(-1, data.rows().get(0).batch(), "no batch in a case id without /bN/");
+    }
+
+    @Test
+    void theSameDeviceNameOnTwoHostsIsTwoDevices() {
+        LoadedRun a = ReportFixtures.run("box-a", "2026-11-16T09:30:00Z", List.of(H100),
+                List.of(ReportFixtures.timed("m/gemm", GEMM, H100, 1.0)));
+        LoadedRun b = ReportFixtures.run("box-b", "2026-11-16T09:30:00Z", List.of(H100),
+                List.of(ReportFixtures.timed("m/gemm", GEMM, H100, 1.0)));
+        ReportData data = ReportBuilder.build(List.of(a, b), ChipTable.defaults());
+        assertEquals("cuda:0 NVIDIA H100 80GB HBM3", data.rows().get(0).device());
+        assertEquals("cuda:0 NVIDIA H100 80GB HBM3", data.rows().get(1).device());
+        assertEquals("box-a", data.rows().get(0).host());
+        assertEquals("box-b", data.rows().get(1).host());
+    }
+
+    @Test
+    void statusesAndEmulationCarryThrough() {
+        LoadedRun run = ReportFixtures.run("box-a", "2026-11-16T09:30:00Z", List.of(DOUBLE), List.of(
+                ReportFixtures.status("m/b8/gemm", GEMM.withType(dev.dayzero.hal.op.MoeGemmSpec.Type.FP8_BLOCK), DOUBLE,
+                        CaseStatus.UNSUPPORTED, "no FP8 data type on Ascend910B3")));
+        ReportRow r = ReportBuilder.build(List.of(run), ChipTable.defaults()).rows().get(0);
+        assertEquals("unsupported", r.status());
+        assertTrue(r.emulated());
+        assertEquals("fp8", r.precision());
+        assertTrue(Double.isNaN(r.medianMs()));
+    }
+}
