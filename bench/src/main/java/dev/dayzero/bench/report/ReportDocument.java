@@ -113,7 +113,9 @@ final class ReportDocument {
             List<String> parts = new ArrayList<>();
             counts.forEach((g, n) -> parts.add(n + " " + g.label()));
             rows.add(List.of(deviceHeader(data, d), mine.size() + "", String.join(", ", parts),
-                    percents.isEmpty() ? "no chip-table entry" : fmt(percents.get(percents.size() / 2)) + " %",
+                    !percents.isEmpty() ? fmt(percents.get(percents.size() / 2)) + " %"
+                            : data.roofs().stream().anyMatch(r -> r.device().equals(d))
+                            ? "n/a: no usable peak or bandwidth figure (see Provenance)" : "n/a: no chip-table entry",
                     best == null ? "–" : fmt(best.tflops()) + " TFLOP/s (" + best.operator() + ")"));
         }
         doc.add(Doc.Table.of(List.of("device", "cases", "statuses", "median % of attainable roofline",
