@@ -1,6 +1,7 @@
 package dev.dayzero.bench.cli;
 
 import dev.dayzero.bench.model.LeftOut;
+import dev.dayzero.bench.report.Numbers;
 import dev.dayzero.bench.results.CaseRecord;
 import dev.dayzero.bench.worker.RunOutcome;
 import dev.dayzero.tck.CaseStatus;
@@ -70,18 +71,10 @@ final class Summary {
     private static String cell(CaseRecord r) {
         StringBuilder s = new StringBuilder(r.status());
         if (r.derived() != null) {
-            s.append(' ').append(time(r.derived().medianMs())).append(' ').append(figure(r.derived().tflops()))
-                    .append("TF/s ").append(figure(r.derived().gbps())).append("GB/s");
+            s.append(' ').append(time(r.derived().medianMs())).append(' ').append(Numbers.sig3(r.derived().tflops()))
+                    .append("TF/s ").append(Numbers.sig3(r.derived().gbps())).append("GB/s");
         }
         return s.toString();
-    }
-
-    /** Three significant figures, no exponent: 0.0123, 1.23, 12.3, 123. */
-    private static String figure(double v) {
-        if (v >= 100 || v == 0) {
-            return String.format(Locale.ROOT, "%.0f", v);
-        }
-        return String.format(Locale.ROOT, v >= 10 ? "%.1f" : v >= 1 ? "%.2f" : "%.3g", v);
     }
 
     private static String time(double ms) {

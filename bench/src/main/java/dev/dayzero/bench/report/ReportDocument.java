@@ -113,10 +113,10 @@ final class ReportDocument {
             List<String> parts = new ArrayList<>();
             counts.forEach((g, n) -> parts.add(n + " " + g.label()));
             rows.add(List.of(deviceHeader(data, d), mine.size() + "", String.join(", ", parts),
-                    !percents.isEmpty() ? fmt(percents.get(percents.size() / 2)) + " %"
+                    !percents.isEmpty() ? Numbers.sig3(percents.get(percents.size() / 2)) + " %"
                             : data.roofs().stream().anyMatch(r -> r.device().equals(d))
                             ? "n/a: no usable peak or bandwidth figure (see Provenance)" : "n/a: no chip-table entry",
-                    best == null ? "–" : fmt(best.tflops()) + " TFLOP/s (" + best.operator() + ")"));
+                    best == null ? "–" : Numbers.sig3(best.tflops()) + " TFLOP/s (" + best.operator() + ")"));
         }
         doc.add(Doc.Table.of(List.of("device", "cases", "statuses", "median % of attainable roofline",
                 "best throughput"), rows));
@@ -131,8 +131,8 @@ final class ReportDocument {
                 continue;
             }
             rows.add(List.of(r.caseId(), r.emulated() ? r.device() + " [emulated]" : r.device(), r.status(),
-                    r.precision(), fmt(r.medianMs()), fmt(r.tflops()), fmt(r.gbps()), fmt(r.intensity()),
-                    Double.isNaN(r.percentOfRoofline()) ? "–" : fmt(r.percentOfRoofline()) + " %", r.boundBy()));
+                    r.precision(), Numbers.sig3(r.medianMs()), Numbers.sig3(r.tflops()), Numbers.sig3(r.gbps()), Numbers.sig3(r.intensity()),
+                    Double.isNaN(r.percentOfRoofline()) ? "–" : Numbers.sig3(r.percentOfRoofline()) + " %", r.boundBy()));
             List<String> cls = new ArrayList<>(List.of("", "", StatusGroup.of(r.status()).cssClass()));
             for (int i = 0; i < 7; i++) {
                 cls.add("num");
@@ -198,9 +198,9 @@ final class ReportDocument {
             List<List<String>> peaks = new ArrayList<>();
             for (DeviceRoofs d : data.roofs()) {
                 List<String> p = new ArrayList<>();
-                d.peakTflops().forEach((k, v) -> p.add(k + " " + fmt(v)));
+                d.peakTflops().forEach((k, v) -> p.add(k + " " + Numbers.sig3(v)));
                 peaks.add(List.of(d.device(), d.chip(), String.join(", ", p) + " TFLOP/s",
-                        fmt(d.bandwidthGBs()) + " GB/s", d.source()));
+                        Numbers.sig3(d.bandwidthGBs()) + " GB/s", d.source()));
             }
             doc.add(Doc.Table.of(List.of("device", "chip entry", "dense peaks", "bandwidth", "source and status"),
                     peaks));
@@ -235,15 +235,5 @@ final class ReportDocument {
         };
     }
 
-    static String fmt(double v) {
-        if (Double.isNaN(v)) {
-            return "–";
-        }
-        double a = Math.abs(v);
-        if (a >= 100 || v == 0) {
-            return String.format(Locale.ROOT, "%.0f", v);
-        }
-        return String.format(Locale.ROOT, a >= 10 ? "%.1f" : a >= 1 ? "%.2f" : "%.3g", v);
-    }
 
 }
