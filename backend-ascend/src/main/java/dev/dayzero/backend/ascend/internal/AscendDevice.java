@@ -1,0 +1,287 @@
+package dev.dayzero.backend.ascend.internal;
+
+import dev.dayzero.backend.ascend.jna.Acl;
+import dev.dayzero.backend.ascend.jna.AclErrors;
+import dev.dayzero.backend.ascend.jna.AscendCl;
+import dev.dayzero.hal.Device;
+import dev.dayzero.hal.DeviceBuffer;
+import dev.dayzero.hal.DeviceInfo;
+import dev.dayzero.hal.DeviceOutOfMemoryException;
+import dev.dayzero.hal.Event;
+import dev.dayzero.hal.NativeCallException;
+import dev.dayzero.hal.PreparedOp;
+import dev.dayzero.hal.Stream;
+import dev.dayzero.hal.Support;
+import dev.dayzero.hal.UnsupportedSpecException;
+import dev.dayzero.hal.op.AttentionSpec;
+import dev.dayzero.hal.op.MoeGemmSpec;
+import dev.dayzero.hal.op.OpSpec;
+import dev.dayzero.hal.op.QuantizeSpec;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One Ascend NPU: {@code aclrtSetDevice} plus an explicit context and stream at open; everything it hands out
+ * (buffers, streams, events, prepared operators) is a child closed with it, newest first. ACL binds the current
+ * device to the calling thread, so every entry point makes this device's context current on the calling thread
+ * first ({@link #enter}).
+ */
+public final class AscendDevice implements Device {
+    /** Vendor tag of this backend's exceptions. */
+    public static final String VENDOR = AclErrors.VENDOR;
+    /** Device-name prefix of the ABI test double. */
+    public static final String TEST_DOUBLE_NAME = "Dayzero test double";
+
+    private final Acl acl;
+    private final int ordinal;
+    private final String soc;
+    private final DeviceInfo info;
+    private final boolean sparseOpPresent;
+    private final Children children = new Children();
+    private final AtomicLong allocated = new AtomicLong();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicBoolean finished = new AtomicBoolean();
+    private final NativeHandle context;
+    private final ThreadLocal<Boolean> entered = ThreadLocal.withInitial(() -> false);
+    private final AclStream defaultStream;
+
+    /** Opens device {@code ordinal}; on failure everything acquired so far is released. */
+    public AscendDevice(Acl acl, int ordinal) {
+        this.acl = Objects.requireNonNull(acl, "acl");
+        this.ordinal = ordinal;
+        acl.init();
+        int count = acl.deviceCount();
+        if (ordinal < 0 || ordinal >= count) {
+            throw new IllegalArgumentException("no Ascend device " + ordinal + ": aclrtGetDeviceCount says " + count);
+        }
+        acl.setDevice(ordinal);
+        NativeHandle ctx = null;
+        AclStream stream = null;
+        try {
+            ctx = new NativeHandle("aclrtContext", acl.createContext(ordinal), acl::destroyContext);
+            acl.setCurrentContext(ctx.get());
+            entered.set(true);
+            this.soc = acl.socName();
+            this.sparseOpPresent = acl.libraries().hasSymbol(SupportRules.SFA_SYMBOL);
+            this.info = describe();
+            this.context = ctx;
+            stream = new AclStream(this, acl.createStream());
+            this.defaultStream = children.add(stream);
+        } catch (RuntimeException | Error e) {
+            if (stream != null) {
+                closeQuietly(stream, e);
+            }
+            if (ctx != null) {
+                closeQuietly(ctx, e);
+            }
+            try {
+                acl.resetDevice(ordinal);
+            } catch (RuntimeException r) {
+                e.addSuppressed(r);
+            }
+            throw e;
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable c, Throwable into) {
+        try {
+            c.close();
+        } catch (Exception x) {
+            into.addSuppressed(x);
+        }
+    }
+
+    private DeviceInfo describe() {
+        boolean dbl = acl.libraries().testDouble();
+        Map<String, String> props = new LinkedHashMap<>();
+        props.put("socName", soc);
+        SocCapability.of(soc).ifPresent(c -> props.put("family", c.family()));
+        long vector = acl.capability(ordinal, AscendCl.ACL_DEVICE_INFO_VECTOR_CORE_NUM);
+        if (vector >= 0) {
+            props.put("vectorCores", Long.toString(vector));
+        }
+        props.put("libraryDir", acl.libraries().directory().toString());
+        props.put("operatorLibraries", acl.libraries().opFiles().toString());
+        props.put("sparseFlashAttention", Boolean.toString(sparseOpPresent));
+        props.put("testDouble", Boolean.toString(dbl));
+        long cores = Math.max(0, acl.capability(ordinal, AscendCl.ACL_DEVICE_INFO_AI_CORE_NUM));
+        long l2 = Math.max(0, acl.capability(ordinal, AscendCl.ACL_DEVICE_INFO_L2_SIZE));
+        String name = dbl ? TEST_DOUBLE_NAME + " (ACL ABI double on host memory, reports " + soc + ")"
+                : "Huawei Ascend " + soc;
+        return new DeviceInfo("ascend", ordinal, "Huawei", name, soc, acl.totalMemory(), (int) cores, "",
+                "ACL " + acl.version(), l2, dbl, props);
+    }
+
+    /** The checked native call layer. */
+    public Acl acl() {
+        return acl;
+    }
+
+    /** The SoC name the runtime reported. */
+    public String soc() {
+        return soc;
+    }
+
+    /** Makes this device's context current on the calling thread (once per thread); throws once closed. */
+    void enter() {
+        if (finished.get()) {
+            throw new IllegalStateException("Ascend device " + ordinal + " is closed");
+        }
+        if (!entered.get()) {
+            acl.setCurrentContext(context.get());
+            entered.set(true);
+        }
+    }
+
+    @Override
+    public DeviceInfo info() {
+        return info;
+    }
+
+    @Override
+    public DeviceBuffer allocate(long bytes) {
+        if (closed.get() && !finished.get()) {
+            throw new IllegalStateException("Ascend device " + ordinal + " is closing");
+        }
+        enter();
+        if (bytes < 0) {
+            throw new IllegalArgumentException("cannot allocate a negative size: " + bytes);
+        }
+        long nativeBytes = Math.max(1, bytes); // aclrtMalloc rejects 0
+        long address;
+        try {
+            address = acl.malloc(nativeBytes);
+        } catch (NativeCallException e) {
+            long code = e.nativeCode().orElse(0L);
+            // ACL_ERROR_BAD_ALLOC, ACL_ERROR_STORAGE_OVER_LIMIT, and 207001 (ACL_ERROR_RT_MEMORY_ALLOCATION in
+            // rt_error_codes.h; UNCONFIRMED, not in the facts file)
+            if (code == 200000 || code == 300000 || code == 207001) {
+                throw new DeviceOutOfMemoryException(VENDOR, bytes, "aclrtMalloc of " + bytes + " bytes failed: "
+                        + e.getMessage(), e);
+            }
+            throw e;
+        }
+        AclBuffer b = new AclBuffer(this, address, bytes, nativeBytes);
+        allocated.addAndGet(bytes);
+        return children.add(b);
+    }
+
+    /** Device memory for the backend's own use (prepared operators, launches), not counted by callers. */
+    AclBuffer allocateInternal(long bytes) {
+        return (AclBuffer) allocate(bytes);
+    }
+
+    @Override
+    public long allocatedBytes() {
+        return allocated.get();
+    }
+
+    @Override
+    public Stream defaultStream() {
+        enter();
+        return defaultStream;
+    }
+
+    @Override
+    public Stream newStream() {
+        enter();
+        return children.add(new AclStream(this, acl.createStream()));
+    }
+
+    @Override
+    public Event newEvent() {
+        enter();
+        return children.add(new AclEvent(this, acl.createEvent()));
+    }
+
+    @Override
+    public Support supports(OpSpec spec) {
+        Objects.requireNonNull(spec, "spec");
+        return SupportRules.answer(soc, spec, sparseOpPresent);
+    }
+
+    @Override
+    public PreparedOp prepare(OpSpec spec) {
+        enter();
+        Support support = supports(spec);
+        if (!support.isSupported()) {
+            String reason = support instanceof Support.Unsupported u ? u.reason()
+                    : "not supported as given; alternative offered: " + ((Support.Alternative) support).spec().describe()
+                    + " (" + ((Support.Alternative) support).reason() + ")";
+            throw new UnsupportedSpecException(VENDOR, reason);
+        }
+        AscendPreparedOp op;
+        if (spec instanceof QuantizeSpec q) {
+            op = new QuantizeOp(this, q);
+        } else if (spec instanceof MoeGemmSpec m) {
+            op = new MoeGemmOp(this, m);
+        } else if (spec instanceof AttentionSpec.SparseLatentDecode s) {
+            op = new SparseMlaOp(this, s);
+        } else {
+            op = new AttentionOp(this, (AttentionSpec) spec);
+        }
+        return children.add(op);
+    }
+
+    /** Checks that {@code stream} belongs to this device and is open. */
+    AclStream checkStream(Stream stream) {
+        enter();
+        Objects.requireNonNull(stream, "stream");
+        if (!(stream instanceof AclStream s) || s.device() != this) {
+            throw new IllegalArgumentException("the stream does not belong to this Ascend device");
+        }
+        s.handle();
+        return s;
+    }
+
+    /** Checks that {@code buffer} is an open buffer of this device. */
+    AclBuffer checkBuffer(DeviceBuffer buffer, String what) {
+        if (!(buffer instanceof AclBuffer b) || b.device() != this) {
+            throw new IllegalArgumentException(what + " is not a buffer of this Ascend device");
+        }
+        b.address();
+        return b;
+    }
+
+    /** A child closed itself. */
+    void released(AutoCloseable child, long bytes) {
+        children.remove(child);
+        allocated.addAndGet(-bytes);
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closed.get();
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        List<Throwable> failures = new ArrayList<>();
+        try {
+            enter();
+        } catch (RuntimeException e) {
+            failures.add(e);
+        }
+        failures.addAll(children.closeAll());
+        try {
+            context.close();
+        } catch (RuntimeException e) {
+            failures.add(e);
+        }
+        try {
+            acl.resetDevice(ordinal);
+        } catch (RuntimeException e) {
+            failures.add(e);
+        }
+        finished.set(true);
+        Children.report("Ascend device " + ordinal, failures);
+    }
+}

@@ -1,0 +1,223 @@
+package dev.dayzero.backend.ascend.internal;
+
+import dev.dayzero.hal.DType;
+import dev.dayzero.hal.Support;
+import dev.dayzero.hal.op.AttentionSpec;
+import dev.dayzero.hal.op.KvCacheType;
+import dev.dayzero.hal.op.MoeGemmSpec;
+import dev.dayzero.hal.op.OpSpec;
+import dev.dayzero.hal.op.QuantizeSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * {@code supports()} as a pure function of the SoC's capability and the spec, so it can be checked for chips
+ * this machine does not have. Each answer names the aclnn operator's constraint it rests on (ascend.md §3).
+ */
+public final class SupportRules {
+    /** FIA: numHeads / numKeyValueHeads must be at most 64. */
+    static final int MAX_GQA_RATIO = 64;
+    /** GroupedMatmul: at most 128 tensors per list. */
+    static final int MAX_LIST = 128;
+    /** GroupedMatmul: group list of at most 1024 entries. */
+    static final int MAX_GROUPS = 1024;
+    /** Symbol probed for DeepSeek-V3.2's sparse flash attention (custom op package). */
+    public static final String SFA_SYMBOL = "aclnnSparseFlashAttentionGetWorkspaceSize";
+
+    private SupportRules() {
+    }
+
+    /** The answer for {@code spec} on {@code soc}; {@code sparseOpPresent}: whether {@link #SFA_SYMBOL} resolves. */
+    public static Support answer(String soc, OpSpec spec, boolean sparseOpPresent) {
+        Optional<SocCapability> cap = SocCapability.of(soc);
+        if (cap.isEmpty()) {
+            return Support.unsupported("SoC '" + soc + "' is not in the Ascend capability map (known: Ascend910B1-B4, "
+                    + "Ascend910_93xx, Ascend950*)");
+        }
+        SocCapability c = cap.get();
+        if (spec instanceof QuantizeSpec q) {
+            return quantize(c, q);
+        }
+        if (spec instanceof MoeGemmSpec m) {
+            return moe(c, m);
+        }
+        return attention(c, (AttentionSpec) spec, sparseOpPresent);
+    }
+
+    // ---------------------------------------------------------------- quantize: aclnnDynamicQuant
+
+    private static Support quantize(SocCapability c, QuantizeSpec q) {
+        List<String> diffs = new ArrayList<>();
+        DType format = q.format();
+        if (format.isFp8() && !c.fp8()) {
+            diffs.add("no FP8 data type on " + c.label() + " (DynamicQuant yOut is INT8/INT4 there; FP8 needs Ascend950)");
+            format = DType.I8;
+        }
+        if (!(q.granularity() instanceof QuantizeSpec.PerToken)) {
+            diffs.add("aclnnDynamicQuant quantizes per token only (" + q.granularity().label() + " is not offered)");
+        }
+        if (q.scaleType() != DType.F32) {
+            diffs.add("aclnnDynamicQuant writes FP32 scales, not " + q.scaleType());
+        }
+        if (q.inputType() != DType.BF16) {
+            diffs.add("aclnnDynamicQuant takes FP16/BF16 input, not " + q.inputType());
+        }
+        if (diffs.isEmpty()) {
+            return Support.supported();
+        }
+        QuantizeSpec alt = new QuantizeSpec(q.m(), q.k(), DType.BF16, format, QuantizeSpec.perToken(), DType.F32);
+        return Support.alternative(alt, String.join("; ", diffs) + ": offering dynamic per-token " + format
+                + " quantization of BF16 input with FP32 scales");
+    }
+
+    // ---------------------------------------------------------------- MoE: aclnnGroupedMatmulV4
+
+    private static Support moe(SocCapability c, MoeGemmSpec m) {
+        if (m.type() == MoeGemmSpec.Type.FP8_BLOCK) {
+            String why = c.fp8()
+                    ? "FP8 block-scaled grouped matmul needs aclnnGroupedMatmulV5's G-B mode, which this backend does not bind yet"
+                    : "no FP8 data type on " + c.label() + " (GroupedMatmul on A2/A3 takes INT8/INT4/BF16/FP16)";
+            MoeGemmSpec alt = m.withType(MoeGemmSpec.Type.INT8_W8A8);
+            Support altSupport = moe(c, alt);
+            if (altSupport.isSupported()) {
+                return Support.alternative(alt, why + "; the same GEMM as INT8 W8A8 with per-token activation and "
+                        + "per-channel weight scales runs through aclnnGroupedMatmulV4");
+            }
+            return Support.unsupported(why + ", and the INT8 W8A8 alternative is unsupported too: "
+                    + ((Support.Unsupported) altSupport).reason());
+        }
+        if (m.experts() > MAX_GROUPS) {
+            return Support.unsupported("aclnnGroupedMatmulV4 takes at most " + MAX_GROUPS + " groups, the spec has "
+                    + m.experts() + " experts");
+        }
+        if (m.validRows() == 0) {
+            return Support.unsupported("no expert has a row: GroupedMatmul needs a non-empty x");
+        }
+        if (m.layout() == MoeGemmSpec.Layout.MASKED && m.type() == MoeGemmSpec.Type.INT8_W8A8) {
+            return Support.unsupported("INT8 W8A8 grouped matmul (A8W8) supports only groupType 0 with single-tensor "
+                    + "lists, where the padding rows of the masked layout would be computed and written; the spec "
+                    + "requires them untouched");
+        }
+        return Support.supported();
+    }
+
+    // ---------------------------------------------------------------- attention: aclnnFusedInferAttentionScoreV3
+
+    private static Support attention(SocCapability c, AttentionSpec a, boolean sparseOpPresent) {
+        if (a instanceof AttentionSpec.Prefill p) {
+            if (p.numHeads() / p.numKvHeads() > MAX_GQA_RATIO) {
+                return Support.unsupported("FIA needs numHeads / numKeyValueHeads <= 64, got " + p.numHeads() / p.numKvHeads());
+            }
+            if (p.headDim() > 512) {
+                return Support.unsupported("FIA prefill takes head dim <= 512, got " + p.headDim());
+            }
+            if (p.numHeads() * p.headDim() >= 65535) {
+                return Support.unsupported("FIA prefill needs N*D < 65535 with BSH/BSND-like layouts, got "
+                        + p.numHeads() * p.headDim());
+            }
+            return Support.supported();
+        }
+        if (a instanceof AttentionSpec.PagedDecode d) {
+            if (d.numHeads() / d.numKvHeads() > MAX_GQA_RATIO) {
+                return Support.unsupported("FIA needs numHeads / numKeyValueHeads <= 64, got " + d.numHeads() / d.numKvHeads());
+            }
+            if (nativeBlockSize(d.pageSize(), false) == 0) {
+                return Support.unsupported("FIA's paged decode path needs a block size that is a non-zero multiple of 16 "
+                        + "and <= 512; page size " + d.pageSize() + " is not a multiple of 16, so pages cannot be "
+                        + "relabelled as such blocks");
+            }
+            if ((long) d.numKvHeads() * d.headDim() > 65535) {
+                return Support.unsupported("FIA with the BnBsH cache layout needs KV_N*D <= 64K");
+            }
+            return Support.supported();
+        }
+        if (a instanceof AttentionSpec.LatentDecode l) {
+            Support shape = mlaShape(l.numHeads(), l.queriesPerSeq(), l.headDim(), l.valueDim(), l.pageSize(), true);
+            if (!shape.isSupported()) {
+                return shape;
+            }
+            if (!l.causal() && l.queriesPerSeq() > 1) {
+                return Support.unsupported("FIA's MLA path takes Q_S > 1 only with sparse mode 3 (causal); "
+                        + "a non-causal multi-token query is not offered");
+            }
+            if (l.kvCache() == KvCacheType.FP8_FLASHMLA) {
+                AttentionSpec.LatentDecode alt = new AttentionSpec.LatentDecode(l.seqLens(), l.numHeads(),
+                        l.queriesPerSeq(), l.headDim(), l.valueDim(), l.pageSize(), l.numPages(), KvCacheType.BF16,
+                        l.causal(), l.softmaxScale());
+                return Support.alternative(alt, fp8KvReason(c) + "; the same MLA decode with a BF16 KV cache runs "
+                        + "through aclnnFusedInferAttentionScoreV3");
+            }
+            return Support.supported();
+        }
+        AttentionSpec.SparseLatentDecode s = (AttentionSpec.SparseLatentDecode) a;
+        if (!sparseOpPresent) {
+            return Support.unsupported("sparse MLA decode needs DeepSeek-V3.2's custom SparseFlashAttention operator ("
+                    + SFA_SYMBOL + "), which no loaded operator library exports: install its custom op package "
+                    + "(libcust_opapi.so from cann-recipes-infer / vllm-ascend) under ASCEND_CUSTOM_OPP_PATH");
+        }
+        if (!c.sparseFlashAttentionProduct()) {
+            return Support.unsupported("SparseFlashAttention is built for Atlas A2/A3 only (op def ascend910b, "
+                    + "ascend910_93), not " + c.label());
+        }
+        Support shape = mlaShape(s.numHeads(), s.queriesPerSeq(), s.headDim(), s.valueDim(), 16, false);
+        if (!shape.isSupported()) {
+            return shape;
+        }
+        if (s.pageSize() % 16 != 0 || s.pageSize() > 1024) {
+            return Support.unsupported("SparseFlashAttention needs a block size that is a multiple of 16 and <= 1024, "
+                    + "got page size " + s.pageSize());
+        }
+        if (s.kvCache() == KvCacheType.FP8_FLASHMLA) {
+            AttentionSpec.SparseLatentDecode alt = new AttentionSpec.SparseLatentDecode(s.seqLens(), s.numHeads(),
+                    s.queriesPerSeq(), s.headDim(), s.valueDim(), s.topk(), s.pageSize(), s.numPages(), KvCacheType.BF16,
+                    s.softmaxScale());
+            return Support.alternative(alt, fp8KvReason(c) + "; the same sparse MLA decode with a BF16 KV cache runs "
+                    + "through SparseFlashAttention");
+        }
+        return Support.supported();
+    }
+
+    private static String fp8KvReason(SocCapability c) {
+        return c.fp8()
+                ? "FlashMLA's 656-byte FP8 token layout (E4M3 latent with 4 F32 scales per token, BF16 rope) has no "
+                + "aclnn equivalent; FIA's FP8 KV on Ascend950 uses per-token-group E8M0 scales"
+                : "no FP8 data type on " + c.label() + ", and FlashMLA's 656-byte FP8 token layout has no aclnn equivalent";
+    }
+
+    private static Support mlaShape(int heads, int queries, int dk, int dv, int pageSize, boolean paged) {
+        if (dk != 576 || dv != 512) {
+            return Support.unsupported("FIA's MLA path takes a 512 latent + 64 rope key (Dk 576, Dv 512), got Dk "
+                    + dk + ", Dv " + dv);
+        }
+        if (Integer.bitCount(heads) != 1 || heads > 128) {
+            return Support.unsupported("FIA's MLA path takes Q_N in {1,2,4,...,128}, got " + heads);
+        }
+        if (queries > 16) {
+            return Support.unsupported("FIA's MLA path takes Q_S 1..16, got " + queries);
+        }
+        if (paged && nativeBlockSize(pageSize, true) == 0) {
+            return Support.unsupported("FIA's MLA path needs block size 16 or 128; page size " + pageSize
+                    + " is not a multiple of 16, so pages cannot be relabelled as such blocks");
+        }
+        return Support.supported();
+    }
+
+    /**
+     * The FIA block size a page of {@code pageSize} tokens is relabelled into (a page of P tokens is P / bs
+     * consecutive blocks of bs tokens in the same memory), or 0 where none fits. MLA: 128 or 16; otherwise the
+     * page itself when 16-aligned and at most 512.
+     */
+    public static int nativeBlockSize(int pageSize, boolean mla) {
+        if (pageSize % 16 != 0) {
+            return 0;
+        }
+        if (mla) {
+            return pageSize % 128 == 0 ? 128 : 16;
+        }
+        if (pageSize <= 512) {
+            return pageSize;
+        }
+        return pageSize % 128 == 0 ? 128 : 16;
+    }
+}
