@@ -1,6 +1,8 @@
 package dev.dayzero.bench.cli;
 
 import dev.dayzero.bench.worker.RunOutcome;
+import dev.dayzero.hal.Backends;
+import dev.dayzero.hal.Probe;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -32,6 +34,12 @@ final class ConformCommand implements Callable<Integer> {
     public Integer call() {
         if (options.backends != null) {
             throw new BadInputException("conform takes one --backend, not --backends");
+        }
+        String bare = backend.contains(":") ? backend.substring(0, backend.indexOf(':')) : backend;
+        Probe probe = Backends.discover().require(bare).probe();
+        if (!probe.available()) {
+            throw new BadInputException("--backend " + backend + " cannot run here, so nothing can be checked: "
+                    + probe.reason());
         }
         options.backends = List.of(backend);
         var cases = CaseCatalog.standard();

@@ -74,6 +74,12 @@ class BadInputTest {
     }
 
     @Test
+    void conformOnABackendThatCannotRunHere() {
+        assertOneLine(CliTestSupport.run("conform", "--backend", "absent", "--out", dir.resolve("o").toString()),
+                "absent", "cannot run here", "libabsent.so");
+    }
+
+    @Test
     void unwritableOut() throws Exception {
         Path file = Files.writeString(dir.resolve("a-file"), "x");
         assertOneLine(CliTestSupport.run("run", "--backends", "cpu", "--out", file.resolve("sub").toString()),
