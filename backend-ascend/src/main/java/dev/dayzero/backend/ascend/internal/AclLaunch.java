@@ -1,5 +1,7 @@
 package dev.dayzero.backend.ascend.internal;
 
+import dev.dayzero.backend.ascend.jna.AclErrors;
+import dev.dayzero.hal.OwnedResources;
 import dev.dayzero.backend.ascend.jna.Acl;
 import dev.dayzero.backend.ascend.jna.NnopBase;
 import dev.dayzero.hal.DType;
@@ -29,7 +31,7 @@ final class AclLaunch implements PreparedOp.Launch {
     private final AscendPreparedOp op;
     private final AscendDevice device;
     private final Acl acl;
-    private final Children owned = new Children();
+    private final OwnedResources owned = new OwnedResources();
     private final Map<Long, NativeHandle> tensors = new HashMap<>();
     private final List<Call> calls = new ArrayList<>();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -161,7 +163,7 @@ final class AclLaunch implements PreparedOp.Launch {
             }
             failures.addAll(owned.closeAll());
             op.released(this);
-            Children.report("a launch of " + op.spec().describe(), failures);
+            OwnedResources.report(AclErrors.VENDOR, "a launch of " + op.spec().describe(), failures);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.dayzero.backend.ascend.internal;
 
+import dev.dayzero.hal.OwnedResources;
 import dev.dayzero.backend.ascend.jna.Acl;
 import dev.dayzero.backend.ascend.jna.AclErrors;
 import dev.dayzero.backend.ascend.jna.AscendCl;
@@ -42,7 +43,7 @@ public final class AscendDevice implements Device {
     private final String soc;
     private final DeviceInfo info;
     private final boolean sparseOpPresent;
-    private final Children children = new Children();
+    private final OwnedResources children = new OwnedResources();
     private final AtomicLong allocated = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicBoolean finished = new AtomicBoolean();
@@ -282,6 +283,6 @@ public final class AscendDevice implements Device {
             failures.add(e);
         }
         finished.set(true);
-        Children.report("Ascend device " + ordinal, failures);
+        OwnedResources.report(AclErrors.VENDOR, "Ascend device " + ordinal, failures);
     }
 }

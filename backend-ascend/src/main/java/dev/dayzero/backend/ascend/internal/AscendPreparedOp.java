@@ -1,5 +1,7 @@
 package dev.dayzero.backend.ascend.internal;
 
+import dev.dayzero.backend.ascend.jna.AclErrors;
+import dev.dayzero.hal.OwnedResources;
 import dev.dayzero.hal.DeviceBuffer;
 import dev.dayzero.hal.PreparedOp;
 import dev.dayzero.hal.op.OpSpec;
@@ -14,8 +16,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 abstract class AscendPreparedOp implements PreparedOp {
     private final AscendDevice device;
     private final OpSpec spec;
-    private final Children owned = new Children();
-    private final Children launches = new Children();
+    private final OwnedResources owned = new OwnedResources();
+    private final OwnedResources launches = new OwnedResources();
     private final List<String> notes = new ArrayList<>();
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -85,7 +87,7 @@ abstract class AscendPreparedOp implements PreparedOp {
             List<Throwable> failures = new ArrayList<>(launches.closeAll());
             failures.addAll(owned.closeAll());
             device.released(this, 0);
-            Children.report("a prepared " + spec.describe(), failures);
+            OwnedResources.report(AclErrors.VENDOR, "a prepared " + spec.describe(), failures);
         }
     }
 }

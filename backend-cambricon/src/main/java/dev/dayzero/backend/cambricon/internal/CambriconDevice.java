@@ -1,5 +1,6 @@
 package dev.dayzero.backend.cambricon.internal;
 
+import dev.dayzero.hal.OwnedResources;
 import dev.dayzero.backend.cambricon.jna.Cnnl;
 import dev.dayzero.backend.cambricon.jna.Cnrt;
 import dev.dayzero.backend.cambricon.jna.NativeLibraries;
@@ -40,7 +41,7 @@ public final class CambriconDevice implements Device {
     private final int ordinal;
     private final DeviceInfo info;
     private final Capability capability;
-    private final Children children = new Children();
+    private final OwnedResources children = new OwnedResources();
     private final AtomicLong allocated = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final NativeHandle cnnlHandle;
@@ -333,6 +334,6 @@ public final class CambriconDevice implements Device {
         } catch (RuntimeException e) {
             failures.add(e);
         }
-        Children.report("Cambricon device " + ordinal, failures);
+        OwnedResources.report(Natives.VENDOR, "Cambricon device " + ordinal, failures);
     }
 }

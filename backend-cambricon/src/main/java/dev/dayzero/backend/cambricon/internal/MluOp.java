@@ -1,5 +1,6 @@
 package dev.dayzero.backend.cambricon.internal;
 
+import dev.dayzero.hal.OwnedResources;
 import dev.dayzero.backend.cambricon.jna.Cnnl;
 import dev.dayzero.hal.DeviceBuffer;
 import dev.dayzero.hal.PreparedOp;
@@ -18,8 +19,8 @@ abstract class MluOp implements PreparedOp {
     final CambriconDevice device;
     final Natives natives;
     private final OpSpec spec;
-    private final Children owned = new Children();
-    private final Children launches = new Children();
+    private final OwnedResources owned = new OwnedResources();
+    private final OwnedResources launches = new OwnedResources();
     private final List<String> notes = new ArrayList<>();
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -105,14 +106,14 @@ abstract class MluOp implements PreparedOp {
             List<Throwable> failures = launches.closeAll();
             failures.addAll(owned.closeAll());
             device.released(this, 0);
-            Children.report("a prepared " + spec.describe(), failures);
+            OwnedResources.report(Natives.VENDOR, "a prepared " + spec.describe(), failures);
         }
     }
 
     /** A bound operator: its body plus the scratch (converted layouts) it owns. */
     static final class MluLaunch implements Launch {
         private final MluOp op;
-        private final Children scratch = new Children();
+        private final OwnedResources scratch = new OwnedResources();
         private final AtomicBoolean closed = new AtomicBoolean();
         private volatile Body body;
 
@@ -143,7 +144,7 @@ abstract class MluOp implements PreparedOp {
             if (closed.compareAndSet(false, true)) {
                 List<Throwable> failures = scratch.closeAll();
                 op.released(this);
-                Children.report("a launch of " + op.spec().describe(), failures);
+                OwnedResources.report(Natives.VENDOR, "a launch of " + op.spec().describe(), failures);
             }
         }
     }

@@ -1,5 +1,6 @@
 package dev.dayzero.backend.cpu.internal;
 
+import dev.dayzero.hal.OwnedResources;
 import dev.dayzero.backend.cpu.CpuConfig;
 import dev.dayzero.backend.cpu.internal.simd.Simd;
 import dev.dayzero.backend.cpu.internal.simd.Simds;
@@ -32,7 +33,7 @@ public final class CpuDevice implements Device {
     private final DeviceInfo info;
     private final Simd simd;
     private final WorkerPool pool;
-    private final Children children = new Children();
+    private final OwnedResources children = new OwnedResources();
     private final AtomicLong allocated = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CpuStream defaultStream;
@@ -163,6 +164,6 @@ public final class CpuDevice implements Device {
         } catch (RuntimeException e) {
             failures.add(e);
         }
-        Children.report("the cpu device", failures);
+        OwnedResources.report(CpuDevice.VENDOR, "the cpu device", failures);
     }
 }

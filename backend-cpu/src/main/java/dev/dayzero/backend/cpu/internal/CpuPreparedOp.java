@@ -1,5 +1,6 @@
 package dev.dayzero.backend.cpu.internal;
 
+import dev.dayzero.hal.OwnedResources;
 import dev.dayzero.hal.DeviceBuffer;
 import dev.dayzero.hal.PreparedOp;
 import dev.dayzero.hal.op.OpSpec;
@@ -10,7 +11,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class CpuPreparedOp implements PreparedOp {
     private final CpuDevice device;
     private final OpSpec spec;
-    private final Children launches = new Children();
+    private final OwnedResources launches = new OwnedResources();
     private final AtomicBoolean closed = new AtomicBoolean();
 
     CpuPreparedOp(CpuDevice device, OpSpec spec) {
@@ -60,7 +61,7 @@ final class CpuPreparedOp implements PreparedOp {
         if (closed.compareAndSet(false, true)) {
             List<Throwable> failures = launches.closeAll();
             device.released(this, 0);
-            Children.report("a prepared " + spec.describe(), failures);
+            OwnedResources.report(CpuDevice.VENDOR, "a prepared " + spec.describe(), failures);
         }
     }
 }

@@ -1,7 +1,5 @@
-package dev.dayzero.backend.ascend.internal;
+package dev.dayzero.hal;
 
-import dev.dayzero.backend.ascend.jna.AclErrors;
-import dev.dayzero.hal.HalException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
@@ -9,27 +7,32 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The open resources one owner holds. A child removes itself when closed; {@link #closeAll} closes the
- * rest, newest first, reporting (not stopping on) a child's failure.
+ * The open resources one owner holds (a device's buffers and streams, a prepared operator's descriptors),
+ * for backends to share. A child may remove itself when it closes; {@link #closeAll()} closes the rest,
+ * newest first, collecting rather than stopping on a child's failure, and {@link #report} turns the
+ * failures into one {@link HalException}. Thread-safe.
  */
-final class Children {
+public final class OwnedResources {
     private final Set<AutoCloseable> open = Collections.synchronizedSet(new LinkedHashSet<>());
 
-    <T extends AutoCloseable> T add(T child) {
+    /** Registers {@code child} and returns it. */
+    public <T extends AutoCloseable> T add(T child) {
         open.add(child);
         return child;
     }
 
-    void remove(AutoCloseable child) {
+    /** Forgets {@code child} (it closed itself). */
+    public void remove(AutoCloseable child) {
         open.remove(child);
     }
 
-    int size() {
+    /** How many are open. */
+    public int size() {
         return open.size();
     }
 
-    /** Closes every child, newest first; failures are collected and returned. */
-    List<Throwable> closeAll() {
+    /** Closes every child, newest first, and returns the failures in the order met. */
+    public List<Throwable> closeAll() {
         List<AutoCloseable> snapshot;
         synchronized (open) {
             snapshot = new ArrayList<>(open);
@@ -48,11 +51,11 @@ final class Children {
     }
 
     /** Throws one exception carrying all {@code failures} as suppressed, if there are any. */
-    static void report(String what, List<Throwable> failures) {
+    public static void report(String vendor, String what, List<Throwable> failures) {
         if (failures.isEmpty()) {
             return;
         }
-        HalException e = new HalException(AclErrors.VENDOR, "closing " + what + ": " + failures.size()
+        HalException e = new HalException(vendor, "closing " + what + ": " + failures.size()
                 + " owned resource(s) failed to close; first: " + failures.get(0));
         failures.forEach(e::addSuppressed);
         throw e;
