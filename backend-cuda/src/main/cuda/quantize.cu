@@ -1,0 +1,211 @@
+// Dayzero CUDA backend: FP8 E4M3FN / E5M2 and INT8 quantization, one thread block per scaling unit.
+//
+// The recipe is QuantizeSpec's (hal-api dev.dayzero.hal.op.QuantizeSpec), exactly, in F32:
+//   amax  = max |x| over the unit, floored at 1e-4
+//   scale = amax / fmax                (IEEE F32 division; this file must not be built with fast math)
+//   UE8M0: scale = 2^ceil(log2(scale)) from the bits of the F32 quotient; stored as its biased exponent
+//   code  = encode(x / scale)          (IEEE F32 division, RNE, saturate to the finite max)
+// fp8_encode below is hal-api's Fp8.encode transcribed operation for operation, so the codes match it bit
+// for bit (the conformance kit checks that on a GPU).
+//
+// Tensor layouts (row-major): x [M,K] (BF16 or F32); q [M,K] one byte per code; scale [ceil(M/bm), ceil(K/bk)]
+// of F32 or UE8M0 bytes. Grid: one block per scaling unit, blockIdx.x = unitRow * scaleCols + unitCol.
+#include <cuda_bf16.h>
+#include <stdint.h>
+#include <string.h>
+
+#define DZ_THREADS 256
+
+namespace {
+
+// Bit casts and exact F32 multiply usable on the host too, so that src/test/cuda/encode_host.cu can check the
+// encoders against hal-api's Java codecs without a GPU.
+__host__ __device__ __forceinline__ uint32_t dz_bits(float f) {
+#ifdef __CUDA_ARCH__
+    return __float_as_uint(f);
+#else
+    uint32_t u;
+    memcpy(&u, &f, 4);
+    return u;
+#endif
+}
+__host__ __device__ __forceinline__ float dz_float(uint32_t u) {
+#ifdef __CUDA_ARCH__
+    return __uint_as_float(u);
+#else
+    float f;
+    memcpy(&f, &u, 4);
+    return f;
+#endif
+}
+__host__ __device__ __forceinline__ float dz_mul_rn(float a, float b) {
+#ifdef __CUDA_ARCH__
+    return __fmul_rn(a, b);
+#else
+    return a * b;
+#endif
+}
+__host__ __device__ __forceinline__ int dz_clz(uint32_t u) {
+#ifdef __CUDA_ARCH__
+    return __clz((int)u);
+#else
+    return __builtin_clz(u);
+#endif
+}
+
+__device__ __forceinline__ float load_x(const __nv_bfloat16* x, long long i) { return __bfloat162float(x[i]); }
+__device__ __forceinline__ float load_x(const float* x, long long i) { return x[i]; }
+
+// hal-api Fp8.Format.encode: bias, mantissa bits, largest finite code, NaN code.
+template <int BIAS, int MBITS, int MAXCODE, int NANCODE>
+__host__ __device__ __forceinline__ uint8_t fp8_encode(float value) {
+    uint32_t bits = dz_bits(value);
+    uint32_t sign = (bits >> 24) & 0x80u;
+    uint32_t abs = bits & 0x7fffffffu;
+    if (abs > 0x7f800000u) {
+        return (uint8_t)(sign | NANCODE);
+    }
+    float magnitude = dz_float(abs);
+    const float smallestNormal = dz_float((uint32_t)(127 + 1 - BIAS) << 23);  // 2^(1-bias)
+    int code;
+    if (magnitude < smallestNormal) {
+        // a multiple of the smallest subnormal, rounded half to even; scaling by 2^(bias-1+m) is exact
+        const float up = dz_float((uint32_t)(127 + BIAS - 1 + MBITS) << 23);
+        code = (int)rintf(dz_mul_rn(magnitude, up));
+    } else {
+        const int shift = 23 - MBITS;
+        uint64_t lsb = (abs >> shift) & 1u;
+        uint64_t rounded = ((uint64_t)abs + (1u << (shift - 1)) - 1u + lsb) >> shift;
+        code = (int)((long long)rounded - ((long long)(127 - BIAS) << MBITS));
+    }
+    if (code > MAXCODE) {
+        code = MAXCODE;  // saturate, infinities included
+    }
+    return (uint8_t)(sign | (uint32_t)code);
+}
+
+struct E4M3 {
+    static constexpr float FMAX = 448.0f;
+    __host__ __device__ static uint8_t encode(float q) { return fp8_encode<7, 3, 0x7e, 0x7f>(q); }
+};
+struct E5M2 {
+    static constexpr float FMAX = 57344.0f;
+    __host__ __device__ static uint8_t encode(float q) { return fp8_encode<15, 2, 0x7b, 0x7e>(q); }
+};
+struct I8 {
+    static constexpr float FMAX = 127.0f;
+    // QuantizeSpec.encode for INT8: clamp(rint(q), -127, 127); NaN is outside the spec
+    __host__ __device__ static uint8_t encode(float q) {
+        float r = fminf(fmaxf(rintf(q), -127.0f), 127.0f);
+        return (uint8_t)(int8_t)(int)r;
+    }
+};
+
+// Ue8m0.ceilPowerOfTwo: the smallest power of two not below v (positive, finite), exactly from the bits.
+__host__ __device__ __forceinline__ float ceil_pow2(float v) {
+    uint32_t bits = dz_bits(v);
+    uint32_t e = bits >> 23;
+    uint32_t mant = bits & 0x7fffffu;
+    if (mant == 0) {
+        return v;
+    }
+    if (e != 0) {
+        return dz_float((e + 1) << 23);
+    }
+    int p = 31 - dz_clz(mant);  // subnormal: highest set bit
+    if ((mant & (mant - 1)) == 0) {
+        return v;
+    }
+    return p + 1 >= 23 ? dz_float(0x00800000u) : dz_float(1u << (p + 1));
+}
+
+// Ue8m0.encode of a power of two: its exponent + 127.
+__host__ __device__ __forceinline__ uint8_t ue8m0_code(float pow2) {
+    uint32_t bits = dz_bits(pow2);
+    uint32_t e = bits >> 23;
+    if (e != 0) {
+        return (uint8_t)e;
+    }
+    return 0;  // 2^-127 (0x00400000) is code 0; smaller values are not representable and not reachable
+}
+
+__device__ __forceinline__ float block_max(float v, float* shared) {
+    for (int off = 16; off > 0; off >>= 1) {
+        v = fmaxf(v, __shfl_xor_sync(0xffffffffu, v, off));
+    }
+    int warp = threadIdx.x >> 5;
+    int lane = threadIdx.x & 31;
+    if (lane == 0) {
+        shared[warp] = v;
+    }
+    __syncthreads();
+    if (warp == 0) {
+        v = lane < (int)(blockDim.x >> 5) ? shared[lane] : 0.0f;
+        for (int off = 16; off > 0; off >>= 1) {
+            v = fmaxf(v, __shfl_xor_sync(0xffffffffu, v, off));
+        }
+        if (lane == 0) {
+            shared[0] = v;
+        }
+    }
+    __syncthreads();
+    return shared[0];
+}
+
+template <typename In, typename Fmt, bool UE8M0>
+__device__ void quantize_unit(const In* __restrict__ x, uint8_t* __restrict__ q, void* __restrict__ scaleOut,
+                              int m, int k, int bm, int bk, int scaleCols) {
+    __shared__ float shared[32];
+    const long long unit = blockIdx.x;
+    const int ur = (int)(unit / scaleCols);
+    const int uc = (int)(unit % scaleCols);
+    const int r0 = ur * bm, r1 = min(m, r0 + bm);
+    const int c0 = uc * bk, c1 = min(k, c0 + bk);
+
+    float amax = 0.0f;
+    for (int r = r0; r < r1; r++) {
+        const long long row = (long long)r * k;
+        for (int c = c0 + threadIdx.x; c < c1; c += blockDim.x) {
+            amax = fmaxf(amax, fabsf(load_x(x, row + c)));
+        }
+    }
+    amax = block_max(amax, shared);
+    float scale = __fdiv_rn(fmaxf(amax, 1e-4f), Fmt::FMAX);
+    if (UE8M0) {
+        scale = ceil_pow2(scale);
+    }
+    if (threadIdx.x == 0) {
+        if (UE8M0) {
+            ((uint8_t*)scaleOut)[unit] = ue8m0_code(scale);
+        } else {
+            ((float*)scaleOut)[unit] = scale;
+        }
+    }
+    for (int r = r0; r < r1; r++) {
+        const long long row = (long long)r * k;
+        for (int c = c0 + threadIdx.x; c < c1; c += blockDim.x) {
+            q[row + c] = Fmt::encode(__fdiv_rn(load_x(x, row + c), scale));
+        }
+    }
+}
+
+}  // namespace
+
+#define DZ_QUANTIZE(NAME, IN, FMT, UE)                                                                    \
+    extern "C" __global__ void __launch_bounds__(DZ_THREADS)                                              \
+    NAME(const IN* x, uint8_t* q, void* scale, int m, int k, int bm, int bk, int scaleCols) {             \
+        quantize_unit<IN, FMT, UE>(x, q, scale, m, k, bm, bk, scaleCols);                                 \
+    }
+
+DZ_QUANTIZE(dz_quantize_bf16_e4m3_f32, __nv_bfloat16, E4M3, false)
+DZ_QUANTIZE(dz_quantize_bf16_e4m3_ue8m0, __nv_bfloat16, E4M3, true)
+DZ_QUANTIZE(dz_quantize_bf16_e5m2_f32, __nv_bfloat16, E5M2, false)
+DZ_QUANTIZE(dz_quantize_bf16_e5m2_ue8m0, __nv_bfloat16, E5M2, true)
+DZ_QUANTIZE(dz_quantize_bf16_i8_f32, __nv_bfloat16, I8, false)
+DZ_QUANTIZE(dz_quantize_bf16_i8_ue8m0, __nv_bfloat16, I8, true)
+DZ_QUANTIZE(dz_quantize_f32_e4m3_f32, float, E4M3, false)
+DZ_QUANTIZE(dz_quantize_f32_e4m3_ue8m0, float, E4M3, true)
+DZ_QUANTIZE(dz_quantize_f32_e5m2_f32, float, E5M2, false)
+DZ_QUANTIZE(dz_quantize_f32_e5m2_ue8m0, float, E5M2, true)
+DZ_QUANTIZE(dz_quantize_f32_i8_f32, float, I8, false)
+DZ_QUANTIZE(dz_quantize_f32_i8_ue8m0, float, I8, true)

@@ -1,0 +1,165 @@
+package dev.dayzero.backend.cuda;
+
+import dev.dayzero.backend.cuda.internal.CudaDevice;
+import dev.dayzero.backend.cuda.internal.KernelImages;
+import dev.dayzero.backend.cuda.internal.SupportRules;
+import dev.dayzero.backend.cuda.jna.CudaApi;
+import dev.dayzero.backend.cuda.jna.CudaDriver;
+import dev.dayzero.backend.cuda.jna.CudaErrors;
+import dev.dayzero.backend.cuda.jna.CudaLibraries;
+import dev.dayzero.hal.BackendProvider;
+import dev.dayzero.hal.BackendUnavailableException;
+import dev.dayzero.hal.Device;
+import dev.dayzero.hal.DeviceInfo;
+import dev.dayzero.hal.Probe;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * NVIDIA GPUs through the CUDA driver API ({@code libcuda.so.1}) and cuBLASLt, both by JNA. Constructing the
+ * provider loads nothing; {@link #probe()} loads the libraries (once per configuration) and asks the driver for
+ * its version and devices.
+ *
+ * <p>The backend's kernels are fatbins nvcc compiled during the build; a driver must support at least the CUDA
+ * version of that nvcc to load them (a CUDA 13.0 build needs an R580 or newer driver). Reasons a probe gives:
+ * no driver, the toolkit's stub library instead of a driver, a driver too old for the kernels, no device. A
+ * missing cuBLASLt or unbuilt kernels leave the backend available and are named in the probe's reason with the
+ * operators they disable.
+ */
+public final class CudaBackendProvider implements BackendProvider {
+    /** Backend id. */
+    public static final String ID = "cuda";
+
+    private final CudaConfig config;
+
+    /** With the configuration resolved from system properties, environment and defaults (at probe time). */
+    public CudaBackendProvider() {
+        this(null);
+    }
+
+    /** With {@code config}; null resolves it when first needed. */
+    public CudaBackendProvider(CudaConfig config) {
+        this.config = config;
+    }
+
+    private CudaConfig config() {
+        return config != null ? config : CudaConfig.resolve();
+    }
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    @Override
+    public String vendor() {
+        return "NVIDIA";
+    }
+
+    @Override
+    public Probe probe() {
+        try {
+            return probe(config());
+        } catch (RuntimeException | LinkageError e) {
+            return Probe.unavailable(ID, "probing the CUDA driver failed: " + e);
+        }
+    }
+
+    private static Probe probe(CudaConfig config) {
+        CudaLibraries.Result libs = CudaLibraries.load(config);
+        if (libs.driver().isEmpty()) {
+            return Probe.unavailable(ID, libs.driverReason());
+        }
+        CudaLibraries.Loaded<CudaDriver> drv = libs.driver().get();
+        CudaApi api = new CudaApi(drv.api());
+        int rc = api.tryInit();
+        if (rc == CudaDriver.CUDA_ERROR_STUB_LIBRARY) {
+            return Probe.unavailable(ID, CudaLibraries.DRIVER_FILE + " at " + drv.origin()
+                    + " is the CUDA toolkit's stub library, not a driver: no NVIDIA driver on this machine");
+        }
+        if (rc == CudaDriver.CUDA_ERROR_NO_DEVICE) {
+            return Probe.unavailable(ID, "no CUDA device: the NVIDIA driver is installed but sees no GPU (cuInit: CUDA_ERROR_NO_DEVICE)");
+        }
+        if (rc != CudaDriver.CUDA_SUCCESS) {
+            return Probe.unavailable(ID, "the NVIDIA driver failed to initialise: " + api.failure(rc, "cuInit").getMessage());
+        }
+        int driverVersion = api.driverVersion();
+        Optional<Integer> built = KernelImages.builtWithCuda();
+        if (built.isPresent() && driverVersion < built.get()) {
+            return Probe.unavailable(ID, "the NVIDIA driver supports CUDA " + KernelImages.cudaVersionText(driverVersion)
+                    + " but backend-cuda's kernels were built with CUDA " + KernelImages.cudaVersionText(built.get())
+                    + " and need a driver for CUDA " + KernelImages.cudaVersionText(built.get())
+                    + " or newer: update the NVIDIA driver");
+        }
+        int count = api.deviceCount();
+        if (count == 0) {
+            return Probe.unavailable(ID, "no CUDA device: the NVIDIA driver sees no GPU");
+        }
+        String ltVersion = libs.cublasLt().map(l -> String.valueOf(l.api().cublasLtGetVersion())).orElse("");
+        List<DeviceInfo> devices = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            devices.add(info(api, i, driverVersion, built, ltVersion));
+        }
+        Map<String, String> versions = new LinkedHashMap<>();
+        versions.put("driver", KernelImages.cudaVersionText(driverVersion) + " (" + driverVersion + ")");
+        versions.put("libcuda", drv.origin());
+        versions.put("kernels", built.map(v -> "nvcc " + KernelImages.cudaVersionText(v) + ", " + KernelImages.TARGETS)
+                .orElse("not built"));
+        versions.put("cublasLt", libs.cublasLt().map(l -> ltVersion + " (" + l.origin() + ")").orElse("missing"));
+        List<String> notes = new ArrayList<>();
+        if (built.isEmpty()) {
+            notes.add("backend-cuda's kernels were not built (no nvcc when it was compiled), which disables "
+                    + SupportRules.KERNEL_OPERATORS);
+        }
+        if (libs.cublasLt().isEmpty()) {
+            notes.add(libs.cublasLtReason() + "; no operator uses cuBLASLt yet, but the planned cuBLASLt MoE GEMM path "
+                    + "(FP8 block scaling on Hopper) will need it, leaving only the fallback GEMM kernel");
+        }
+        return new Probe(ID, true, String.join("; ", notes), devices, versions);
+    }
+
+    /** {@link DeviceInfo} of {@code ordinal} from the driver's attributes. */
+    static DeviceInfo info(CudaApi api, int ordinal, int driverVersion, Optional<Integer> built, String ltVersion) {
+        int dev = api.device(ordinal);
+        int major = api.attribute(CudaDriver.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR, dev);
+        int minor = api.attribute(CudaDriver.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR, dev);
+        int sms = api.attribute(CudaDriver.CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT, dev);
+        int clockKhz = api.attribute(CudaDriver.CU_DEVICE_ATTRIBUTE_CLOCK_RATE, dev);
+        int memClockKhz = api.attribute(CudaDriver.CU_DEVICE_ATTRIBUTE_MEMORY_CLOCK_RATE, dev);
+        int busWidth = api.attribute(CudaDriver.CU_DEVICE_ATTRIBUTE_GLOBAL_MEMORY_BUS_WIDTH, dev);
+        int l2 = api.attribute(CudaDriver.CU_DEVICE_ATTRIBUTE_L2_CACHE_SIZE, dev);
+        Map<String, String> props = new LinkedHashMap<>();
+        props.put("computeCapability", major + "." + minor);
+        props.put("smCount", String.valueOf(sms));
+        props.put("clockKHz", String.valueOf(clockKhz));
+        props.put("memoryClockKHz", String.valueOf(memClockKhz));
+        props.put("memoryBusWidthBits", String.valueOf(busWidth));
+        // DDR: two transfers a clock (cuda.md §1.4, derived)
+        props.put("peakMemoryBandwidthBytesPerSecond", String.valueOf(2L * memClockKhz * 1000L * busWidth / 8));
+        props.put("maxSharedMemoryPerBlockOptin",
+                String.valueOf(api.attribute(CudaDriver.CU_DEVICE_ATTRIBUTE_MAX_SHARED_MEMORY_PER_BLOCK_OPTIN, dev)));
+        if (!ltVersion.isEmpty()) {
+            props.put("cublasLtVersion", ltVersion);
+        }
+        return new DeviceInfo(ID, ordinal, "NVIDIA", api.deviceName(dev), "sm_" + major + minor,
+                api.totalMemory(dev), sms, KernelImages.cudaVersionText(driverVersion),
+                built.map(KernelImages::cudaVersionText).orElse(""), l2, false, props);
+    }
+
+    @Override
+    public Device open(int ordinal) {
+        CudaConfig cfg = config();
+        Probe p = probe(cfg);
+        if (!p.available()) {
+            throw new BackendUnavailableException(CudaErrors.VENDOR, p.reason());
+        }
+        if (ordinal < 0 || ordinal >= p.devices().size()) {
+            throw new IllegalArgumentException("no CUDA device " + ordinal + ": " + p.devices().size() + " present");
+        }
+        CudaApi api = new CudaApi(CudaLibraries.load(cfg).driver().orElseThrow().api());
+        return new CudaDevice(api, ordinal, p.devices().get(ordinal));
+    }
+}

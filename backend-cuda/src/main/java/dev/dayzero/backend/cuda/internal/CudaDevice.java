@@ -1,0 +1,213 @@
+package dev.dayzero.backend.cuda.internal;
+
+import dev.dayzero.backend.cuda.jna.CudaApi;
+import dev.dayzero.backend.cuda.jna.CudaDriver;
+import dev.dayzero.backend.cuda.jna.CudaErrors;
+import dev.dayzero.hal.Device;
+import dev.dayzero.hal.DeviceBuffer;
+import dev.dayzero.hal.DeviceInfo;
+import dev.dayzero.hal.Event;
+import dev.dayzero.hal.GraphCapture;
+import dev.dayzero.hal.OwnedResources;
+import dev.dayzero.hal.PreparedOp;
+import dev.dayzero.hal.Stream;
+import dev.dayzero.hal.Support;
+import dev.dayzero.hal.UnsupportedSpecException;
+import dev.dayzero.hal.op.AttentionSpec;
+import dev.dayzero.hal.op.MoeGemmSpec;
+import dev.dayzero.hal.op.OpSpec;
+import dev.dayzero.hal.op.QuantizeSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One NVIDIA GPU through its primary context ({@code cuDevicePrimaryCtxRetain}, the context the CUDA runtime and
+ * cuBLAS share). The context is current per OS thread, so every entry point calls {@link #enter()} first. The
+ * device owns its buffers, streams, events, graphs, loaded modules and prepared operators through one
+ * {@link OwnedResources}; closing closes them newest first and then releases the primary context.
+ */
+public final class CudaDevice implements Device {
+    private final CudaApi api;
+    private final int ordinal;
+    private final int cuDevice;
+    private final DeviceInfo info;
+    private final long context;
+    private final OwnedResources children = new OwnedResources();
+    private final AtomicLong allocated = new AtomicLong();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final Map<String, CudaModule> modules = new ConcurrentHashMap<>();
+    private final CudaStream defaultStream;
+
+    /** Opens {@code ordinal}: retains its primary context and creates the default (non-blocking) stream. */
+    public CudaDevice(CudaApi api, int ordinal, DeviceInfo info) {
+        this.api = Objects.requireNonNull(api, "api");
+        this.ordinal = ordinal;
+        this.info = info;
+        this.cuDevice = api.device(ordinal);
+        this.context = api.primaryContextRetain(cuDevice);
+        try {
+            api.setCurrent(context);
+            this.defaultStream = children.add(new CudaStream(this, api.streamCreate(CudaDriver.CU_STREAM_NON_BLOCKING)));
+        } catch (RuntimeException e) {
+            api.primaryContextRelease(cuDevice);
+            throw e;
+        }
+    }
+
+    CudaApi api() {
+        return api;
+    }
+
+    /** Makes this device's context current on the calling thread; throws once closed. */
+    void enter() {
+        if (closed.get()) {
+            throw new IllegalStateException("CUDA device " + ordinal + " is closed");
+        }
+        api.setCurrent(context);
+    }
+
+    @Override
+    public DeviceInfo info() {
+        return info;
+    }
+
+    @Override
+    public DeviceBuffer allocate(long bytes) {
+        if (bytes <= 0) {
+            throw new IllegalArgumentException("bytes must be > 0, got " + bytes);
+        }
+        enter();
+        long address = api.memAlloc(bytes);
+        allocated.addAndGet(bytes);
+        return children.add(new CudaBuffer(this, address, bytes));
+    }
+
+    void released(CudaBuffer buffer, long bytes) {
+        allocated.addAndGet(-bytes);
+        children.remove(buffer);
+    }
+
+    void forget(AutoCloseable child) {
+        children.remove(child);
+    }
+
+    @Override
+    public long allocatedBytes() {
+        return allocated.get();
+    }
+
+    @Override
+    public Stream defaultStream() {
+        enter();
+        return defaultStream;
+    }
+
+    @Override
+    public Stream newStream() {
+        enter();
+        return children.add(new CudaStream(this, api.streamCreate(CudaDriver.CU_STREAM_NON_BLOCKING)));
+    }
+
+    @Override
+    public Event newEvent() {
+        enter();
+        return children.add(new CudaEvent(this, api.eventCreate(CudaDriver.CU_EVENT_DEFAULT)));
+    }
+
+    @Override
+    public Optional<GraphCapture> graphCapture() {
+        return Optional.of(new CudaGraphCapture(this));
+    }
+
+    <T extends AutoCloseable> T own(T child) {
+        return children.add(child);
+    }
+
+    CudaStream checkStream(Stream stream) {
+        Objects.requireNonNull(stream, "stream");
+        if (!(stream instanceof CudaStream s) || s.device() != this) {
+            throw new IllegalArgumentException("expected a stream of this CUDA device, got " + stream);
+        }
+        enter();
+        return s;
+    }
+
+    /** The loaded module of kernel source {@code name}, loaded once per device. */
+    CudaModule module(String name) {
+        enter();
+        return modules.computeIfAbsent(name, n -> {
+            byte[] image = KernelImages.fatbin(n).orElseThrow(() -> new IllegalStateException(
+                    "backend-cuda was built without its " + n + " kernels (no nvcc at build time)"));
+            return children.add(new CudaModule(this, n, api.moduleLoadData(image)));
+        });
+    }
+
+    @Override
+    public Support supports(OpSpec spec) {
+        Objects.requireNonNull(spec, "spec");
+        return SupportRules.supports(spec, KernelImages.allPresent());
+    }
+
+    @Override
+    public PreparedOp prepare(OpSpec spec) {
+        Support s = supports(spec);
+        if (!s.isSupported()) {
+            String reason = s instanceof Support.Unsupported u ? u.reason()
+                    : ((Support.Alternative) s).reason();
+            throw new UnsupportedSpecException(CudaErrors.VENDOR, reason);
+        }
+        enter();
+        if (spec instanceof QuantizeSpec q) {
+            return children.add(new QuantizeOp(this, q));
+        }
+        if (spec instanceof AttentionSpec.LatentDecode d) {
+            return children.add(new MlaDecodeOp(this, d));
+        }
+        if (spec instanceof MoeGemmSpec g) {
+            return children.add(new MoeGemmOp(this, g));
+        }
+        throw new UnsupportedSpecException(CudaErrors.VENDOR, "backend-cuda has no operator for " + spec.describe());
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closed.get();
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        List<Throwable> failures = new ArrayList<>();
+        try {
+            api.setCurrent(context);
+            failures.addAll(children.closeAll());
+        } catch (RuntimeException e) {
+            failures.add(e);
+        }
+        modules.clear();
+        try {
+            api.primaryContextRelease(cuDevice);
+        } catch (RuntimeException e) {
+            failures.add(e);
+        }
+        OwnedResources.report(CudaErrors.VENDOR, "CUDA device " + ordinal, failures);
+    }
+
+    /** Closing runs with the device marked closed, so children use this instead of {@link #enter()}. */
+    void enterForClose() {
+        api.setCurrent(context);
+    }
+
+    @Override
+    public String toString() {
+        return "cuda:" + ordinal + " (" + info.name() + ")";
+    }
+}

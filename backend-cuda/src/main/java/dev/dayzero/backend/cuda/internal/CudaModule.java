@@ -1,0 +1,41 @@
+package dev.dayzero.backend.cuda.internal;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** One fatbin loaded with {@code cuModuleLoadData}, unloaded on close; owned by its device. */
+final class CudaModule implements AutoCloseable {
+    private final CudaDevice device;
+    private final String name;
+    private final NativeHandle module;
+    private final Map<String, Long> functions = new ConcurrentHashMap<>();
+
+    CudaModule(CudaDevice device, String name, long handle) {
+        this.device = device;
+        this.name = name;
+        this.module = new NativeHandle("CUDA module " + name, handle, device.api()::moduleUnload);
+    }
+
+    /** The {@code CUfunction} of kernel {@code kernel} (its {@code extern "C"} name); valid while the module is. */
+    long function(String kernel) {
+        long m = module.get();
+        return functions.computeIfAbsent(kernel, k -> device.api().function(m, k));
+    }
+
+    @Override
+    public void close() {
+        if (!module.isClosed()) {
+            device.enterForClose();
+            try {
+                module.close();
+            } finally {
+                device.forget(this);
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "module " + name;
+    }
+}

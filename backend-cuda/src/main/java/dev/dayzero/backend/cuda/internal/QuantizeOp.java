@@ -1,0 +1,126 @@
+package dev.dayzero.backend.cuda.internal;
+
+import dev.dayzero.backend.cuda.jna.CudaErrors;
+import dev.dayzero.backend.cuda.jna.KernelParams;
+import dev.dayzero.hal.DType;
+import dev.dayzero.hal.DeviceBuffer;
+import dev.dayzero.hal.OwnedResources;
+import dev.dayzero.hal.PreparedOp;
+import dev.dayzero.hal.Stream;
+import dev.dayzero.hal.op.OpSpec;
+import dev.dayzero.hal.op.QuantizeSpec;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * {@link QuantizeSpec} on the {@code quantize.cu} kernels: one launch, one thread block of
+ * {@value #THREADS} threads per scaling unit, each reading its unit twice (amax, then encode) — one pass over
+ * global memory per unit as far as the cache holds it. Kernel chosen by input type, format and scale type.
+ */
+final class QuantizeOp implements PreparedOp {
+    static final int THREADS = 256;
+
+    private final CudaDevice device;
+    private final QuantizeSpec spec;
+    private final long function;
+    private final String kernel;
+    private final OwnedResources launches = new OwnedResources();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    QuantizeOp(CudaDevice device, QuantizeSpec spec) {
+        this.device = device;
+        this.spec = spec;
+        this.kernel = kernelName(spec);
+        this.function = device.module(KernelImages.QUANTIZE).function(kernel);
+    }
+
+    /** The {@code extern "C"} kernel for {@code spec}: {@code dz_quantize_<bf16|f32>_<e4m3|e5m2|i8>_<f32|ue8m0>}. */
+    static String kernelName(QuantizeSpec spec) {
+        String in = spec.inputType() == DType.BF16 ? "bf16" : "f32";
+        String fmt = switch (spec.format()) {
+            case F8_E4M3FN -> "e4m3";
+            case F8_E5M2 -> "e5m2";
+            case I8 -> "i8";
+            default -> throw new IllegalArgumentException("no quantize kernel for " + spec.format());
+        };
+        String scale = spec.scaleType() == DType.UE8M0 ? "ue8m0" : "f32";
+        return "dz_quantize_" + in + "_" + fmt + "_" + scale;
+    }
+
+    @Override
+    public OpSpec spec() {
+        return spec;
+    }
+
+    @Override
+    public List<String> notes() {
+        return List.of("kernel " + kernel + " from quantize.fatbin, " + ((long) spec.scaleRows() * spec.scaleCols())
+                + " blocks of " + THREADS + " threads (one per scaling unit); not yet tuned");
+    }
+
+    @Override
+    public Launch bind(List<DeviceBuffer> operands) {
+        if (closed.get()) {
+            throw new IllegalStateException("prepared " + spec.describe() + " is closed");
+        }
+        PreparedOp.checkOperands(spec, operands);
+        CudaBuffer x = own(operands.get(0));
+        CudaBuffer q = own(operands.get(1));
+        CudaBuffer scale = own(operands.get(2));
+        KernelParams params = new KernelParams(8)
+                .address(0, x.address())
+                .address(1, q.address())
+                .address(2, scale.address())
+                .int32(3, spec.m())
+                .int32(4, spec.k())
+                .int32(5, spec.blockRows())
+                .int32(6, spec.blockCols())
+                .int32(7, spec.scaleCols());
+        return launches.add(new QuantizeLaunch(params));
+    }
+
+    private CudaBuffer own(DeviceBuffer b) {
+        if (!(b instanceof CudaBuffer c) || c.device() != device) {
+            throw new IllegalArgumentException("operands must be buffers of this CUDA device");
+        }
+        return c;
+    }
+
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            try {
+                OwnedResources.report(CudaErrors.VENDOR, "prepared " + spec.describe(), launches.closeAll());
+            } finally {
+                device.forget(this);
+            }
+        }
+    }
+
+    private final class QuantizeLaunch implements Launch {
+        private final KernelParams params;
+        private final AtomicBoolean launchClosed = new AtomicBoolean();
+        private final int grid = (int) ((long) spec.scaleRows() * spec.scaleCols());
+
+        QuantizeLaunch(KernelParams params) {
+            this.params = params;
+        }
+
+        @Override
+        public void enqueue(Stream stream) {
+            if (launchClosed.get()) {
+                throw new IllegalStateException("launch of " + spec.describe() + " is closed");
+            }
+            CudaStream s = device.checkStream(stream);
+            device.api().launch(function, grid, 1, 1, THREADS, 1, 1, 0, s.handle(), params);
+        }
+
+        @Override
+        public void close() {
+            if (launchClosed.compareAndSet(false, true)) {
+                params.close();
+                launches.remove(this);
+            }
+        }
+    }
+}

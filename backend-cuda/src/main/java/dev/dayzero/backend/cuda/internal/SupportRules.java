@@ -1,0 +1,75 @@
+package dev.dayzero.backend.cuda.internal;
+
+import dev.dayzero.hal.Support;
+import dev.dayzero.hal.op.AttentionSpec;
+import dev.dayzero.hal.op.KvCacheType;
+import dev.dayzero.hal.op.MoeGemmSpec;
+import dev.dayzero.hal.op.OpSpec;
+import dev.dayzero.hal.op.QuantizeSpec;
+
+/**
+ * What backend-cuda runs, as a pure function of the spec and of whether its kernels were built, so that it is
+ * testable without a GPU. Everything not implemented answers unsupported with the reason; nothing is faked.
+ */
+public final class SupportRules {
+    /** The operators the nvcc-built kernels provide, for messages. */
+    public static final String KERNEL_OPERATORS = "quantize (FP8 E4M3/E5M2 and INT8, every granularity), MLA decode "
+            + "with a BF16 KV cache and the MoE grouped GEMM fallback (BF16, FP8 block-scaled, INT8)";
+    /** Largest head width the MLA decode kernel holds in shared memory and registers ({@code DZ_MAX_DIM}). */
+    static final int MLA_MAX_DIM = 1024;
+
+    private SupportRules() {
+    }
+
+    /** The answer for {@code spec}; {@code kernelsBuilt} says whether the build packaged the kernel fatbins. */
+    public static Support supports(OpSpec spec, boolean kernelsBuilt) {
+        if (spec instanceof QuantizeSpec q) {
+            if (!kernelsBuilt) {
+                return Support.unsupported("backend-cuda's kernels were not built (no nvcc when it was compiled), "
+                        + "so quantize is unavailable; rebuild with CUDA 13's nvcc on PATH");
+            }
+            long units = (long) q.scaleRows() * q.scaleCols();
+            if (units > Integer.MAX_VALUE) {
+                return Support.unsupported("quantize with " + units + " scaling units exceeds one launch's grid "
+                        + "(2^31 - 1 blocks) in backend-cuda");
+            }
+            return Support.supported();
+        }
+        if (spec instanceof MoeGemmSpec g) {
+            if (!kernelsBuilt) {
+                return Support.unsupported("backend-cuda's kernels were not built (no nvcc when it was compiled), "
+                        + "so MoE grouped GEMM is unavailable; rebuild with CUDA 13's nvcc on PATH");
+            }
+            int maxRows = g.rowsPerExpert().stream().mapToInt(Integer::intValue).max().orElse(0);
+            if (g.experts() > 65535 || (maxRows + 15) / 16 > 65535) {
+                return Support.unsupported("MoE grouped GEMM with " + g.experts() + " experts and up to " + maxRows
+                        + " rows an expert exceeds the fallback kernel's grid (65535 experts, 1048560 rows)");
+            }
+            return Support.supported();
+        }
+        if (spec instanceof AttentionSpec.LatentDecode d) {
+            if (d.kvCache() != KvCacheType.BF16) {
+                return Support.unsupported("not implemented yet in backend-cuda: MLA decode with the " + d.kvCache()
+                        + " KV cache (only the BF16 cache has a kernel so far)");
+            }
+            if (!kernelsBuilt) {
+                return Support.unsupported("backend-cuda's kernels were not built (no nvcc when it was compiled), "
+                        + "so MLA decode is unavailable; rebuild with CUDA 13's nvcc on PATH");
+            }
+            if (d.headDim() > MLA_MAX_DIM || d.valueDim() > MLA_MAX_DIM) {
+                return Support.unsupported("backend-cuda's MLA decode kernel takes head widths up to " + MLA_MAX_DIM
+                        + ", not Dk=" + d.headDim() + " Dv=" + d.valueDim());
+            }
+            long blocks = (long) d.batch() * d.queriesPerSeq() * d.numHeads();
+            if (blocks > Integer.MAX_VALUE) {
+                return Support.unsupported("MLA decode with " + blocks + " (sequence, query, head) rows exceeds one launch's grid");
+            }
+            return Support.supported();
+        }
+        if (spec instanceof AttentionSpec a) {
+            return Support.unsupported("not implemented yet in backend-cuda: attention (" + a.describe()
+                    + "); planned as flash-style kernels with online softmax on tensor cores");
+        }
+        return Support.unsupported("backend-cuda does not know the operator family " + spec.family());
+    }
+}
