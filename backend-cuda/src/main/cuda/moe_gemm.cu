@@ -43,120 +43,76 @@ __device__ __forceinline__ void expert_rows(const int* rowsPerExpert, int e, int
     *rows = rowsPerExpert[e];
 }
 
+// The shared tile loop: acc = Σ_k a(row, k) · b(col, k) for this thread's (row, col) of the expert's
+// 16×16 output tile, with a(r, k) and b(n, k) the loaders of the type (decode and scale included); finish(r, col,
+// acc) writes one output element. Rows past the expert's valid count are never loaded nor written.
+template <typename Acc, typename LoadA, typename LoadB, typename Finish>
+__device__ __forceinline__ void tile_gemm(const int* rowsPerExpert, int n, int k, int masked, int maxRows,
+                                          LoadA loadA, LoadB loadB, Finish finish) {
+    __shared__ Acc as[DZ_TILE][DZ_TILE + 1];
+    __shared__ Acc bs[DZ_TILE][DZ_TILE + 1];
+    const int e = blockIdx.z;
+    long long base;
+    int rows;
+    expert_rows(rowsPerExpert, e, masked, maxRows, &base, &rows);
+    const int r0 = blockIdx.y * DZ_TILE;
+    if (r0 >= rows) {
+        return;
+    }
+    const int n0 = blockIdx.x * DZ_TILE;
+    const int tx = threadIdx.x, ty = threadIdx.y;
+    Acc acc = 0;
+    for (int k0 = 0; k0 < k; k0 += DZ_TILE) {
+        const int kk = k0 + tx;
+        as[ty][tx] = (r0 + ty < rows && kk < k) ? loadA(base + r0 + ty, kk) : Acc(0);
+        bs[ty][tx] = (n0 + ty < n && kk < k) ? loadB(e, n0 + ty, kk) : Acc(0);
+        __syncthreads();
+#pragma unroll
+        for (int i = 0; i < DZ_TILE; i++) {
+            acc += as[ty][i] * bs[tx][i];
+        }
+        __syncthreads();
+    }
+    if (r0 + ty < rows && n0 + tx < n) {
+        finish(base + r0 + ty, e, n0 + tx, acc);
+    }
+}
+
 }  // namespace
 
 extern "C" __global__ void __launch_bounds__(DZ_TILE * DZ_TILE)
 dz_moe_gemm_bf16(const __nv_bfloat16* __restrict__ x, const __nv_bfloat16* __restrict__ w,
                  const int* __restrict__ rowsPerExpert, __nv_bfloat16* __restrict__ out, int n, int k, int masked,
                  int maxRows) {
-    __shared__ float as[DZ_TILE][DZ_TILE + 1];
-    __shared__ float bs[DZ_TILE][DZ_TILE + 1];
-    const int e = blockIdx.z;
-    long long base;
-    int rows;
-    expert_rows(rowsPerExpert, e, masked, maxRows, &base, &rows);
-    const int r0 = blockIdx.y * DZ_TILE;
-    if (r0 >= rows) {
-        return;
-    }
-    const int n0 = blockIdx.x * DZ_TILE;
-    const int tx = threadIdx.x, ty = threadIdx.y;
-    const __nv_bfloat16* we = w + (long long)e * n * k;
-    float acc = 0.0f;
-    for (int k0 = 0; k0 < k; k0 += DZ_TILE) {
-        const int kk = k0 + tx;
-        as[ty][tx] = (r0 + ty < rows && kk < k) ? __bfloat162float(x[(base + r0 + ty) * k + kk]) : 0.0f;
-        bs[ty][tx] = (n0 + ty < n && kk < k) ? __bfloat162float(we[(long long)(n0 + ty) * k + kk]) : 0.0f;
-        __syncthreads();
-#pragma unroll
-        for (int i = 0; i < DZ_TILE; i++) {
-            acc += as[ty][i] * bs[tx][i];
-        }
-        __syncthreads();
-    }
-    if (r0 + ty < rows && n0 + tx < n) {
-        out[(base + r0 + ty) * n + n0 + tx] = __float2bfloat16_rn(acc);
-    }
+    tile_gemm<float>(rowsPerExpert, n, k, masked, maxRows,
+        [=] (long long r, int kk) { return __bfloat162float(x[r * k + kk]); },
+        [=] (int e, int nn, int kk) { return __bfloat162float(w[((long long)e * n + nn) * k + kk]); },
+        [=] (long long r, int, int col, float acc) { out[r * n + col] = __float2bfloat16_rn(acc); });
 }
 
 extern "C" __global__ void __launch_bounds__(DZ_TILE * DZ_TILE)
 dz_moe_gemm_fp8_block(const uint8_t* __restrict__ x, const float* __restrict__ xScale, const uint8_t* __restrict__ w,
                       const float* __restrict__ wScale, const int* __restrict__ rowsPerExpert,
                       __nv_bfloat16* __restrict__ out, int n, int k, int masked, int maxRows) {
-    __shared__ float as[DZ_TILE][DZ_TILE + 1];
-    __shared__ float bs[DZ_TILE][DZ_TILE + 1];
-    const int e = blockIdx.z;
-    long long base;
-    int rows;
-    expert_rows(rowsPerExpert, e, masked, maxRows, &base, &rows);
-    const int r0 = blockIdx.y * DZ_TILE;
-    if (r0 >= rows) {
-        return;
-    }
-    const int n0 = blockIdx.x * DZ_TILE;
-    const int tx = threadIdx.x, ty = threadIdx.y;
     const int kBlocks = k / DZ_BLOCK_K;
     const int nBlocks = (n + DZ_BLOCK_N - 1) / DZ_BLOCK_N;
-    const uint8_t* we = w + (long long)e * n * k;
-    const float* wse = wScale + (long long)e * nBlocks * kBlocks;
-    float acc = 0.0f;
-    for (int k0 = 0; k0 < k; k0 += DZ_TILE) {
-        const int kk = k0 + tx;
-        if (r0 + ty < rows && kk < k) {
-            const long long r = base + r0 + ty;
-            as[ty][tx] = e4m3(x[r * k + kk]) * xScale[r * kBlocks + kk / DZ_BLOCK_K];
-        } else {
-            as[ty][tx] = 0.0f;
-        }
-        const int nn = n0 + ty;
-        if (nn < n && kk < k) {
-            bs[ty][tx] = e4m3(we[(long long)nn * k + kk]) * wse[(nn / DZ_BLOCK_N) * kBlocks + kk / DZ_BLOCK_K];
-        } else {
-            bs[ty][tx] = 0.0f;
-        }
-        __syncthreads();
-#pragma unroll
-        for (int i = 0; i < DZ_TILE; i++) {
-            acc += as[ty][i] * bs[tx][i];
-        }
-        __syncthreads();
-    }
-    if (r0 + ty < rows && n0 + tx < n) {
-        out[(base + r0 + ty) * n + n0 + tx] = __float2bfloat16_rn(acc);
-    }
+    tile_gemm<float>(rowsPerExpert, n, k, masked, maxRows,
+        [=] (long long r, int kk) { return e4m3(x[r * k + kk]) * xScale[r * kBlocks + kk / DZ_BLOCK_K]; },
+        [=] (int e, int nn, int kk) {
+            return e4m3(w[((long long)e * n + nn) * k + kk])
+                   * wScale[((long long)e * nBlocks + nn / DZ_BLOCK_N) * kBlocks + kk / DZ_BLOCK_K];
+        },
+        [=] (long long r, int, int col, float acc) { out[r * n + col] = __float2bfloat16_rn(acc); });
 }
 
 extern "C" __global__ void __launch_bounds__(DZ_TILE * DZ_TILE)
 dz_moe_gemm_int8(const int8_t* __restrict__ x, const float* __restrict__ xScale, const int8_t* __restrict__ w,
                  const float* __restrict__ wScale, const int* __restrict__ rowsPerExpert,
                  __nv_bfloat16* __restrict__ out, int n, int k, int masked, int maxRows) {
-    __shared__ int as[DZ_TILE][DZ_TILE + 1];
-    __shared__ int bs[DZ_TILE][DZ_TILE + 1];
-    const int e = blockIdx.z;
-    long long base;
-    int rows;
-    expert_rows(rowsPerExpert, e, masked, maxRows, &base, &rows);
-    const int r0 = blockIdx.y * DZ_TILE;
-    if (r0 >= rows) {
-        return;
-    }
-    const int n0 = blockIdx.x * DZ_TILE;
-    const int tx = threadIdx.x, ty = threadIdx.y;
-    const int8_t* we = w + (long long)e * n * k;
-    int acc = 0;
-    for (int k0 = 0; k0 < k; k0 += DZ_TILE) {
-        const int kk = k0 + tx;
-        as[ty][tx] = (r0 + ty < rows && kk < k) ? (int)x[(base + r0 + ty) * k + kk] : 0;
-        bs[ty][tx] = (n0 + ty < n && kk < k) ? (int)we[(long long)(n0 + ty) * k + kk] : 0;
-        __syncthreads();
-#pragma unroll
-        for (int i = 0; i < DZ_TILE; i++) {
-            acc += as[ty][i] * bs[tx][i];
-        }
-        __syncthreads();
-    }
-    if (r0 + ty < rows && n0 + tx < n) {
-        const long long r = base + r0 + ty;
-        out[r * n + n0 + tx] = __float2bfloat16_rn((float)acc * xScale[r] * wScale[(long long)e * n + n0 + tx]);
-    }
+    tile_gemm<int>(rowsPerExpert, n, k, masked, maxRows,
+        [=] (long long r, int kk) { return (int)x[r * k + kk]; },
+        [=] (int e, int nn, int kk) { return (int)w[((long long)e * n + nn) * k + kk]; },
+        [=] (long long r, int e, int col, int acc) {
+            out[r * n + col] = __float2bfloat16_rn((float)acc * xScale[r] * wScale[(long long)e * n + col]);
+        });
 }

@@ -29,4 +29,16 @@ public interface DeviceBuffer extends AutoCloseable {
 
     @Override
     void close();
+
+    /**
+     * Checks that bytes {@code [offset, offset + length)} lie inside a buffer of {@code size} bytes.
+     *
+     * @throws IndexOutOfBoundsException naming the range and the size
+     */
+    static void checkRange(long size, long offset, long length) {
+        if (offset < 0 || length < 0 || offset + length > size) {
+            throw new IndexOutOfBoundsException("bytes [" + offset + ", " + (offset + length)
+                    + ") lie outside a buffer of " + size);
+        }
+    }
 }

@@ -1,5 +1,6 @@
 package dev.dayzero.backend.ascend.internal;
 
+import dev.dayzero.hal.NativeHandle;
 import dev.dayzero.hal.DeviceBuffer;
 import dev.dayzero.hal.Stream;
 import java.nio.ByteBuffer;
@@ -68,10 +69,7 @@ public final class AclBuffer implements DeviceBuffer {
 
     private void checkRange(long offset, int length) {
         memory.get();
-        if (offset < 0 || offset + length > size) {
-            throw new IndexOutOfBoundsException("bytes [" + offset + ", " + (offset + length)
-                    + ") lie outside a buffer of " + size);
-        }
+        DeviceBuffer.checkRange(size, offset, length);
     }
 
     @Override

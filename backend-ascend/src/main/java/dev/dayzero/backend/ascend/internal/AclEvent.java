@@ -1,5 +1,6 @@
 package dev.dayzero.backend.ascend.internal;
 
+import dev.dayzero.hal.NativeHandle;
 import dev.dayzero.hal.Event;
 import java.util.Objects;
 

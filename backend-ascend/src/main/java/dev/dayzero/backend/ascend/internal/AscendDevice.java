@@ -1,5 +1,6 @@
 package dev.dayzero.backend.ascend.internal;
 
+import dev.dayzero.hal.NativeHandle;
 import dev.dayzero.hal.OwnedResources;
 import dev.dayzero.backend.ascend.jna.Acl;
 import dev.dayzero.backend.ascend.jna.AclErrors;

@@ -1,5 +1,6 @@
 package dev.dayzero.backend.cambricon.internal;
 
+import dev.dayzero.hal.NativeHandle;
 import dev.dayzero.hal.OwnedResources;
 import dev.dayzero.backend.cambricon.jna.Cnnl;
 import dev.dayzero.backend.cambricon.jna.Cnrt;
@@ -57,7 +58,7 @@ public final class CambriconDevice implements Device {
         int isa = attr(Cnrt.cnrtAttrISAVersion);
         this.capability = Capability.of(major, minor, isa);
         this.info = describe(natives, ordinal, capability);
-        this.cnnlHandle = NativeHandle.createCnnl(natives, "CNNL handle", "cnnlCreate", h -> natives.cnnl().cnnlCreate(h),
+        this.cnnlHandle = CnnlHandles.create(natives, "CNNL handle", "cnnlCreate", h -> natives.cnnl().cnnlCreate(h),
                 "cnnlDestroy", h -> natives.cnnl().cnnlDestroy(h));
         MluQueue q;
         try {
@@ -283,7 +284,7 @@ public final class CambriconDevice implements Device {
     /** A CNNL tensor descriptor with 64-bit dims, ARRAY layout. */
     NativeHandle tensor(int dtype, long... dims) {
         Cnnl cnnl = natives.cnnl();
-        NativeHandle d = NativeHandle.createCnnl(natives, "tensor descriptor", "cnnlCreateTensorDescriptor",
+        NativeHandle d = CnnlHandles.create(natives, "tensor descriptor", "cnnlCreateTensorDescriptor",
                 cnnl::cnnlCreateTensorDescriptor, "cnnlDestroyTensorDescriptor", cnnl::cnnlDestroyTensorDescriptor);
         try {
             natives.checkCnnl(cnnl.cnnlSetTensorDescriptor_v2(d.get(), Cnnl.CNNL_LAYOUT_ARRAY, dtype, dims.length, dims),

@@ -91,10 +91,7 @@ public final class MluBuffer implements DeviceBuffer {
     }
 
     private void checkRange(long offset, long length) {
-        if (offset < 0 || offset + length > size) {
-            throw new IndexOutOfBoundsException("bytes [" + offset + ", " + (offset + length)
-                    + ") lie outside a buffer of " + size);
-        }
+        DeviceBuffer.checkRange(size, offset, length);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.dayzero.backend.cambricon.internal;
 
+import dev.dayzero.hal.NativeHandle;
 import dev.dayzero.hal.OwnedResources;
 import dev.dayzero.backend.cambricon.jna.Cnnl;
 import dev.dayzero.hal.DeviceBuffer;

@@ -28,7 +28,7 @@ final class MoeGemmOp extends MluOp {
         this.spec = spec;
         try {
             Cnnl cnnl = natives.cnnl();
-            matmul = own(NativeHandle.createCnnl(natives, "MatMul descriptor", "cnnlCreateMatMulDescriptor",
+            matmul = own(CnnlHandles.create(natives, "MatMul descriptor", "cnnlCreateMatMulDescriptor",
                     cnnl::cnnlCreateMatMulDescriptor, "cnnlDestroyMatMulDescriptor", cnnl::cnnlDestroyMatMulDescriptor)).get();
             attr(Cnnl.CNNL_MATMUL_DESC_COMPUTE_TYPE, Cnnl.CNNL_DTYPE_FLOAT);
             attr(Cnnl.CNNL_MATMUL_DESC_TRANSA, 0);
@@ -44,10 +44,10 @@ final class MoeGemmOp extends MluOp {
                 long dDesc = tensor(Cnnl.CNNL_DTYPE_BFLOAT16, rows, spec.n()).get();
                 natives.checkCnnl(cnnl.cnnlSetTensorDescriptorOnchipDataType(dDesc, Cnnl.CNNL_DTYPE_FLOAT),
                         "cnnlSetTensorDescriptorOnchipDataType");
-                long result = own(NativeHandle.createCnnl(natives, "heuristic result", "cnnlCreateMatMulHeuristicResult",
+                long result = own(CnnlHandles.create(natives, "heuristic result", "cnnlCreateMatMulHeuristicResult",
                         cnnl::cnnlCreateMatMulHeuristicResult, "cnnlDestroyMatMulHeuristicResult",
                         cnnl::cnnlDestroyMatMulHeuristicResult)).get();
-                long algo = own(NativeHandle.createCnnl(natives, "MatMul algo", "cnnlCreateMatMulAlgo",
+                long algo = own(CnnlHandles.create(natives, "MatMul algo", "cnnlCreateMatMulAlgo",
                         cnnl::cnnlCreateMatMulAlgo, "cnnlDestroyMatMulAlgo", cnnl::cnnlDestroyMatMulAlgo)).get();
                 int[] count = new int[1];
                 natives.checkCnnl(cnnl.cnnlGetMatMulAlgoHeuristic(device.cnnlHandle(), matmul, aDesc, bDesc, dDesc, dDesc,

@@ -37,7 +37,7 @@ final class PrefillOp extends MluOp {
             seqDesc = tensor(Cnnl.CNNL_DTYPE_INT32, spec.batch() + 1L).get();
             lseDesc = tensor(Cnnl.CNNL_DTYPE_FLOAT, spec.numHeads(), t).get();
             outDesc = tensor(bf16, t, spec.numHeads(), spec.headDim()).get();
-            flash = own(NativeHandle.createCnnl(natives, "flash-attention descriptor", "cnnlCreateFlashAttentionDescriptor",
+            flash = own(CnnlHandles.create(natives, "flash-attention descriptor", "cnnlCreateFlashAttentionDescriptor",
                     extra::cnnlCreateFlashAttentionDescriptor, "cnnlDestroyFlashAttentionDescriptor",
                     extra::cnnlDestroyFlashAttentionDescriptor)).get();
             int maxLen = Collections.max(spec.seqLens());

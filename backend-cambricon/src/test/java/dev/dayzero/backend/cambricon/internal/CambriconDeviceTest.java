@@ -1,5 +1,6 @@
 package dev.dayzero.backend.cambricon.internal;
 
+import dev.dayzero.hal.NativeHandle;
 import dev.dayzero.backend.cambricon.jna.FakeDouble;
 import dev.dayzero.backend.cambricon.jna.NativeLibraries;
 import dev.dayzero.hal.DeviceBuffer;

@@ -73,10 +73,7 @@ public final class CpuBuffer implements DeviceBuffer {
     }
 
     private void checkRange(long offset, int length) {
-        if (offset < 0 || offset + length > size) {
-            throw new IndexOutOfBoundsException("bytes [" + offset + ", " + (offset + length)
-                    + ") lie outside a buffer of " + size);
-        }
+        DeviceBuffer.checkRange(size, offset, length);
     }
 
     @Override

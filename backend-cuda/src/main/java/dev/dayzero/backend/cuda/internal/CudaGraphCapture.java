@@ -1,5 +1,6 @@
 package dev.dayzero.backend.cuda.internal;
 
+import dev.dayzero.hal.NativeHandle;
 import dev.dayzero.backend.cuda.jna.CudaDriver;
 import dev.dayzero.hal.GraphCapture;
 import dev.dayzero.hal.Stream;

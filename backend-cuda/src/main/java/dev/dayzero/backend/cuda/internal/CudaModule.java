@@ -1,5 +1,6 @@
 package dev.dayzero.backend.cuda.internal;
 
+import dev.dayzero.hal.NativeHandle;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 

@@ -1,5 +1,6 @@
 package dev.dayzero.backend.cuda.internal;
 
+import dev.dayzero.hal.NativeHandle;
 import dev.dayzero.hal.Event;
 import dev.dayzero.hal.Stream;
 import java.util.Objects;

@@ -5,7 +5,6 @@ import dev.dayzero.backend.cuda.jna.KernelParams;
 import dev.dayzero.hal.DeviceBuffer;
 import dev.dayzero.hal.OwnedResources;
 import dev.dayzero.hal.PreparedOp;
-import dev.dayzero.hal.Stream;
 import dev.dayzero.hal.op.AttentionSpec;
 import dev.dayzero.hal.op.OpSpec;
 import java.util.List;
@@ -67,7 +66,9 @@ final class MlaDecodeOp implements PreparedOp {
                 .int32(10, spec.maxBlocks())
                 .int32(11, spec.causal() ? 1 : 0)
                 .float32(12, spec.softmaxScale());
-        return launches.add(new MlaLaunch(p));
+        return launches.add(new KernelLaunch(device, spec.describe(), function, new int[] {grid, 1, 1},
+                new int[] {THREADS, 1, 1}, p,
+                launches));
     }
 
     @Override
@@ -77,32 +78,6 @@ final class MlaDecodeOp implements PreparedOp {
                 OwnedResources.report(CudaErrors.VENDOR, "prepared " + spec.describe(), launches.closeAll());
             } finally {
                 device.forget(this);
-            }
-        }
-    }
-
-    private final class MlaLaunch implements Launch {
-        private final KernelParams params;
-        private final AtomicBoolean launchClosed = new AtomicBoolean();
-
-        MlaLaunch(KernelParams params) {
-            this.params = params;
-        }
-
-        @Override
-        public void enqueue(Stream stream) {
-            if (launchClosed.get()) {
-                throw new IllegalStateException("launch of " + spec.describe() + " is closed");
-            }
-            CudaStream s = device.checkStream(stream);
-            device.api().launch(function, grid, 1, 1, THREADS, 1, 1, 0, s.handle(), params);
-        }
-
-        @Override
-        public void close() {
-            if (launchClosed.compareAndSet(false, true)) {
-                params.close();
-                launches.remove(this);
             }
         }
     }

@@ -5,7 +5,6 @@ import dev.dayzero.backend.cuda.jna.KernelParams;
 import dev.dayzero.hal.DeviceBuffer;
 import dev.dayzero.hal.OwnedResources;
 import dev.dayzero.hal.PreparedOp;
-import dev.dayzero.hal.Stream;
 import dev.dayzero.hal.op.MoeGemmSpec;
 import dev.dayzero.hal.op.OpSpec;
 import java.util.List;
@@ -77,7 +76,9 @@ final class MoeGemmOp implements PreparedOp {
                 .int32(buffers + 1, spec.k())
                 .int32(buffers + 2, masked ? 1 : 0)
                 .int32(buffers + 3, masked ? spec.maxRows() : 0);
-        return launches.add(new GemmLaunch(p));
+        return launches.add(new KernelLaunch(device, spec.describe(), function, new int[] {gridX, gridY, spec.experts()},
+                new int[] {TILE, TILE, 1}, p,
+                launches));
     }
 
     @Override
@@ -87,32 +88,6 @@ final class MoeGemmOp implements PreparedOp {
                 OwnedResources.report(CudaErrors.VENDOR, "prepared " + spec.describe(), launches.closeAll());
             } finally {
                 device.forget(this);
-            }
-        }
-    }
-
-    private final class GemmLaunch implements Launch {
-        private final KernelParams params;
-        private final AtomicBoolean launchClosed = new AtomicBoolean();
-
-        GemmLaunch(KernelParams params) {
-            this.params = params;
-        }
-
-        @Override
-        public void enqueue(Stream stream) {
-            if (launchClosed.get()) {
-                throw new IllegalStateException("launch of " + spec.describe() + " is closed");
-            }
-            CudaStream s = device.checkStream(stream);
-            device.api().launch(function, gridX, gridY, spec.experts(), TILE, TILE, 1, 0, s.handle(), params);
-        }
-
-        @Override
-        public void close() {
-            if (launchClosed.compareAndSet(false, true)) {
-                params.close();
-                launches.remove(this);
             }
         }
     }

@@ -6,7 +6,6 @@ import dev.dayzero.hal.DType;
 import dev.dayzero.hal.DeviceBuffer;
 import dev.dayzero.hal.OwnedResources;
 import dev.dayzero.hal.PreparedOp;
-import dev.dayzero.hal.Stream;
 import dev.dayzero.hal.op.OpSpec;
 import dev.dayzero.hal.op.QuantizeSpec;
 import java.util.List;
@@ -76,7 +75,9 @@ final class QuantizeOp implements PreparedOp {
                 .int32(5, spec.blockRows())
                 .int32(6, spec.blockCols())
                 .int32(7, spec.scaleCols());
-        return launches.add(new QuantizeLaunch(params));
+        return launches.add(new KernelLaunch(device, spec.describe(), function, new int[] {(int) ((long) spec.scaleRows() * spec.scaleCols()), 1, 1},
+                new int[] {THREADS, 1, 1}, params,
+                launches));
     }
 
     private CudaBuffer own(DeviceBuffer b) {
@@ -93,33 +94,6 @@ final class QuantizeOp implements PreparedOp {
                 OwnedResources.report(CudaErrors.VENDOR, "prepared " + spec.describe(), launches.closeAll());
             } finally {
                 device.forget(this);
-            }
-        }
-    }
-
-    private final class QuantizeLaunch implements Launch {
-        private final KernelParams params;
-        private final AtomicBoolean launchClosed = new AtomicBoolean();
-        private final int grid = (int) ((long) spec.scaleRows() * spec.scaleCols());
-
-        QuantizeLaunch(KernelParams params) {
-            this.params = params;
-        }
-
-        @Override
-        public void enqueue(Stream stream) {
-            if (launchClosed.get()) {
-                throw new IllegalStateException("launch of " + spec.describe() + " is closed");
-            }
-            CudaStream s = device.checkStream(stream);
-            device.api().launch(function, grid, 1, 1, THREADS, 1, 1, 0, s.handle(), params);
-        }
-
-        @Override
-        public void close() {
-            if (launchClosed.compareAndSet(false, true)) {
-                params.close();
-                launches.remove(this);
             }
         }
     }

@@ -1,0 +1,51 @@
+package dev.dayzero.backend.cuda.internal;
+
+import dev.dayzero.backend.cuda.jna.KernelParams;
+import dev.dayzero.hal.OwnedResources;
+import dev.dayzero.hal.PreparedOp.Launch;
+import dev.dayzero.hal.Stream;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One kernel bound to its arguments: each {@link #enqueue} is one {@code cuLaunchKernel} with the fixed grid
+ * and block; the argument array is built once at bind, so a launch allocates nothing. Owned by its prepared
+ * operator ({@code owner}), from which it removes itself on close.
+ */
+final class KernelLaunch implements Launch {
+    private final CudaDevice device;
+    private final String what;
+    private final long function;
+    private final int[] grid;
+    private final int[] block;
+    private final KernelParams params;
+    private final OwnedResources owner;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    KernelLaunch(CudaDevice device, String what, long function, int[] grid, int[] block, KernelParams params,
+                 OwnedResources owner) {
+        this.device = device;
+        this.what = what;
+        this.function = function;
+        this.grid = grid.clone();
+        this.block = block.clone();
+        this.params = params;
+        this.owner = owner;
+    }
+
+    @Override
+    public void enqueue(Stream stream) {
+        if (closed.get()) {
+            throw new IllegalStateException("launch of " + what + " is closed");
+        }
+        CudaStream s = device.checkStream(stream);
+        device.api().launch(function, grid[0], grid[1], grid[2], block[0], block[1], block[2], 0, s.handle(), params);
+    }
+
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            params.close();
+            owner.remove(this);
+        }
+    }
+}
