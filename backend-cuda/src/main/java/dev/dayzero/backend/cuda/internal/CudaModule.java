@@ -23,6 +23,22 @@ final class CudaModule implements AutoCloseable {
         return functions.computeIfAbsent(kernel, k -> device.api().function(m, k));
     }
 
+    /**
+     * The {@code CUfunction} of {@code kernel}, allowed {@code dynamicSharedBytes} of dynamic shared memory
+     * ({@code cuFuncSetAttribute(CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES)}, needed above 48 KiB; set once
+     * per size asked).
+     */
+    long function(String kernel, int dynamicSharedBytes) {
+        long f = function(kernel);
+        if (dynamicSharedBytes > 48 * 1024) {
+            functions.computeIfAbsent(kernel + "#smem" + dynamicSharedBytes, k -> {
+                device.api().setMaxDynamicSharedMemory(f, dynamicSharedBytes, kernel);
+                return f;
+            });
+        }
+        return f;
+    }
+
     @Override
     public void close() {
         if (!module.isClosed()) {

@@ -17,12 +17,26 @@ final class KernelLaunch implements Launch {
     private final long function;
     private final int[] grid;
     private final int[] block;
+    private final int sharedBytes;
     private final KernelParams params;
     private final OwnedResources owner;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     KernelLaunch(CudaDevice device, String what, long function, int[] grid, int[] block, KernelParams params,
                  OwnedResources owner) {
+        this(device, what, function, grid, block, 0, params, owner);
+    }
+
+    /**
+     * A launch with {@code sharedBytes} of dynamic shared memory; above 48 KiB the function must have been
+     * opened with {@link CudaModule#function(String, int)} for at least that size.
+     */
+    KernelLaunch(CudaDevice device, String what, long function, int[] grid, int[] block, int sharedBytes,
+                 KernelParams params, OwnedResources owner) {
+        if (sharedBytes < 0) {
+            throw new IllegalArgumentException("sharedBytes " + sharedBytes + " < 0");
+        }
+        this.sharedBytes = sharedBytes;
         this.device = device;
         this.what = what;
         this.function = function;
@@ -38,7 +52,8 @@ final class KernelLaunch implements Launch {
             throw new IllegalStateException("launch of " + what + " is closed");
         }
         CudaStream s = device.checkStream(stream);
-        device.api().launch(function, grid[0], grid[1], grid[2], block[0], block[1], block[2], 0, s.handle(), params);
+        device.api().launch(function, grid[0], grid[1], grid[2], block[0], block[1], block[2], sharedBytes, s.handle(),
+                params);
     }
 
     @Override

@@ -240,6 +240,12 @@ public final class CudaApi {
         return f[0];
     }
 
+    /** Lets {@code function} (kernel {@code name}) use up to {@code bytes} of dynamic shared memory. */
+    public void setMaxDynamicSharedMemory(long function, int bytes, String name) {
+        check(driver.cuFuncSetAttribute(function, CudaDriver.CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, bytes),
+                "cuFuncSetAttribute(" + name + ", MAX_DYNAMIC_SHARED_SIZE_BYTES, " + bytes + ")");
+    }
+
     /** Launches {@code function} on {@code stream} with the arguments in {@code params}. */
     public void launch(long function, int gridX, int gridY, int gridZ, int blockX, int blockY, int blockZ,
                        int sharedMemBytes, long stream, KernelParams params) {
