@@ -15,6 +15,14 @@
 #include <cuda_bf16.h>
 #include <stdint.h>
 
+// Every extern "C" kernel of a .cu file is named once, after its definition, with DZ_REGISTER_KERNEL(name): nothing
+// on the device; in the emulator build it registers the kernel under its name for cuModuleGetFunction.
+#ifdef DZ_EMULATION
+#define DZ_REGISTER_KERNEL(name) static dz_emu::Registrar dz_registrar_##name(#name, &name);
+#else
+#define DZ_REGISTER_KERNEL(name)
+#endif
+
 #ifdef DZ_EMULATION
 #define DZ_DYNAMIC_SMEM(T, name) T* name = reinterpret_cast<T*>(dz_emu::dynamic_smem())
 #else

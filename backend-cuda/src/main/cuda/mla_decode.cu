@@ -7,6 +7,7 @@
 // Layouts: q [B, Sq, Hq, Dk]; kv_cache [pages, pageSize, 1, Dk], the value being the first Dv columns of the key;
 // block_table [B, maxBlocks] I32; seq_lens [B] I32; out [B, Sq, Hq, Dv]. With causal, query j of a sequence of
 // length L sees tokens 0 .. L - Sq + j; otherwise all L. Only block-table entries of visible tokens are read.
+#include "dz_common.cuh"
 #include <cuda_bf16.h>
 #include <math_constants.h>
 #include <stdint.h>
@@ -105,3 +106,4 @@ dz_mla_decode_bf16(const __nv_bfloat16* __restrict__ q, const __nv_bfloat16* __r
         }
     }
 }
+DZ_REGISTER_KERNEL(dz_mla_decode_bf16)

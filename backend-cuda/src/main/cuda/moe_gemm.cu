@@ -7,6 +7,7 @@
 // (FP8) or [E, N] (INT8); rows_per_expert [E] I32; out [R, N] BF16. R = Σ rows (contiguous: expert e's rows start
 // at Σ_{i<e} rows_i) or E·maxRows (masked: slot e starts at e·maxRows; rows past the valid count are not written).
 // Grid: (ceil(N/16), ceil(maxRowsOfAnyExpert/16), E); block 16×16.
+#include "dz_common.cuh"
 #include <cuda_bf16.h>
 #include <cuda_fp8.h>
 #include <stdint.h>
@@ -116,3 +117,7 @@ dz_moe_gemm_int8(const int8_t* __restrict__ x, const float* __restrict__ xScale,
             out[r * n + col] = __float2bfloat16_rn((float)acc * xScale[r] * wScale[(long long)e * n + col]);
         });
 }
+
+DZ_REGISTER_KERNEL(dz_moe_gemm_bf16)
+DZ_REGISTER_KERNEL(dz_moe_gemm_fp8_block)
+DZ_REGISTER_KERNEL(dz_moe_gemm_int8)

@@ -10,6 +10,7 @@
 //
 // Tensor layouts (row-major): x [M,K] (BF16 or F32); q [M,K] one byte per code; scale [ceil(M/bm), ceil(K/bk)]
 // of F32 or UE8M0 bytes. Grid: one block per scaling unit, blockIdx.x = unitRow * scaleCols + unitCol.
+#include "dz_common.cuh"
 #include <cuda_bf16.h>
 #include <stdint.h>
 #include <string.h>
@@ -195,7 +196,8 @@ __device__ void quantize_unit(const In* __restrict__ x, uint8_t* __restrict__ q,
     extern "C" __global__ void __launch_bounds__(DZ_THREADS)                                              \
     NAME(const IN* x, uint8_t* q, void* scale, int m, int k, int bm, int bk, int scaleCols) {             \
         quantize_unit<IN, FMT, UE>(x, q, scale, m, k, bm, bk, scaleCols);                                 \
-    }
+    }                                                                                                     \
+    DZ_REGISTER_KERNEL(NAME)
 
 DZ_QUANTIZE(dz_quantize_bf16_e4m3_f32, __nv_bfloat16, E4M3, false)
 DZ_QUANTIZE(dz_quantize_bf16_e4m3_ue8m0, __nv_bfloat16, E4M3, true)
