@@ -21,7 +21,7 @@ flags=(-O2 -g -fPIC -std=c++17 -fno-strict-aliasing -U_FORTIFY_SOURCE -Wall -Wno
 objs=()
 g++ "${flags[@]}" -c "$here/emu_runtime.cpp" -o "$out/obj/emu_runtime.o"; objs+=("$out/obj/emu_runtime.o")
 g++ "${flags[@]}" -c "$here/fake_cuda.cpp" -o "$out/obj/fake_cuda.o"; objs+=("$out/obj/fake_cuda.o")
-for cu in "$kernels"/*.cu; do
+for cu in "$kernels"/*.cu "$here"/*.cu; do
   o="$out/obj/$(basename "$cu" .cu).o"
   g++ "${flags[@]}" -include cuda_emu.h -x c++ -c "$cu" -o "$o"
   objs+=("$o")
