@@ -151,7 +151,12 @@ public final class CudaDevice implements Device {
     @Override
     public Support supports(OpSpec spec) {
         Objects.requireNonNull(spec, "spec");
-        return SupportRules.supports(spec, KernelImages.allPresent());
+        Support s = SupportRules.supports(spec, KernelImages.allPresent());
+        if (s.isSupported() && (spec instanceof AttentionSpec.LatentDecode
+                || spec instanceof AttentionSpec.SparseLatentDecode)) {
+            return MlaKernel.deviceSupport(info);
+        }
+        return s;
     }
 
     @Override
@@ -168,6 +173,9 @@ public final class CudaDevice implements Device {
         }
         if (spec instanceof AttentionSpec.LatentDecode d) {
             return children.add(new MlaDecodeOp(this, d));
+        }
+        if (spec instanceof AttentionSpec.SparseLatentDecode d) {
+            return children.add(new SparseMlaDecodeOp(this, d));
         }
         if (spec instanceof MoeGemmSpec g) {
             return children.add(new MoeGemmOp(this, g));

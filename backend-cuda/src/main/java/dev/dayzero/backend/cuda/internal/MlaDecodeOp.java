@@ -1,36 +1,51 @@
 package dev.dayzero.backend.cuda.internal;
 
-import dev.dayzero.backend.cuda.jna.CudaErrors;
-import dev.dayzero.backend.cuda.jna.KernelParams;
 import dev.dayzero.hal.DeviceBuffer;
-import dev.dayzero.hal.OwnedResources;
 import dev.dayzero.hal.PreparedOp;
 import dev.dayzero.hal.op.AttentionSpec;
 import dev.dayzero.hal.op.OpSpec;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * {@link AttentionSpec.LatentDecode} with a BF16 KV cache on {@code mla_decode.cu}'s {@code dz_mla_decode_bf16}: one
- * block of {@value #THREADS} threads per (sequence, query, head), online softmax in F32. Simple and correct first;
- * not yet tensor cores, and each head re-reads the cache.
+ * {@link AttentionSpec.LatentDecode} (BF16 or FP8 FlashMLA KV cache) on {@code mla_decode.cu}'s
+ * {@code dz_mla_dense_*} kernels: a block computes 64 consecutive (query, head) rows of one sequence (both MTP
+ * queries share each KV tile; causal masking per row) against a range of its 64-token tiles, on tensor cores.
+ * See {@link MlaKernel} and {@link MlaPlan} for the launch and the split-KV plan.
  */
 final class MlaDecodeOp implements PreparedOp {
-    static final int THREADS = 256;
-    static final String KERNEL = "dz_mla_decode_bf16";
-
     private final CudaDevice device;
     private final AttentionSpec.LatentDecode spec;
-    private final long function;
-    private final int grid;
-    private final OwnedResources launches = new OwnedResources();
+    private final MlaKernel kernel;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     MlaDecodeOp(CudaDevice device, AttentionSpec.LatentDecode spec) {
+        this(device, spec, MlaKernel.Config.of(device.info()));
+    }
+
+    MlaDecodeOp(CudaDevice device, AttentionSpec.LatentDecode spec, MlaKernel.Config config) {
         this.device = device;
         this.spec = spec;
-        this.grid = spec.batch() * spec.queriesPerSeq() * spec.numHeads();
-        this.function = device.module(KernelImages.MLA_DECODE).function(KERNEL);
+        this.kernel = new MlaKernel(device, spec.describe(), false, spec.kvCache(), units(spec), spec.valueDim(),
+                config);
+    }
+
+    /** The work: for each sequence, its {@code Sq·Hq} rows in blocks of 64, against all its tiles. */
+    static List<MlaPlan.Unit> units(AttentionSpec.LatentDecode spec) {
+        int rowsPerSeq = spec.queriesPerSeq() * spec.numHeads();
+        List<MlaPlan.Unit> units = new ArrayList<>();
+        for (int b = 0; b < spec.batch(); b++) {
+            int tiles = (spec.seqLens().get(b) + MlaPlan.TILE - 1) / MlaPlan.TILE;
+            for (int r = 0; r < rowsPerSeq; r += MlaPlan.ROWS) {
+                units.add(new MlaPlan.Unit(b * rowsPerSeq + r, Math.min(MlaPlan.ROWS, rowsPerSeq - r), b, r, tiles));
+            }
+        }
+        return units;
+    }
+
+    MlaKernel kernel() {
+        return kernel;
     }
 
     @Override
@@ -40,8 +55,7 @@ final class MlaDecodeOp implements PreparedOp {
 
     @Override
     public List<String> notes() {
-        return List.of("kernel " + KERNEL + ": one block per (sequence, query, head), F32 online softmax, no tensor "
-                + "cores yet; the KV cache is read once per head");
+        return kernel.notes();
     }
 
     @Override
@@ -50,32 +64,17 @@ final class MlaDecodeOp implements PreparedOp {
             throw new IllegalStateException("prepared " + spec.describe() + " is closed");
         }
         PreparedOp.checkOperands(spec, operands);
-        KernelParams p = new KernelParams(13);
-        for (int i = 0; i < 5; i++) {
-            DeviceBuffer b = operands.get(i);
-            if (!(b instanceof CudaBuffer c) || c.device() != device) {
-                throw new IllegalArgumentException("operand " + i + " must be a buffer of this CUDA device");
-            }
-            p.address(i, c.address());
-        }
-        p.int32(5, spec.queriesPerSeq())
-                .int32(6, spec.numHeads())
-                .int32(7, spec.headDim())
-                .int32(8, spec.valueDim())
-                .int32(9, spec.pageSize())
-                .int32(10, spec.maxBlocks())
-                .int32(11, spec.causal() ? 1 : 0)
-                .float32(12, spec.softmaxScale());
-        return launches.add(new KernelLaunch(device, spec.describe(), function, new int[] {grid, 1, 1},
-                new int[] {THREADS, 1, 1}, p,
-                launches));
+        CudaBuffer[] b = SparseMlaDecodeOp.cudaBuffers(device, operands);
+        return kernel.bind(b[0], b[1], b[2], b[3].address(), b[4], spec.queriesPerSeq(), spec.numHeads(),
+                spec.headDim(), spec.pageSize(), spec.maxBlocks(), spec.causal(),
+                (long) spec.numPages() * spec.pageSize(), spec.softmaxScale());
     }
 
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
             try {
-                OwnedResources.report(CudaErrors.VENDOR, "prepared " + spec.describe(), launches.closeAll());
+                kernel.close();
             } finally {
                 device.forget(this);
             }

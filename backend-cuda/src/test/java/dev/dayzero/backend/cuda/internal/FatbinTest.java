@@ -89,12 +89,22 @@ class FatbinTest {
     }
 
     @Test
-    void mlaDecodeKernelIsInEveryMachineCodeImage() {
+    void mlaKernelsAreInEveryMachineCodeImage() {
         List<Entry> elves = parse(fatbin(KernelImages.MLA_DECODE)).stream().filter(e -> e.kind() == 2).toList();
         assertEquals(3, elves.size());
+        List<String> names = new java.util.ArrayList<>(List.of(MlaKernel.COMBINE));
+        for (boolean sparse : new boolean[] {false, true}) {
+            for (dev.dayzero.hal.op.KvCacheType cache : dev.dayzero.hal.op.KvCacheType.values()) {
+                for (int stages = 1; stages <= 2; stages++) {
+                    names.add(MlaKernel.kernelName(sparse, cache, stages));
+                }
+            }
+        }
         for (Entry e : elves) {
-            assertTrue(new String(e.payload(), StandardCharsets.ISO_8859_1).contains("\0" + MlaDecodeOp.KERNEL + "\0"),
-                    MlaDecodeOp.KERNEL + " in sm_" + e.arch());
+            for (String name : names) {
+                assertTrue(new String(e.payload(), StandardCharsets.ISO_8859_1).contains("\0" + name + "\0"),
+                        name + " in sm_" + e.arch());
+            }
         }
     }
 

@@ -38,7 +38,7 @@ class SupportRulesTest {
     void everythingElseIsUnsupportedWithAPreciseReasonNeverFaked() {
         Set<String> families = new HashSet<>();
         for (ConformanceCase c : StandardCases.all()) {
-            if (!(c.spec() instanceof QuantizeSpec) && !(c.spec() instanceof MoeGemmSpec) && !isBf16MlaDecode(c)) {
+            if (!(c.spec() instanceof QuantizeSpec) && !(c.spec() instanceof MoeGemmSpec) && !isMla(c)) {
                 Support s = SupportRules.supports(c.spec(), true);
                 assertFalse(s.isSupported(), c.id());
                 assertTrue(s instanceof Support.Unsupported u && u.reason().startsWith("not implemented yet in backend-cuda: "),
@@ -49,20 +49,52 @@ class SupportRulesTest {
         assertEquals(Set.of("attention"), families);
     }
 
-    private static boolean isBf16MlaDecode(ConformanceCase c) {
-        return c.spec() instanceof AttentionSpec.LatentDecode d && d.kvCache() == KvCacheType.BF16;
+    private static boolean isMla(ConformanceCase c) {
+        return c.spec() instanceof AttentionSpec.LatentDecode || c.spec() instanceof AttentionSpec.SparseLatentDecode;
     }
 
     @Test
-    void mlaDecodeRunsOnlyWithABf16CacheAndBuiltKernels() {
-        AttentionSpec.LatentDecode bf16 = AttentionSpec.LatentDecode.deepseek(List.of(1, 300), 128, 1, KvCacheType.BF16);
-        assertTrue(SupportRules.supports(bf16, true).isSupported());
-        assertTrue(SupportRules.supports(bf16, false) instanceof Support.Unsupported u
-                && u.reason().contains("kernels were not built"));
-        AttentionSpec.LatentDecode fp8 = AttentionSpec.LatentDecode.deepseek(List.of(1, 300), 128, 1, KvCacheType.FP8_FLASHMLA);
-        assertTrue(SupportRules.supports(fp8, true) instanceof Support.Unsupported u
-                && u.reason().startsWith("not implemented yet in backend-cuda: MLA decode with the FP8_FLASHMLA KV cache"));
-        assertTrue(StandardCases.all().stream().anyMatch(SupportRulesTest::isBf16MlaDecode), "the kit has a BF16 MLA case");
+    void everyStandardMlaCaseRunsWhenTheKernelsWereBuilt() {
+        int mla = 0;
+        for (ConformanceCase c : StandardCases.all()) {
+            if (isMla(c)) {
+                mla++;
+                assertTrue(SupportRules.supports(c.spec(), true).isSupported(), c.id());
+                assertTrue(SupportRules.supports(c.spec(), false) instanceof Support.Unsupported u
+                        && u.reason().contains("kernels were not built"), c.id());
+            }
+        }
+        assertEquals(4, mla, "dense and sparse, BF16 and FP8 cases in the kit");
+    }
+
+    @Test
+    void mlaKeyAndValueWidthsAreBoundedByTheSharedMemoryTile() {
+        AttentionSpec.LatentDecode small = new AttentionSpec.LatentDecode(List.of(5), 16, 1, 64, 32, 16, 1,
+                KvCacheType.BF16, false, 0.1f);
+        assertTrue(SupportRules.supports(small, true).isSupported());
+        AttentionSpec.LatentDecode wide = new AttentionSpec.LatentDecode(List.of(5), 16, 1, 592, 512, 16, 1,
+                KvCacheType.BF16, false, 0.1f);
+        assertTrue(SupportRules.supports(wide, true) instanceof Support.Unsupported u
+                && u.reason().contains("not Dk=592"), "Dk > 576");
+        AttentionSpec.LatentDecode odd = new AttentionSpec.LatentDecode(List.of(5), 16, 1, 72, 64, 16, 1,
+                KvCacheType.BF16, false, 0.1f);
+        assertTrue(SupportRules.supports(odd, true) instanceof Support.Unsupported u
+                && u.reason().contains("multiple of 16") && u.reason().contains("Dk=72"), "Dk % 16");
+        AttentionSpec.SparseLatentDecode sparse = new AttentionSpec.SparseLatentDecode(List.of(5), 16, 1, 576, 520,
+                8, 16, 1, KvCacheType.BF16, 0.1f);
+        assertTrue(SupportRules.supports(sparse, true) instanceof Support.Unsupported u
+                && u.reason().startsWith("backend-cuda's sparse MLA decode kernels") && u.reason().contains("Dv=520"));
+    }
+
+    @Test
+    void mlaKernelNamesAndSharedMemoryMatchTheSource() {
+        assertEquals("dz_mla_dense_bf16_s2", MlaKernel.kernelName(false, KvCacheType.BF16, 2));
+        assertEquals("dz_mla_sparse_fp8_s1", MlaKernel.kernelName(true, KvCacheType.FP8_FLASHMLA, 1));
+        // static_assert'ed in mla_decode.cu (Smem<2>::bytes, Smem<1>::bytes)
+        assertEquals(MlaKernel.SHARED_TWO_STAGES, MlaKernel.sharedBytes(2));
+        assertEquals(MlaKernel.SHARED_ONE_STAGE, MlaKernel.sharedBytes(1));
+        assertTrue(MlaKernel.sharedBytes(2) <= 227 * 1024, "fits an H100 block");
+        assertTrue(MlaKernel.sharedBytes(1) <= 163 * 1024, "fits an A100 block");
     }
 
     @Test
