@@ -6,20 +6,23 @@
 // U8; dense: block_table [B, maxBlocks] I32 and seq_lens [B] I32; sparse: indices [B, Sq, topk] I32 (flat slots,
 // -1 unused); out [B, Sq, Hq, Dv] BF16. The value is the first Dv columns of the key.
 //
-// One block of 320 threads computes 64 query rows against a range of KV tiles of 64 tokens ("work item", built by
-// the host: MlaKernel.java). Dense rows are consecutive (query, head) rows of one sequence (both queries of an MTP
-// step share each KV tile); sparse rows are heads of one query (each query has its own tokens). Per tile:
-//   producers (warps 8, 9) copy the next tile from global memory into the other shared-memory stage, FP8 codes
-//   converted exactly to BF16 there, while
-//   consumers (warps 0..7, row group rg = warp / 4 of 32 rows, quarter c = warp % 4):
-//     S = Q·Kᵀ for 32 rows × 16 tokens (tokens 16c..16c+15) over Dk. FP8: per 128-wide latent block, the block's
-//       partial product times the token's F32 scale (DeepGEMM's promotion), then the BF16 rope part;
-//     the row maximum of the tile through shared memory (one barrier), online softmax in F32 (log2 domain), P as
-//       BF16 into the rope columns of the KV tile (dead after Q·Kᵀ);
-//     O += P·V for 32 rows × 128 output columns (columns 128c..128c+127, one FP8 scale group: P is multiplied by
-//       the token's scale of that group in F32 before the BF16 rounding).
-// Q (64×576 BF16) stays in shared memory; O (32×128 F32 a warp) in registers. Split-KV: a work item may cover part
-// of a sequence's tiles and then writes unnormalized F32 partial rows plus (max, sum) for dz_mla_combine.
+// One block of 256 threads (8 warps, one block an SM: 220 KiB of shared memory) computes 64 query rows against a
+// range of KV tiles of 64 tokens (a "work item", planned by the host: MlaPlan.java). Dense rows are consecutive
+// (query, head) rows of one sequence (both queries of an MTP step share each KV tile, causal limits per row);
+// sparse rows are heads of one query (each query has its own tokens). Warp w: row group rg = w / 4 (32 rows),
+// quarter c = w % 4. Per tile:
+//   S = Q·Kᵀ for 32 rows × 16 tokens (tokens 16c..16c+15) over Dk. FP8: per 128-wide latent block, the block's
+//     partial product times the token's F32 scale (DeepGEMM's promotion), then the BF16 rope part;
+//   the row maxima of the four quarters through shared memory (one barrier), online softmax in F32 (log2
+//     domain), P as BF16 into the rope columns of the KV tile (dead after Q·Kᵀ);
+//   O += P·V for 32 rows × 128 output columns (columns 128c..128c+127, one FP8 scale group: P is multiplied by
+//     the token's scale of that group in F32 before its BF16 rounding).
+// Meanwhile every thread copies its share of the next tile into the other shared-memory stage: the first half's
+// loads are issued before Q·Kᵀ and stored after it, the second half's issued then and stored after P·V (no
+// cp.async: registers carry them), FP8 codes converted exactly to BF16. With one stage (A100: 163 KiB) the next
+// tile is copied after the current one. Q (64×576 BF16) stays in shared memory, O (32×128 F32 a warp) in
+// registers. Split-KV: an item may cover part of a unit's tiles and then writes unnormalized F32 rows plus
+// (max, sum) for dz_mla_combine.
 //
 // Shared-memory layout of a Q or KV row (576 BF16 = 1152 bytes, 36 blocks of 16 columns): inside each block the
 // columns are permuted so that lane t's mma fragment columns (2t, 2t+1, 2t+8, 2t+9) are 8 contiguous bytes (one
