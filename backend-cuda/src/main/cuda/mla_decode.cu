@@ -92,9 +92,14 @@ __device__ __forceinline__ int p_at(int row, int chunk) {
 
 // Stores one block of 16 logical columns (8 words of BF16 pairs, w = columns 2w, 2w+1) permuted: physical words
 // [L0 L4 L1 L5 | L2 L6 L3 L7], so lane t finds columns (2t, 2t+1, 2t+8, 2t+9) at bytes 8t..8t+7 of the block.
-__device__ __forceinline__ void store_block(unsigned char* tile, int row, int blk, const uint32_t (&l)[8]) {
-    *reinterpret_cast<V4*>(tile + tile_at(row, 2 * blk)) = V4{l[0], l[4], l[1], l[5]};
-    *reinterpret_cast<V4*>(tile + tile_at(row, 2 * blk + 1)) = V4{l[2], l[6], l[3], l[7]};
+// `second` first stores the block's second chunk: lanes 4..7 of a quarter warp storing blocks sub + 8k of one row
+// then hit the other half of the banks than lanes 0..3 (no 2-way conflict).
+__device__ __forceinline__ void store_block(unsigned char* tile, int row, int blk, const uint32_t (&l)[8],
+                                            bool second = false) {
+    const V4 lo{l[0], l[4], l[1], l[5]};
+    const V4 hi{l[2], l[6], l[3], l[7]};
+    *reinterpret_cast<V4*>(tile + tile_at(row, 2 * blk + (second ? 1 : 0))) = second ? hi : lo;
+    *reinterpret_cast<V4*>(tile + tile_at(row, 2 * blk + (second ? 0 : 1))) = second ? lo : hi;
 }
 
 // Lane t's fragment words of block `blk` of `row`: x = columns (2t, 2t+1), y = columns (2t+8, 2t+9).
@@ -222,7 +227,7 @@ struct Loader {
                 continue;
             }
             if constexpr (!FP8) {
-                store_block(tile, row, u, reg[k]);
+                store_block(tile, row, u, reg[k], sub >= 4);
             } else if (u < 32) {  // 16 latent codes -> 16 exact BF16 values of block u
                 uint32_t l[8];
 #pragma unroll
@@ -231,7 +236,7 @@ struct Loader {
                     l[2 * w] = e4m3_bf16(c & 0xffu) | (e4m3_bf16((c >> 8) & 0xffu) << 16);
                     l[2 * w + 1] = e4m3_bf16((c >> 16) & 0xffu) | (e4m3_bf16(c >> 24) << 16);
                 }
-                store_block(tile, row, u, l);
+                store_block(tile, row, u, l, sub >= 4);
             } else if (u == 32) {  // the four F32 scales
                 *reinterpret_cast<V4*>(scales + row * 4) = V4{reg[k][0], reg[k][1], reg[k][2], reg[k][3]};
             } else {  // 8 rope values: half h of block 32 + r / 2, logical words 4h..4h+3 -> physical 2w + h
