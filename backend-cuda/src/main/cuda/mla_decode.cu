@@ -261,11 +261,9 @@ __device__ __forceinline__ void mla_body(const Args& a) {
     float* sRed = reinterpret_cast<float*>(smem + L::red);
 
     const int* item = a.items + 8 * blockIdx.x;
-    const long long rowBase = item[0];
     const int nrows = item[1];
     const int tile0 = item[4];
     const int ntiles = item[5] - tile0;
-    const int part = item[6];
 
     const int warp = threadIdx.x >> 5;
     const int lane = threadIdx.x & 31;
@@ -283,7 +281,7 @@ __device__ __forceinline__ void mla_body(const Args& a) {
         const int blk = i % 36;
         uint32_t l[8] = {0, 0, 0, 0, 0, 0, 0, 0};
         if (row < nrows && 16 * blk < a.dk) {
-            const V4* p = reinterpret_cast<const V4*>(a.q + (rowBase + row) * a.dk + 16 * blk);
+            const V4* p = reinterpret_cast<const V4*>(a.q + ((long long)item[0] + row) * a.dk + 16 * blk);
             const V4 v0 = p[0];
             const V4 v1 = p[1];
             l[0] = v0.x; l[1] = v0.y; l[2] = v0.z; l[3] = v0.w;
@@ -373,6 +371,8 @@ __device__ __forceinline__ void mla_body(const Args& a) {
             kmin = min(kmin, __shfl_xor_sync(0xffffffffu, kmin, off));
         }
         const bool live = kmin < blockLim;
+        // m-tiles of this warp's rows that hold rows of the block: rows past nrows take no tensor-core work
+        const int mtiles = r0 >= nrows ? 0 : (r0 + 16 >= nrows ? 1 : 2);
 
         // ---- S = Q·Kᵀ: rows r0..r0+31, tokens 16·quarter..+15 ----
         float s[2][2][4];
@@ -391,6 +391,9 @@ __device__ __forceinline__ void mla_body(const Args& a) {
             uint32_t af[2][4];
 #pragma unroll
             for (int mi = 0; mi < 2; mi++) {
+                if (mi >= mtiles) {
+                    continue;
+                }
                 const V2 x = frag_words(sQ, r0 + 16 * mi + g, blk, t);
                 const V2 y = frag_words(sQ, r0 + 16 * mi + 8 + g, blk, t);
                 af[mi][0] = x.x;
@@ -404,7 +407,9 @@ __device__ __forceinline__ void mla_body(const Args& a) {
                 const uint32_t bf[2] = {z.x, z.y};
 #pragma unroll
                 for (int mi = 0; mi < 2; mi++) {
-                    dz_mma_bf16_16816(acc[mi][ni], af[mi], bf);
+                    if (mi < mtiles) {
+                        dz_mma_bf16_16816(acc[mi][ni], af[mi], bf);
+                    }
                 }
             }
         };
@@ -535,6 +540,9 @@ __device__ __forceinline__ void mla_body(const Args& a) {
                 uint32_t af[2][4];
 #pragma unroll
                 for (int mi = 0; mi < 2; mi++) {
+                    if (mi >= mtiles) {
+                        continue;
+                    }
                     const int row = r0 + 16 * mi + g;
                     af[mi][0] = *reinterpret_cast<const uint32_t*>(kv + p_at(row, 2 * ks) + 4 * t);
                     af[mi][1] = *reinterpret_cast<const uint32_t*>(kv + p_at(row + 8, 2 * ks) + 4 * t);
@@ -549,6 +557,9 @@ __device__ __forceinline__ void mla_body(const Args& a) {
                     const float s9 = sc[(tk + 9) * 4 + quarter];
 #pragma unroll
                     for (int mi = 0; mi < 2; mi++) {
+                        if (mi >= mtiles) {
+                            continue;
+                        }
                         af[mi][0] = scale_pair(af[mi][0], s0, s1);
                         af[mi][1] = scale_pair(af[mi][1], s0, s1);
                         af[mi][2] = scale_pair(af[mi][2], s8, s9);
@@ -579,7 +590,9 @@ __device__ __forceinline__ void mla_body(const Args& a) {
                                                 half_of(w8, hi) | (half_of(w9, hi) << 16)};
 #pragma unroll
                         for (int mi = 0; mi < 2; mi++) {
-                            dz_mma_bf16_16816(o[mi][4 * qg + e], af[mi], bf);
+                            if (mi < mtiles) {
+                                dz_mma_bf16_16816(o[mi][4 * qg + e], af[mi], bf);
+                            }
                         }
                     }
                 }
@@ -613,6 +626,8 @@ __device__ __forceinline__ void mla_body(const Args& a) {
     }
     __syncthreads();
 
+    const long long rowBase = item[0];  // read again here: registers are scarce in the loop
+    const int part = item[6];
 #pragma unroll
     for (int mi = 0; mi < 2; mi++) {
 #pragma unroll
