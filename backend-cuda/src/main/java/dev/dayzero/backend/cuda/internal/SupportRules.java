@@ -1,11 +1,15 @@
 package dev.dayzero.backend.cuda.internal;
 
+import dev.dayzero.backend.cuda.CudaConfig;
+import dev.dayzero.backend.cuda.jna.CublasLtApi;
 import dev.dayzero.hal.Support;
 import dev.dayzero.hal.op.AttentionSpec;
 import dev.dayzero.hal.op.KvCacheType;
 import dev.dayzero.hal.op.MoeGemmSpec;
 import dev.dayzero.hal.op.OpSpec;
 import dev.dayzero.hal.op.QuantizeSpec;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
  * What backend-cuda runs, as a pure function of the spec and of whether its kernels were built, so that it is
@@ -21,8 +25,112 @@ public final class SupportRules {
     private SupportRules() {
     }
 
-    /** The answer for {@code spec}; {@code kernelsBuilt} says whether the build packaged the kernel fatbins. */
+    /** Where a MoE grouped GEMM runs. */
+    public enum MoeGemmPath { CUBLASLT, KERNEL }
+
+    /**
+     * What the device's cuBLASLt can do, for the MoE GEMM choice.
+     *
+     * @param version      {@code cublasLtGetVersion()}, 0 when none is loaded
+     * @param missing      why none is loaded (one sentence), empty when one is
+     * @param architecture the device's architecture ({@code sm_90})
+     */
+    public record CublasLtCaps(long version, String missing, String architecture) {
+        public CublasLtCaps {
+            Objects.requireNonNull(missing, "missing");
+            Objects.requireNonNull(architecture, "architecture");
+        }
+
+        /** No cuBLASLt, for {@code why}. */
+        public static CublasLtCaps none(String why) {
+            return new CublasLtCaps(0, why, "");
+        }
+
+        public boolean loaded() {
+            return missing.isEmpty();
+        }
+    }
+
+    /**
+     * The MoE GEMM decision.
+     *
+     * @param path            where it runs, empty when unsupported
+     * @param support         the answer {@code supports} gives
+     * @param cublasLtRefusal why cuBLASLt does not run it (empty when it does)
+     */
+    public record MoeGemmRoute(Optional<MoeGemmPath> path, Support support, String cublasLtRefusal) {
+    }
+
+    /** The answer for {@code spec}; {@code kernelsBuilt} says whether the build packaged the kernel fatbins. No cuBLASLt. */
     public static Support supports(OpSpec spec, boolean kernelsBuilt) {
+        return supports(spec, kernelsBuilt, CudaConfig.MoeGemm.AUTO, CublasLtCaps.none("no cuBLASLt was given"));
+    }
+
+    /** Why cuBLASLt cannot run {@code g} on a device with {@code lt}, or empty when it can. */
+    public static String cublasLtRefusal(MoeGemmSpec g, CublasLtCaps lt) {
+        if (g.type() == MoeGemmSpec.Type.INT8_W8A8) {
+            return "INT8 W8A8 MoE GEMM runs on backend-cuda's kernel (per-row and per-channel scales), not cuBLASLt";
+        }
+        if (!lt.loaded()) {
+            return lt.missing();
+        }
+        if (g.type() == MoeGemmSpec.Type.FP8_BLOCK) {
+            if (!CublasLtApi.hasBlockScaling(lt.version())) {
+                return "FP8 block scaling (1x128 activation and 128x128 weight scales) needs cuBLASLt 12.9 or newer; "
+                        + "the loaded cuBLASLt is " + CublasLtApi.versionText(lt.version());
+            }
+            if (!lt.architecture().equals("sm_90")) {
+                return "cuBLASLt's 1x128 / 128x128 FP8 block scaling runs on Hopper (sm_90) only; this GPU is "
+                        + (lt.architecture().isEmpty() ? "unknown" : lt.architecture());
+            }
+            if (g.n() % 16 != 0) {
+                return "cuBLASLt FP8 needs N divisible by 16 (16-byte aligned output rows and 128x128 weight scales), got N="
+                        + g.n();
+            }
+        }
+        return "";
+    }
+
+    /** The route of {@code g}: cuBLASLt or the kernel per {@code setting}, or unsupported with both reasons. */
+    public static MoeGemmRoute moeGemmRoute(MoeGemmSpec g, boolean kernelsBuilt, CudaConfig.MoeGemm setting,
+                                            CublasLtCaps lt) {
+        String refusal = setting == CudaConfig.MoeGemm.KERNEL ? "dayzero.cuda.moeGemm=kernel" : cublasLtRefusal(g, lt);
+        if (setting != CudaConfig.MoeGemm.KERNEL && refusal.isEmpty()) {
+            return new MoeGemmRoute(Optional.of(MoeGemmPath.CUBLASLT), Support.supported(), "");
+        }
+        if (setting == CudaConfig.MoeGemm.CUBLASLT && g.type() != MoeGemmSpec.Type.INT8_W8A8) {
+            return new MoeGemmRoute(Optional.empty(), Support.unsupported(refusal + " (" + CudaConfig.MOE_GEMM_PROPERTY
+                    + "=cublaslt rules out the kernel)"), refusal);
+        }
+        Support kernel = kernelMoeGemm(g, kernelsBuilt);
+        if (kernel.isSupported()) {
+            return new MoeGemmRoute(Optional.of(MoeGemmPath.KERNEL), kernel, refusal);
+        }
+        String why = ((Support.Unsupported) kernel).reason();
+        if (setting == CudaConfig.MoeGemm.AUTO && g.type() != MoeGemmSpec.Type.INT8_W8A8) {
+            why = why + "; and cuBLASLt cannot run it either: " + refusal;
+        }
+        return new MoeGemmRoute(Optional.empty(), Support.unsupported(why), refusal);
+    }
+
+    private static Support kernelMoeGemm(MoeGemmSpec g, boolean kernelsBuilt) {
+        if (!kernelsBuilt) {
+            return Support.unsupported("backend-cuda's kernels were not built (no nvcc when it was compiled), "
+                    + "so MoE grouped GEMM is unavailable; rebuild with CUDA 13's nvcc on PATH");
+        }
+        int maxRows = g.rowsPerExpert().stream().mapToInt(Integer::intValue).max().orElse(0);
+        if (g.experts() > 65535 || (maxRows + 15) / 16 > 65535) {
+            return Support.unsupported("MoE grouped GEMM with " + g.experts() + " experts and up to " + maxRows
+                    + " rows an expert exceeds the fallback kernel's grid (65535 experts, 1048560 rows)");
+        }
+        return Support.supported();
+    }
+
+    /**
+     * The answer for {@code spec} on a device whose cuBLASLt is {@code lt}, with the MoE GEMM setting
+     * {@code moeGemm}; {@code kernelsBuilt} says whether the build packaged the kernel fatbins.
+     */
+    public static Support supports(OpSpec spec, boolean kernelsBuilt, CudaConfig.MoeGemm moeGemm, CublasLtCaps lt) {
         if (spec instanceof QuantizeSpec q) {
             if (!kernelsBuilt) {
                 return Support.unsupported("backend-cuda's kernels were not built (no nvcc when it was compiled), "
@@ -36,16 +144,7 @@ public final class SupportRules {
             return Support.supported();
         }
         if (spec instanceof MoeGemmSpec g) {
-            if (!kernelsBuilt) {
-                return Support.unsupported("backend-cuda's kernels were not built (no nvcc when it was compiled), "
-                        + "so MoE grouped GEMM is unavailable; rebuild with CUDA 13's nvcc on PATH");
-            }
-            int maxRows = g.rowsPerExpert().stream().mapToInt(Integer::intValue).max().orElse(0);
-            if (g.experts() > 65535 || (maxRows + 15) / 16 > 65535) {
-                return Support.unsupported("MoE grouped GEMM with " + g.experts() + " experts and up to " + maxRows
-                        + " rows an expert exceeds the fallback kernel's grid (65535 experts, 1048560 rows)");
-            }
-            return Support.supported();
+            return moeGemmRoute(g, kernelsBuilt, moeGemm, lt).support();
         }
         if (spec instanceof AttentionSpec.LatentDecode d) {
             if (d.kvCache() != KvCacheType.BF16) {
