@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.dayzero.backend.cuda.CudaConfig;
 import dev.dayzero.hal.DType;
 import dev.dayzero.hal.Support;
 import dev.dayzero.hal.op.AttentionSpec;
@@ -14,6 +15,7 @@ import dev.dayzero.tck.ConformanceCase;
 import dev.dayzero.tck.StandardCases;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -87,5 +89,72 @@ class SupportRulesTest {
                 DType.I8, QuantizeSpec.perToken(), DType.UE8M0)));
         assertEquals("dz_quantize_bf16_e5m2_ue8m0", QuantizeOp.kernelName(new QuantizeSpec(4, 256, DType.BF16,
                 DType.F8_E5M2, QuantizeSpec.perBlock(128, 128), DType.UE8M0)));
+    }
+
+    private static final SupportRules.CublasLtCaps LT13_H100 = new SupportRules.CublasLtCaps(130000, "", "sm_90");
+    private static final SupportRules.CublasLtCaps NO_LT = SupportRules.CublasLtCaps.none(
+            "cuBLASLt (libcublasLt.so.13 or .so.12) not found in /nowhere");
+    private static final MoeGemmSpec BF16 = MoeGemmSpec.contiguous(MoeGemmSpec.Type.BF16, 4096, 7168, List.of(13, 0, 21));
+    private static final MoeGemmSpec FP8 = MoeGemmSpec.masked(MoeGemmSpec.Type.FP8_BLOCK, 7168, 2048, 16, List.of(16, 3));
+    private static final MoeGemmSpec INT8 = MoeGemmSpec.contiguous(MoeGemmSpec.Type.INT8_W8A8, 7168, 2048, List.of(7, 0));
+
+    private static Optional<SupportRules.MoeGemmPath> path(MoeGemmSpec g, boolean built, CudaConfig.MoeGemm setting,
+                                                           SupportRules.CublasLtCaps lt) {
+        return SupportRules.moeGemmRoute(g, built, setting, lt).path();
+    }
+
+    @Test
+    void autoTakesCublasLtForBf16AndFp8WhereItIsAbleAndTheKernelOtherwise() {
+        Optional<SupportRules.MoeGemmPath> lt = Optional.of(SupportRules.MoeGemmPath.CUBLASLT);
+        Optional<SupportRules.MoeGemmPath> kernel = Optional.of(SupportRules.MoeGemmPath.KERNEL);
+        assertEquals(lt, path(BF16, true, CudaConfig.MoeGemm.AUTO, LT13_H100));
+        assertEquals(lt, path(FP8, true, CudaConfig.MoeGemm.AUTO, LT13_H100));
+        assertEquals(kernel, path(INT8, true, CudaConfig.MoeGemm.AUTO, LT13_H100));
+        assertEquals(kernel, path(BF16, true, CudaConfig.MoeGemm.AUTO, NO_LT));
+        assertEquals(lt, path(BF16, false, CudaConfig.MoeGemm.AUTO, LT13_H100), "cuBLASLt needs no nvcc-built kernel");
+        assertEquals(kernel, path(BF16, true, CudaConfig.MoeGemm.KERNEL, LT13_H100));
+        // every standard case has a route on an H100 with cuBLASLt 13
+        for (ConformanceCase c : StandardCases.all()) {
+            if (c.spec() instanceof MoeGemmSpec g) {
+                assertTrue(SupportRules.supports(g, true, CudaConfig.MoeGemm.AUTO, LT13_H100).isSupported(), c.id());
+                assertEquals(g.type() == MoeGemmSpec.Type.INT8_W8A8 ? kernel : lt,
+                        path(g, true, CudaConfig.MoeGemm.CUBLASLT, LT13_H100), c.id());
+            }
+        }
+    }
+
+    @Test
+    void fp8BlockScalingNeedsCublasLt129OnHopperWithNDivisibleBy16() {
+        SupportRules.CublasLtCaps lt128 = new SupportRules.CublasLtCaps(120804, "", "sm_90");
+        assertEquals("FP8 block scaling (1x128 activation and 128x128 weight scales) needs cuBLASLt 12.9 or newer; "
+                + "the loaded cuBLASLt is 12.8.4", SupportRules.cublasLtRefusal(FP8, lt128));
+        assertEquals("", SupportRules.cublasLtRefusal(BF16, lt128), "BF16 runs on any cuBLASLt");
+        assertEquals("cuBLASLt's 1x128 / 128x128 FP8 block scaling runs on Hopper (sm_90) only; this GPU is sm_100",
+                SupportRules.cublasLtRefusal(FP8, new SupportRules.CublasLtCaps(130000, "", "sm_100")));
+        MoeGemmSpec narrow = MoeGemmSpec.contiguous(MoeGemmSpec.Type.FP8_BLOCK, 200, 256, List.of(4));
+        assertTrue(SupportRules.cublasLtRefusal(narrow, LT13_H100).matches("cuBLASLt FP8 needs N divisible by 16 .*, got N=200"));
+        assertEquals(Optional.of(SupportRules.MoeGemmPath.KERNEL), path(FP8, true, CudaConfig.MoeGemm.AUTO, lt128));
+        assertEquals(NO_LT.missing(), SupportRules.cublasLtRefusal(BF16, NO_LT));
+        assertTrue(SupportRules.cublasLtRefusal(INT8, LT13_H100).startsWith("INT8 W8A8 MoE GEMM runs on backend-cuda's kernel"));
+    }
+
+    @Test
+    void forcingCublasLtAnswersUnsupportedWithItsReasonButKeepsInt8OnTheKernel() {
+        SupportRules.CublasLtCaps lt128 = new SupportRules.CublasLtCaps(120804, "", "sm_90");
+        SupportRules.MoeGemmRoute r = SupportRules.moeGemmRoute(FP8, true, CudaConfig.MoeGemm.CUBLASLT, lt128);
+        assertEquals(Optional.empty(), r.path());
+        assertTrue(r.support() instanceof Support.Unsupported u && u.reason().startsWith("FP8 block scaling")
+                && u.reason().endsWith("(dayzero.cuda.moeGemm=cublaslt rules out the kernel)"), r.support().toString());
+        assertFalse(SupportRules.supports(BF16, true, CudaConfig.MoeGemm.CUBLASLT, NO_LT).isSupported());
+        assertEquals(Optional.of(SupportRules.MoeGemmPath.KERNEL), path(INT8, true, CudaConfig.MoeGemm.CUBLASLT, NO_LT));
+    }
+
+    @Test
+    void withNeitherKernelsNorCublasLtBothReasonsAreGiven() {
+        Support s = SupportRules.supports(BF16, false, CudaConfig.MoeGemm.AUTO, NO_LT);
+        assertTrue(s instanceof Support.Unsupported u && u.reason().contains("kernels were not built")
+                && u.reason().contains("cuBLASLt cannot run it either: " + NO_LT.missing()), s.toString());
+        Support k = SupportRules.supports(BF16, false, CudaConfig.MoeGemm.KERNEL, LT13_H100);
+        assertTrue(k instanceof Support.Unsupported u && !u.reason().contains("cuBLASLt"), k.toString());
     }
 }
