@@ -4,8 +4,11 @@
  * jna/CublasLt.java). It checks the arguments the way the cuBLAS documentation says the real library
  * does, answers a wrong one with the status the real library documents, and computes the matmul on host
  * memory: in the CUDA emulator a "device pointer" is a host address (the fake libcuda.so.1 allocates
- * device memory with malloc), so the double reads and writes through the pointers directly, synchronously,
- * when the call is made.
+ * device memory with malloc), so the double reads and writes through the pointers directly. The arguments are
+ * checked when the call is made; the arithmetic is enqueued on the call's stream with the driver's
+ * cuLaunchHostFunc (looked up in the already loaded libcuda.so.1), so it is ordered with the stream's kernels
+ * and copies and, during stream capture, recorded into the graph like the real library's kernels. With the
+ * NULL stream, or without a loaded driver, it runs at the call.
  *
  * What is modelled (everything else answers CUBLAS_STATUS_NOT_SUPPORTED, never a plausible wrong result):
  *   - cublasLtMatmul with CUBLAS_COMPUTE_32F / CUDA_R_32F scale, host pointer mode, column-major layouts,
@@ -29,6 +32,7 @@
  * Test hooks (dz_fake_cublaslt_*): the version to report, live object counts (leak checks), call
  * counters and the last refusal's explanation.
  */
+#include <dlfcn.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -764,6 +768,63 @@ EXPORT int cublasLtMatmulAlgoGetHeuristic(void *handle, void *desc, void *adesc,
     return ST_SUCCESS;
 }
 
+/* ======================================================================================= stream order */
+
+/* One enqueued computation; `ran` tells whether the driver ran it at once or captured it into a graph. */
+typedef struct Work {
+    void (*run)(struct Work *);
+    volatile int ran;
+    struct Work *next;
+} Work;
+
+typedef int (*HostLaunch)(void *stream, void (*fn)(void *), void *user);
+
+static Work *retained; /* captured into a graph: replayed later, freed when the library unloads */
+
+/* cuLaunchHostFunc of the libcuda.so.1 the process already loaded (by its soname), or NULL. */
+static HostLaunch host_launch(void) {
+    void *lib = dlopen("libcuda.so.1", RTLD_LAZY | RTLD_NOLOAD);
+    return lib ? (HostLaunch) dlsym(lib, "cuLaunchHostFunc") : NULL;
+}
+
+static void trampoline(void *p) {
+    Work *w = p;
+    w->run(w);
+    w->ran = 1;
+}
+
+/* Runs `w` in `stream`'s order (now, or when a captured graph replays it); takes ownership of `w`. */
+static int enqueue(const char *fn, void *stream, Work *w) {
+    HostLaunch launch = stream ? host_launch() : NULL;
+    if (!launch) {
+        w->run(w);
+        free(w);
+        return ST_SUCCESS;
+    }
+    w->ran = 0;
+    int rc = launch(stream, trampoline, w);
+    if (rc != 0 || w->ran) {
+        free(w);
+        if (rc != 0) {
+            REFUSE(ST_EXECUTION_FAILED, "%s: cuLaunchHostFunc on stream %p failed with CUresult %d", fn, stream, rc);
+        }
+        return ST_SUCCESS;
+    }
+    pthread_mutex_lock(&lock);
+    w->next = retained;
+    retained = w;
+    pthread_mutex_unlock(&lock);
+    return ST_SUCCESS;
+}
+
+__attribute__((destructor)) static void release_retained(void) {
+    while (retained) {
+        Work *w = retained;
+        retained = w->next;
+        free(w);
+    }
+}
+
 /* ============================================================================================= values */
 
 static double bf16_to_double(uint16_t h) {
@@ -833,11 +894,69 @@ static int misaligned(const void *p, uint64_t align) {
 
 /* ============================================================================================= matmul */
 
+typedef struct {
+    Work w;
+    MatmulDesc d;
+    Layout a, b, c, dl;
+    Problem pr;
+    const void *A, *B, *C;
+    void *D;
+    float al, be;
+} MatmulWork;
+
+/* The arithmetic of one validated matmul, from copies of its descriptor and layouts. */
+static void run_matmul(Work *work) {
+    const MatmulWork *m = (const MatmulWork *) work;
+    const MatmulDesc *d = &m->d;
+    const Layout *a = &m->a, *b = &m->b, *c = &m->c, *dl = &m->dl;
+    Problem pr = m->pr;
+    const void *A = m->A, *B = m->B, *C = m->C;
+    void *D = m->D;
+    float al = m->al, be = m->be;
+    /* op(B) decoded (and scaled) once, column by column; op(A) one row at a time; each dot product in double. */
+    const float *sa = d->aScale, *sb = d->bScale;
+    double *bcols = malloc(sizeof(double) * pr.n * pr.k), *arow = malloc(sizeof(double) * pr.k);
+    if (!bcols || !arow) {
+        free(bcols);
+        free(arow);
+        fail_msg("cublasLtMatmul: out of host memory for an enqueued matmul; D left unwritten");
+        return;
+    }
+    for (uint64_t j = 0; j < pr.n; j++) {
+        for (uint64_t kk = 0; kk < pr.k; kk++) {
+            uint64_t bi = d->transb == OP_N ? kk + j * (uint64_t) b->ld : j + kk * (uint64_t) b->ld;
+            double x = element(B, b->type, bi);
+            bcols[j * pr.k + kk] = pr.fp8 ? x * (double) scale_at(sb, d->bScaleMode, j, pr.n, kk, pr.k) : x;
+        }
+    }
+    for (uint64_t i = 0; i < pr.m; i++) {
+        for (uint64_t kk = 0; kk < pr.k; kk++) {
+            uint64_t ai = d->transa == OP_N ? i + kk * (uint64_t) a->ld : kk + i * (uint64_t) a->ld;
+            double x = element(A, a->type, ai);
+            arow[kk] = pr.fp8 ? x * (double) scale_at(sa, d->aScaleMode, i, pr.m, kk, pr.k) : x;
+        }
+        for (uint64_t j = 0; j < pr.n; j++) {
+            const double *bc = bcols + j * pr.k;
+            double acc = 0.0;
+            for (uint64_t kk = 0; kk < pr.k; kk++) {
+                acc += arow[kk] * bc[kk];
+            }
+            double v = (double) al * acc;
+            if (be != 0.0f) {
+                v += (double) be * element(C, c->type, i + j * (uint64_t) c->ld);
+            }
+            uint16_t out = float_to_bf16((float) v);
+            memcpy((char *) D + 2 * (i + j * (uint64_t) dl->ld), &out, 2);
+        }
+    }
+    free(bcols);
+    free(arow);
+}
+
 EXPORT int cublasLtMatmul(void *handle, void *desc, const void *alpha, const void *A, void *adesc, const void *B,
                           void *bdesc, const void *beta, const void *C, void *cdesc, void *D, void *ddesc,
                           const void *algoPtr, void *workspace, size_t workspaceSize, void *stream) {
     static const char *fn = "cublasLtMatmul";
-    (void) stream;
     if (!known(handle, K_HANDLE)) {
         REFUSE(ST_NOT_INITIALIZED, "%s: %p is not a live cuBLASLt handle", fn, handle);
     }
@@ -901,47 +1020,30 @@ EXPORT int cublasLtMatmul(void *handle, void *desc, const void *alpha, const voi
             REFUSE(ST_INVALID_VALUE, "%s: scale pointers %p / %p must be 16-byte aligned", fn, d->aScale, d->bScale);
         }
     }
-    /* op(B) decoded (and scaled) once, column by column; op(A) one row at a time; each dot product in double. */
-    const float *sa = d->aScale, *sb = d->bScale;
-    double *bcols = malloc(sizeof(double) * pr.n * pr.k), *arow = malloc(sizeof(double) * pr.k);
-    if (!bcols || !arow) {
-        free(bcols);
-        free(arow);
+    MatmulWork *w = malloc(sizeof *w);
+    if (!w) {
         REFUSE(ST_ALLOC_FAILED, "%s: out of host memory", fn);
     }
-    for (uint64_t j = 0; j < pr.n; j++) {
-        for (uint64_t kk = 0; kk < pr.k; kk++) {
-            uint64_t bi = d->transb == OP_N ? kk + j * (uint64_t) b->ld : j + kk * (uint64_t) b->ld;
-            double x = element(B, b->type, bi);
-            bcols[j * pr.k + kk] = pr.fp8 ? x * (double) scale_at(sb, d->bScaleMode, j, pr.n, kk, pr.k) : x;
-        }
+    w->w.run = run_matmul;
+    w->d = *d;
+    w->a = *a;
+    w->b = *b;
+    w->c = *c;
+    w->dl = *dl;
+    w->pr = pr;
+    w->A = A;
+    w->B = B;
+    w->C = C;
+    w->D = D;
+    w->al = al;
+    w->be = be;
+    st = enqueue(fn, stream, &w->w);
+    if (st == ST_SUCCESS) {
+        pthread_mutex_lock(&lock);
+        calls_matmul++;
+        pthread_mutex_unlock(&lock);
     }
-    for (uint64_t i = 0; i < pr.m; i++) {
-        for (uint64_t kk = 0; kk < pr.k; kk++) {
-            uint64_t ai = d->transa == OP_N ? i + kk * (uint64_t) a->ld : kk + i * (uint64_t) a->ld;
-            double x = element(A, a->type, ai);
-            arow[kk] = pr.fp8 ? x * (double) scale_at(sa, d->aScaleMode, i, pr.m, kk, pr.k) : x;
-        }
-        for (uint64_t j = 0; j < pr.n; j++) {
-            const double *bc = bcols + j * pr.k;
-            double acc = 0.0;
-            for (uint64_t kk = 0; kk < pr.k; kk++) {
-                acc += arow[kk] * bc[kk];
-            }
-            double v = (double) al * acc;
-            if (be != 0.0f) {
-                v += (double) be * element(C, c->type, i + j * (uint64_t) c->ld);
-            }
-            uint16_t out = float_to_bf16((float) v);
-            memcpy((char *) D + 2 * (i + j * (uint64_t) dl->ld), &out, 2);
-        }
-    }
-    free(bcols);
-    free(arow);
-    pthread_mutex_lock(&lock);
-    calls_matmul++;
-    pthread_mutex_unlock(&lock);
-    return ST_SUCCESS;
+    return st;
 }
 
 /* ================================================================================== matrix transform */
@@ -1006,10 +1108,35 @@ EXPORT int cublasLtMatrixTransformDescSetAttribute(void *desc, int attr, const v
     return ST_SUCCESS;
 }
 
+typedef struct {
+    Work w;
+    TransformDesc t;
+    Layout a, b, c;
+    uint64_t rows, cols;
+    const void *A, *B;
+    void *C;
+    float al, be;
+} TransformWork;
+
+/* C = alpha op(A) + beta op(B) of one validated transform (FP32, column-major). */
+static void run_transform(Work *work) {
+    const TransformWork *m = (const TransformWork *) work;
+    for (uint64_t j = 0; j < m->cols; j++) {
+        for (uint64_t i = 0; i < m->rows; i++) {
+            uint64_t ai = m->t.transa == OP_N ? i + j * (uint64_t) m->a.ld : j + i * (uint64_t) m->a.ld;
+            float v = m->al * ((const float *) m->A)[ai];
+            if (m->be != 0.0f) {
+                uint64_t bi = m->t.transb == OP_N ? i + j * (uint64_t) m->b.ld : j + i * (uint64_t) m->b.ld;
+                v += m->be * ((const float *) m->B)[bi];
+            }
+            ((float *) m->C)[i + j * (uint64_t) m->c.ld] = v;
+        }
+    }
+}
+
 EXPORT int cublasLtMatrixTransform(void *handle, void *desc, const void *alpha, const void *A, void *adesc,
                                    const void *beta, const void *B, void *bdesc, void *C, void *cdesc, void *stream) {
     static const char *fn = "cublasLtMatrixTransform";
-    (void) stream;
     if (!known(handle, K_HANDLE)) {
         REFUSE(ST_NOT_INITIALIZED, "%s: %p is not a live cuBLASLt handle", fn, handle);
     }
@@ -1053,19 +1180,29 @@ EXPORT int cublasLtMatrixTransform(void *handle, void *desc, const void *alpha, 
     if (!A || !C) {
         REFUSE(ST_INVALID_VALUE, "%s: A and C must not be NULL", fn);
     }
-    for (uint64_t j = 0; j < cols; j++) {
-        for (uint64_t i = 0; i < rows; i++) {
-            uint64_t ai = t->transa == OP_N ? i + j * (uint64_t) a->ld : j + i * (uint64_t) a->ld;
-            float v = al * ((const float *) A)[ai];
-            if (be != 0.0f) {
-                uint64_t bi = t->transb == OP_N ? i + j * (uint64_t) b->ld : j + i * (uint64_t) b->ld;
-                v += be * ((const float *) B)[bi];
-            }
-            ((float *) C)[i + j * (uint64_t) c->ld] = v;
-        }
+    TransformWork *w = malloc(sizeof *w);
+    if (!w) {
+        REFUSE(ST_ALLOC_FAILED, "%s: out of host memory", fn);
     }
-    pthread_mutex_lock(&lock);
-    calls_transform++;
-    pthread_mutex_unlock(&lock);
-    return ST_SUCCESS;
+    w->w.run = run_transform;
+    w->t = *t;
+    w->a = *a;
+    w->c = *c;
+    if (b) {
+        w->b = *b;
+    }
+    w->rows = rows;
+    w->cols = cols;
+    w->A = A;
+    w->B = B;
+    w->C = C;
+    w->al = al;
+    w->be = be;
+    st = enqueue(fn, stream, &w->w);
+    if (st == ST_SUCCESS) {
+        pthread_mutex_lock(&lock);
+        calls_transform++;
+        pthread_mutex_unlock(&lock);
+    }
+    return st;
 }
