@@ -141,6 +141,7 @@ static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static Obj *live_list;
 static long live_count[K_KINDS];
 static size_t version_override;
+static int refuse_heuristics;
 static long calls_matmul, calls_transform, calls_heuristic;
 static char last_error[512];
 
@@ -226,6 +227,11 @@ EXPORT const char *dz_fake_cublaslt_last_error(void) {
 /** Reports `v` from cublasLtGetVersion and gates the enums by it; 0 restores the default (or $DZ_FAKE_CUBLASLT_VERSION). */
 EXPORT void dz_fake_cublaslt_set_version(size_t v) {
     version_override = v;
+}
+
+/** While `on`, every heuristic answers CUBLAS_STATUS_NOT_SUPPORTED (a library with no algorithm for the problem). */
+EXPORT void dz_fake_cublaslt_refuse_heuristics(int on) {
+    refuse_heuristics = on;
 }
 
 /** Live handles, descriptors, layouts, preferences and transform descriptors, all kinds together. */
@@ -740,6 +746,9 @@ EXPORT int cublasLtMatmulAlgoGetHeuristic(void *handle, void *desc, void *adesc,
     int st = check_problem(fn, d, a, b, c, dl, &pr);
     if (st) {
         return st;
+    }
+    if (refuse_heuristics) {
+        REFUSE(ST_NOT_SUPPORTED, "%s: refused by the test hook dz_fake_cublaslt_refuse_heuristics", fn);
     }
     if (pr.fp8) {
         for (int i = 0; i < 4; i++) {
