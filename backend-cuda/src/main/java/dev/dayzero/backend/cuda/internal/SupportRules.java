@@ -46,6 +46,7 @@ public final class SupportRules {
             return new CublasLtCaps(0, why, "");
         }
 
+        /** Whether a cuBLASLt is loaded. */
         public boolean loaded() {
             return missing.isEmpty();
         }
