@@ -7,10 +7,11 @@
 // read nor written.
 //
 // BF16 and FP8_BLOCK run on tensor cores (mma.sync m16n8k16 BF16 → F32 through dz_mma_bf16_16816):
-//   - block tile BM × 128 (BM = 128 with 8 warps of 64×32, or BM = 64 with 4 warps of 32×64: 16 mma per warp and
-//     k16 step either way), K step 32 through shared memory, double-buffered: the next K step is loaded from global
-//     memory into registers (16-byte loads) while the tensor cores work on the current one, then stored to the other
-//     shared buffer; one __syncthreads per K step. Shared rows are padded to 40 BF16 (80 bytes), which makes the
+//   - block tile BM × 128 (BM = 128 or 64, TileCfg below: BF16 128 rows = 4 warps of 64×64, FP8 128 rows = 8 warps
+//     of 64×32, 64 rows = 4 warps of 32×64), K step 32 through shared memory, double-buffered: the next K step is
+//     loaded from global memory into registers (16-byte loads) while the tensor cores work on the current one, then
+//     stored to the other shared buffer; one __syncthreads per K step. Warp-level mma tiles with no valid row or
+//     column are skipped (decode: 16 valid rows of a 64-row tile cost a quarter of the mma). Shared rows are padded to 40 BF16 (80 bytes), which makes the
 //     32-bit fragment reads of dz_frag_a / dz_frag_b_nk conflict-free.
 //   - FP8_BLOCK: E4M3 codes are decoded to BF16 on their way into shared memory (exact: every E4M3 value is a BF16
 //     value), each 128-wide K block is accumulated on its own on the tensor cores (F32), then promoted in F32:
@@ -18,7 +19,7 @@
 //     weight-scale block, so w_scale is one scalar per (tile, kb).
 //   - schedule: one block per (row tile, N tile) that holds at least one valid row, exactly; the host sizes the grid
 //     from the spec's counts (Σ_e ceil(rows_e / BM) row tiles × ceil(N / 128) N tiles). Block ids are swizzled in
-//     groups of 8 row tiles (N tile varying slowest inside a group), so the blocks resident together share their
+//     groups of 8 row tiles (row tile varying fastest inside a group), so the blocks resident together share their
 //     activation rows and weight tiles in L2. Each block finds its expert from rows_per_expert with one warp (a
 //     prefix sum over the experts' tile counts). No empty blocks, no atomics, graph-capturable.
 // INT8_W8A8 stays on a plain 16×16 shared-memory tile loop with I32 accumulation (no INT8 tensor-core path here).
@@ -39,14 +40,16 @@ constexpr int kLd = kBK + 8;  // shared row stride in BF16 elements (80 bytes)
 constexpr int kGroupM = 8;    // row tiles per swizzle group
 constexpr unsigned kFull = 0xffffffffu;
 
-// Block tile BM × 128 split over WARPS_M × WARPS_N warps; each warp owns WM × WN = (MI·16) × (NI·8).
-template <int BM_, int WARPS_M_, int WARPS_N_, int MIN_BLOCKS_BF16_, int K16_UNROLL_>
+// Block tile BM × 128 split over WARPS_M × WARPS_N warps; each warp owns WM × WN = (MI·16) × (NI·8). MIN_BLOCKS
+// is the residency asked of ptxas (it caps the registers), K16_UNROLL how many k16 sub-steps of a K step are unrolled
+// (both chosen so that ptxas spills nothing, see -Xptxas -v).
+template <int BM_, int WARPS_M_, int WARPS_N_, int MIN_BLOCKS_, int K16_UNROLL_>
 struct TileCfg {
-    static constexpr int MIN_BLOCKS_BF16 = MIN_BLOCKS_BF16_;  // resident blocks per SM asked of ptxas (BF16)
-    static constexpr int K16_UNROLL = K16_UNROLL_;            // k16 sub-steps unrolled (register budget)
     static constexpr int BM = BM_;
     static constexpr int WARPS_M = WARPS_M_;
     static constexpr int WARPS_N = WARPS_N_;
+    static constexpr int MIN_BLOCKS = MIN_BLOCKS_;
+    static constexpr int K16_UNROLL = K16_UNROLL_;
     static constexpr int THREADS = 32 * WARPS_M * WARPS_N;
     static constexpr int WM = BM / WARPS_M;
     static constexpr int WN = kBN / WARPS_N;
@@ -54,8 +57,15 @@ struct TileCfg {
     static constexpr int NI = WN / 8;
     static_assert(WM % 16 == 0 && WN % 8 == 0, "warp tile must be whole mma tiles");
 };
-using Cfg128 = TileCfg<128, 2, 4, 2, 1>;  // 8 warps, warp tile 64 × 32; 2 blocks/SM: 128 registers
-using Cfg64 = TileCfg<64, 2, 2, 4, 2>;    // 4 warps, warp tile 32 × 64; 4 blocks/SM: 128 registers
+// BF16, 128 rows: 4 warps of 64 × 64 (32 mma per 16 fragment registers of A and 16 of B: one 32-bit shared load per
+// mma), ~225 registers, 2 blocks (8 warps) per SM.
+using CfgBf16M128 = TileCfg<128, 2, 2, 2, 2>;
+// BF16, 64 rows: 4 warps of 32 × 64, 128 registers, 4 blocks per SM.
+using CfgBf16M64 = TileCfg<64, 2, 2, 4, 2>;
+// FP8: the K-block partial and the promoted total double the accumulators, so smaller warp tiles: 128 rows = 8 warps
+// of 64 × 32 (~235 registers, 1 block per SM), 64 rows = 4 warps of 32 × 64 (~235 registers, 2 blocks per SM).
+using CfgFp8M128 = TileCfg<128, 2, 4, 1, 2>;
+using CfgFp8M64 = TileCfg<64, 2, 2, 1, 2>;
 
 __device__ __forceinline__ uint4 u4(uint32_t a, uint32_t b, uint32_t c, uint32_t d) {
     uint4 v;
@@ -478,11 +488,11 @@ __device__ __forceinline__ void tile_gemm(const int* rowsPerExpert, int n, int k
 }  // namespace
 
 // Tensor-core kernels. Grid (max(1, rowTiles · ceil(N/128)), 1, 1) with rowTiles = Σ_e ceil(rows_e / BM); block
-// (THREADS of the tile configuration, 1, 1); static shared memory only (40 KiB for BM = 128, 30 KiB for BM = 64).
-// Arguments after the tensors: n, k, experts, masked (0/1), maxRows (masked) , storedRows (rows of x / out),
-// rowTiles.
+// (THREADS of the tile configuration, 1, 1): 128, or 256 for dz_moe_gemm_fp8_block_m128; static shared memory only
+// (40 KiB for BM = 128, 30 KiB for BM = 64). Arguments after the tensors: n, k, experts, masked (0/1), maxRows
+// (masked; else 0), storedRows (rows of x and out), rowTiles.
 #define DZ_MOE_BF16(NAME, CFG)                                                                                     \
-    extern "C" __global__ void __launch_bounds__(CFG::THREADS, CFG::MIN_BLOCKS_BF16)                                 \
+    extern "C" __global__ void __launch_bounds__(CFG::THREADS, CFG::MIN_BLOCKS)                                      \
     NAME(const __nv_bfloat16* __restrict__ x, const __nv_bfloat16* __restrict__ w,                                 \
          const int* __restrict__ rowsPerExpert, __nv_bfloat16* __restrict__ out, int n, int k, int experts,        \
          int masked, int maxRows, long long storedRows, int rowTiles) {                                             \
@@ -492,7 +502,7 @@ __device__ __forceinline__ void tile_gemm(const int* rowsPerExpert, int n, int k
     DZ_REGISTER_KERNEL(NAME)
 
 #define DZ_MOE_FP8(NAME, CFG)                                                                                     \
-    extern "C" __global__ void __launch_bounds__(CFG::THREADS)                                                    \
+    extern "C" __global__ void __launch_bounds__(CFG::THREADS, CFG::MIN_BLOCKS)                                    \
     NAME(const uint8_t* __restrict__ x, const float* __restrict__ xScale, const uint8_t* __restrict__ w,          \
          const float* __restrict__ wScale, const int* __restrict__ rowsPerExpert, __nv_bfloat16* __restrict__ out, \
          int n, int k, int experts, int masked, int maxRows, long long storedRows, int rowTiles) {                 \
@@ -501,10 +511,10 @@ __device__ __forceinline__ void tile_gemm(const int* rowsPerExpert, int n, int k
     }                                                                                                            \
     DZ_REGISTER_KERNEL(NAME)
 
-DZ_MOE_BF16(dz_moe_gemm_bf16_m128, Cfg128)
-DZ_MOE_BF16(dz_moe_gemm_bf16_m64, Cfg64)
-DZ_MOE_FP8(dz_moe_gemm_fp8_block_m128, Cfg128)
-DZ_MOE_FP8(dz_moe_gemm_fp8_block_m64, Cfg64)
+DZ_MOE_BF16(dz_moe_gemm_bf16_m128, CfgBf16M128)
+DZ_MOE_BF16(dz_moe_gemm_bf16_m64, CfgBf16M64)
+DZ_MOE_FP8(dz_moe_gemm_fp8_block_m128, CfgFp8M128)
+DZ_MOE_FP8(dz_moe_gemm_fp8_block_m64, CfgFp8M64)
 
 // INT8 W8A8, scalar. Grid (ceil(N/16), ceil(maxRowsOfAnyExpert/16), E); block 16×16.
 extern "C" __global__ void __launch_bounds__(DZ_TILE * DZ_TILE)

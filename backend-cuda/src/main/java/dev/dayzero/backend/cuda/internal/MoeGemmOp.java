@@ -49,7 +49,7 @@ final class MoeGemmOp implements PreparedOp {
             this.rowTile = rowTile(counts, spec.n(), Math.max(1, device.info().computeUnits()));
             this.rowTiles = rowTiles(counts, rowTile);
             this.grid = new int[] {(int) Math.max(1, rowTiles * ceilDiv(spec.n(), BLOCK_N)), 1, 1};
-            this.block = new int[] {threads(rowTile), 1, 1};
+            this.block = new int[] {threads(spec.type(), rowTile), 1, 1};
         }
         this.kernel = kernelName(spec.type(), rowTile);
         this.function = device.module(KernelImages.MOE_GEMM).function(kernel);
@@ -85,9 +85,20 @@ final class MoeGemmOp implements PreparedOp {
         return tiles;
     }
 
-    /** Threads of the tensor-core block: 8 warps (2 × 4 of 64 × 32) for 128-row tiles, 4 (2 × 2 of 32 × 64) for 64. */
-    static int threads(int rowTile) {
-        return rowTile == 128 ? 256 : 128;
+    /**
+     * Threads of the tensor-core block (the kernel's tile configuration): 4 warps, except FP8 with 128-row tiles, 8
+     * (its partial and promoted accumulators double the registers, so its warps own 64 × 32 instead of 64 × 64).
+     */
+    static int threads(MoeGemmSpec.Type type, int rowTile) {
+        return type == MoeGemmSpec.Type.FP8_BLOCK && rowTile == 128 ? 256 : 128;
+    }
+
+    /** The warp tile (rows x columns) of the tensor-core configuration. */
+    static String warpTile(MoeGemmSpec.Type type, int rowTile) {
+        if (rowTile == 64) {
+            return "32x64";
+        }
+        return type == MoeGemmSpec.Type.FP8_BLOCK ? "64x32" : "64x64";
     }
 
     private static long ceilDiv(long a, long b) {
@@ -105,7 +116,7 @@ final class MoeGemmOp implements PreparedOp {
             return List.of("INT8 W8A8 on the scalar fallback kernel " + kernel
                     + " (16x16 tiles, I32 accumulation, no tensor cores)");
         }
-        String warps = rowTile == 128 ? "8 warps of 64x32" : "4 warps of 32x64";
+        String warps = threads(spec.type(), rowTile) / 32 + " warps of " + warpTile(spec.type(), rowTile);
         String fp8 = spec.type() == MoeGemmSpec.Type.FP8_BLOCK
                 ? "; E4M3 decoded to BF16 in shared memory, each 128-wide K block promoted in F32 with its scales" : "";
         return List.of("tensor-core kernel " + kernel + " (mma.sync m16n8k16 BF16, " + rowTile + "x" + BLOCK_N

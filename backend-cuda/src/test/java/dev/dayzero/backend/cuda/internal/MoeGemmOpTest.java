@@ -16,8 +16,13 @@ class MoeGemmOpTest {
         assertEquals("dz_moe_gemm_fp8_block_m128", MoeGemmOp.kernelName(MoeGemmSpec.Type.FP8_BLOCK, 128));
         assertEquals("dz_moe_gemm_fp8_block_m64", MoeGemmOp.kernelName(MoeGemmSpec.Type.FP8_BLOCK, 64));
         assertEquals("dz_moe_gemm_int8", MoeGemmOp.kernelName(MoeGemmSpec.Type.INT8_W8A8, 16));
-        assertEquals(256, MoeGemmOp.threads(128));
-        assertEquals(128, MoeGemmOp.threads(64));
+        assertEquals(128, MoeGemmOp.threads(MoeGemmSpec.Type.BF16, 128));
+        assertEquals(128, MoeGemmOp.threads(MoeGemmSpec.Type.BF16, 64));
+        assertEquals(256, MoeGemmOp.threads(MoeGemmSpec.Type.FP8_BLOCK, 128));
+        assertEquals(128, MoeGemmOp.threads(MoeGemmSpec.Type.FP8_BLOCK, 64));
+        assertEquals("64x64", MoeGemmOp.warpTile(MoeGemmSpec.Type.BF16, 128));
+        assertEquals("64x32", MoeGemmOp.warpTile(MoeGemmSpec.Type.FP8_BLOCK, 128));
+        assertEquals("32x64", MoeGemmOp.warpTile(MoeGemmSpec.Type.FP8_BLOCK, 64));
     }
 
     @Test
