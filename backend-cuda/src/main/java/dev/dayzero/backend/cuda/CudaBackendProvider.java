@@ -120,10 +120,10 @@ public final class CudaBackendProvider implements BackendProvider {
                     + SupportRules.KERNEL_OPERATORS);
         }
         if (libs.cublasLt().isEmpty()) {
-            notes.add(libs.cublasLtReason() + "; the MoE grouped GEMM runs on backend-cuda's fallback kernel");
+            notes.add(libs.cublasLtReason() + "; the MoE grouped GEMM runs on backend-cuda's own kernels");
         } else if (!CublasLtApi.hasBlockScaling(ltNumber)) {
             notes.add("cuBLASLt " + ltVersion + " (" + libs.cublasLt().get().origin() + ") predates 12.9, so FP8 "
-                    + "block-scaled MoE GEMM (1x128 / 128x128 scales) runs on the fallback kernel; BF16 uses cuBLASLt");
+                    + "block-scaled MoE GEMM (1x128 / 128x128 scales) runs on backend-cuda's kernel; BF16 uses cuBLASLt");
         }
         return new Probe(ID, true, String.join("; ", notes), devices, versions);
     }
