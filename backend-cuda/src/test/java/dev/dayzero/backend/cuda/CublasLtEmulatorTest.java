@@ -183,6 +183,8 @@ class CublasLtEmulatorTest {
         hooks.dz_fake_cublaslt_refuse_heuristics(1);
         try (Device d = CudaEmulator.open(CudaConfig.MoeGemm.AUTO); PreparedOp op = d.prepare(BF16)) {
             assertFalse(op.notes().get(0).startsWith("cuBLASLt "), "kernel after the refusal: " + op.notes());
+            assertTrue(op.notes().get(op.notes().size() - 1).startsWith("on the kernel instead of cuBLASLt: ")
+                    && op.notes().get(op.notes().size() - 1).contains("no algorithm"), "says why: " + op.notes());
         }
         try (Device d = CudaEmulator.open(CudaConfig.MoeGemm.CUBLASLT)) {
             UnsupportedSpecException e = assertThrows(UnsupportedSpecException.class, () -> d.prepare(FP8));

@@ -211,6 +211,7 @@ public final class CudaDevice implements Device {
                         cublasLtCaps).support().isSupported()) {
                     throw e;
                 }
+                return new MoeGemmOp(this, g, "on the kernel instead of cuBLASLt: " + e.getMessage());
             }
         }
         return new MoeGemmOp(this, g);

@@ -33,8 +33,15 @@ final class MoeGemmOp implements PreparedOp {
     private final long rowTiles;
     private final OwnedResources launches = new OwnedResources();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final String routeNote;
 
     MoeGemmOp(CudaDevice device, MoeGemmSpec spec) {
+        this(device, spec, "");
+    }
+
+    /** The kernel path; {@code routeNote} says why it runs instead of cuBLASLt (empty when it was the choice). */
+    MoeGemmOp(CudaDevice device, MoeGemmSpec spec, String routeNote) {
+        this.routeNote = routeNote == null ? "" : routeNote;
         this.device = device;
         this.spec = spec;
         List<Integer> counts = spec.rowsPerExpert();
@@ -112,6 +119,15 @@ final class MoeGemmOp implements PreparedOp {
 
     @Override
     public List<String> notes() {
+        if (!routeNote.isEmpty()) {
+            List<String> notes = new java.util.ArrayList<>(kernelNotes());
+            notes.add(routeNote);
+            return List.copyOf(notes);
+        }
+        return kernelNotes();
+    }
+
+    private List<String> kernelNotes() {
         if (spec.type() == MoeGemmSpec.Type.INT8_W8A8) {
             return List.of("INT8 W8A8 on the scalar fallback kernel " + kernel
                     + " (16x16 tiles, I32 accumulation, no tensor cores)");
