@@ -121,6 +121,9 @@ public final class CudaBackendProvider implements BackendProvider {
         return new Probe(ID, true, String.join("; ", notes), devices, versions);
     }
 
+    /** The device name by which the host emulator identifies itself. */
+    static final String EMULATOR_NAME_PREFIX = "Dayzero CUDA emulator";
+
     /** {@link DeviceInfo} of {@code ordinal} from the driver's attributes. */
     static DeviceInfo info(CudaApi api, int ordinal, int driverVersion, Optional<Integer> built, String ltVersion) {
         int dev = api.device(ordinal);
@@ -144,9 +147,18 @@ public final class CudaBackendProvider implements BackendProvider {
         if (!ltVersion.isEmpty()) {
             props.put("cublasLtVersion", ltVersion);
         }
-        return new DeviceInfo(ID, ordinal, "NVIDIA", api.deviceName(dev), "sm_" + major + minor,
+        String name = api.deviceName(dev);
+        return new DeviceInfo(ID, ordinal, "NVIDIA", name, "sm_" + major + minor,
                 api.totalMemory(dev), sms, KernelImages.cudaVersionText(driverVersion),
-                built.map(KernelImages::cudaVersionText).orElse(""), l2, false, props);
+                built.map(KernelImages::cudaVersionText).orElse(""), l2, isEmulator(name), props);
+    }
+
+    /**
+     * Whether the "device" is the test double that runs the kernels on the host (backend-cuda's tests,
+     * {@code src/test/native/cuda_emu}): its figures are never a GPU's.
+     */
+    static boolean isEmulator(String deviceName) {
+        return deviceName.startsWith(EMULATOR_NAME_PREFIX);
     }
 
     @Override

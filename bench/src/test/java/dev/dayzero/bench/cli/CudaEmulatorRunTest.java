@@ -1,0 +1,83 @@
+package dev.dayzero.bench.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code dayzero run --backends cuda} end to end on backend-cuda's emulator (the test double libcuda.so.1 that runs
+ * the real kernels on the host, built by backend-cuda's tests into {@code backend-cuda/target/cuda-emu}): worker
+ * JVM, CUDA events, graph capture and replay, cold-cache flushes through {@code cuMemsetD8Async}, conformance,
+ * results marked emulated and a report that says so. Skips where the emulator was not built.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class CudaEmulatorRunTest {
+    private static final Path EMULATOR = Path.of("..", "backend-cuda", "target", "cuda-emu").toAbsolutePath().normalize();
+    private static final String TINY = """
+            {"architectures": ["Qwen3MoeForCausalLM"], "model_type": "qwen3_moe", "hidden_size": 256,
+             "num_attention_heads": 8, "num_key_value_heads": 2, "head_dim": 32, "num_hidden_layers": 2,
+             "num_experts": 8, "num_experts_per_tok": 2, "moe_intermediate_size": 128, "vocab_size": 1000}
+            """;
+    private String previousHome;
+
+    @BeforeAll
+    void pointAtTheEmulator() {
+        Assumptions.assumeTrue(Files.isRegularFile(EMULATOR.resolve("libcuda.so.1")),
+                "backend-cuda's emulator was not built (needs g++ and CUDA headers): " + EMULATOR);
+        previousHome = System.getProperty("dayzero.cuda.home");
+        System.setProperty("dayzero.cuda.home", EMULATOR.toString()); // workers inherit dayzero.* properties
+    }
+
+    @AfterAll
+    void restore() {
+        if (previousHome == null) {
+            System.clearProperty("dayzero.cuda.home");
+        } else {
+            System.setProperty("dayzero.cuda.home", previousHome);
+        }
+    }
+
+    @Test
+    void runsOnTheEmulatorWithGraphsAndColdCacheAndLabelsEverythingEmulated(@TempDir Path dir) throws Exception {
+        Path config = Files.writeString(dir.resolve("config.json"), TINY);
+        Path out = dir.resolve("run");
+        CliTestSupport r = CliTestSupport.run("run", "--config", config.toString(), "--backends", "cuda",
+                "--phase", "decode,prefill", "--batch", "2", "--context", "64", "--prefill-len", "16",
+                "--min-time", "5ms", "--cold-cache", "--out", out.toString());
+        assertEquals(ExitCode.OK, r.exitCode(), r.out() + r.err());
+
+        JsonNode cases = new ObjectMapper().readTree(out.resolve("results.json").toFile()).get("cases");
+        int passed = 0;
+        for (JsonNode c : cases) {
+            assertEquals("cuda", c.get("backend").asText());
+            assertTrue(c.get("emulated").asBoolean(), "the emulator must be labelled: " + c);
+            String status = c.get("status").asText();
+            assertTrue(Set.of("passed", "unsupported").contains(status), "no case may fail on the emulator: " + c);
+            if (status.equals("passed")) {
+                passed++;
+                JsonNode t = c.get("timing");
+                assertEquals("device-events", t.get("method").asText(), c.toString());
+                assertTrue(t.get("graphReplay").asBoolean(), "the CUDA device offers graph capture: " + t);
+                assertTrue(t.get("coldCache").asBoolean(), t.toString());
+                assertTrue(t.get("flushBytes").asLong() >= 2L * 4 * 1024 * 1024, "2 x the emulator's 4 MiB L2: " + t);
+                assertTrue(t.get("samplesMs").size() > 0, t.toString());
+            } else {
+                assertTrue(!c.get("support").get("reason").asText().isBlank(), "unsupported says why: " + c);
+            }
+        }
+        assertTrue(passed >= 2, "at least the MoE cases run on the emulator: " + cases);
+        String report = Files.readString(out.resolve("report").resolve("report.md"));
+        assertTrue(report.contains("emulator or test double"), report);
+    }
+}
