@@ -14,12 +14,34 @@ import dev.dayzero.hal.op.QuantizeSpec;
 public final class SupportRules {
     /** The operators the nvcc-built kernels provide, for messages. */
     public static final String KERNEL_OPERATORS = "quantize (FP8 E4M3/E5M2 and INT8, every granularity), MLA decode "
-            + "with a BF16 KV cache, the MoE grouped GEMM fallback (BF16, FP8 block-scaled, INT8), attention prefill "
-            + "and paged decode";
+            + "with a BF16 KV cache, the MoE grouped GEMM (BF16 and FP8 block-scaled on tensor cores, INT8), attention "
+            + "prefill and paged decode";
     /** Largest head width the MLA decode kernel holds in shared memory and registers ({@code DZ_MAX_DIM}). */
     static final int MLA_MAX_DIM = 1024;
 
     private SupportRules() {
+    }
+
+    /** MoE grouped GEMM with built kernels: the tensor-core kernels' K alignment and every kernel's grid limits. */
+    private static Support moeGemm(MoeGemmSpec g) {
+        if (g.type() == MoeGemmSpec.Type.INT8_W8A8) {
+            int maxRows = g.rowsPerExpert().stream().mapToInt(Integer::intValue).max().orElse(0);
+            if (g.experts() > 65535 || (maxRows + 15L) / 16 > 65535) {
+                return Support.unsupported("MoE grouped GEMM INT8 W8A8 with " + g.experts() + " experts and up to "
+                        + maxRows + " rows an expert exceeds the scalar INT8 kernel's grid (65535 experts, 1048560 rows)");
+            }
+            return Support.supported();
+        }
+        if (g.type() == MoeGemmSpec.Type.BF16 && g.k() % 8 != 0) {
+            return Support.unsupported("backend-cuda's BF16 MoE grouped GEMM reads rows of x and w in 16-byte "
+                    + "vectors, so K must be a multiple of 8, got K=" + g.k());
+        }
+        long blocks = MoeGemmOp.rowTiles(g.rowsPerExpert(), 64) * ((g.n() + MoeGemmOp.BLOCK_N - 1L) / MoeGemmOp.BLOCK_N);
+        if (blocks > Integer.MAX_VALUE) {
+            return Support.unsupported("MoE grouped GEMM " + g.describe() + " needs " + blocks + " tiles of 64x"
+                    + MoeGemmOp.BLOCK_N + ", more than one launch's grid (2^31 - 1 blocks)");
+        }
+        return Support.supported();
     }
 
     /** The answer for {@code spec}; {@code kernelsBuilt} says whether the build packaged the kernel fatbins. */
@@ -41,12 +63,7 @@ public final class SupportRules {
                 return Support.unsupported("backend-cuda's kernels were not built (no nvcc when it was compiled), "
                         + "so MoE grouped GEMM is unavailable; rebuild with CUDA 13's nvcc on PATH");
             }
-            int maxRows = g.rowsPerExpert().stream().mapToInt(Integer::intValue).max().orElse(0);
-            if (g.experts() > 65535 || (maxRows + 15) / 16 > 65535) {
-                return Support.unsupported("MoE grouped GEMM with " + g.experts() + " experts and up to " + maxRows
-                        + " rows an expert exceeds the fallback kernel's grid (65535 experts, 1048560 rows)");
-            }
-            return Support.supported();
+            return moeGemm(g);
         }
         if (spec instanceof AttentionSpec.LatentDecode d) {
             if (d.kvCache() != KvCacheType.BF16) {

@@ -103,10 +103,12 @@ class FatbinTest {
         List<Entry> elves = parse(fatbin(KernelImages.MOE_GEMM)).stream().filter(e -> e.kind() == 2).toList();
         assertEquals(3, elves.size());
         for (dev.dayzero.hal.op.MoeGemmSpec.Type t : dev.dayzero.hal.op.MoeGemmSpec.Type.values()) {
-            String name = MoeGemmOp.kernelName(t);
-            for (Entry e : elves) {
-                assertTrue(new String(e.payload(), StandardCharsets.ISO_8859_1).contains("\0" + name + "\0"),
-                        name + " in sm_" + e.arch());
+            for (int rowTile : new int[] {64, 128}) {
+                String name = MoeGemmOp.kernelName(t, rowTile);
+                for (Entry e : elves) {
+                    assertTrue(new String(e.payload(), StandardCharsets.ISO_8859_1).contains("\0" + name + "\0"),
+                            name + " in sm_" + e.arch());
+                }
             }
         }
     }

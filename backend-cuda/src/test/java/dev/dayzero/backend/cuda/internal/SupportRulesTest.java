@@ -67,7 +67,7 @@ class SupportRulesTest {
     }
 
     @Test
-    void everyMoeGemmRunsOnTheFallbackWhenBuilt() {
+    void everyStandardMoeGemmRunsWhenBuilt() {
         int gemms = 0;
         for (ConformanceCase c : StandardCases.all()) {
             if (c.spec() instanceof MoeGemmSpec) {
@@ -77,7 +77,29 @@ class SupportRulesTest {
             }
         }
         assertTrue(gemms > 0);
-        assertEquals("dz_moe_gemm_fp8_block", MoeGemmOp.kernelName(MoeGemmSpec.Type.FP8_BLOCK));
+    }
+
+    @Test
+    void bf16MoeGemmNeedsKMultipleOf8ForItsVectorLoads() {
+        assertTrue(SupportRules.supports(MoeGemmSpec.contiguous(MoeGemmSpec.Type.BF16, 100, 24, List.of(3, 5)), true)
+                .isSupported());
+        Support s = SupportRules.supports(MoeGemmSpec.contiguous(MoeGemmSpec.Type.BF16, 100, 20, List.of(3, 5)), true);
+        assertTrue(s instanceof Support.Unsupported u && u.reason().contains("multiple of 8")
+                && u.reason().contains("K=20"), s.toString());
+        // INT8 keeps the scalar kernel, which takes any K
+        assertTrue(SupportRules.supports(MoeGemmSpec.contiguous(MoeGemmSpec.Type.INT8_W8A8, 100, 20, List.of(3, 5)),
+                true).isSupported());
+    }
+
+    @Test
+    void moeGemmBeyondOneLaunchGridIsUnsupportedWithTheCount() {
+        // 40000 row tiles of 64 rows times 65536 column tiles of 128: past 2^31 - 1 blocks
+        List<Integer> rows = java.util.Collections.nCopies(40000, 64);
+        Support s = SupportRules.supports(MoeGemmSpec.contiguous(MoeGemmSpec.Type.BF16, 128 * 65536, 8, rows), true);
+        assertTrue(s instanceof Support.Unsupported u && u.reason().contains("2621440000 tiles"), s.toString());
+        Support int8 = SupportRules.supports(MoeGemmSpec.contiguous(MoeGemmSpec.Type.INT8_W8A8, 16, 16,
+                java.util.Collections.nCopies(70000, 1)), true);
+        assertTrue(int8 instanceof Support.Unsupported u && u.reason().contains("70000 experts"), int8.toString());
     }
 
     @Test
