@@ -196,6 +196,12 @@ public final class CudaDevice implements Device {
         if (spec instanceof MoeGemmSpec g) {
             return children.add(prepareMoeGemm(g));
         }
+        if (spec instanceof AttentionSpec.Prefill p) {
+            return children.add(new PrefillOp(this, p));
+        }
+        if (spec instanceof AttentionSpec.PagedDecode d) {
+            return children.add(new PagedDecodeOp(this, d));
+        }
         throw new UnsupportedSpecException(CudaErrors.VENDOR, "backend-cuda has no operator for " + spec.describe());
     }
 

@@ -18,7 +18,8 @@ import java.util.Optional;
 public final class SupportRules {
     /** The operators the nvcc-built kernels provide, for messages. */
     public static final String KERNEL_OPERATORS = "quantize (FP8 E4M3/E5M2 and INT8, every granularity), MLA decode "
-            + "with a BF16 KV cache and the MoE grouped GEMM (BF16 and FP8 block-scaled on tensor cores, INT8)";
+            + "with a BF16 KV cache, the MoE grouped GEMM (BF16 and FP8 block-scaled on tensor cores, INT8), attention "
+            + "prefill and paged decode";
     /** Largest head width the MLA decode kernel holds in shared memory and registers ({@code DZ_MAX_DIM}). */
     static final int MLA_MAX_DIM = 1024;
 
@@ -183,10 +184,72 @@ public final class SupportRules {
             }
             return Support.supported();
         }
+        if (spec instanceof AttentionSpec.Prefill p) {
+            return prefill(p, kernelsBuilt);
+        }
+        if (spec instanceof AttentionSpec.PagedDecode d) {
+            return pagedDecode(d, kernelsBuilt);
+        }
         if (spec instanceof AttentionSpec a) {
             return Support.unsupported("not implemented yet in backend-cuda: attention (" + a.describe()
                     + "); planned as flash-style kernels with online softmax on tensor cores");
         }
         return Support.unsupported("backend-cuda does not know the operator family " + spec.family());
+    }
+
+    /** Largest head dim of the attention kernels ({@code attention.cu} instantiates every multiple of 16 up to it). */
+    static final int ATTENTION_MAX_DIM = 256;
+    /** Largest grid y / z dimension of a launch. */
+    static final int GRID_YZ = 65535;
+
+    private static Support prefill(AttentionSpec.Prefill p, boolean kernelsBuilt) {
+        if (!kernelsBuilt) {
+            return Support.unsupported("backend-cuda's kernels were not built (no nvcc when it was compiled), "
+                    + "so attention prefill is unavailable; rebuild with CUDA 13's nvcc on PATH");
+        }
+        Support dim = attentionHeadDim("attention prefill", p.headDim());
+        if (dim != null) {
+            return dim;
+        }
+        if (p.numHeads() > GRID_YZ || p.batch() > GRID_YZ) {
+            return Support.unsupported("attention prefill with Hq=" + p.numHeads() + " and B=" + p.batch()
+                    + " exceeds the kernel's grid (at most " + GRID_YZ + " query heads and " + GRID_YZ + " sequences)");
+        }
+        if (p.totalTokens() > Integer.MAX_VALUE) {
+            return Support.unsupported("attention prefill with T=" + p.totalTokens() + " tokens exceeds what I32 "
+                    + "cu_seqlens can address");
+        }
+        return Support.supported();
+    }
+
+    private static Support pagedDecode(AttentionSpec.PagedDecode d, boolean kernelsBuilt) {
+        if (!kernelsBuilt) {
+            return Support.unsupported("backend-cuda's kernels were not built (no nvcc when it was compiled), "
+                    + "so attention paged decode is unavailable; rebuild with CUDA 13's nvcc on PATH");
+        }
+        Support dim = attentionHeadDim("attention paged decode", d.headDim());
+        if (dim != null) {
+            return dim;
+        }
+        long rows = (long) d.numKvHeads() * PagedDecodeOp.groupsPerKvHead(d);
+        if (rows > GRID_YZ || d.batch() > GRID_YZ) {
+            return Support.unsupported("attention paged decode with Hkv=" + d.numKvHeads() + " (" + rows
+                    + " blocks of 16 query heads) and B=" + d.batch() + " exceeds the kernel's grid (at most "
+                    + GRID_YZ + " of each)");
+        }
+        if ((long) d.batch() * d.numHeads() > Integer.MAX_VALUE) {
+            return Support.unsupported("attention paged decode with B·Hq=" + (long) d.batch() * d.numHeads()
+                    + " output rows exceeds one launch's grid");
+        }
+        return Support.supported();
+    }
+
+    /** Null when the attention kernels have an instance for head dim {@code d}, else why not. */
+    private static Support attentionHeadDim(String what, int d) {
+        if (d % 16 != 0 || d > ATTENTION_MAX_DIM) {
+            return Support.unsupported("backend-cuda's " + what + " kernels take head dims that are multiples of 16 "
+                    + "up to " + ATTENTION_MAX_DIM + " (the tensor-core mma's K step is 16), not D=" + d);
+        }
+        return null;
     }
 }

@@ -113,6 +113,23 @@ class FatbinTest {
         }
     }
 
+    @Test
+    void attentionKernelsAreInEveryMachineCodeImage() {
+        List<Entry> elves = parse(fatbin(KernelImages.ATTENTION)).stream().filter(e -> e.kind() == 2).toList();
+        assertEquals(3, elves.size());
+        List<String> names = new ArrayList<>(List.of(PagedDecodeOp.COMBINE));
+        for (int d = 16; d <= SupportRules.ATTENTION_MAX_DIM; d += 16) {
+            names.add(PrefillOp.kernelName(d));
+            names.add(PagedDecodeOp.kernelName(d));
+        }
+        for (Entry e : elves) {
+            String text = new String(e.payload(), StandardCharsets.ISO_8859_1);
+            for (String name : names) {
+                assertTrue(text.contains("\0" + name + "\0"), name + " in sm_" + e.arch());
+            }
+        }
+    }
+
     private static void holdsEveryTarget(List<Entry> entries) {
         assertTrue(entries.stream().anyMatch(e -> e.kind() == 2 && e.arch() == 80), "sm_80 SASS");
         assertTrue(entries.stream().anyMatch(e -> e.kind() == 2 && e.arch() == 90 && (e.flags() & ARCH_SPECIFIC_FLAG) != 0),

@@ -40,7 +40,8 @@ class SupportRulesTest {
     void everythingElseIsUnsupportedWithAPreciseReasonNeverFaked() {
         Set<String> families = new HashSet<>();
         for (ConformanceCase c : StandardCases.all()) {
-            if (!(c.spec() instanceof QuantizeSpec) && !(c.spec() instanceof MoeGemmSpec) && !isBf16MlaDecode(c)) {
+            if (!(c.spec() instanceof QuantizeSpec) && !(c.spec() instanceof MoeGemmSpec) && !isBf16MlaDecode(c)
+                    && !(c.spec() instanceof AttentionSpec.Prefill) && !(c.spec() instanceof AttentionSpec.PagedDecode)) {
                 Support s = SupportRules.supports(c.spec(), true);
                 assertFalse(s.isSupported(), c.id());
                 assertTrue(s instanceof Support.Unsupported u && u.reason().startsWith("not implemented yet in backend-cuda: "),
@@ -101,6 +102,90 @@ class SupportRulesTest {
         Support int8 = SupportRules.supports(MoeGemmSpec.contiguous(MoeGemmSpec.Type.INT8_W8A8, 16, 16,
                 java.util.Collections.nCopies(70000, 1)), true);
         assertTrue(int8 instanceof Support.Unsupported u && u.reason().contains("70000 experts"), int8.toString());
+    }
+
+    @Test
+    void everyStandardPrefillAndPagedDecodeRunsWhenBuilt() {
+        int attention = 0;
+        for (ConformanceCase c : StandardCases.all()) {
+            if (c.spec() instanceof AttentionSpec.Prefill || c.spec() instanceof AttentionSpec.PagedDecode) {
+                attention++;
+                assertTrue(SupportRules.supports(c.spec(), true).isSupported(), c.id());
+                assertTrue(SupportRules.supports(c.spec(), false) instanceof Support.Unsupported u
+                        && u.reason().contains("kernels were not built"), c.id());
+            }
+        }
+        assertTrue(attention >= 4, "the kit has prefill and paged-decode cases");
+    }
+
+    @Test
+    void attentionHeadDimsAreMultiplesOfSixteenUpTo256() {
+        for (int d = 16; d <= 256; d += 16) {
+            assertTrue(SupportRules.supports(prefill(d), true).isSupported(), "prefill D=" + d);
+            assertTrue(SupportRules.supports(decode(d), true).isSupported(), "decode D=" + d);
+        }
+        for (int d : new int[] {8, 72, 100, 257, 272, 512}) {
+            for (dev.dayzero.hal.op.OpSpec spec : List.of(prefill(d), decode(d))) {
+                Support s = SupportRules.supports(spec, true);
+                assertTrue(s instanceof Support.Unsupported u && u.reason().contains("multiples of 16 up to 256")
+                        && u.reason().contains("D=" + d), spec.describe() + ": " + s);
+            }
+        }
+    }
+
+    @Test
+    void attentionGridLimitsAreNamed() {
+        AttentionSpec.Prefill manyHeads = new AttentionSpec.Prefill(List.of(4), 65536, 1, 64, true, 0.125f);
+        assertTrue(SupportRules.supports(manyHeads, true) instanceof Support.Unsupported u
+                && u.reason().contains("Hq=65536"));
+        AttentionSpec.PagedDecode manyKvHeads = AttentionSpec.PagedDecode.of(List.of(4), 70000, 70000, 16, 16);
+        assertTrue(SupportRules.supports(manyKvHeads, true) instanceof Support.Unsupported u
+                && u.reason().contains("Hkv=70000"));
+    }
+
+    @Test
+    void attentionKernelInstancesAndSharedMemory() {
+        assertEquals("dz_attn_prefill_d128", PrefillOp.kernelName(128));
+        assertEquals("dz_attn_decode_d64", PagedDecodeOp.kernelName(64));
+        // Q [64][136] + K [64][136] + Vt [128][72], BF16
+        assertEquals((64 * 136 + 64 * 136 + 128 * 72) * 2, PrefillOp.sharedBytes(128));
+        assertEquals(128, PrefillOp.rowsPerBlock(64));
+        assertEquals(64, PrefillOp.rowsPerBlock(80));
+        // every instance fits the 227 KiB an H100 block may opt into
+        for (int d = 16; d <= 256; d += 16) {
+            assertTrue(PrefillOp.sharedBytes(d) <= 227 * 1024, "prefill D=" + d);
+            assertTrue(PagedDecodeOp.sharedBytes(d) <= 227 * 1024, "decode D=" + d);
+        }
+        assertEquals(1.0f / (float) Math.log(2.0), PrefillOp.scaleLog2(1.0f), 1e-7f);
+    }
+
+    @Test
+    void pagedDecodeSplitsOnlyWhenTheGridIsSmall() {
+        // Qwen3-235B: B=4, 64/4 heads, 2048 tokens: 16 blocks, split into 8 pieces of 256 tokens
+        AttentionSpec.PagedDecode qwen = AttentionSpec.PagedDecode.of(List.of(1, 100, 513, 2048), 64, 4, 128, 16);
+        assertEquals(1, PagedDecodeOp.groupsPerKvHead(qwen));
+        assertEquals(8, PagedDecodeOp.splits(qwen, 132));
+        assertEquals(256, PagedDecodeOp.splitTokens(2048, 8));
+        assertEquals(8L * 4 * 64 * 130 * 4, PagedDecodeOp.workspaceBytes(qwen, 8));
+        // short contexts are never split below four 64-token tiles
+        assertEquals(1, PagedDecodeOp.splits(AttentionSpec.PagedDecode.of(List.of(255), 64, 4, 128, 16), 132));
+        assertEquals(2, PagedDecodeOp.splits(AttentionSpec.PagedDecode.of(List.of(512), 64, 4, 128, 16), 132));
+        // a large batch fills the GPU without splitting
+        List<Integer> batch = java.util.Collections.nCopies(256, 4096);
+        assertEquals(1, PagedDecodeOp.splits(AttentionSpec.PagedDecode.of(batch, 64, 8, 128, 16), 132));
+        assertEquals(0L, PagedDecodeOp.workspaceBytes(qwen, 1));
+        // long context, one sequence: capped at 64 splits
+        assertEquals(64, PagedDecodeOp.splits(AttentionSpec.PagedDecode.of(List.of(131072), 32, 8, 128, 64), 132));
+        // 32 query heads a KV head: two blocks of 16
+        assertEquals(2, PagedDecodeOp.groupsPerKvHead(AttentionSpec.PagedDecode.of(List.of(8), 32, 1, 128, 16)));
+    }
+
+    private static AttentionSpec.Prefill prefill(int d) {
+        return new AttentionSpec.Prefill(List.of(3, 70), 8, 2, d, true, AttentionSpec.defaultScale(d));
+    }
+
+    private static AttentionSpec.PagedDecode decode(int d) {
+        return AttentionSpec.PagedDecode.of(List.of(3, 70), 8, 2, d, 16);
     }
 
     @Test
