@@ -3,7 +3,9 @@
 // codes for the misuse it checks) and runs launched kernels with the host emulator (emu_runtime.cpp), which
 // executes the very kernel sources of src/main/cuda compiled for the host. "Device memory" is host memory; a
 // CUdeviceptr is its address. Streams execute in order at the call (synchronously); events carry host time;
-// stream capture records kernel, memset and copy nodes that a graph launch replays.
+// stream capture records kernel, memset, copy and host-function nodes that a graph launch replays.
+// cuLaunchHostFunc is there for the cuBLASLt test double (src/test/native/fake_cublaslt.c), which enqueues its
+// host-computed matmuls with it so that they are stream-ordered and captured like the real library's kernels.
 //
 // Checks that mirror the real driver: cuInit before anything; a current context for memory, streams, modules
 // and launches; a fatbin image for cuModuleLoadData (magic 0xBA55ED50); unknown kernel names
@@ -61,7 +63,7 @@ struct Function {
 };
 
 struct Node {
-    enum Kind { KERNEL, MEMSET, COPY } kind;
+    enum Kind { KERNEL, MEMSET, COPY, HOST } kind;
     Function* function;
     unsigned grid[3];
     unsigned block[3];
@@ -71,6 +73,8 @@ struct Node {
     unsigned long long src;
     size_t bytes;
     unsigned char value;
+    void (*host)(void*);
+    void* user;
 };
 
 struct Stream {
@@ -186,6 +190,9 @@ int execute(const Node& n) {
             }
             std::memmove(reinterpret_cast<void*>(n.dst), reinterpret_cast<void*>(n.src), n.bytes);
             return CUDA_SUCCESS;
+        case Node::HOST:
+            n.host(n.user);
+            return check_guards("a host function");
     }
     return CUDA_ERROR_INVALID_VALUE;
 }
@@ -673,6 +680,22 @@ int cuLaunchKernel(void* function, unsigned gx, unsigned gy, unsigned gz, unsign
     for (int i = 0; i < f->kernel->params; i++) {
         std::memcpy(&n.args[i], params[i], 8);
     }
+    return submit(stream, n);
+}
+
+// CUresult cuLaunchHostFunc(CUstream, CUhostFn, void* userData): runs fn in stream order (here: now), or records it.
+int cuLaunchHostFunc(void* stream, void (*fn)(void*), void* user) {
+    GUARD();
+    if (int rc = need_context()) {
+        return rc;
+    }
+    if (fn == nullptr) {
+        return fail(CUDA_ERROR_INVALID_VALUE, "cuLaunchHostFunc with a null function");
+    }
+    Node n{};
+    n.kind = Node::HOST;
+    n.host = fn;
+    n.user = user;
     return submit(stream, n);
 }
 

@@ -3,6 +3,7 @@ package dev.dayzero.backend.cuda;
 import dev.dayzero.backend.cuda.internal.CudaDevice;
 import dev.dayzero.backend.cuda.internal.KernelImages;
 import dev.dayzero.backend.cuda.internal.SupportRules;
+import dev.dayzero.backend.cuda.jna.CublasLtApi;
 import dev.dayzero.backend.cuda.jna.CudaApi;
 import dev.dayzero.backend.cuda.jna.CudaDriver;
 import dev.dayzero.backend.cuda.jna.CudaErrors;
@@ -26,8 +27,10 @@ import java.util.Optional;
  * <p>The backend's kernels are fatbins nvcc compiled during the build; a driver must support at least the CUDA
  * version of that nvcc to load them (a CUDA 13.0 build needs an R580 or newer driver). Reasons a probe gives:
  * no driver, the toolkit's stub library instead of a driver, a driver too old for the kernels, no device. A
- * missing cuBLASLt or unbuilt kernels leave the backend available and are named in the probe's reason with the
- * operators they disable.
+ * missing cuBLASLt (or one older than 12.9, without FP8 block scaling) or unbuilt kernels leave the backend
+ * available and are named in the probe's reason with the operators they affect. {@code versions.cublasLt} names the
+ * loaded cuBLASLt ({@code "12.9.1 (120901, /path/libcublasLt.so.12)"}); the MoE GEMM path follows
+ * {@link CudaConfig#MOE_GEMM_PROPERTY}.
  */
 public final class CudaBackendProvider implements BackendProvider {
     /** Backend id. */
@@ -98,7 +101,8 @@ public final class CudaBackendProvider implements BackendProvider {
         if (count == 0) {
             return Probe.unavailable(ID, "no CUDA device: the NVIDIA driver sees no GPU");
         }
-        String ltVersion = libs.cublasLt().map(l -> String.valueOf(l.api().cublasLtGetVersion())).orElse("");
+        long ltNumber = libs.cublasLt().map(l -> l.api().cublasLtGetVersion()).orElse(0L);
+        String ltVersion = libs.cublasLt().isPresent() ? CublasLtApi.versionText(ltNumber) : "";
         List<DeviceInfo> devices = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             devices.add(info(api, i, driverVersion, built, ltVersion));
@@ -108,15 +112,18 @@ public final class CudaBackendProvider implements BackendProvider {
         versions.put("libcuda", drv.origin());
         versions.put("kernels", built.map(v -> "nvcc " + KernelImages.cudaVersionText(v) + ", " + KernelImages.TARGETS)
                 .orElse("not built"));
-        versions.put("cublasLt", libs.cublasLt().map(l -> ltVersion + " (" + l.origin() + ")").orElse("missing"));
+        versions.put("cublasLt", libs.cublasLt().map(l -> ltVersion + " (" + ltNumber + ", " + l.origin() + ")")
+                .orElse("missing"));
         List<String> notes = new ArrayList<>();
         if (built.isEmpty()) {
             notes.add("backend-cuda's kernels were not built (no nvcc when it was compiled), which disables "
                     + SupportRules.KERNEL_OPERATORS);
         }
         if (libs.cublasLt().isEmpty()) {
-            notes.add(libs.cublasLtReason() + "; no operator uses cuBLASLt yet, but the planned cuBLASLt MoE GEMM path "
-                    + "(FP8 block scaling on Hopper) will need it, leaving only the fallback GEMM kernel");
+            notes.add(libs.cublasLtReason() + "; the MoE grouped GEMM runs on backend-cuda's own kernels");
+        } else if (!CublasLtApi.hasBlockScaling(ltNumber)) {
+            notes.add("cuBLASLt " + ltVersion + " (" + libs.cublasLt().get().origin() + ") predates 12.9, so FP8 "
+                    + "block-scaled MoE GEMM (1x128 / 128x128 scales) runs on backend-cuda's kernel; BF16 uses cuBLASLt");
         }
         return new Probe(ID, true, String.join("; ", notes), devices, versions);
     }
@@ -171,7 +178,9 @@ public final class CudaBackendProvider implements BackendProvider {
         if (ordinal < 0 || ordinal >= p.devices().size()) {
             throw new IllegalArgumentException("no CUDA device " + ordinal + ": " + p.devices().size() + " present");
         }
-        CudaApi api = new CudaApi(CudaLibraries.load(cfg).driver().orElseThrow().api());
-        return new CudaDevice(api, ordinal, p.devices().get(ordinal));
+        CudaLibraries.Result libs = CudaLibraries.load(cfg);
+        CudaApi api = new CudaApi(libs.driver().orElseThrow().api());
+        CublasLtApi lt = libs.cublasLt().map(l -> new CublasLtApi(l.api(), l.origin())).orElse(null);
+        return new CudaDevice(api, ordinal, p.devices().get(ordinal), lt, libs.cublasLtReason(), cfg.moeGemm());
     }
 }

@@ -27,11 +27,18 @@ import java.util.function.UnaryOperator;
  * {@code site-packages/nvidia/cu13/lib}) in {@code VIRTUAL_ENV}, {@code CONDA_PREFIX}, the user's and the
  * system's Python directories; then the system loader.
  *
+ * <p>Which implementation runs the MoE grouped GEMM: system property {@value #MOE_GEMM_PROPERTY}, else environment
+ * variable {@value #MOE_GEMM_ENV}: {@code auto} (the default: cuBLASLt where it is loaded and able, else the
+ * backend's kernel), {@code cublaslt} (cuBLASLt or unsupported with the reason; INT8 W8A8 always runs on the
+ * kernel) or {@code kernel}.
+ *
  * @param driverSearchPath   places for {@code libcuda.so.1}, unset sources kept with a null directory
  * @param cublasLtSearchPath places for cuBLASLt (an entry may name a file)
  * @param systemLoader       whether to fall back to the system loader ({@code dlopen} by name) after the list
+ * @param moeGemm            which implementation runs the MoE grouped GEMM
  */
-public record CudaConfig(List<SearchDir> driverSearchPath, List<SearchDir> cublasLtSearchPath, boolean systemLoader) {
+public record CudaConfig(List<SearchDir> driverSearchPath, List<SearchDir> cublasLtSearchPath, boolean systemLoader,
+                         MoeGemm moeGemm) {
 
     /** System property naming a CUDA home (or a directory holding the libraries). */
     public static final String HOME_PROPERTY = "dayzero.cuda.home";
@@ -43,6 +50,10 @@ public record CudaConfig(List<SearchDir> driverSearchPath, List<SearchDir> cubla
     public static final String CUBLASLT_ENV = "DAYZERO_CUBLASLT_PATH";
     /** The default toolkit install. */
     public static final String DEFAULT_HOME = "/usr/local/cuda";
+    /** System property choosing the MoE grouped GEMM implementation ({@code auto | cublaslt | kernel}). */
+    public static final String MOE_GEMM_PROPERTY = "dayzero.cuda.moeGemm";
+    /** Environment variable choosing the MoE grouped GEMM implementation. */
+    public static final String MOE_GEMM_ENV = "DAYZERO_CUDA_MOE_GEMM";
     /** Where distributions put {@code libcuda.so.1}. */
     public static final List<String> DRIVER_DIRS = List.of("/usr/lib/x86_64-linux-gnu", "/usr/lib64", "/usr/lib/wsl/lib");
 
@@ -58,9 +69,61 @@ public record CudaConfig(List<SearchDir> driverSearchPath, List<SearchDir> cubla
         }
     }
 
+    /** Which implementation runs the MoE grouped GEMM. */
+    public enum MoeGemm {
+        /** cuBLASLt where it is loaded and able (BF16; FP8 block scaling with cuBLASLt 12.9+ on Hopper), else the kernel. */
+        AUTO,
+        /** cuBLASLt for BF16 and FP8, or unsupported with the reason; INT8 W8A8 still runs on the kernel. */
+        CUBLASLT,
+        /** backend-cuda's own kernels only. */
+        KERNEL;
+
+        /** The setting's value as written ({@code auto}, {@code cublaslt}, {@code kernel}). */
+        public String value() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        /**
+         * Parses {@code text} (case-insensitive; blank = {@link #AUTO}) from {@code source}.
+         *
+         * @throws IllegalArgumentException naming the source, the value and the accepted ones
+         */
+        public static MoeGemm parse(String text, String source) {
+            if (blank(text)) {
+                return AUTO;
+            }
+            for (MoeGemm m : values()) {
+                if (m.value().equals(text.trim().toLowerCase(java.util.Locale.ROOT))) {
+                    return m;
+                }
+            }
+            throw new IllegalArgumentException(source + " = '" + text + "' is not one of auto, cublaslt, kernel");
+        }
+    }
+
     public CudaConfig {
         driverSearchPath = List.copyOf(driverSearchPath);
         cublasLtSearchPath = List.copyOf(cublasLtSearchPath);
+        Objects.requireNonNull(moeGemm, "moeGemm");
+    }
+
+    /** The library search only, MoE GEMM on {@link MoeGemm#AUTO}. */
+    public CudaConfig(List<SearchDir> driverSearchPath, List<SearchDir> cublasLtSearchPath, boolean systemLoader) {
+        this(driverSearchPath, cublasLtSearchPath, systemLoader, MoeGemm.AUTO);
+    }
+
+    /** This configuration with the MoE GEMM implementation {@code choice}. */
+    public CudaConfig withMoeGemm(MoeGemm choice) {
+        return new CudaConfig(driverSearchPath, cublasLtSearchPath, systemLoader, choice);
+    }
+
+    /** The MoE GEMM setting: {@value #MOE_GEMM_PROPERTY}, else {@value #MOE_GEMM_ENV}, else auto. */
+    public static MoeGemm resolveMoeGemm(UnaryOperator<String> properties, UnaryOperator<String> env) {
+        String p = properties.apply(MOE_GEMM_PROPERTY);
+        if (!blank(p)) {
+            return MoeGemm.parse(p, MOE_GEMM_PROPERTY);
+        }
+        return MoeGemm.parse(env.apply(MOE_GEMM_ENV), MOE_GEMM_ENV);
     }
 
     /** Everything from system properties, environment and defaults. */
@@ -121,13 +184,16 @@ public record CudaConfig(List<SearchDir> driverSearchPath, List<SearchDir> cubla
             lt.add(new SearchDir("nvidia-cublas wheel", sitePackages.resolve("nvidia/cublas/lib").toString()));
             lt.add(new SearchDir("nvidia-cublas wheel", sitePackages.resolve("nvidia/cu13/lib").toString()));
         }
-        return new CudaConfig(driver, lt, true);
+        return new CudaConfig(driver, lt, true, resolveMoeGemm(properties, env));
     }
 
-    /** Only {@code dirs}, for both libraries, and no system loader: what tests use to pin the search. */
+    /**
+     * Only {@code dirs}, for both libraries, and no system loader: what tests use to pin the search; the MoE GEMM
+     * setting still comes from {@value #MOE_GEMM_PROPERTY} / {@value #MOE_GEMM_ENV}.
+     */
     public static CudaConfig only(List<String> dirs) {
         List<SearchDir> list = dirs.stream().map(d -> new SearchDir("test", d)).toList();
-        return new CudaConfig(list, list, false);
+        return new CudaConfig(list, list, false, resolveMoeGemm(System::getProperty, System::getenv));
     }
 
     /** Python package directories that exist: VIRTUAL_ENV, CONDA_PREFIX, the user's, the system's. */

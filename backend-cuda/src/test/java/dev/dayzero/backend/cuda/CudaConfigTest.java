@@ -2,6 +2,7 @@ package dev.dayzero.backend.cuda;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -53,5 +54,23 @@ class CudaConfigTest {
         int wheel = lt.indexOf("nvidia-cublas wheel=" + site.resolve("nvidia/cublas/lib"));
         assertTrue(home >= 0 && wheel > home, "wheel after the homes: " + lt);
         assertFalse(lt.contains("/usr/lib64=/usr/lib64"), "driver-only directories are not searched for cuBLASLt");
+    }
+
+    @Test
+    void moeGemmSettingIsPropertyThenEnvironmentThenAuto() {
+        Map<String, String> env = Map.of(CudaConfig.MOE_GEMM_ENV, "kernel");
+        assertEquals(CudaConfig.MoeGemm.CUBLASLT, CudaConfig.resolve(null,
+                Map.of(CudaConfig.MOE_GEMM_PROPERTY, "cuBLASLt")::get, env::get).moeGemm());
+        assertEquals(CudaConfig.MoeGemm.KERNEL, CudaConfig.resolve(null, k -> null, env::get).moeGemm());
+        assertEquals(CudaConfig.MoeGemm.AUTO, CudaConfig.resolve(null, k -> null, k -> null).moeGemm());
+        assertEquals(CudaConfig.MoeGemm.AUTO, new CudaConfig(List.of(), List.of(), false).moeGemm());
+        assertEquals(CudaConfig.MoeGemm.KERNEL, CudaConfig.only(List.of("/x")).withMoeGemm(CudaConfig.MoeGemm.KERNEL).moeGemm());
+    }
+
+    @Test
+    void anUnknownMoeGemmSettingNamesItselfAndTheChoices() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CudaConfig.resolve(null,
+                Map.of(CudaConfig.MOE_GEMM_PROPERTY, "cutlass")::get, k -> null));
+        assertEquals(CudaConfig.MOE_GEMM_PROPERTY + " = 'cutlass' is not one of auto, cublaslt, kernel", e.getMessage());
     }
 }

@@ -44,15 +44,32 @@ public final class CudaEmulator {
                 "CUDA emulator not built (needs g++ and the CUDA headers at build time): no " + DIR.resolve("libcuda.so.1"));
     }
 
-    /** A provider whose driver is the emulator. */
+    /**
+     * A provider whose driver is the emulator; cuBLASLt is the test double beside it
+     * ({@code target/cuda-emu/libcublasLt.so.13}) where gcc built it.
+     */
     public static CudaBackendProvider provider() {
         assumeBuilt();
         return new CudaBackendProvider(CudaConfig.resolve(DIR.toString()));
     }
 
+    /** As {@link #provider()}, with the MoE grouped GEMM on {@code moeGemm} whatever the system property says. */
+    public static CudaBackendProvider provider(CudaConfig.MoeGemm moeGemm) {
+        assumeBuilt();
+        return new CudaBackendProvider(CudaConfig.resolve(DIR.toString()).withMoeGemm(moeGemm));
+    }
+
     /** Opens the emulated device 0 (skips the test when the emulator or the kernels were not built). */
     public static Device open() {
-        CudaBackendProvider provider = provider();
+        return open(provider());
+    }
+
+    /** Opens the emulated device 0 with the MoE grouped GEMM on {@code moeGemm} ({@code kernel} tests the kernels). */
+    public static Device open(CudaConfig.MoeGemm moeGemm) {
+        return open(provider(moeGemm));
+    }
+
+    private static Device open(CudaBackendProvider provider) {
         Probe p = provider.probe();
         Assumptions.assumeTrue(p.available(), () -> "CUDA emulator present but backend-cuda unavailable: " + p.reason());
         return provider.open(0);

@@ -15,14 +15,16 @@ import java.util.List;
 /**
  * The conformance kit on the CUDA emulator: backend-cuda's Java layer, bindings and the real kernel sources
  * (compiled for the host) against the oracle. Every standard quantize case, plus the MoE and MLA families at
- * shapes cut down for a CPU running one fiber per CUDA thread. Correctness only.
+ * shapes cut down for a CPU running one fiber per CUDA thread. Correctness only. The MoE GEMM is pinned to the
+ * kernel path ({@code dayzero.cuda.moeGemm=kernel}): under {@code auto} the cuBLASLt test double beside the
+ * emulator would take BF16 and FP8 ({@code CublasLtEmulatedConformanceTest} covers that path).
  */
 class EmulatedConformanceTest extends ConformanceKit {
     private static final long SEED = 7_2026_11_23L;
 
     @Override
     protected Device openDevice() {
-        return CudaEmulator.open();
+        return CudaEmulator.open(CudaConfig.MoeGemm.KERNEL);
     }
 
     @Override

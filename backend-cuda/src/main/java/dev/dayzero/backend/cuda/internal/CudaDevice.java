@@ -1,5 +1,7 @@
 package dev.dayzero.backend.cuda.internal;
 
+import dev.dayzero.backend.cuda.CudaConfig;
+import dev.dayzero.backend.cuda.jna.CublasLtApi;
 import dev.dayzero.backend.cuda.jna.CudaApi;
 import dev.dayzero.backend.cuda.jna.CudaDriver;
 import dev.dayzero.backend.cuda.jna.CudaErrors;
@@ -43,10 +45,29 @@ public final class CudaDevice implements Device {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Map<String, CudaModule> modules = new ConcurrentHashMap<>();
     private final CudaStream defaultStream;
+    private final CublasLtContext cublasLt;
+    private final SupportRules.CublasLtCaps cublasLtCaps;
+    private final CudaConfig.MoeGemm moeGemm;
 
-    /** Opens {@code ordinal}: retains its primary context and creates the default (non-blocking) stream. */
+    /** Opens {@code ordinal} without cuBLASLt (the MoE GEMM runs on the kernel). */
     public CudaDevice(CudaApi api, int ordinal, DeviceInfo info) {
+        this(api, ordinal, info, null, "no cuBLASLt was given to the device", CudaConfig.MoeGemm.AUTO);
+    }
+
+    /**
+     * Opens {@code ordinal}: retains its primary context and creates the default (non-blocking) stream.
+     *
+     * @param cublasLt        the loaded cuBLASLt, or null
+     * @param cublasLtMissing why there is none (one sentence), when null
+     * @param moeGemm         which implementation runs the MoE grouped GEMM
+     */
+    public CudaDevice(CudaApi api, int ordinal, DeviceInfo info, CublasLtApi cublasLt, String cublasLtMissing,
+                      CudaConfig.MoeGemm moeGemm) {
         this.api = Objects.requireNonNull(api, "api");
+        this.moeGemm = Objects.requireNonNull(moeGemm, "moeGemm");
+        this.cublasLt = cublasLt == null ? null : new CublasLtContext(cublasLt);
+        this.cublasLtCaps = cublasLt == null ? SupportRules.CublasLtCaps.none(cublasLtMissing)
+                : new SupportRules.CublasLtCaps(this.cublasLt.version(), "", info.architecture());
         this.ordinal = ordinal;
         this.info = info;
         this.cuDevice = api.device(ordinal);
@@ -54,6 +75,9 @@ public final class CudaDevice implements Device {
         try {
             api.setCurrent(context);
             this.defaultStream = children.add(new CudaStream(this, api.streamCreate(CudaDriver.CU_STREAM_NON_BLOCKING)));
+            if (this.cublasLt != null) {
+                children.add(this.cublasLt);
+            }
         } catch (RuntimeException e) {
             api.primaryContextRelease(cuDevice);
             throw e;
@@ -151,7 +175,7 @@ public final class CudaDevice implements Device {
     @Override
     public Support supports(OpSpec spec) {
         Objects.requireNonNull(spec, "spec");
-        Support s = SupportRules.supports(spec, KernelImages.allPresent());
+        Support s = SupportRules.supports(spec, KernelImages.allPresent(), moeGemm, cublasLtCaps);
         if (s.isSupported() && (spec instanceof AttentionSpec.LatentDecode
                 || spec instanceof AttentionSpec.SparseLatentDecode)) {
             return MlaKernel.deviceSupport(info);
@@ -178,9 +202,33 @@ public final class CudaDevice implements Device {
             return children.add(new SparseMlaDecodeOp(this, d));
         }
         if (spec instanceof MoeGemmSpec g) {
-            return children.add(new MoeGemmOp(this, g));
+            return children.add(prepareMoeGemm(g));
+        }
+        if (spec instanceof AttentionSpec.Prefill p) {
+            return children.add(new PrefillOp(this, p));
+        }
+        if (spec instanceof AttentionSpec.PagedDecode d) {
+            return children.add(new PagedDecodeOp(this, d));
         }
         throw new UnsupportedSpecException(CudaErrors.VENDOR, "backend-cuda has no operator for " + spec.describe());
+    }
+
+    /** cuBLASLt where the route says so; under {@code auto}, the kernel when cuBLASLt has no algorithm. */
+    private PreparedOp prepareMoeGemm(MoeGemmSpec g) {
+        SupportRules.MoeGemmRoute route = SupportRules.moeGemmRoute(g, KernelImages.allPresent(), moeGemm, cublasLtCaps);
+        if (route.path().orElseThrow() == SupportRules.MoeGemmPath.CUBLASLT) {
+            try {
+                return new CublasLtMoeGemmOp(this, cublasLt, g);
+            } catch (UnsupportedSpecException e) {
+                if (moeGemm == CudaConfig.MoeGemm.CUBLASLT
+                        || !SupportRules.moeGemmRoute(g, KernelImages.allPresent(), CudaConfig.MoeGemm.KERNEL,
+                        cublasLtCaps).support().isSupported()) {
+                    throw e;
+                }
+                return new MoeGemmOp(this, g, "on the kernel instead of cuBLASLt: " + e.getMessage());
+            }
+        }
+        return new MoeGemmOp(this, g);
     }
 
     @Override

@@ -22,8 +22,10 @@ public final class KernelImages {
     public static final String MLA_DECODE = "mla_decode";
     /** The MoE grouped GEMM fallback kernels' source name. */
     public static final String MOE_GEMM = "moe_gemm";
+    /** The attention prefill and paged-decode kernels' source name. */
+    public static final String ATTENTION = "attention";
     /** Every kernel source the build compiles. */
-    public static final java.util.List<String> ALL = java.util.List.of(QUANTIZE, MLA_DECODE, MOE_GEMM);
+    public static final java.util.List<String> ALL = java.util.List.of(QUANTIZE, MLA_DECODE, MOE_GEMM, ATTENTION);
     /** What the fatbins hold, for messages. */
     public static final String TARGETS = "sm_80, sm_90a and sm_100a SASS plus compute_80 PTX";
 

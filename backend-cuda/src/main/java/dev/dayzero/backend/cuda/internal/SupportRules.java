@@ -1,10 +1,14 @@
 package dev.dayzero.backend.cuda.internal;
 
+import dev.dayzero.backend.cuda.CudaConfig;
+import dev.dayzero.backend.cuda.jna.CublasLtApi;
 import dev.dayzero.hal.Support;
 import dev.dayzero.hal.op.AttentionSpec;
 import dev.dayzero.hal.op.MoeGemmSpec;
 import dev.dayzero.hal.op.OpSpec;
 import dev.dayzero.hal.op.QuantizeSpec;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
  * What backend-cuda runs, as a pure function of the spec and of whether its kernels were built, so that it is
@@ -13,7 +17,8 @@ import dev.dayzero.hal.op.QuantizeSpec;
 public final class SupportRules {
     /** The operators the nvcc-built kernels provide, for messages. */
     public static final String KERNEL_OPERATORS = "quantize (FP8 E4M3/E5M2 and INT8, every granularity), dense and "
-            + "sparse MLA decode (BF16 and FP8 FlashMLA KV caches) and the MoE grouped GEMM fallback (BF16, FP8 block-scaled, INT8)";
+            + "sparse MLA decode (BF16 and FP8 FlashMLA KV caches), the MoE grouped GEMM (BF16 and FP8 block-scaled on "
+            + "tensor cores, INT8), attention prefill and paged decode";
     /** Widest key the MLA kernels hold in shared memory ({@code kDk} of {@code mla_decode.cu}). */
     static final int MLA_MAX_DK = MlaKernel.MAX_DK;
     /** Widest value the MLA kernels accumulate in registers ({@code kDv}). */
@@ -22,8 +27,130 @@ public final class SupportRules {
     private SupportRules() {
     }
 
-    /** The answer for {@code spec}; {@code kernelsBuilt} says whether the build packaged the kernel fatbins. */
+    /** MoE grouped GEMM with built kernels: the tensor-core kernels' K alignment and every kernel's grid limits. */
+    private static Support moeGemm(MoeGemmSpec g) {
+        if (g.type() == MoeGemmSpec.Type.INT8_W8A8) {
+            int maxRows = g.rowsPerExpert().stream().mapToInt(Integer::intValue).max().orElse(0);
+            if (g.experts() > 65535 || (maxRows + 15L) / 16 > 65535) {
+                return Support.unsupported("MoE grouped GEMM INT8 W8A8 with " + g.experts() + " experts and up to "
+                        + maxRows + " rows an expert exceeds the scalar INT8 kernel's grid (65535 experts, 1048560 rows)");
+            }
+            return Support.supported();
+        }
+        if (g.type() == MoeGemmSpec.Type.BF16 && g.k() % 8 != 0) {
+            return Support.unsupported("backend-cuda's BF16 MoE grouped GEMM reads rows of x and w in 16-byte "
+                    + "vectors, so K must be a multiple of 8, got K=" + g.k());
+        }
+        long blocks = MoeGemmOp.rowTiles(g.rowsPerExpert(), 64) * ((g.n() + MoeGemmOp.BLOCK_N - 1L) / MoeGemmOp.BLOCK_N);
+        if (blocks > Integer.MAX_VALUE) {
+            return Support.unsupported("MoE grouped GEMM " + g.describe() + " needs " + blocks + " tiles of 64x"
+                    + MoeGemmOp.BLOCK_N + ", more than one launch's grid (2^31 - 1 blocks)");
+        }
+        return Support.supported();
+    }
+
+    /** Where a MoE grouped GEMM runs. */
+    public enum MoeGemmPath { CUBLASLT, KERNEL }
+
+    /**
+     * What the device's cuBLASLt can do, for the MoE GEMM choice.
+     *
+     * @param version      {@code cublasLtGetVersion()}, 0 when none is loaded
+     * @param missing      why none is loaded (one sentence), empty when one is
+     * @param architecture the device's architecture ({@code sm_90})
+     */
+    public record CublasLtCaps(long version, String missing, String architecture) {
+        public CublasLtCaps {
+            Objects.requireNonNull(missing, "missing");
+            Objects.requireNonNull(architecture, "architecture");
+        }
+
+        /** No cuBLASLt, for {@code why}. */
+        public static CublasLtCaps none(String why) {
+            return new CublasLtCaps(0, why, "");
+        }
+
+        /** Whether a cuBLASLt is loaded. */
+        public boolean loaded() {
+            return missing.isEmpty();
+        }
+    }
+
+    /**
+     * The MoE GEMM decision.
+     *
+     * @param path            where it runs, empty when unsupported
+     * @param support         the answer {@code supports} gives
+     * @param cublasLtRefusal why cuBLASLt does not run it (empty when it does)
+     */
+    public record MoeGemmRoute(Optional<MoeGemmPath> path, Support support, String cublasLtRefusal) {
+    }
+
+    /** The answer for {@code spec}; {@code kernelsBuilt} says whether the build packaged the kernel fatbins. No cuBLASLt. */
     public static Support supports(OpSpec spec, boolean kernelsBuilt) {
+        return supports(spec, kernelsBuilt, CudaConfig.MoeGemm.AUTO, CublasLtCaps.none("no cuBLASLt was given"));
+    }
+
+    /** Why cuBLASLt cannot run {@code g} on a device with {@code lt}, or empty when it can. */
+    public static String cublasLtRefusal(MoeGemmSpec g, CublasLtCaps lt) {
+        if (g.type() == MoeGemmSpec.Type.INT8_W8A8) {
+            return "INT8 W8A8 MoE GEMM runs on backend-cuda's kernel (per-row and per-channel scales), not cuBLASLt";
+        }
+        if (!lt.loaded()) {
+            return lt.missing();
+        }
+        if (g.type() == MoeGemmSpec.Type.FP8_BLOCK) {
+            if (!CublasLtApi.hasBlockScaling(lt.version())) {
+                return "FP8 block scaling (1x128 activation and 128x128 weight scales) needs cuBLASLt 12.9 or newer; "
+                        + "the loaded cuBLASLt is " + CublasLtApi.versionText(lt.version());
+            }
+            if (!lt.architecture().equals("sm_90")) {
+                return "cuBLASLt's 1x128 / 128x128 FP8 block scaling runs on Hopper (sm_90) only; this GPU is "
+                        + (lt.architecture().isEmpty() ? "unknown" : lt.architecture());
+            }
+            if (g.n() % 16 != 0) {
+                return "cuBLASLt FP8 needs N divisible by 16 (16-byte aligned output rows and 128x128 weight scales), got N="
+                        + g.n();
+            }
+        }
+        return "";
+    }
+
+    /** The route of {@code g}: cuBLASLt or the kernel per {@code setting}, or unsupported with both reasons. */
+    public static MoeGemmRoute moeGemmRoute(MoeGemmSpec g, boolean kernelsBuilt, CudaConfig.MoeGemm setting,
+                                            CublasLtCaps lt) {
+        String refusal = setting == CudaConfig.MoeGemm.KERNEL ? "dayzero.cuda.moeGemm=kernel" : cublasLtRefusal(g, lt);
+        if (setting != CudaConfig.MoeGemm.KERNEL && refusal.isEmpty()) {
+            return new MoeGemmRoute(Optional.of(MoeGemmPath.CUBLASLT), Support.supported(), "");
+        }
+        if (setting == CudaConfig.MoeGemm.CUBLASLT && g.type() != MoeGemmSpec.Type.INT8_W8A8) {
+            return new MoeGemmRoute(Optional.empty(), Support.unsupported(refusal + " (" + CudaConfig.MOE_GEMM_PROPERTY
+                    + "=cublaslt rules out the kernel)"), refusal);
+        }
+        Support kernel = kernelMoeGemm(g, kernelsBuilt);
+        if (kernel.isSupported()) {
+            return new MoeGemmRoute(Optional.of(MoeGemmPath.KERNEL), kernel, refusal);
+        }
+        String why = ((Support.Unsupported) kernel).reason();
+        if (setting == CudaConfig.MoeGemm.AUTO && g.type() != MoeGemmSpec.Type.INT8_W8A8) {
+            why = why + "; and cuBLASLt cannot run it either: " + refusal;
+        }
+        return new MoeGemmRoute(Optional.empty(), Support.unsupported(why), refusal);
+    }
+
+    private static Support kernelMoeGemm(MoeGemmSpec g, boolean kernelsBuilt) {
+        if (!kernelsBuilt) {
+            return Support.unsupported("backend-cuda's kernels were not built (no nvcc when it was compiled), "
+                    + "so MoE grouped GEMM is unavailable; rebuild with CUDA 13's nvcc on PATH");
+        }
+        return moeGemm(g);
+    }
+
+    /**
+     * The answer for {@code spec} on a device whose cuBLASLt is {@code lt}, with the MoE GEMM setting
+     * {@code moeGemm}; {@code kernelsBuilt} says whether the build packaged the kernel fatbins.
+     */
+    public static Support supports(OpSpec spec, boolean kernelsBuilt, CudaConfig.MoeGemm moeGemm, CublasLtCaps lt) {
         if (spec instanceof QuantizeSpec q) {
             if (!kernelsBuilt) {
                 return Support.unsupported("backend-cuda's kernels were not built (no nvcc when it was compiled), "
@@ -37,16 +164,7 @@ public final class SupportRules {
             return Support.supported();
         }
         if (spec instanceof MoeGemmSpec g) {
-            if (!kernelsBuilt) {
-                return Support.unsupported("backend-cuda's kernels were not built (no nvcc when it was compiled), "
-                        + "so MoE grouped GEMM is unavailable; rebuild with CUDA 13's nvcc on PATH");
-            }
-            int maxRows = g.rowsPerExpert().stream().mapToInt(Integer::intValue).max().orElse(0);
-            if (g.experts() > 65535 || (maxRows + 15) / 16 > 65535) {
-                return Support.unsupported("MoE grouped GEMM with " + g.experts() + " experts and up to " + maxRows
-                        + " rows an expert exceeds the fallback kernel's grid (65535 experts, 1048560 rows)");
-            }
-            return Support.supported();
+            return moeGemmRoute(g, kernelsBuilt, moeGemm, lt).support();
         }
         if (spec instanceof AttentionSpec.LatentDecode d) {
             return latent("MLA decode", kernelsBuilt, d.headDim(), d.valueDim(),
@@ -55,6 +173,12 @@ public final class SupportRules {
         if (spec instanceof AttentionSpec.SparseLatentDecode d) {
             return latent("sparse MLA decode", kernelsBuilt, d.headDim(), d.valueDim(),
                     (long) d.batch() * d.queriesPerSeq() * d.numHeads());
+        }
+        if (spec instanceof AttentionSpec.Prefill p) {
+            return prefill(p, kernelsBuilt);
+        }
+        if (spec instanceof AttentionSpec.PagedDecode d) {
+            return pagedDecode(d, kernelsBuilt);
         }
         if (spec instanceof AttentionSpec a) {
             return Support.unsupported("not implemented yet in backend-cuda: attention (" + a.describe()
@@ -82,5 +206,61 @@ public final class SupportRules {
                     + "backend-cuda's MLA kernels index");
         }
         return Support.supported();
+    }
+
+    /** Largest head dim of the attention kernels ({@code attention.cu} instantiates every multiple of 16 up to it). */
+    static final int ATTENTION_MAX_DIM = 256;
+    /** Largest grid y / z dimension of a launch. */
+    static final int GRID_YZ = 65535;
+
+    private static Support prefill(AttentionSpec.Prefill p, boolean kernelsBuilt) {
+        if (!kernelsBuilt) {
+            return Support.unsupported("backend-cuda's kernels were not built (no nvcc when it was compiled), "
+                    + "so attention prefill is unavailable; rebuild with CUDA 13's nvcc on PATH");
+        }
+        Support dim = attentionHeadDim("attention prefill", p.headDim());
+        if (dim != null) {
+            return dim;
+        }
+        if (p.numHeads() > GRID_YZ || p.batch() > GRID_YZ) {
+            return Support.unsupported("attention prefill with Hq=" + p.numHeads() + " and B=" + p.batch()
+                    + " exceeds the kernel's grid (at most " + GRID_YZ + " query heads and " + GRID_YZ + " sequences)");
+        }
+        if (p.totalTokens() > Integer.MAX_VALUE) {
+            return Support.unsupported("attention prefill with T=" + p.totalTokens() + " tokens exceeds what I32 "
+                    + "cu_seqlens can address");
+        }
+        return Support.supported();
+    }
+
+    private static Support pagedDecode(AttentionSpec.PagedDecode d, boolean kernelsBuilt) {
+        if (!kernelsBuilt) {
+            return Support.unsupported("backend-cuda's kernels were not built (no nvcc when it was compiled), "
+                    + "so attention paged decode is unavailable; rebuild with CUDA 13's nvcc on PATH");
+        }
+        Support dim = attentionHeadDim("attention paged decode", d.headDim());
+        if (dim != null) {
+            return dim;
+        }
+        long rows = (long) d.numKvHeads() * PagedDecodeOp.groupsPerKvHead(d);
+        if (rows > GRID_YZ || d.batch() > GRID_YZ) {
+            return Support.unsupported("attention paged decode with Hkv=" + d.numKvHeads() + " (" + rows
+                    + " blocks of 16 query heads) and B=" + d.batch() + " exceeds the kernel's grid (at most "
+                    + GRID_YZ + " of each)");
+        }
+        if ((long) d.batch() * d.numHeads() > Integer.MAX_VALUE) {
+            return Support.unsupported("attention paged decode with B·Hq=" + (long) d.batch() * d.numHeads()
+                    + " output rows exceeds one launch's grid");
+        }
+        return Support.supported();
+    }
+
+    /** Null when the attention kernels have an instance for head dim {@code d}, else why not. */
+    private static Support attentionHeadDim(String what, int d) {
+        if (d % 16 != 0 || d > ATTENTION_MAX_DIM) {
+            return Support.unsupported("backend-cuda's " + what + " kernels take head dims that are multiples of 16 "
+                    + "up to " + ATTENTION_MAX_DIM + " (the tensor-core mma's K step is 16), not D=" + d);
+        }
+        return null;
     }
 }

@@ -4,7 +4,8 @@ import com.sun.jna.Library;
 import com.sun.jna.Pointer;
 
 /**
- * cuBLASLt ({@code libcublasLt.so.13} / {@code .so.12}), the handful of calls one matmul needs, as JNA interface
+ * cuBLASLt ({@code libcublasLt.so.13} / {@code .so.12}), the handful of calls one matmul (and a scale-tensor
+ * transposition by {@code cublasLtMatrixTransform}) needs, as JNA interface
  * mapping with the C names verbatim. Handles and device pointers are {@code long}; attribute payloads and the
  * host scalars alpha/beta are {@link Pointer}s to native scratch. Sources: cudarc {@code src/cublaslt/sys},
  * cuBLAS docs §3.4, CUDA 13.0 {@code library_types.h}; values as gathered in {@code shared/vendor-apis/cuda.md}
@@ -93,9 +94,22 @@ public interface CublasLt extends Library {
     int CUBLASLT_ORDER_COL = 0;
     int CUBLASLT_ORDER_ROW = 1;
 
-    // ---- cublasLtMatmulPreferenceAttributes_t ----
+    // ---- cublasLtMatmulPreferenceAttributes_t (MAX_WORKSPACE_BYTES uint64; MIN_ALIGNMENT_* uint32, default 256) ----
     int CUBLASLT_MATMUL_PREF_SEARCH_MODE = 0;
     int CUBLASLT_MATMUL_PREF_MAX_WORKSPACE_BYTES = 1;
+    int CUBLASLT_MATMUL_PREF_MIN_ALIGNMENT_A_BYTES = 5;
+    int CUBLASLT_MATMUL_PREF_MIN_ALIGNMENT_B_BYTES = 6;
+    int CUBLASLT_MATMUL_PREF_MIN_ALIGNMENT_C_BYTES = 7;
+    int CUBLASLT_MATMUL_PREF_MIN_ALIGNMENT_D_BYTES = 8;
+
+    // ---- cublasLtMatrixTransformDescAttributes_t (int32 payloads) ----
+    int CUBLASLT_MATRIX_TRANSFORM_DESC_SCALE_TYPE = 0;
+    int CUBLASLT_MATRIX_TRANSFORM_DESC_POINTER_MODE = 1;
+    int CUBLASLT_MATRIX_TRANSFORM_DESC_TRANSA = 2;
+    int CUBLASLT_MATRIX_TRANSFORM_DESC_TRANSB = 3;
+
+    /** {@code cublasLtGetVersion()} of cuBLAS 12.9.0 ({@code major*10000 + minor*100 + patch}): the first with VEC128/BLK128x128 scaling. */
+    int VERSION_BLOCK_SCALING = 120900;
 
     long cublasLtGetVersion();
 
@@ -129,4 +143,14 @@ public interface CublasLt extends Library {
     int cublasLtMatmul(long handle, long desc, Pointer alpha, long a, long aDesc, long b, long bDesc, Pointer beta,
                        long c, long cDesc, long d, long dDesc, Pointer algo, long workspace, long workspaceSize,
                        long stream);
+
+    int cublasLtMatrixTransformDescCreate(long[] desc, int scaleType);
+
+    int cublasLtMatrixTransformDescSetAttribute(long desc, int attribute, Pointer buf, long sizeInBytes);
+
+    int cublasLtMatrixTransformDescDestroy(long desc);
+
+    /** {@code C = alpha op(A) + beta op(B)}; B and its layout may be 0 when beta is 0 (NVIDIA's LtIgemmTensor sample). */
+    int cublasLtMatrixTransform(long handle, long desc, Pointer alpha, long a, long aDesc, Pointer beta, long b,
+                                long bDesc, long c, long cDesc, long stream);
 }

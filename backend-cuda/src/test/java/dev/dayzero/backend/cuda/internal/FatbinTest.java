@@ -113,10 +113,29 @@ class FatbinTest {
         List<Entry> elves = parse(fatbin(KernelImages.MOE_GEMM)).stream().filter(e -> e.kind() == 2).toList();
         assertEquals(3, elves.size());
         for (dev.dayzero.hal.op.MoeGemmSpec.Type t : dev.dayzero.hal.op.MoeGemmSpec.Type.values()) {
-            String name = MoeGemmOp.kernelName(t);
-            for (Entry e : elves) {
-                assertTrue(new String(e.payload(), StandardCharsets.ISO_8859_1).contains("\0" + name + "\0"),
-                        name + " in sm_" + e.arch());
+            for (int rowTile : new int[] {64, 128}) {
+                String name = MoeGemmOp.kernelName(t, rowTile);
+                for (Entry e : elves) {
+                    assertTrue(new String(e.payload(), StandardCharsets.ISO_8859_1).contains("\0" + name + "\0"),
+                            name + " in sm_" + e.arch());
+                }
+            }
+        }
+    }
+
+    @Test
+    void attentionKernelsAreInEveryMachineCodeImage() {
+        List<Entry> elves = parse(fatbin(KernelImages.ATTENTION)).stream().filter(e -> e.kind() == 2).toList();
+        assertEquals(3, elves.size());
+        List<String> names = new ArrayList<>(List.of(PagedDecodeOp.COMBINE));
+        for (int d = 16; d <= SupportRules.ATTENTION_MAX_DIM; d += 16) {
+            names.add(PrefillOp.kernelName(d));
+            names.add(PagedDecodeOp.kernelName(d));
+        }
+        for (Entry e : elves) {
+            String text = new String(e.payload(), StandardCharsets.ISO_8859_1);
+            for (String name : names) {
+                assertTrue(text.contains("\0" + name + "\0"), name + " in sm_" + e.arch());
             }
         }
     }

@@ -9,7 +9,10 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
-/** cuBLASLt constants and the heuristic-result layout against cuda.md §3.1-3.2. No GPU needed. */
+/**
+ * cuBLASLt constants and the heuristic-result layout against cuda.md §3.1-3.2 (the preference alignment and
+ * transform-descriptor values as in cuBLASLt's {@code cublasLt.h}, enums unchanged from 11.x to 13.0). No GPU needed.
+ */
 class CublasLtBindingTest {
     static final Map<String, Integer> EXPECTED = Map.ofEntries(
             Map.entry("HEURISTIC_RESULT_BYTES", 96), Map.entry("HEURISTIC_RESULT_WORKSPACE_OFFSET", 64),
@@ -42,13 +45,19 @@ class CublasLtBindingTest {
             Map.entry("CUBLASLT_MATRIX_LAYOUT_LD", 4), Map.entry("CUBLASLT_MATRIX_LAYOUT_BATCH_COUNT", 5),
             Map.entry("CUBLASLT_MATRIX_LAYOUT_STRIDED_BATCH_OFFSET", 6), Map.entry("CUBLASLT_ORDER_COL", 0),
             Map.entry("CUBLASLT_ORDER_ROW", 1), Map.entry("CUBLASLT_MATMUL_PREF_SEARCH_MODE", 0),
-            Map.entry("CUBLASLT_MATMUL_PREF_MAX_WORKSPACE_BYTES", 1));
+            Map.entry("CUBLASLT_MATMUL_PREF_MAX_WORKSPACE_BYTES", 1),
+            Map.entry("CUBLASLT_MATMUL_PREF_MIN_ALIGNMENT_A_BYTES", 5), Map.entry("CUBLASLT_MATMUL_PREF_MIN_ALIGNMENT_B_BYTES", 6),
+            Map.entry("CUBLASLT_MATMUL_PREF_MIN_ALIGNMENT_C_BYTES", 7), Map.entry("CUBLASLT_MATMUL_PREF_MIN_ALIGNMENT_D_BYTES", 8),
+            Map.entry("CUBLASLT_MATRIX_TRANSFORM_DESC_SCALE_TYPE", 0), Map.entry("CUBLASLT_MATRIX_TRANSFORM_DESC_POINTER_MODE", 1),
+            Map.entry("CUBLASLT_MATRIX_TRANSFORM_DESC_TRANSA", 2), Map.entry("CUBLASLT_MATRIX_TRANSFORM_DESC_TRANSB", 3),
+            Map.entry("VERSION_BLOCK_SCALING", 120900));
 
     static final Set<String> SYMBOLS = Set.of("cublasLtGetVersion", "cublasLtGetStatusString", "cublasLtCreate",
             "cublasLtDestroy", "cublasLtMatmulDescCreate", "cublasLtMatmulDescSetAttribute", "cublasLtMatmulDescDestroy",
             "cublasLtMatrixLayoutCreate", "cublasLtMatrixLayoutSetAttribute", "cublasLtMatrixLayoutDestroy",
             "cublasLtMatmulPreferenceCreate", "cublasLtMatmulPreferenceSetAttribute", "cublasLtMatmulPreferenceDestroy",
-            "cublasLtMatmulAlgoGetHeuristic", "cublasLtMatmul");
+            "cublasLtMatmulAlgoGetHeuristic", "cublasLtMatmul", "cublasLtMatrixTransformDescCreate",
+            "cublasLtMatrixTransformDescSetAttribute", "cublasLtMatrixTransformDescDestroy", "cublasLtMatrixTransform");
 
     @Test
     void everyConstantHasCudaMdValue() throws IllegalAccessException {
