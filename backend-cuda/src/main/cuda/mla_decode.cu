@@ -155,6 +155,7 @@ struct Loader {
     static constexpr int kSlots = (kUnits + 7) / 8;
     uint32_t reg[kSlots][kWords];
     int key;  // the token's key: position (dense), 0 (valid sparse slot) or kNoKey
+    int len;  // dense: the sequence's length, read once
 
     __device__ __forceinline__ void issue(const Args& a, const int* item, int tile, int half) {
         const int local = tile * kTok + 32 * half + (threadIdx.x >> 3);
@@ -170,7 +171,7 @@ struct Loader {
             }
         } else {
             const int b = item[2];
-            if (local < a.seqLens[b]) {
+            if (local < len) {
                 const int page = a.table[(long long)b * a.tableCols + local / a.pageSize];
                 const long long sl = (long long)page * a.pageSize + local % a.pageSize;
                 if (page >= 0 && sl < a.slots) {
@@ -274,6 +275,7 @@ __device__ __forceinline__ void mla_body(const Args& a) {
     const int r0 = 32 * rg;
 
     Loader<SPARSE, FP8> loader;
+    loader.len = SPARSE ? 0 : a.seqLens[item[2]];
 
     // ---- prologue: Q and tile 0 into shared memory ----
     for (int i = threadIdx.x; i < kRows * 36; i += kThreads) {
