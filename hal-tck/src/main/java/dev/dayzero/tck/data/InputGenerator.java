@@ -304,8 +304,11 @@ public final class InputGenerator {
         for (long slot = 0; slot < tokens; slot++) {
             long base = slot * bytes;
             boolean used = pages.isUsedSlot(slot);
+            // tokens of magnitudes 2^-2 .. 2^2, so that each token's scales differ from its neighbours': a kernel
+            // that applies a scale to the wrong token (or the wrong group) fails the BF16-level tolerance
+            float tokenMagnitude = (float) Math.scalb(1.0, rnd.nextInt(5) - 2);
             for (int i = 0; i < latent.length; i++) {
-                latent[i] = rnd.nextSigned() * (1 + (i / KvCacheType.FP8_GROUP));
+                latent[i] = rnd.nextSigned() * (1 + (i / KvCacheType.FP8_GROUP)) * tokenMagnitude;
             }
             for (int g = 0; g < latent.length / KvCacheType.FP8_GROUP; g++) {
                 float amax = 0;

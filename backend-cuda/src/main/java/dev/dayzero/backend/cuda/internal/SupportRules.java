@@ -180,10 +180,6 @@ public final class SupportRules {
         if (spec instanceof AttentionSpec.PagedDecode d) {
             return pagedDecode(d, kernelsBuilt);
         }
-        if (spec instanceof AttentionSpec a) {
-            return Support.unsupported("not implemented yet in backend-cuda: attention (" + a.describe()
-                    + "); planned as flash-style kernels with online softmax on tensor cores");
-        }
         return Support.unsupported("backend-cuda does not know the operator family " + spec.family());
     }
 
