@@ -31,6 +31,13 @@ class EmulatedConformanceTest extends ConformanceKit {
     protected List<ConformanceCase> cases() {
         List<ConformanceCase> cases = new ArrayList<>(StandardCases.all().stream()
                 .filter(c -> c.spec() instanceof QuantizeSpec).toList());
+        // one-warp-per-unit kernels (_rows): a unit count that is not a multiple of 8, 2048-wide rows, INT8, F32
+        cases.add(c("emu/quantize/rows-e4m3-group128-odd-units", new QuantizeSpec(13, 384, DType.BF16,
+                DType.F8_E4M3FN, QuantizeSpec.perGroup(128), DType.F32)));
+        cases.add(c("emu/quantize/rows-e5m2-per-token-2048-f32in", new QuantizeSpec(9, 2048, DType.F32,
+                DType.F8_E5M2, QuantizeSpec.perToken(), DType.UE8M0)));
+        cases.add(c("emu/quantize/rows-int8-group256", new QuantizeSpec(7, 768, DType.BF16, DType.I8,
+                QuantizeSpec.perGroup(256), DType.F32)));
         cases.add(c("emu/quantize/e4m3-block128-partial", new QuantizeSpec(200, 384, DType.F32, DType.F8_E4M3FN,
                 QuantizeSpec.perBlock(128, 128), DType.UE8M0)));
         cases.add(c("emu/moe/bf16-contiguous", MoeGemmSpec.contiguous(MoeGemmSpec.Type.BF16, 160, 256,

@@ -33,7 +33,28 @@ final class QuantizeOp implements PreparedOp {
         this.function = device.module(KernelImages.QUANTIZE).function(kernel);
     }
 
-    /** The {@code extern "C"} kernel for {@code spec}: {@code dz_quantize_<bf16|f32>_<e4m3|e5m2|i8>_<f32|ue8m0>}. */
+    /** Scaling units one warp handles in the {@code _rows} kernels: one per warp of a block. */
+    static final int UNITS_PER_ROWS_BLOCK = THREADS / 32;
+
+    /**
+     * Whether {@code spec} takes the one-warp-per-unit kernels ({@code quantize_rows_warp}): units one row high,
+     * a multiple of 128 wide up to 2048, tiling K exactly (1x128 activation groups, per-token rows up to 2048).
+     */
+    static boolean warpPerUnit(QuantizeSpec spec) {
+        return spec.blockRows() == 1 && spec.blockCols() % 128 == 0 && spec.blockCols() <= 2048
+                && spec.k() % spec.blockCols() == 0;
+    }
+
+    /** Thread blocks of the launch. */
+    static long blocks(QuantizeSpec spec) {
+        long units = (long) spec.scaleRows() * spec.scaleCols();
+        return warpPerUnit(spec) ? (units + UNITS_PER_ROWS_BLOCK - 1) / UNITS_PER_ROWS_BLOCK : units;
+    }
+
+    /**
+     * The {@code extern "C"} kernel for {@code spec}: {@code dz_quantize_<bf16|f32>_<e4m3|e5m2|i8>_<f32|ue8m0>},
+     * with {@code _rows} where {@link #warpPerUnit} holds.
+     */
     static String kernelName(QuantizeSpec spec) {
         String in = spec.inputType() == DType.BF16 ? "bf16" : "f32";
         String fmt = switch (spec.format()) {
@@ -43,7 +64,7 @@ final class QuantizeOp implements PreparedOp {
             default -> throw new IllegalArgumentException("no quantize kernel for " + spec.format());
         };
         String scale = spec.scaleType() == DType.UE8M0 ? "ue8m0" : "f32";
-        return "dz_quantize_" + in + "_" + fmt + "_" + scale;
+        return "dz_quantize_" + in + "_" + fmt + "_" + scale + (warpPerUnit(spec) ? "_rows" : "");
     }
 
     @Override
@@ -53,8 +74,11 @@ final class QuantizeOp implements PreparedOp {
 
     @Override
     public List<String> notes() {
-        return List.of("kernel " + kernel + " from quantize.fatbin, " + ((long) spec.scaleRows() * spec.scaleCols())
-                + " blocks of " + THREADS + " threads (one per scaling unit); not yet tuned");
+        return List.of(warpPerUnit(spec)
+                ? "kernel " + kernel + ": one warp per scaling unit, " + UNITS_PER_ROWS_BLOCK + " units a block, "
+                        + blocks(spec) + " blocks; one coalesced pass (values held in registers)"
+                : "kernel " + kernel + ": one block of " + THREADS + " threads per scaling unit, " + blocks(spec)
+                        + " blocks, the unit read twice (amax, then encode); not tuned");
     }
 
     @Override
@@ -75,7 +99,7 @@ final class QuantizeOp implements PreparedOp {
                 .int32(5, spec.blockRows())
                 .int32(6, spec.blockCols())
                 .int32(7, spec.scaleCols());
-        return launches.add(new KernelLaunch(device, spec.describe(), function, new int[] {(int) ((long) spec.scaleRows() * spec.scaleCols()), 1, 1},
+        return launches.add(new KernelLaunch(device, spec.describe(), function, new int[] {(int) blocks(spec), 1, 1},
                 new int[] {THREADS, 1, 1}, params,
                 launches));
     }

@@ -1,0 +1,37 @@
+package dev.dayzero.backend.cuda.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.dayzero.hal.DType;
+import dev.dayzero.hal.op.QuantizeSpec;
+import org.junit.jupiter.api.Test;
+
+/** Which quantize kernel a spec takes, and its grid. */
+class QuantizeOpTest {
+    private static QuantizeSpec spec(int m, int k, QuantizeSpec.Granularity g) {
+        return new QuantizeSpec(m, k, DType.BF16, DType.F8_E4M3FN, g, DType.F32);
+    }
+
+    @Test
+    void rowUnitsAMultipleOf128UpTo2048TakeTheWarpKernels() {
+        QuantizeSpec act = spec(48, 7168, QuantizeSpec.perGroup(128));
+        assertTrue(QuantizeOp.warpPerUnit(act));
+        assertEquals("dz_quantize_bf16_e4m3_f32_rows", QuantizeOp.kernelName(act));
+        assertEquals(48 * 56 / 8, QuantizeOp.blocks(act));
+        assertTrue(QuantizeOp.warpPerUnit(spec(3, 2048, QuantizeSpec.perToken())));
+        assertEquals(1, QuantizeOp.blocks(spec(3, 2048, QuantizeSpec.perToken())), "3 units, one block of 8 warps");
+    }
+
+    @Test
+    void everythingElseTakesTheBlockPerUnitKernels() {
+        assertFalse(QuantizeOp.warpPerUnit(spec(64, 7168, QuantizeSpec.perToken())), "rows wider than 2048");
+        assertFalse(QuantizeOp.warpPerUnit(spec(33, 1000, QuantizeSpec.perToken())), "not a multiple of 128");
+        assertFalse(QuantizeOp.warpPerUnit(spec(256, 384, QuantizeSpec.perBlock(128, 128))), "two-dimensional units");
+        assertFalse(QuantizeOp.warpPerUnit(spec(4, 4096, QuantizeSpec.perTensor())));
+        QuantizeSpec block = spec(2112, 1024, QuantizeSpec.perBlock(128, 128));
+        assertEquals("dz_quantize_bf16_e4m3_f32", QuantizeOp.kernelName(block));
+        assertEquals((long) block.scaleRows() * block.scaleCols(), QuantizeOp.blocks(block));
+    }
+}
