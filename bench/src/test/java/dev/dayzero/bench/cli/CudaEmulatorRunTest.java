@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
@@ -46,6 +47,32 @@ class CudaEmulatorRunTest {
         } else {
             System.setProperty("dayzero.cuda.home", previousHome);
         }
+    }
+
+    /** {@code dayzero backends} in a fresh JVM whose environment (not a property) names the emulator as CUDA home. */
+    private static String backendsWithEnvironment(String driverVersion) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                "dev.dayzero.bench.cli.Main", "backends").redirectErrorStream(true);
+        pb.environment().put("DAYZERO_CUDA_HOME", EMULATOR.toString());
+        if (driverVersion != null) {
+            pb.environment().put("DZ_EMU_DRIVER_VERSION", driverVersion);
+        }
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), out);
+        return out;
+    }
+
+    @Test
+    void backendsListsTheEmulatedDeviceAndRefusesADriverTooOldForTheKernels() throws Exception {
+        String ok = backendsWithEnvironment(null);
+        assertTrue(ok.contains("cuda       available") && ok.contains("Dayzero CUDA emulator") && ok.contains("[EMULATED]"),
+                ok);
+        String old = backendsWithEnvironment("12080");
+        assertTrue(old.contains("cuda       unavailable: the NVIDIA driver supports CUDA 12.8 but backend-cuda's kernels "
+                + "were built with CUDA 13.0"), old);
+        assertTrue(old.contains("update the NVIDIA driver"), old);
     }
 
     @Test
