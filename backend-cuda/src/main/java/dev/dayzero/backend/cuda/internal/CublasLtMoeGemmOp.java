@@ -6,17 +6,14 @@ import dev.dayzero.backend.cuda.jna.CudaErrors;
 import dev.dayzero.hal.DeviceBuffer;
 import dev.dayzero.hal.NativeHandle;
 import dev.dayzero.hal.OwnedResources;
-import dev.dayzero.hal.PreparedOp;
 import dev.dayzero.hal.Stream;
 import dev.dayzero.hal.UnsupportedSpecException;
 import dev.dayzero.hal.op.MoeGemmSpec;
-import dev.dayzero.hal.op.OpSpec;
 import dev.dayzero.hal.op.TensorSpec;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * {@link MoeGemmSpec} (BF16, and FP8_BLOCK with cuBLASLt 12.9+ on Hopper) as one {@code cublasLtMatmul} per expert
@@ -35,19 +32,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code cublasLtMatmul} and {@code cuMemcpyDtoDAsync}. Closing frees every descriptor, layout, algorithm
  * buffer and device allocation.
  */
-final class CublasLtMoeGemmOp implements PreparedOp {
+final class CublasLtMoeGemmOp extends CudaOp<MoeGemmSpec> {
     /** cuBLAS's recommended workspace on Hopper and Blackwell (cuda.md §3.1), and before. */
     static final long WORKSPACE_LIMIT_SM90 = 32L << 20;
     static final long WORKSPACE_LIMIT = 4L << 20;
 
-    private final CudaDevice device;
     private final CublasLtContext lt;
     private final CublasLtApi api;
-    private final MoeGemmSpec spec;
     private final CublasLtMoePlan plan;
     private final OwnedResources owned = new OwnedResources();
-    private final OwnedResources launches = new OwnedResources();
-    private final AtomicBoolean closed = new AtomicBoolean();
     private final long handle;
     private final long matmulDesc;
     private final long aLayout;
@@ -69,10 +62,9 @@ final class CublasLtMoeGemmOp implements PreparedOp {
      * @throws UnsupportedSpecException when the library has no algorithm for one of the problems (nothing leaks)
      */
     CublasLtMoeGemmOp(CudaDevice device, CublasLtContext lt, MoeGemmSpec spec) {
-        this.device = device;
+        super(device, spec);
         this.lt = lt;
         this.api = lt.api();
-        this.spec = spec;
         this.plan = CublasLtMoePlan.of(spec);
         try {
             this.handle = lt.handle();
@@ -132,13 +124,18 @@ final class CublasLtMoeGemmOp implements PreparedOp {
                 this.weightScaleDstLayout = 0;
             }
         } catch (RuntimeException e) {
-            try {
-                OwnedResources.report(CudaErrors.VENDOR, "cuBLASLt plan of " + spec.describe(), owned.closeAll());
-            } catch (RuntimeException suppressed) {
-                e.addSuppressed(suppressed);
-            }
-            throw e;
+            throw closeAfter(e, "cuBLASLt plan of " + spec.describe(), owned);
         }
+    }
+
+    /** Closes what a failed constructor made so far, adding any failure to {@code cause}; returns it to rethrow. */
+    private static RuntimeException closeAfter(RuntimeException cause, String what, OwnedResources made) {
+        try {
+            OwnedResources.report(CudaErrors.VENDOR, what, made.closeAll());
+        } catch (RuntimeException suppressed) {
+            cause.addSuppressed(suppressed);
+        }
+        return cause;
     }
 
     /** The heuristic's workspace ceiling for an architecture ({@code sm_90}): 32 MiB from Hopper on, else 4 MiB. */
@@ -204,11 +201,6 @@ final class CublasLtMoeGemmOp implements PreparedOp {
     }
 
     @Override
-    public OpSpec spec() {
-        return spec;
-    }
-
-    @Override
     public List<String> notes() {
         List<String> notes = new ArrayList<>();
         notes.add(lt + ": " + plan.matmuls() + " cublasLtMatmul per enqueue (one per expert with rows), "
@@ -226,19 +218,11 @@ final class CublasLtMoeGemmOp implements PreparedOp {
 
     @Override
     public Launch bind(List<DeviceBuffer> operands) {
-        if (closed.get()) {
-            throw new IllegalStateException("prepared " + spec.describe() + " is closed");
-        }
-        PreparedOp.checkOperands(spec, operands);
+        checkBind(operands);
         List<TensorSpec> names = spec.operands();
         Map<String, Long> address = new HashMap<>();
         for (int i = 0; i < operands.size(); i++) {
-            DeviceBuffer b = operands.get(i);
-            if (!(b instanceof CudaBuffer c) || c.device() != device) {
-                throw new IllegalArgumentException("operand " + i + " '" + names.get(i).name()
-                        + "' must be a buffer of this CUDA device");
-            }
-            long a = c.address();
+            long a = address(operands, i);
             if (a % CublasLtMoePlan.BASE_ALIGNMENT != 0) {
                 throw new IllegalArgumentException("operand " + i + " '" + names.get(i).name() + "' at 0x"
                         + Long.toHexString(a) + " is not " + CublasLtMoePlan.BASE_ALIGNMENT
@@ -250,24 +234,14 @@ final class CublasLtMoeGemmOp implements PreparedOp {
         return launches.add(new Bound(address));
     }
 
+    /** The descriptors, layouts and algorithm buffers planned at prepare, after the launches that use them. */
     @Override
-    public void close() {
-        if (closed.compareAndSet(false, true)) {
-            try {
-                device.enterForClose();
-                List<Throwable> failures = new ArrayList<>(launches.closeAll());
-                failures.addAll(owned.closeAll());
-                OwnedResources.report(CudaErrors.VENDOR, "prepared " + spec.describe(), failures);
-            } finally {
-                device.forget(this);
-            }
-        }
+    protected List<Throwable> release() {
+        return owned.closeAll();
     }
 
     /** One binding: its device allocations, FP8 descriptors with scale pointers, and every call's arguments. */
-    private final class Bound implements Launch {
-        private final OwnedResources resources = new OwnedResources();
-        private final AtomicBoolean boundClosed = new AtomicBoolean();
+    private final class Bound extends OwningLaunch {
         private final int count;
         private final long[] descs;
         private final long[] a;
@@ -288,6 +262,7 @@ final class CublasLtMoeGemmOp implements PreparedOp {
         private final long[] copyOutBytes;
 
         Bound(Map<String, Long> address) {
+            super("launch of " + spec.describe(), launches);
             List<CublasLtMoePlan.Expert> experts = plan.experts();
             count = experts.size();
             descs = new long[count];
@@ -349,18 +324,13 @@ final class CublasLtMoeGemmOp implements PreparedOp {
                     device.api().streamSynchronize(s.handle());
                 }
             } catch (RuntimeException ex) {
-                try {
-                    OwnedResources.report(CudaErrors.VENDOR, "binding " + spec.describe(), resources.closeAll());
-                } catch (RuntimeException suppressed) {
-                    ex.addSuppressed(suppressed);
-                }
-                throw ex;
+                throw closeAfter(ex, "binding " + spec.describe(), parts);
             }
         }
 
         private long allocate(long bytes, boolean zero) {
             CudaBuffer buffer = (CudaBuffer) device.allocate(bytes);
-            resources.add(buffer);
+            parts.add(buffer);
             if (zero) {
                 buffer.fill(device.defaultStream(), (byte) 0);
             }
@@ -369,7 +339,7 @@ final class CublasLtMoeGemmOp implements PreparedOp {
 
         private long ownDesc(long aScale, long bScale) {
             long desc = api.matmulDescCreate(CublasLt.CUBLAS_COMPUTE_32F, CublasLt.CUDA_R_32F);
-            resources.add(new NativeHandle("cublasLtMatmulDesc_t", desc, api::matmulDescDestroy));
+            parts.add(new NativeHandle("cublasLtMatmulDesc_t", desc, api::matmulDescDestroy));
             configure(desc);
             api.matmulDescSetPointer(desc, CublasLt.CUBLASLT_MATMUL_DESC_A_SCALE_POINTER, aScale);
             api.matmulDescSetPointer(desc, CublasLt.CUBLASLT_MATMUL_DESC_B_SCALE_POINTER, bScale);
@@ -378,9 +348,7 @@ final class CublasLtMoeGemmOp implements PreparedOp {
 
         @Override
         public void enqueue(Stream stream) {
-            if (boundClosed.get()) {
-                throw new IllegalStateException("launch of " + spec.describe() + " is closed");
-            }
+            checkOpen();
             long s = device.checkStream(stream).handle();
             if (plan.padWeightScale()) {
                 api.transform(handle, scaleCopy, weightScaleSrc, weightScaleSrcLayout, weightScaleDst,
@@ -399,17 +367,6 @@ final class CublasLtMoeGemmOp implements PreparedOp {
                         workspace, workspaceBytes, s);
                 if (copyOutBytes[i] > 0) {
                     device.api().copyDeviceAsync(copyOutDst[i], copyOutSrc[i], copyOutBytes[i], s);
-                }
-            }
-        }
-
-        @Override
-        public void close() {
-            if (boundClosed.compareAndSet(false, true)) {
-                try {
-                    OwnedResources.report(CudaErrors.VENDOR, "launch of " + spec.describe(), resources.closeAll());
-                } finally {
-                    launches.remove(this);
                 }
             }
         }

@@ -10,6 +10,7 @@ import dev.dayzero.hal.DeviceBuffer;
 import dev.dayzero.hal.DeviceInfo;
 import dev.dayzero.hal.Event;
 import dev.dayzero.hal.GraphCapture;
+import dev.dayzero.hal.NativeHandle;
 import dev.dayzero.hal.OwnedResources;
 import dev.dayzero.hal.PreparedOp;
 import dev.dayzero.hal.Stream;
@@ -119,6 +120,21 @@ public final class CudaDevice implements Device {
 
     void forget(AutoCloseable child) {
         children.remove(child);
+    }
+
+    /**
+     * Closes {@code child}'s one native handle with the context current and forgets the child; nothing once the
+     * handle is closed.
+     */
+    void closeChild(AutoCloseable child, NativeHandle handle) {
+        if (!handle.isClosed()) {
+            enterForClose();
+            try {
+                handle.close();
+            } finally {
+                forget(child);
+            }
+        }
     }
 
     @Override

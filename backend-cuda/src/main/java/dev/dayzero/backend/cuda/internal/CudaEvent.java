@@ -40,13 +40,6 @@ public final class CudaEvent implements Event {
 
     @Override
     public void close() {
-        if (!event.isClosed()) {
-            device.enterForClose();
-            try {
-                event.close();
-            } finally {
-                device.forget(this);
-            }
-        }
+        device.closeChild(this, event);
     }
 }

@@ -41,14 +41,7 @@ final class CudaModule implements AutoCloseable {
 
     @Override
     public void close() {
-        if (!module.isClosed()) {
-            device.enterForClose();
-            try {
-                module.close();
-            } finally {
-                device.forget(this);
-            }
-        }
+        device.closeChild(this, module);
     }
 
     @Override

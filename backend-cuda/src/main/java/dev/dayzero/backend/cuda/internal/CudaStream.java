@@ -42,13 +42,6 @@ public final class CudaStream implements Stream {
 
     @Override
     public void close() {
-        if (!stream.isClosed()) {
-            device.enterForClose();
-            try {
-                stream.close();
-            } finally {
-                device.forget(this);
-            }
-        }
+        device.closeChild(this, stream);
     }
 }

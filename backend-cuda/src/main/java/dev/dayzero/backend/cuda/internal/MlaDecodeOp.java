@@ -1,12 +1,9 @@
 package dev.dayzero.backend.cuda.internal;
 
 import dev.dayzero.hal.DeviceBuffer;
-import dev.dayzero.hal.PreparedOp;
 import dev.dayzero.hal.op.AttentionSpec;
-import dev.dayzero.hal.op.OpSpec;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * {@link AttentionSpec.LatentDecode} (BF16 or FP8 FlashMLA KV cache) on {@code mla_decode.cu}'s
@@ -14,19 +11,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * queries share each KV tile; causal masking per row) against a range of its 64-token tiles, on tensor cores.
  * See {@link MlaKernel} and {@link MlaPlan} for the launch and the split-KV plan.
  */
-final class MlaDecodeOp implements PreparedOp {
-    private final CudaDevice device;
-    private final AttentionSpec.LatentDecode spec;
+final class MlaDecodeOp extends CudaOp<AttentionSpec.LatentDecode> {
     private final MlaKernel kernel;
-    private final AtomicBoolean closed = new AtomicBoolean();
 
     MlaDecodeOp(CudaDevice device, AttentionSpec.LatentDecode spec) {
         this(device, spec, MlaKernel.Config.of(device.info()));
     }
 
     MlaDecodeOp(CudaDevice device, AttentionSpec.LatentDecode spec, MlaKernel.Config config) {
-        this.device = device;
-        this.spec = spec;
+        super(device, spec);
         this.kernel = new MlaKernel(device, spec.describe(), false, spec.kvCache(), units(spec), spec.valueDim(),
                 config);
     }
@@ -49,35 +42,21 @@ final class MlaDecodeOp implements PreparedOp {
     }
 
     @Override
-    public OpSpec spec() {
-        return spec;
-    }
-
-    @Override
     public List<String> notes() {
         return kernel.notes();
     }
 
     @Override
     public Launch bind(List<DeviceBuffer> operands) {
-        if (closed.get()) {
-            throw new IllegalStateException("prepared " + spec.describe() + " is closed");
-        }
-        PreparedOp.checkOperands(spec, operands);
-        CudaBuffer[] b = SparseMlaDecodeOp.cudaBuffers(device, operands);
-        return kernel.bind(b[0], b[1], b[2], b[3].address(), b[4], spec.queriesPerSeq(), spec.numHeads(),
+        checkBind(operands);
+        return kernel.bind(launches, buffer(operands, 0), buffer(operands, 1), buffer(operands, 2),
+                address(operands, 3), buffer(operands, 4), spec.queriesPerSeq(), spec.numHeads(),
                 spec.headDim(), spec.pageSize(), spec.maxBlocks(), spec.causal(),
                 (long) spec.numPages() * spec.pageSize(), spec.softmaxScale());
     }
 
     @Override
-    public void close() {
-        if (closed.compareAndSet(false, true)) {
-            try {
-                kernel.close();
-            } finally {
-                device.forget(this);
-            }
-        }
+    protected List<Throwable> release() {
+        return kernel.free();
     }
 }

@@ -1,6 +1,5 @@
 package dev.dayzero.backend.cuda.internal;
 
-import dev.dayzero.backend.cuda.jna.CudaErrors;
 import dev.dayzero.backend.cuda.jna.KernelParams;
 import dev.dayzero.hal.DeviceBuffer;
 import dev.dayzero.hal.DeviceInfo;
@@ -13,20 +12,19 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * What the dense and the sparse MLA decode operators share: the kernel of {@code mla_decode.cu} for the variant,
  * the work plan ({@link MlaPlan}) uploaded once at prepare, the split-KV workspace, and the launch of the main
- * kernel followed, when the plan split some unit, by {@code dz_mla_combine}. Owns its device buffers; closing it
- * frees them.
+ * kernel followed, when the plan split some unit, by {@code dz_mla_combine}. Owns its device buffers, which
+ * {@link #free} frees; its launches belong to the operator that bound them.
  *
  * <p>Shared memory: Q (64 rows × 576 BF16) plus {@code stages} KV tiles (64 tokens × 576 BF16), the FP8 scales,
  * the token keys and the row reductions: {@link #sharedBytes} ({@value #SHARED_TWO_STAGES} bytes with two stages,
  * which Hopper and Blackwell allow, 227 KiB a block; {@value #SHARED_ONE_STAGE} with one, for the 163 KiB of an
  * A100, where the next tile is loaded after the current one instead of during it).
  */
-final class MlaKernel implements AutoCloseable {
+final class MlaKernel {
     /** Threads a block (8 warps). */
     static final int THREADS = 256;
     /** Threads of a combine block (4 output columns each). */
@@ -103,12 +101,10 @@ final class MlaKernel implements AutoCloseable {
     private final long combine;
     private final int dv;
     private final OwnedResources owned = new OwnedResources();
-    private final OwnedResources bound = new OwnedResources();
     private final CudaBuffer items;
     private final CudaBuffer groups;
     private final CudaBuffer partO;
     private final CudaBuffer partMl;
-    private final AtomicBoolean closed = new AtomicBoolean();
 
     /**
      * Loads the kernel and uploads the plan.
@@ -180,14 +176,11 @@ final class MlaKernel implements AutoCloseable {
 
     /**
      * Binds the main kernel to {@code q, kv, table, seqLens (0 for sparse), out} and the scalars; the combine
-     * kernel to the workspace and {@code out}.
+     * kernel to the workspace and {@code out}. The launch is registered with {@code owner} (the operator's
+     * launches), from which it removes itself on close.
      */
-    Launch bind(CudaBuffer q, CudaBuffer kv, CudaBuffer table, long seqLens, CudaBuffer out, int sq, int hq, int dk,
-                int pageSize, int tableCols, boolean causal, long slots, float softmaxScale) {
-        if (closed.get()) {
-            throw new IllegalStateException("prepared " + what + " is closed");
-        }
-        OwnedResources launches = new OwnedResources();
+    Launch bind(OwnedResources owner, CudaBuffer q, CudaBuffer kv, CudaBuffer table, long seqLens, CudaBuffer out,
+                int sq, int hq, int dk, int pageSize, int tableCols, boolean causal, long slots, float softmaxScale) {
         KernelParams p = new KernelParams(17);
         p.address(0, q.address())
                 .address(1, kv.address())
@@ -206,35 +199,30 @@ final class MlaKernel implements AutoCloseable {
                 .int32(14, causal ? 1 : 0)
                 .int64(15, slots)
                 .float32(16, (float) (softmaxScale * (1.0 / Math.log(2.0))));
-        KernelLaunch main = launches.add(new KernelLaunch(device, what, function, new int[] {plan.blocks(), 1, 1},
-                new int[] {THREADS, 1, 1}, sharedBytes(config.stages()), p, launches));
-        KernelLaunch merge = null;
+        KernelParams c = null;
         if (plan.mergeGroups() > 0) {
-            KernelParams c = new KernelParams(5);
+            c = new KernelParams(5);
             c.address(0, groups.address())
                     .address(1, partO.address())
                     .address(2, partMl.address())
                     .address(3, out.address())
                     .int32(4, dv);
-            merge = launches.add(new KernelLaunch(device, what + " (split-KV merge)", combine,
-                    new int[] {plan.mergeGroups(), MlaPlan.ROWS, 1}, new int[] {COMBINE_THREADS, 1, 1}, c, launches));
         }
-        return bound.add(new Bound(main, merge, launches, bound));
+        return owner.add(new Bound(owner, p, c));
     }
 
-    /** The main launch and the merge, enqueued together on one stream. */
-    private static final class Bound implements Launch {
+    /** The main launch and the merge ({@code mergeParams} null: none), enqueued together on one stream. */
+    private final class Bound extends OwningLaunch {
         private final KernelLaunch main;
         private final KernelLaunch merge;
-        private final OwnedResources launches;
-        private final OwnedResources owner;
-        private final AtomicBoolean closed = new AtomicBoolean();
 
-        Bound(KernelLaunch main, KernelLaunch merge, OwnedResources launches, OwnedResources owner) {
-            this.main = main;
-            this.merge = merge;
-            this.launches = launches;
-            this.owner = owner;
+        Bound(OwnedResources owner, KernelParams mainParams, KernelParams mergeParams) {
+            super("MLA decode launch", owner);
+            this.main = parts.add(new KernelLaunch(device, what, function, new int[] {plan.blocks(), 1, 1},
+                    new int[] {THREADS, 1, 1}, sharedBytes(config.stages()), mainParams, parts));
+            this.merge = mergeParams == null ? null : parts.add(new KernelLaunch(device, what + " (split-KV merge)",
+                    combine, new int[] {plan.mergeGroups(), MlaPlan.ROWS, 1}, new int[] {COMBINE_THREADS, 1, 1},
+                    mergeParams, parts));
         }
 
         @Override
@@ -244,25 +232,10 @@ final class MlaKernel implements AutoCloseable {
                 merge.enqueue(stream);
             }
         }
-
-        @Override
-        public void close() {
-            if (closed.compareAndSet(false, true)) {
-                try {
-                    OwnedResources.report(CudaErrors.VENDOR, "MLA decode launch", launches.closeAll());
-                } finally {
-                    owner.remove(this);
-                }
-            }
-        }
     }
 
-    @Override
-    public void close() {
-        if (closed.compareAndSet(false, true)) {
-            List<Throwable> failures = new ArrayList<>(bound.closeAll());
-            failures.addAll(owned.closeAll());
-            OwnedResources.report(CudaErrors.VENDOR, "prepared " + what, failures);
-        }
+    /** Frees the plan tables and the split-KV workspace (after the launches using them); returns the failures. */
+    List<Throwable> free() {
+        return owned.closeAll();
     }
 }

@@ -1,14 +1,9 @@
 package dev.dayzero.backend.cuda.internal;
 
-import dev.dayzero.backend.cuda.jna.CudaErrors;
 import dev.dayzero.backend.cuda.jna.KernelParams;
 import dev.dayzero.hal.DeviceBuffer;
-import dev.dayzero.hal.OwnedResources;
-import dev.dayzero.hal.PreparedOp;
 import dev.dayzero.hal.op.MoeGemmSpec;
-import dev.dayzero.hal.op.OpSpec;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * {@link MoeGemmSpec} on {@code moe_gemm.cu}. BF16 and FP8_BLOCK run on the tensor-core kernels
@@ -17,22 +12,18 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * spec's counts ({@link #rowTile}). INT8_W8A8 runs on the scalar fallback {@code dz_moe_gemm_int8} (16×16 tiles,
  * I32 accumulation, grid over (N tiles, row tiles, experts)).
  */
-final class MoeGemmOp implements PreparedOp {
+final class MoeGemmOp extends CudaOp<MoeGemmSpec> {
     /** Output columns per tensor-core block (one FP8 weight-scale block). */
     static final int BLOCK_N = 128;
     /** Tile edge of the scalar INT8 kernel. */
     static final int INT8_TILE = 16;
 
-    private final CudaDevice device;
-    private final MoeGemmSpec spec;
     private final String kernel;
     private final long function;
     private final int[] grid;
     private final int[] block;
     private final int rowTile;
     private final long rowTiles;
-    private final OwnedResources launches = new OwnedResources();
-    private final AtomicBoolean closed = new AtomicBoolean();
     private final String routeNote;
 
     MoeGemmOp(CudaDevice device, MoeGemmSpec spec) {
@@ -41,9 +32,8 @@ final class MoeGemmOp implements PreparedOp {
 
     /** The kernel path; {@code routeNote} says why it runs instead of cuBLASLt (empty when it was the choice). */
     MoeGemmOp(CudaDevice device, MoeGemmSpec spec, String routeNote) {
+        super(device, spec);
         this.routeNote = routeNote == null ? "" : routeNote;
-        this.device = device;
-        this.spec = spec;
         List<Integer> counts = spec.rowsPerExpert();
         if (spec.type() == MoeGemmSpec.Type.INT8_W8A8) {
             this.rowTile = INT8_TILE;
@@ -113,11 +103,6 @@ final class MoeGemmOp implements PreparedOp {
     }
 
     @Override
-    public OpSpec spec() {
-        return spec;
-    }
-
-    @Override
     public List<String> notes() {
         if (!routeNote.isEmpty()) {
             List<String> notes = new java.util.ArrayList<>(kernelNotes());
@@ -142,10 +127,7 @@ final class MoeGemmOp implements PreparedOp {
 
     @Override
     public Launch bind(List<DeviceBuffer> operands) {
-        if (closed.get()) {
-            throw new IllegalStateException("prepared " + spec.describe() + " is closed");
-        }
-        PreparedOp.checkOperands(spec, operands);
+        checkBind(operands);
         int buffers = operands.size();
         boolean masked = spec.layout() == MoeGemmSpec.Layout.MASKED;
         KernelParams p;
@@ -173,27 +155,12 @@ final class MoeGemmOp implements PreparedOp {
         KernelParams p = new KernelParams(operands.size() + scalars);
         try {
             for (int i = 0; i < operands.size(); i++) {
-                DeviceBuffer b = operands.get(i);
-                if (!(b instanceof CudaBuffer c) || c.device() != device) {
-                    throw new IllegalArgumentException("operand " + i + " must be a buffer of this CUDA device");
-                }
-                p.address(i, c.address());
+                p.address(i, address(operands, i));
             }
         } catch (RuntimeException e) {
             p.close();
             throw e;
         }
         return p;
-    }
-
-    @Override
-    public void close() {
-        if (closed.compareAndSet(false, true)) {
-            try {
-                OwnedResources.report(CudaErrors.VENDOR, "prepared " + spec.describe(), launches.closeAll());
-            } finally {
-                device.forget(this);
-            }
-        }
     }
 }

@@ -1,16 +1,11 @@
 package dev.dayzero.backend.cuda.internal;
 
-import dev.dayzero.backend.cuda.jna.CudaErrors;
 import dev.dayzero.backend.cuda.jna.KernelParams;
 import dev.dayzero.hal.DeviceBuffer;
-import dev.dayzero.hal.OwnedResources;
-import dev.dayzero.hal.PreparedOp;
 import dev.dayzero.hal.Stream;
 import dev.dayzero.hal.op.AttentionSpec;
-import dev.dayzero.hal.op.OpSpec;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * {@link AttentionSpec.PagedDecode} on {@code attention.cu}'s {@code dz_attn_decode_d<D>}: the query heads sharing
@@ -19,7 +14,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * (flash-decoding): each split writes F32 partials to a workspace allocated at bind, and
  * {@code dz_attn_decode_combine} merges them in a second launch.
  */
-final class PagedDecodeOp implements PreparedOp {
+final class PagedDecodeOp extends CudaOp<AttentionSpec.PagedDecode> {
     static final int THREADS = 128;
     static final int KEY_TILE = 64;
     static final String COMBINE = "dz_attn_decode_combine";
@@ -30,8 +25,6 @@ final class PagedDecodeOp implements PreparedOp {
     /** Blocks aimed at, per SM: two resident blocks (about 240 registers a thread) times two waves. */
     static final int BLOCKS_PER_SM = 4;
 
-    private final CudaDevice device;
-    private final AttentionSpec.PagedDecode spec;
     private final String kernel;
     private final long function;
     private final long combine;
@@ -39,12 +32,9 @@ final class PagedDecodeOp implements PreparedOp {
     private final int splits;
     private final int splitTokens;
     private final int sharedBytes;
-    private final OwnedResources launches = new OwnedResources();
-    private final AtomicBoolean closed = new AtomicBoolean();
 
     PagedDecodeOp(CudaDevice device, AttentionSpec.PagedDecode spec) {
-        this.device = device;
-        this.spec = spec;
+        super(device, spec);
         int d = spec.headDim();
         int maxLen = spec.seqLens().stream().mapToInt(Integer::intValue).max().orElse(0);
         this.splits = splits(spec, device.info().computeUnits());
@@ -109,11 +99,6 @@ final class PagedDecodeOp implements PreparedOp {
     }
 
     @Override
-    public OpSpec spec() {
-        return spec;
-    }
-
-    @Override
     public List<String> notes() {
         String split = splits == 1 ? "no KV split"
                 : splits + " KV splits of " + splitTokens + " tokens, merged by " + COMBINE + " (F32 workspace "
@@ -126,24 +111,20 @@ final class PagedDecodeOp implements PreparedOp {
 
     @Override
     public Launch bind(List<DeviceBuffer> operands) {
-        if (closed.get()) {
-            throw new IllegalStateException("prepared " + spec.describe() + " is closed");
-        }
-        PreparedOp.checkOperands(spec, operands);
+        checkBind(operands);
         long[] addresses = new long[6];
         for (int i = 0; i < 6; i++) {
-            addresses[i] = PrefillOp.address(device, operands, i);
+            addresses[i] = address(operands, i);
         }
         return launches.add(new DecodeLaunch(addresses));
     }
 
     /** The decode kernel, and with splits its workspace and the combine kernel; closing frees the workspace. */
-    private final class DecodeLaunch implements Launch {
-        private final OwnedResources parts = new OwnedResources();
+    private final class DecodeLaunch extends OwningLaunch {
         private final List<KernelLaunch> kernels = new ArrayList<>();
-        private final AtomicBoolean done = new AtomicBoolean();
 
         DecodeLaunch(long[] a) {
+            super("launch of " + spec.describe(), launches);
             try {
                 long ws = 0;
                 if (splits > 1) {
@@ -179,33 +160,9 @@ final class PagedDecodeOp implements PreparedOp {
 
         @Override
         public void enqueue(Stream stream) {
-            if (done.get()) {
-                throw new IllegalStateException("launch of " + spec.describe() + " is closed");
-            }
+            checkOpen();
             for (KernelLaunch k : kernels) {
                 k.enqueue(stream);
-            }
-        }
-
-        @Override
-        public void close() {
-            if (done.compareAndSet(false, true)) {
-                try {
-                    OwnedResources.report(CudaErrors.VENDOR, "launch of " + spec.describe(), parts.closeAll());
-                } finally {
-                    launches.remove(this);
-                }
-            }
-        }
-    }
-
-    @Override
-    public void close() {
-        if (closed.compareAndSet(false, true)) {
-            try {
-                OwnedResources.report(CudaErrors.VENDOR, "prepared " + spec.describe(), launches.closeAll());
-            } finally {
-                device.forget(this);
             }
         }
     }

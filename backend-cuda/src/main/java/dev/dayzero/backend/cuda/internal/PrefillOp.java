@@ -1,36 +1,26 @@
 package dev.dayzero.backend.cuda.internal;
 
-import dev.dayzero.backend.cuda.jna.CudaErrors;
 import dev.dayzero.backend.cuda.jna.KernelParams;
 import dev.dayzero.hal.DeviceBuffer;
-import dev.dayzero.hal.OwnedResources;
-import dev.dayzero.hal.PreparedOp;
 import dev.dayzero.hal.op.AttentionSpec;
-import dev.dayzero.hal.op.OpSpec;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * {@link AttentionSpec.Prefill} on {@code attention.cu}'s {@code dz_attn_prefill_d<D>}: flash-attention-2 style,
  * tensor cores (BF16 mma, F32 online softmax), one block of {@value #THREADS} threads per (q tile, query head,
  * sequence), keys in tiles of {@value #KEY_TILE} through shared memory, causal tiles past the diagonal skipped.
  */
-final class PrefillOp implements PreparedOp {
+final class PrefillOp extends CudaOp<AttentionSpec.Prefill> {
     static final int THREADS = 128;
     static final int KEY_TILE = 64;
 
-    private final CudaDevice device;
-    private final AttentionSpec.Prefill spec;
     private final String kernel;
     private final long function;
     private final int[] grid;
     private final int sharedBytes;
-    private final OwnedResources launches = new OwnedResources();
-    private final AtomicBoolean closed = new AtomicBoolean();
 
     PrefillOp(CudaDevice device, AttentionSpec.Prefill spec) {
-        this.device = device;
-        this.spec = spec;
+        super(device, spec);
         int d = spec.headDim();
         int maxLen = spec.seqLens().stream().mapToInt(Integer::intValue).max().orElse(0);
         this.kernel = kernelName(d);
@@ -64,11 +54,6 @@ final class PrefillOp implements PreparedOp {
     }
 
     @Override
-    public OpSpec spec() {
-        return spec;
-    }
-
-    @Override
     public List<String> notes() {
         return List.of("kernel " + kernel + ": BF16 tensor-core mma (m16n8k16), F32 online softmax, "
                 + rowsPerBlock(spec.headDim()) + "-row q tiles x " + KEY_TILE + "-token K/V tiles, grid "
@@ -77,13 +62,10 @@ final class PrefillOp implements PreparedOp {
 
     @Override
     public Launch bind(List<DeviceBuffer> operands) {
-        if (closed.get()) {
-            throw new IllegalStateException("prepared " + spec.describe() + " is closed");
-        }
-        PreparedOp.checkOperands(spec, operands);
+        checkBind(operands);
         KernelParams p = new KernelParams(9);
         for (int i = 0; i < 5; i++) {
-            p.address(i, address(device, operands, i));
+            p.address(i, address(operands, i));
         }
         p.int32(5, spec.numHeads())
                 .int32(6, spec.numKvHeads())
@@ -91,25 +73,5 @@ final class PrefillOp implements PreparedOp {
                 .float32(8, scaleLog2(spec.softmaxScale()));
         return launches.add(new KernelLaunch(device, spec.describe(), function, grid,
                 new int[] {THREADS, 1, 1}, sharedBytes, p, launches));
-    }
-
-    /** The device address of operand {@code i}, which must be a buffer of {@code device}. */
-    static long address(CudaDevice device, List<DeviceBuffer> operands, int i) {
-        DeviceBuffer b = operands.get(i);
-        if (!(b instanceof CudaBuffer c) || c.device() != device) {
-            throw new IllegalArgumentException("operand " + i + " must be a buffer of this CUDA device");
-        }
-        return c.address();
-    }
-
-    @Override
-    public void close() {
-        if (closed.compareAndSet(false, true)) {
-            try {
-                OwnedResources.report(CudaErrors.VENDOR, "prepared " + spec.describe(), launches.closeAll());
-            } finally {
-                device.forget(this);
-            }
-        }
     }
 }

@@ -1,34 +1,24 @@
 package dev.dayzero.backend.cuda.internal;
 
-import dev.dayzero.backend.cuda.jna.CudaErrors;
 import dev.dayzero.backend.cuda.jna.KernelParams;
 import dev.dayzero.hal.DType;
 import dev.dayzero.hal.DeviceBuffer;
-import dev.dayzero.hal.OwnedResources;
-import dev.dayzero.hal.PreparedOp;
-import dev.dayzero.hal.op.OpSpec;
 import dev.dayzero.hal.op.QuantizeSpec;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * {@link QuantizeSpec} on the {@code quantize.cu} kernels: one launch, one thread block of
  * {@value #THREADS} threads per scaling unit, each reading its unit twice (amax, then encode) — one pass over
  * global memory per unit as far as the cache holds it. Kernel chosen by input type, format and scale type.
  */
-final class QuantizeOp implements PreparedOp {
+final class QuantizeOp extends CudaOp<QuantizeSpec> {
     static final int THREADS = 256;
 
-    private final CudaDevice device;
-    private final QuantizeSpec spec;
     private final long function;
     private final String kernel;
-    private final OwnedResources launches = new OwnedResources();
-    private final AtomicBoolean closed = new AtomicBoolean();
 
     QuantizeOp(CudaDevice device, QuantizeSpec spec) {
-        this.device = device;
-        this.spec = spec;
+        super(device, spec);
         this.kernel = kernelName(spec);
         this.function = device.module(KernelImages.QUANTIZE).function(kernel);
     }
@@ -68,11 +58,6 @@ final class QuantizeOp implements PreparedOp {
     }
 
     @Override
-    public OpSpec spec() {
-        return spec;
-    }
-
-    @Override
     public List<String> notes() {
         return List.of(warpPerUnit(spec)
                 ? "kernel " + kernel + ": one warp per scaling unit, " + UNITS_PER_ROWS_BLOCK + " units a block, "
@@ -83,13 +68,10 @@ final class QuantizeOp implements PreparedOp {
 
     @Override
     public Launch bind(List<DeviceBuffer> operands) {
-        if (closed.get()) {
-            throw new IllegalStateException("prepared " + spec.describe() + " is closed");
-        }
-        PreparedOp.checkOperands(spec, operands);
-        CudaBuffer x = own(operands.get(0));
-        CudaBuffer q = own(operands.get(1));
-        CudaBuffer scale = own(operands.get(2));
+        checkBind(operands);
+        CudaBuffer x = buffer(operands, 0);
+        CudaBuffer q = buffer(operands, 1);
+        CudaBuffer scale = buffer(operands, 2);
         KernelParams params = new KernelParams(8)
                 .address(0, x.address())
                 .address(1, q.address())
@@ -102,23 +84,5 @@ final class QuantizeOp implements PreparedOp {
         return launches.add(new KernelLaunch(device, spec.describe(), function, new int[] {(int) blocks(spec), 1, 1},
                 new int[] {THREADS, 1, 1}, params,
                 launches));
-    }
-
-    private CudaBuffer own(DeviceBuffer b) {
-        if (!(b instanceof CudaBuffer c) || c.device() != device) {
-            throw new IllegalArgumentException("operands must be buffers of this CUDA device");
-        }
-        return c;
-    }
-
-    @Override
-    public void close() {
-        if (closed.compareAndSet(false, true)) {
-            try {
-                OwnedResources.report(CudaErrors.VENDOR, "prepared " + spec.describe(), launches.closeAll());
-            } finally {
-                device.forget(this);
-            }
-        }
     }
 }

@@ -1,12 +1,9 @@
 package dev.dayzero.backend.cuda.internal;
 
 import dev.dayzero.hal.DeviceBuffer;
-import dev.dayzero.hal.PreparedOp;
 import dev.dayzero.hal.op.AttentionSpec;
-import dev.dayzero.hal.op.OpSpec;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * {@link AttentionSpec.SparseLatentDecode} (DeepSeek-V3.2 DSA, BF16 or FP8 FlashMLA KV cache) on
@@ -15,19 +12,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * a block); {@code -1} entries are masked and never read, and a tile of only {@code -1} entries costs no
  * tensor-core work. See {@link MlaKernel} and {@link MlaPlan}.
  */
-final class SparseMlaDecodeOp implements PreparedOp {
-    private final CudaDevice device;
-    private final AttentionSpec.SparseLatentDecode spec;
+final class SparseMlaDecodeOp extends CudaOp<AttentionSpec.SparseLatentDecode> {
     private final MlaKernel kernel;
-    private final AtomicBoolean closed = new AtomicBoolean();
 
     SparseMlaDecodeOp(CudaDevice device, AttentionSpec.SparseLatentDecode spec) {
         this(device, spec, MlaKernel.Config.of(device.info()));
     }
 
     SparseMlaDecodeOp(CudaDevice device, AttentionSpec.SparseLatentDecode spec, MlaKernel.Config config) {
-        this.device = device;
-        this.spec = spec;
+        super(device, spec);
         this.kernel = new MlaKernel(device, spec.describe(), true, spec.kvCache(), units(spec), spec.valueDim(),
                 config);
     }
@@ -48,25 +41,8 @@ final class SparseMlaDecodeOp implements PreparedOp {
         return units;
     }
 
-    /** The operands as buffers of {@code device}, naming the one that is not. */
-    static CudaBuffer[] cudaBuffers(CudaDevice device, List<DeviceBuffer> operands) {
-        CudaBuffer[] out = new CudaBuffer[operands.size()];
-        for (int i = 0; i < out.length; i++) {
-            if (!(operands.get(i) instanceof CudaBuffer c) || c.device() != device) {
-                throw new IllegalArgumentException("operand " + i + " must be a buffer of this CUDA device");
-            }
-            out[i] = c;
-        }
-        return out;
-    }
-
     MlaKernel kernel() {
         return kernel;
-    }
-
-    @Override
-    public OpSpec spec() {
-        return spec;
     }
 
     @Override
@@ -76,23 +52,14 @@ final class SparseMlaDecodeOp implements PreparedOp {
 
     @Override
     public Launch bind(List<DeviceBuffer> operands) {
-        if (closed.get()) {
-            throw new IllegalStateException("prepared " + spec.describe() + " is closed");
-        }
-        PreparedOp.checkOperands(spec, operands);
-        CudaBuffer[] b = cudaBuffers(device, operands);
-        return kernel.bind(b[0], b[1], b[2], 0L, b[3], spec.queriesPerSeq(), spec.numHeads(), spec.headDim(),
+        checkBind(operands);
+        return kernel.bind(launches, buffer(operands, 0), buffer(operands, 1), buffer(operands, 2), 0L,
+                buffer(operands, 3), spec.queriesPerSeq(), spec.numHeads(), spec.headDim(),
                 spec.pageSize(), spec.topk(), false, (long) spec.numPages() * spec.pageSize(), spec.softmaxScale());
     }
 
     @Override
-    public void close() {
-        if (closed.compareAndSet(false, true)) {
-            try {
-                kernel.close();
-            } finally {
-                device.forget(this);
-            }
-        }
+    protected List<Throwable> release() {
+        return kernel.free();
     }
 }

@@ -140,8 +140,7 @@ public final class SupportRules {
 
     private static Support kernelMoeGemm(MoeGemmSpec g, boolean kernelsBuilt) {
         if (!kernelsBuilt) {
-            return Support.unsupported("backend-cuda's kernels were not built (no nvcc when it was compiled), "
-                    + "so MoE grouped GEMM is unavailable; rebuild with CUDA 13's nvcc on PATH");
+            return notBuilt("MoE grouped GEMM");
         }
         return moeGemm(g);
     }
@@ -153,8 +152,7 @@ public final class SupportRules {
     public static Support supports(OpSpec spec, boolean kernelsBuilt, CudaConfig.MoeGemm moeGemm, CublasLtCaps lt) {
         if (spec instanceof QuantizeSpec q) {
             if (!kernelsBuilt) {
-                return Support.unsupported("backend-cuda's kernels were not built (no nvcc when it was compiled), "
-                        + "so quantize is unavailable; rebuild with CUDA 13's nvcc on PATH");
+                return notBuilt("quantize");
             }
             long units = (long) q.scaleRows() * q.scaleCols();
             if (units > Integer.MAX_VALUE) {
@@ -186,8 +184,7 @@ public final class SupportRules {
     /** Dense and sparse MLA decode (either KV cache: the FP8 layout fixes Dk = 576, Dv = 512). */
     private static Support latent(String what, boolean kernelsBuilt, int dk, int dv, long rows) {
         if (!kernelsBuilt) {
-            return Support.unsupported("backend-cuda's kernels were not built (no nvcc when it was compiled), "
-                    + "so " + what + " is unavailable; rebuild with CUDA 13's nvcc on PATH");
+            return notBuilt(what);
         }
         if (dk % 16 != 0 || dk > MLA_MAX_DK) {
             return Support.unsupported("backend-cuda's " + what + " kernels take a key width Dk that is a multiple "
@@ -211,8 +208,7 @@ public final class SupportRules {
 
     private static Support prefill(AttentionSpec.Prefill p, boolean kernelsBuilt) {
         if (!kernelsBuilt) {
-            return Support.unsupported("backend-cuda's kernels were not built (no nvcc when it was compiled), "
-                    + "so attention prefill is unavailable; rebuild with CUDA 13's nvcc on PATH");
+            return notBuilt("attention prefill");
         }
         Support dim = attentionHeadDim("attention prefill", p.headDim());
         if (dim != null) {
@@ -231,8 +227,7 @@ public final class SupportRules {
 
     private static Support pagedDecode(AttentionSpec.PagedDecode d, boolean kernelsBuilt) {
         if (!kernelsBuilt) {
-            return Support.unsupported("backend-cuda's kernels were not built (no nvcc when it was compiled), "
-                    + "so attention paged decode is unavailable; rebuild with CUDA 13's nvcc on PATH");
+            return notBuilt("attention paged decode");
         }
         Support dim = attentionHeadDim("attention paged decode", d.headDim());
         if (dim != null) {
@@ -249,6 +244,12 @@ public final class SupportRules {
                     + " output rows exceeds one launch's grid");
         }
         return Support.supported();
+    }
+
+    /** The answer for every kernel operator ({@code what}) when the build packaged no kernel fatbins. */
+    private static Support notBuilt(String what) {
+        return Support.unsupported("backend-cuda's kernels were not built (no nvcc when it was compiled), so " + what
+                + " is unavailable; rebuild with CUDA 13's nvcc on PATH");
     }
 
     /** Null when the attention kernels have an instance for head dim {@code d}, else why not. */
