@@ -212,9 +212,9 @@ class SupportRulesTest {
 
     @Test
     void kernelNamesFollowTheSpec() {
-        assertEquals("dz_quantize_bf16_e4m3_f32", QuantizeOp.kernelName(new QuantizeSpec(4, 256, DType.BF16,
+        assertEquals("dz_quantize_bf16_e4m3_f32_rows", QuantizeOp.kernelName(new QuantizeSpec(4, 256, DType.BF16,
                 DType.F8_E4M3FN, QuantizeSpec.perGroup(128), DType.F32)));
-        assertEquals("dz_quantize_f32_i8_ue8m0", QuantizeOp.kernelName(new QuantizeSpec(4, 256, DType.F32,
+        assertEquals("dz_quantize_f32_i8_ue8m0_rows", QuantizeOp.kernelName(new QuantizeSpec(4, 256, DType.F32,
                 DType.I8, QuantizeSpec.perToken(), DType.UE8M0)));
         assertEquals("dz_quantize_bf16_e5m2_ue8m0", QuantizeOp.kernelName(new QuantizeSpec(4, 256, DType.BF16,
                 DType.F8_E5M2, QuantizeSpec.perBlock(128, 128), DType.UE8M0)));
