@@ -14,7 +14,16 @@ step() { echo "== $*" | tee -a "$out/steps.log"; }
   > "$out/nvidia-smi.txt" 2>&1
 python3 -c "import torch; print(torch.__version__, torch.version.cuda, torch.cuda.get_device_name())" \
   > "$out/torch-version.txt" 2>&1
-# cuBLASLt may live only inside PyTorch's environment (nvidia-cublas wheel): CudaConfig also looks there.
+# cuBLASLt may live only inside PyTorch's environment (nvidia-cublas wheel, or torch/lib): CudaConfig looks in the
+# usual site-packages; name the file torch itself would load, when one is found, so nothing depends on the guess.
+if [ -z "${DAYZERO_CUBLASLT_PATH:-}" ]; then
+  site=$(python3 -c "import os, torch; print(os.path.dirname(os.path.dirname(torch.__file__)))" 2>/dev/null || true)
+  if [ -n "$site" ]; then
+    lt=$(find "$site/nvidia" "$site/torch/lib" -name 'libcublasLt.so*' 2>/dev/null | sort | tail -n 1)
+    [ -n "$lt" ] && export DAYZERO_CUBLASLT_PATH="$lt"
+  fi
+fi
+echo "DAYZERO_CUBLASLT_PATH=${DAYZERO_CUBLASLT_PATH:-unset}" > "$out/cublaslt.txt"
 step "backends"; dz backends > "$out/backends.txt" 2>&1; echo "rc $?" >> "$out/steps.log"
 step "conform cuda"; dz conform --backend cuda --out "$out/conform" > "$out/conform.txt" 2>&1; echo "rc $?" >> "$out/steps.log"
 step "run cpu,cuda"; dz run --backends cpu,cuda ${DAYZERO_RUN_ARGS:-} --out "$out/run" > "$out/run.txt" 2>&1
