@@ -1,18 +1,25 @@
 #!/usr/bin/env bash
 # Packs what a GPU machine without Java or Maven needs into .device/ (git-ignored): a jlink'd Java runtime, the
 # built distribution (backend-cuda and its kernels included), torch_compare.py with the chip table, and
-# gpu-run.sh, the one command to run there. Used with the session `device` tool:
-#   bench/scripts/pack-device.sh            # here (JDK 17 + Maven), ~40 MB
-#   run(command="bash .device/gpu-run.sh", carry=[".device"])   # there; figures come back under $OUT
+# gpu-run.sh, the one command to run there. Used with the session `device` tool, whose working tree (repo +
+# carried folders) must stay under 64 MiB, hence a headless runtime (no java.desktop: the run there is made with
+# --no-report; `dayzero report` draws the charts here afterwards), a stripped libjvm, and no chart jars:
+#   bench/scripts/pack-device.sh                                   # here (JDK 17 + Maven), ~45 MB
+#   run(command="bash .device/gpu-run.sh", carry=[".device"])      # there; one archive comes back under $OUT
+#   tar xzf <files_at>/gpu-run.tar.gz -C results/<name> && ./dayzero report results/<name>/run/results.json --out ...
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
 mvn -B -q -o -DskipTests package
 rm -rf .device
 mkdir -p .device
-jlink --add-modules java.base,java.logging,java.management,java.desktop,java.naming,java.xml,jdk.unsupported,jdk.incubator.vector \
+jlink --add-modules java.base,java.sql,jdk.incubator.vector,jdk.management,jdk.unsupported \
       --strip-debug --compress=2 --no-header-files --no-man-pages --output .device/jre
+if command -v strip >/dev/null; then
+  strip --strip-unneeded .device/jre/lib/server/libjvm.so
+fi
 cp -r bench/target/dist .device/dist
+rm -f .device/dist/lib/jfreechart-*.jar .device/dist/lib/org.jfree.svg-*.jar
 cp bench/scripts/torch_compare.py .device/
 cp bench/src/main/resources/dev/dayzero/bench/chips/chips.json .device/
 cp bench/scripts/gpu-run.sh .device/
