@@ -11,7 +11,8 @@
 // Tensor layouts (row-major): x [M,K] (BF16 or F32); q [M,K] one byte per code; scale [ceil(M/bm), ceil(K/bk)]
 // of F32 or UE8M0 bytes. Kernels dz_quantize_*: one block per scaling unit, blockIdx.x = unitRow * scaleCols +
 // unitCol (any unit shape). Kernels dz_quantize_*_rows: units one row high and a multiple of 128 wide up to 2048,
-// one warp per unit, DZ_THREADS / 32 units a block (quantize_rows_warp).
+// one warp per unit, DZ_THREADS / 32 units a block (quantize_rows_warp). Kernels dz_quantize_*_rowblock: other
+// units one row high, a multiple of 4 wide up to 8192, tiling K: one block per unit, one pass (quantize_row_block).
 #include "dz_common.cuh"
 #include <cuda_bf16.h>
 #include <stdint.h>
@@ -268,6 +269,57 @@ __device__ void quantize_rows_warp(const In* __restrict__ x, uint8_t* __restrict
     }
 }
 
+// Units one row high, a multiple of 4 wide up to 8192 and tiling K, that the warp path does not take (per-token rows
+// of K = 7168, or widths not a multiple of 128): one block per unit, each thread loads 4 consecutive values per
+// pass of DZ_THREADS * 4 (8- or 16-byte loads), keeps them in registers, block-reduces amax, then encodes from the
+// registers: one coalesced pass instead of quantize_unit's two scalar ones.
+#define DZ_ROWBLOCK_MAX_PASSES 8  // 8 x 1024 = 8192 values a unit at most
+
+template <typename In, typename Fmt, bool UE8M0>
+__device__ void quantize_row_block(const In* __restrict__ x, uint8_t* __restrict__ q, void* __restrict__ scaleOut,
+                                   int k, int bk, int scaleCols) {
+    __shared__ float shared[32];
+    const long long unit = blockIdx.x;
+    const int r = (int)(unit / scaleCols);
+    const int uc = (int)(unit % scaleCols);
+    const long long base = (long long)r * k + (long long)uc * bk;
+    float v[DZ_ROWBLOCK_MAX_PASSES][4];
+    float amax = 0.0f;
+#pragma unroll
+    for (int p = 0; p < DZ_ROWBLOCK_MAX_PASSES; p++) {
+        const int c = p * DZ_THREADS * 4 + 4 * threadIdx.x;
+        if (c < bk) {
+            load4(x + base + c, v[p]);
+            for (int i = 0; i < 4; i++) {
+                amax = fmaxf(amax, fabsf(v[p][i]));
+            }
+        }
+    }
+    amax = block_max(amax, shared);
+    float scale = __fdiv_rn(fmaxf(amax, 1e-4f), Fmt::FMAX);
+    if (UE8M0) {
+        scale = ceil_pow2(scale);
+    }
+    if (threadIdx.x == 0) {
+        if (UE8M0) {
+            ((uint8_t*)scaleOut)[unit] = ue8m0_code(scale);
+        } else {
+            ((float*)scaleOut)[unit] = scale;
+        }
+    }
+#pragma unroll
+    for (int p = 0; p < DZ_ROWBLOCK_MAX_PASSES; p++) {
+        const int c = p * DZ_THREADS * 4 + 4 * threadIdx.x;
+        if (c < bk) {
+            uint32_t word = 0;
+            for (int i = 0; i < 4; i++) {
+                word |= (uint32_t)Fmt::encode(__fdiv_rn(v[p][i], scale)) << (8 * i);
+            }
+            *reinterpret_cast<uint32_t*>(q + base + c) = word;
+        }
+    }
+}
+
 }  // namespace
 
 #define DZ_QUANTIZE(NAME, IN, FMT, UE)                                                                    \
@@ -280,7 +332,12 @@ __device__ void quantize_rows_warp(const In* __restrict__ x, uint8_t* __restrict
     NAME##_rows(const IN* x, uint8_t* q, void* scale, int m, int k, int bm, int bk, int scaleCols) {      \
         quantize_rows_warp<IN, FMT, UE>(x, q, scale, m, k, bk, scaleCols);                                \
     }                                                                                                     \
-    DZ_REGISTER_KERNEL(NAME##_rows)
+    DZ_REGISTER_KERNEL(NAME##_rows)                                                                       \
+    extern "C" __global__ void __launch_bounds__(DZ_THREADS)                                              \
+    NAME##_rowblock(const IN* x, uint8_t* q, void* scale, int m, int k, int bm, int bk, int scaleCols) {  \
+        quantize_row_block<IN, FMT, UE>(x, q, scale, k, bk, scaleCols);                                   \
+    }                                                                                                     \
+    DZ_REGISTER_KERNEL(NAME##_rowblock)
 
 DZ_QUANTIZE(dz_quantize_bf16_e4m3_f32, __nv_bfloat16, E4M3, false)
 DZ_QUANTIZE(dz_quantize_bf16_e4m3_ue8m0, __nv_bfloat16, E4M3, true)

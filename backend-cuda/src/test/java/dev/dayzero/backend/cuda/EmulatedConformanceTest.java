@@ -38,6 +38,11 @@ class EmulatedConformanceTest extends ConformanceKit {
                 DType.F8_E5M2, QuantizeSpec.perToken(), DType.UE8M0)));
         cases.add(c("emu/quantize/rows-int8-group256", new QuantizeSpec(7, 768, DType.BF16, DType.I8,
                 QuantizeSpec.perGroup(256), DType.F32)));
+        // single-pass block-per-row kernels (_rowblock): 8192-wide F32 rows, a width not a multiple of 128
+        cases.add(c("emu/quantize/rowblock-e4m3-per-token-8192-f32in", new QuantizeSpec(3, 8192, DType.F32,
+                DType.F8_E4M3FN, QuantizeSpec.perToken(), DType.F32)));
+        cases.add(c("emu/quantize/rowblock-int8-group1000", new QuantizeSpec(5, 3000, DType.BF16, DType.I8,
+                QuantizeSpec.perGroup(1000), DType.UE8M0)));
         cases.add(c("emu/quantize/e4m3-block128-partial", new QuantizeSpec(200, 384, DType.F32, DType.F8_E4M3FN,
                 QuantizeSpec.perBlock(128, 128), DType.UE8M0)));
         cases.add(c("emu/moe/bf16-contiguous", MoeGemmSpec.contiguous(MoeGemmSpec.Type.BF16, 160, 256,

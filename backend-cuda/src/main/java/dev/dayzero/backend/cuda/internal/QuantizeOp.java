@@ -35,6 +35,16 @@ final class QuantizeOp extends CudaOp<QuantizeSpec> {
                 && spec.k() % spec.blockCols() == 0;
     }
 
+    /**
+     * Whether {@code spec} takes the one-block-per-unit single-pass kernels ({@code quantize_row_block}): units one
+     * row high that {@link #warpPerUnit} does not take, a multiple of 4 wide up to 8192, tiling K (per-token rows of
+     * K = 7168, widths not a multiple of 128).
+     */
+    static boolean blockPerRowUnit(QuantizeSpec spec) {
+        return !warpPerUnit(spec) && spec.blockRows() == 1 && spec.blockCols() % 4 == 0 && spec.blockCols() <= 8192
+                && spec.k() % spec.blockCols() == 0;
+    }
+
     /** Thread blocks of the launch. */
     static long blocks(QuantizeSpec spec) {
         long units = (long) spec.scaleRows() * spec.scaleCols();
@@ -43,7 +53,7 @@ final class QuantizeOp extends CudaOp<QuantizeSpec> {
 
     /**
      * The {@code extern "C"} kernel for {@code spec}: {@code dz_quantize_<bf16|f32>_<e4m3|e5m2|i8>_<f32|ue8m0>},
-     * with {@code _rows} where {@link #warpPerUnit} holds.
+     * with {@code _rows} where {@link #warpPerUnit} holds, {@code _rowblock} where {@link #blockPerRowUnit} does.
      */
     static String kernelName(QuantizeSpec spec) {
         String in = spec.inputType() == DType.BF16 ? "bf16" : "f32";
@@ -54,16 +64,21 @@ final class QuantizeOp extends CudaOp<QuantizeSpec> {
             default -> throw new IllegalArgumentException("no quantize kernel for " + spec.format());
         };
         String scale = spec.scaleType() == DType.UE8M0 ? "ue8m0" : "f32";
-        return "dz_quantize_" + in + "_" + fmt + "_" + scale + (warpPerUnit(spec) ? "_rows" : "");
+        return "dz_quantize_" + in + "_" + fmt + "_" + scale + (warpPerUnit(spec) ? "_rows" : blockPerRowUnit(spec) ? "_rowblock" : "");
     }
 
     @Override
     public List<String> notes() {
-        return List.of(warpPerUnit(spec)
-                ? "kernel " + kernel + ": one warp per scaling unit, " + UNITS_PER_ROWS_BLOCK + " units a block, "
-                        + blocks(spec) + " blocks; one coalesced pass (values held in registers)"
-                : "kernel " + kernel + ": one block of " + THREADS + " threads per scaling unit, " + blocks(spec)
-                        + " blocks, the unit read twice (amax, then encode); not tuned");
+        if (warpPerUnit(spec)) {
+            return List.of("kernel " + kernel + ": one warp per scaling unit, " + UNITS_PER_ROWS_BLOCK
+                    + " units a block, " + blocks(spec) + " blocks; one coalesced pass (values held in registers)");
+        }
+        if (blockPerRowUnit(spec)) {
+            return List.of("kernel " + kernel + ": one block of " + THREADS + " threads per scaling unit, "
+                    + blocks(spec) + " blocks; one coalesced pass (values held in registers)");
+        }
+        return List.of("kernel " + kernel + ": one block of " + THREADS + " threads per scaling unit, " + blocks(spec)
+                + " blocks, the unit read twice (amax, then encode); not tuned");
     }
 
     @Override

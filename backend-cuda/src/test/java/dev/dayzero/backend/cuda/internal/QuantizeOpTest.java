@@ -25,9 +25,23 @@ class QuantizeOpTest {
     }
 
     @Test
+    void otherRowUnitsTakeTheSinglePassBlockKernels() {
+        QuantizeSpec int8 = spec(64, 7168, QuantizeSpec.perToken());
+        assertTrue(QuantizeOp.blockPerRowUnit(int8));
+        assertEquals("dz_quantize_bf16_e4m3_f32_rowblock", QuantizeOp.kernelName(int8));
+        assertEquals(64, QuantizeOp.blocks(int8));
+        assertTrue(QuantizeOp.blockPerRowUnit(spec(33, 1000, QuantizeSpec.perToken())), "1000: a multiple of 4");
+        assertFalse(QuantizeOp.blockPerRowUnit(spec(48, 7168, QuantizeSpec.perGroup(128))), "the warp kernels' case");
+        assertFalse(QuantizeOp.blockPerRowUnit(spec(2, 16384, QuantizeSpec.perToken())), "wider than 8192");
+        assertFalse(QuantizeOp.blockPerRowUnit(spec(2, 1002, QuantizeSpec.perToken())), "not a multiple of 4");
+    }
+
+    @Test
     void everythingElseTakesTheBlockPerUnitKernels() {
         assertFalse(QuantizeOp.warpPerUnit(spec(64, 7168, QuantizeSpec.perToken())), "rows wider than 2048");
         assertFalse(QuantizeOp.warpPerUnit(spec(33, 1000, QuantizeSpec.perToken())), "not a multiple of 128");
+        assertFalse(QuantizeOp.blockPerRowUnit(spec(256, 384, QuantizeSpec.perBlock(128, 128))));
+        assertFalse(QuantizeOp.blockPerRowUnit(spec(4, 4096, QuantizeSpec.perTensor())), "4 rows high");
         assertFalse(QuantizeOp.warpPerUnit(spec(256, 384, QuantizeSpec.perBlock(128, 128))), "two-dimensional units");
         assertFalse(QuantizeOp.warpPerUnit(spec(4, 4096, QuantizeSpec.perTensor())));
         QuantizeSpec block = spec(2112, 1024, QuantizeSpec.perBlock(128, 128));
