@@ -13,6 +13,7 @@
 // unitCol (any unit shape). Kernels dz_quantize_*_rows: units one row high and a multiple of 128 wide up to 2048,
 // one warp per unit, DZ_THREADS / 32 units a block (quantize_rows_warp). Kernels dz_quantize_*_rowblock: other
 // units one row high, a multiple of 4 wide up to 8192, tiling K: one block per unit, one pass (quantize_row_block).
+// Per-tensor on large tensors: dz_quantize_amax_<in> then dz_quantize_*_tensor over a grid (quantize_tensor).
 #include "dz_common.cuh"
 #include <cuda_bf16.h>
 #include <stdint.h>
@@ -320,7 +321,79 @@ __device__ void quantize_row_block(const In* __restrict__ x, uint8_t* __restrict
     }
 }
 
+// One scaling unit covering the whole tensor (per-tensor), large tensors: two kernels over a grid instead of one
+// block. quantize_amax: grid-stride max |x| (4-value vector loads), block-reduced, then atomicMax on the F32 bits
+// (non-negative floats order like their bits) into a 4-byte workspace the launch zeroes first. quantize_tensor:
+// every block derives the same scale from that amax (the same recipe), encodes its grid-stride share, block 0
+// writes the scale. n = m * k values, x and q contiguous.
+template <typename In>
+__device__ void quantize_amax(const In* __restrict__ x, long long n, unsigned* __restrict__ amaxBits) {
+    __shared__ float shared[32];
+    const long long stride = (long long)gridDim.x * blockDim.x;
+    const long long first = (long long)blockIdx.x * blockDim.x + threadIdx.x;
+    const long long n4 = n / 4;
+    float amax = 0.0f;
+    for (long long i = first; i < n4; i += stride) {
+        float v[4];
+        load4(x + 4 * i, v);
+        for (int j = 0; j < 4; j++) {
+            amax = fmaxf(amax, fabsf(v[j]));
+        }
+    }
+    for (long long i = 4 * n4 + first; i < n; i += stride) {
+        amax = fmaxf(amax, fabsf(load_x(x, i)));
+    }
+    amax = block_max(amax, shared);
+    if (threadIdx.x == 0) {
+        atomicMax(amaxBits, dz_bits(amax));
+    }
+}
+
+template <typename In, typename Fmt, bool UE8M0>
+__device__ void quantize_tensor(const In* __restrict__ x, uint8_t* __restrict__ q, void* __restrict__ scaleOut,
+                                long long n, const unsigned* __restrict__ amaxBits) {
+    const float amax = dz_float(*amaxBits);
+    float scale = __fdiv_rn(fmaxf(amax, 1e-4f), Fmt::FMAX);
+    if (UE8M0) {
+        scale = ceil_pow2(scale);
+    }
+    if (blockIdx.x == 0 && threadIdx.x == 0) {
+        if (UE8M0) {
+            ((uint8_t*)scaleOut)[0] = ue8m0_code(scale);
+        } else {
+            ((float*)scaleOut)[0] = scale;
+        }
+    }
+    const long long stride = (long long)gridDim.x * blockDim.x;
+    const long long first = (long long)blockIdx.x * blockDim.x + threadIdx.x;
+    const long long n4 = n / 4;
+    for (long long i = first; i < n4; i += stride) {
+        float v[4];
+        load4(x + 4 * i, v);
+        uint32_t word = 0;
+        for (int j = 0; j < 4; j++) {
+            word |= (uint32_t)Fmt::encode(__fdiv_rn(v[j], scale)) << (8 * j);
+        }
+        *reinterpret_cast<uint32_t*>(q + 4 * i) = word;
+    }
+    for (long long i = 4 * n4 + first; i < n; i += stride) {
+        q[i] = Fmt::encode(__fdiv_rn(load_x(x, i), scale));
+    }
+}
+
 }  // namespace
+
+extern "C" __global__ void __launch_bounds__(DZ_THREADS)
+dz_quantize_amax_bf16(const __nv_bfloat16* x, long long n, unsigned* amaxBits) {
+    quantize_amax(x, n, amaxBits);
+}
+DZ_REGISTER_KERNEL(dz_quantize_amax_bf16)
+
+extern "C" __global__ void __launch_bounds__(DZ_THREADS)
+dz_quantize_amax_f32(const float* x, long long n, unsigned* amaxBits) {
+    quantize_amax(x, n, amaxBits);
+}
+DZ_REGISTER_KERNEL(dz_quantize_amax_f32)
 
 #define DZ_QUANTIZE(NAME, IN, FMT, UE)                                                                    \
     extern "C" __global__ void __launch_bounds__(DZ_THREADS)                                              \
@@ -337,7 +410,12 @@ __device__ void quantize_row_block(const In* __restrict__ x, uint8_t* __restrict
     NAME##_rowblock(const IN* x, uint8_t* q, void* scale, int m, int k, int bm, int bk, int scaleCols) {  \
         quantize_row_block<IN, FMT, UE>(x, q, scale, k, bk, scaleCols);                                   \
     }                                                                                                     \
-    DZ_REGISTER_KERNEL(NAME##_rowblock)
+    DZ_REGISTER_KERNEL(NAME##_rowblock)                                                                   \
+    extern "C" __global__ void __launch_bounds__(DZ_THREADS)                                              \
+    NAME##_tensor(const IN* x, uint8_t* q, void* scale, long long n, const unsigned* amaxBits) {          \
+        quantize_tensor<IN, FMT, UE>(x, q, scale, n, amaxBits);                                           \
+    }                                                                                                     \
+    DZ_REGISTER_KERNEL(NAME##_tensor)
 
 DZ_QUANTIZE(dz_quantize_bf16_e4m3_f32, __nv_bfloat16, E4M3, false)
 DZ_QUANTIZE(dz_quantize_bf16_e4m3_ue8m0, __nv_bfloat16, E4M3, true)

@@ -43,6 +43,9 @@ class EmulatedConformanceTest extends ConformanceKit {
                 DType.F8_E4M3FN, QuantizeSpec.perToken(), DType.F32)));
         cases.add(c("emu/quantize/rowblock-int8-group1000", new QuantizeSpec(5, 3000, DType.BF16, DType.I8,
                 QuantizeSpec.perGroup(1000), DType.UE8M0)));
+        // per-tensor over a grid: a size not a multiple of 4 (scalar tail), F32 input, UE8M0
+        cases.add(c("emu/quantize/tensor-e4m3-odd-size-ue8m0", new QuantizeSpec(131, 503, DType.F32,
+                DType.F8_E4M3FN, QuantizeSpec.perTensor(), DType.UE8M0)));
         cases.add(c("emu/quantize/e4m3-block128-partial", new QuantizeSpec(200, 384, DType.F32, DType.F8_E4M3FN,
                 QuantizeSpec.perBlock(128, 128), DType.UE8M0)));
         cases.add(c("emu/moe/bf16-contiguous", MoeGemmSpec.contiguous(MoeGemmSpec.Type.BF16, 160, 256,

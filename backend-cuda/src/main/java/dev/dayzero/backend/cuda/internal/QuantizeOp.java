@@ -3,6 +3,7 @@ package dev.dayzero.backend.cuda.internal;
 import dev.dayzero.backend.cuda.jna.KernelParams;
 import dev.dayzero.hal.DType;
 import dev.dayzero.hal.DeviceBuffer;
+import dev.dayzero.hal.Stream;
 import dev.dayzero.hal.op.QuantizeSpec;
 import java.util.List;
 
@@ -45,6 +46,21 @@ final class QuantizeOp extends CudaOp<QuantizeSpec> {
                 && spec.k() % spec.blockCols() == 0;
     }
 
+    /** Values from which a per-tensor spec runs over a grid (amax kernel + encode kernel) instead of one block. */
+    static final long TENSOR_GRID_MIN_VALUES = 64 * 1024;
+
+    /** Whether {@code spec} is one scaling unit over a tensor large enough for the two grid kernels. */
+    static boolean wholeTensorGrid(QuantizeSpec spec) {
+        return spec.scaleRows() == 1 && spec.scaleCols() == 1 && (long) spec.m() * spec.k() >= TENSOR_GRID_MIN_VALUES;
+    }
+
+    /** Blocks of each of the two grid kernels: enough for 4 values a thread, at most 8 a multiprocessor. */
+    static int tensorGridBlocks(QuantizeSpec spec, int multiprocessors) {
+        long values = (long) spec.m() * spec.k();
+        long wanted = (values + THREADS * 4L - 1) / (THREADS * 4L);
+        return (int) Math.max(1, Math.min(wanted, 8L * Math.max(1, multiprocessors)));
+    }
+
     /** Thread blocks of the launch. */
     static long blocks(QuantizeSpec spec) {
         long units = (long) spec.scaleRows() * spec.scaleCols();
@@ -64,11 +80,17 @@ final class QuantizeOp extends CudaOp<QuantizeSpec> {
             default -> throw new IllegalArgumentException("no quantize kernel for " + spec.format());
         };
         String scale = spec.scaleType() == DType.UE8M0 ? "ue8m0" : "f32";
-        return "dz_quantize_" + in + "_" + fmt + "_" + scale + (warpPerUnit(spec) ? "_rows" : blockPerRowUnit(spec) ? "_rowblock" : "");
+        return "dz_quantize_" + in + "_" + fmt + "_" + scale + (warpPerUnit(spec) ? "_rows" : blockPerRowUnit(spec) ? "_rowblock"
+                : wholeTensorGrid(spec) ? "_tensor" : "");
     }
 
     @Override
     public List<String> notes() {
+        if (wholeTensorGrid(spec)) {
+            return List.of("kernels " + amaxKernel(spec) + " then " + kernel + ": per-tensor over a grid of "
+                    + tensorGridBlocks(spec, device.info().computeUnits()) + " blocks (max |x| by atomicMax into a "
+                    + "4-byte workspace zeroed first, then every block derives the scale and encodes its share)");
+        }
         if (warpPerUnit(spec)) {
             return List.of("kernel " + kernel + ": one warp per scaling unit, " + UNITS_PER_ROWS_BLOCK
                     + " units a block, " + blocks(spec) + " blocks; one coalesced pass (values held in registers)");
@@ -87,6 +109,9 @@ final class QuantizeOp extends CudaOp<QuantizeSpec> {
         CudaBuffer x = buffer(operands, 0);
         CudaBuffer q = buffer(operands, 1);
         CudaBuffer scale = buffer(operands, 2);
+        if (wholeTensorGrid(spec)) {
+            return launches.add(new TensorLaunch(x, q, scale));
+        }
         KernelParams params = new KernelParams(8)
                 .address(0, x.address())
                 .address(1, q.address())
@@ -99,5 +124,45 @@ final class QuantizeOp extends CudaOp<QuantizeSpec> {
         return launches.add(new KernelLaunch(device, spec.describe(), function, new int[] {(int) blocks(spec), 1, 1},
                 new int[] {THREADS, 1, 1}, params,
                 launches));
+    }
+
+    /** {@code dz_quantize_amax_<bf16|f32>}: the first of the two per-tensor grid kernels. */
+    static String amaxKernel(QuantizeSpec spec) {
+        return "dz_quantize_amax_" + (spec.inputType() == DType.BF16 ? "bf16" : "f32");
+    }
+
+    /** Per-tensor over a grid: zero the 4-byte amax workspace, the amax kernel, the encode kernel; owns the workspace. */
+    private final class TensorLaunch extends OwningLaunch {
+        private final CudaBuffer workspace;
+        private final KernelLaunch amax;
+        private final KernelLaunch encode;
+
+        TensorLaunch(CudaBuffer x, CudaBuffer q, CudaBuffer scale) {
+            super("launch of " + spec.describe(), launches);
+            try {
+                long values = (long) spec.m() * spec.k();
+                int[] grid = {tensorGridBlocks(spec, device.info().computeUnits()), 1, 1};
+                workspace = parts.add((CudaBuffer) device.allocate(4));
+                long amaxFunction = device.module(KernelImages.QUANTIZE).function(amaxKernel(spec));
+                amax = parts.add(new KernelLaunch(device, spec.describe() + " (amax)", amaxFunction, grid,
+                        new int[] {THREADS, 1, 1}, new KernelParams(3).address(0, x.address()).int64(1, values)
+                        .address(2, workspace.address()), parts));
+                encode = parts.add(new KernelLaunch(device, spec.describe(), function, grid, new int[] {THREADS, 1, 1},
+                        new KernelParams(5).address(0, x.address()).address(1, q.address())
+                                .address(2, scale.address()).int64(3, values).address(4, workspace.address()),
+                        parts));
+            } catch (RuntimeException e) {
+                parts.closeAll().forEach(e::addSuppressed);
+                throw e;
+            }
+        }
+
+        @Override
+        public void enqueue(Stream stream) {
+            checkOpen();
+            workspace.fill(stream, (byte) 0);
+            amax.enqueue(stream);
+            encode.enqueue(stream);
+        }
     }
 }

@@ -37,6 +37,18 @@ class QuantizeOpTest {
     }
 
     @Test
+    void largePerTensorSpecsRunOverAGrid() {
+        QuantizeSpec big = spec(96, 4096, QuantizeSpec.perTensor());
+        assertTrue(QuantizeOp.wholeTensorGrid(big));
+        assertEquals("dz_quantize_bf16_e4m3_f32_tensor", QuantizeOp.kernelName(big));
+        assertEquals("dz_quantize_amax_bf16", QuantizeOp.amaxKernel(big));
+        assertEquals(96 * 4096 / 1024, QuantizeOp.tensorGridBlocks(big, 132), "4 values a thread");
+        assertEquals(8 * 4, QuantizeOp.tensorGridBlocks(big, 4), "at most 8 blocks a multiprocessor");
+        assertFalse(QuantizeOp.wholeTensorGrid(spec(4, 4096, QuantizeSpec.perTensor())), "small: one block");
+        assertFalse(QuantizeOp.wholeTensorGrid(spec(2048, 128, QuantizeSpec.perGroup(128))), "many units");
+    }
+
+    @Test
     void everythingElseTakesTheBlockPerUnitKernels() {
         assertFalse(QuantizeOp.warpPerUnit(spec(64, 7168, QuantizeSpec.perToken())), "rows wider than 2048");
         assertFalse(QuantizeOp.warpPerUnit(spec(33, 1000, QuantizeSpec.perToken())), "not a multiple of 128");
