@@ -1,7 +1,5 @@
 package dev.dayzero.hal;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -41,11 +39,6 @@ public abstract class AbstractLaunch implements PreparedOp.Launch {
         }
     }
 
-    /** Whether {@link #close} has been called. */
-    protected final boolean isClosed() {
-        return closed.get();
-    }
-
     /**
      * Hook: runs first in {@link #close}, e.g. to make the device's context current; a failure is reported with the
      * others and the parts still close.
@@ -59,20 +52,8 @@ public abstract class AbstractLaunch implements PreparedOp.Launch {
      */
     @Override
     public final void close() {
-        if (!closed.compareAndSet(false, true)) {
-            return;
-        }
-        try {
-            List<Throwable> failures = new ArrayList<>();
-            try {
-                beforeClose();
-            } catch (RuntimeException | Error e) {
-                failures.add(e);
-            }
-            failures.addAll(parts.closeAll());
-            OwnedResources.report(vendor, what, failures);
-        } finally {
-            owner.remove(this);
+        if (closed.compareAndSet(false, true)) {
+            OwnedResources.closeInOrder(vendor, what, this::beforeClose, parts::closeAll, () -> owner.remove(this));
         }
     }
 }

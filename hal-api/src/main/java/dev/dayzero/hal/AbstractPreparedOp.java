@@ -64,11 +64,6 @@ public abstract class AbstractPreparedOp<D extends Device, S extends OpSpec, B e
         notes.add(text);
     }
 
-    /** Whether {@link #close} has been called. */
-    protected final boolean isClosed() {
-        return closed.get();
-    }
-
     /**
      * Checks, in this order, that the operator is open, that the device is ({@link #checkDevice}), and that
      * {@code operands} fit the spec ({@link PreparedOp#checkOperands}).
@@ -158,22 +153,13 @@ public abstract class AbstractPreparedOp<D extends Device, S extends OpSpec, B e
      */
     @Override
     public final void close() {
-        if (!closed.compareAndSet(false, true)) {
-            return;
-        }
-        try {
-            List<Throwable> failures = new ArrayList<>();
-            try {
-                beforeClose();
-            } catch (RuntimeException | Error e) {
-                failures.add(e);
-            }
-            failures.addAll(launches.closeAll());
-            failures.addAll(owned.closeAll());
-            failures.addAll(release());
-            OwnedResources.report(vendor, "prepared " + spec.describe(), failures);
-        } finally {
-            forget();
+        if (closed.compareAndSet(false, true)) {
+            OwnedResources.closeInOrder(vendor, "prepared " + spec.describe(), this::beforeClose, () -> {
+                List<Throwable> failures = new ArrayList<>(launches.closeAll());
+                failures.addAll(owned.closeAll());
+                failures.addAll(release());
+                return failures;
+            }, this::forget);
         }
     }
 

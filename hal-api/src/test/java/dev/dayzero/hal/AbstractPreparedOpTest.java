@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dayzero.hal.op.QuantizeSpec;
 import java.lang.reflect.Proxy;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -105,7 +104,7 @@ class AbstractPreparedOpTest {
     @Test
     void aLaunchWhoseBuildFailsIsClosedAndTheFailureKeepsItsOwn() {
         Recording op = new Recording();
-        Part part = new Part("part", "workspace busy");
+        AutoCloseable part = part("part", "workspace busy");
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> op.addLaunch(new TestLaunch(op), l -> {
                     l.parts().add(part);
@@ -122,8 +121,8 @@ class AbstractPreparedOpTest {
     void aLaunchClosesItsPartsNewestFirstLeavesItsOwnerAndReportsOnce() {
         OwnedResources owner = new OwnedResources();
         TestLaunch launch = owner.add(new TestLaunch("acme", "launch of test", owner));
-        launch.parts().add(new Part("first", null));
-        launch.parts().add(new Part("second", "workspace"));
+        launch.parts().add(part("first", null));
+        launch.parts().add(part("second", "workspace"));
         launch.enqueue(null);
 
         HalException e = assertThrows(HalException.class, launch::close);
@@ -166,7 +165,7 @@ class AbstractPreparedOpTest {
             checkBind(operands);
             buffers(operands, TestBuffer[]::new);
             TestLaunch launch = launches.add(new TestLaunch(this));
-            launch.parts().add(new Part("launch " + bound++, null));
+            launch.parts().add(part("launch " + bound++, null));
             return launch;
         }
 
@@ -227,63 +226,13 @@ class AbstractPreparedOpTest {
         }
     }
 
-    /** A part that records its close and may fail. */
-    private final class Part implements AutoCloseable {
-        private final String name;
-        private final String failure;
-
-        Part(String name, String failure) {
-            this.name = name;
-            this.failure = failure;
-        }
-
-        @Override
-        public void close() {
+    /** A part that records its close and, with a {@code failure}, then fails. */
+    private AutoCloseable part(String name, String failure) {
+        return () -> {
             events.add(name);
             if (failure != null) {
                 throw new IllegalStateException(failure);
             }
-        }
-    }
-
-    /** A buffer of {@code device} (null: of no device) that holds nothing. */
-    private static final class TestBuffer implements DeviceBuffer {
-        final Device device;
-        private final long size;
-
-        TestBuffer(Device device, long size) {
-            this.device = device;
-            this.size = size;
-        }
-
-        @Override
-        public long size() {
-            return size;
-        }
-
-        @Override
-        public void write(long offset, ByteBuffer src) {
-        }
-
-        @Override
-        public void read(long offset, ByteBuffer dst) {
-        }
-
-        @Override
-        public void fill(Stream stream, byte value) {
-        }
-
-        @Override
-        public void copyFrom(Stream stream, DeviceBuffer src) {
-        }
-
-        @Override
-        public boolean isClosed() {
-            return false;
-        }
-
-        @Override
-        public void close() {
-        }
+        };
     }
 }
