@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * The open resources one owner holds (a device's buffers and streams, a prepared operator's descriptors),
@@ -48,6 +49,26 @@ public final class OwnedResources {
             open.remove(child);
         }
         return failures;
+    }
+
+    /**
+     * The close of {@link AbstractPreparedOp} and {@link AbstractLaunch}: runs {@code first} (its failure
+     * collected), then {@code rest}, and {@link #report}s their failures; {@code last} runs even then.
+     */
+    static void closeInOrder(String vendor, String what, Runnable first, Supplier<List<Throwable>> rest,
+                             Runnable last) {
+        try {
+            List<Throwable> failures = new ArrayList<>();
+            try {
+                first.run();
+            } catch (RuntimeException | Error e) {
+                failures.add(e);
+            }
+            failures.addAll(rest.get());
+            report(vendor, what, failures);
+        } finally {
+            last.run();
+        }
     }
 
     /** Throws one exception carrying all {@code failures} as suppressed, if there are any. */

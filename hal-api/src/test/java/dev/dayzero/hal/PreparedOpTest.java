@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.dayzero.hal.op.QuantizeSpec;
-import java.nio.ByteBuffer;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -24,36 +23,6 @@ class PreparedOpTest {
     }
 
     private static DeviceBuffer buffer(long size) {
-        return new DeviceBuffer() {
-            @Override
-            public long size() {
-                return size;
-            }
-
-            @Override
-            public void write(long offset, ByteBuffer src) {
-            }
-
-            @Override
-            public void read(long offset, ByteBuffer dst) {
-            }
-
-            @Override
-            public void fill(Stream stream, byte value) {
-            }
-
-            @Override
-            public void copyFrom(Stream stream, DeviceBuffer src) {
-            }
-
-            @Override
-            public boolean isClosed() {
-                return false;
-            }
-
-            @Override
-            public void close() {
-            }
-        };
+        return new TestBuffer(null, size);
     }
 }

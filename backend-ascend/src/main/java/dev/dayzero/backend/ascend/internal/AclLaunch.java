@@ -1,18 +1,15 @@
 package dev.dayzero.backend.ascend.internal;
 
-import dev.dayzero.hal.NativeHandle;
-import dev.dayzero.backend.ascend.jna.AclErrors;
-import dev.dayzero.hal.OwnedResources;
 import dev.dayzero.backend.ascend.jna.Acl;
 import dev.dayzero.backend.ascend.jna.NnopBase;
+import dev.dayzero.hal.AbstractLaunch;
 import dev.dayzero.hal.DType;
-import dev.dayzero.hal.PreparedOp;
+import dev.dayzero.hal.NativeHandle;
 import dev.dayzero.hal.Stream;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A prepared operator bound to its buffers: the aclTensors, aclIntArrays, aclTensorLists, repeatable executors
@@ -20,7 +17,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * the phase-2 calls that {@link #enqueue} issues. Owns every handle it created and frees them on close, newest
  * first (executors before the tensors they reference).
  */
-final class AclLaunch implements PreparedOp.Launch {
+final class AclLaunch extends AbstractLaunch {
     /** A phase-2 entry point: {@code aclnnXxx(workspace, size, executor, stream)}. */
     interface Phase2 {
         void run(long workspace, long size, long executor, long stream);
@@ -29,16 +26,13 @@ final class AclLaunch implements PreparedOp.Launch {
     private record Call(NativeHandle executor, AclBuffer workspace, long workspaceSize, Phase2 fn) {
     }
 
-    private final AscendPreparedOp op;
     private final AscendDevice device;
     private final Acl acl;
-    private final OwnedResources owned = new OwnedResources();
     private final Map<Long, NativeHandle> tensors = new HashMap<>();
     private final List<Call> calls = new ArrayList<>();
-    private final AtomicBoolean closed = new AtomicBoolean();
 
     AclLaunch(AscendPreparedOp op) {
-        this.op = op;
+        super(op);
         this.device = op.device();
         this.acl = device.acl();
     }
@@ -72,7 +66,7 @@ final class AclLaunch implements PreparedOp.Launch {
     /** A strided view (strides and offset in elements) of {@code buf}; the whole buffer is its 1-D storage. */
     long tensor(long[] dims, long[] strides, DType type, AclBuffer buf, long offset) {
         long h = acl.createTensor(dims, strides, offset, aclType(type), buf.size() / type.byteSize(), buf.address());
-        NativeHandle nh = owned.add(new NativeHandle("aclTensor", h, acl::destroyTensor));
+        NativeHandle nh = parts.add(new NativeHandle("aclTensor", h, acl::destroyTensor));
         tensors.put(h, nh);
         return h;
     }
@@ -86,7 +80,7 @@ final class AclLaunch implements PreparedOp.Launch {
             s *= dims[i];
         }
         long h = acl.createTensor(dims, strides, 0, NnopBase.ACL_BOOL, buf.size(), buf.address());
-        NativeHandle nh = owned.add(new NativeHandle("aclTensor", h, acl::destroyTensor));
+        NativeHandle nh = parts.add(new NativeHandle("aclTensor", h, acl::destroyTensor));
         tensors.put(h, nh);
         return h;
     }
@@ -97,30 +91,30 @@ final class AclLaunch implements PreparedOp.Launch {
         for (long m : members) {
             NativeHandle nh = tensors.remove(m);
             if (nh != null) {
-                owned.remove(nh);
+                parts.remove(nh);
                 nh.release();
             }
         }
-        owned.add(new NativeHandle("aclTensorList", h, acl::destroyTensorList));
+        parts.add(new NativeHandle("aclTensorList", h, acl::destroyTensorList));
         return h;
     }
 
     long intArray(long[] values) {
         long h = acl.createIntArray(values);
-        owned.add(new NativeHandle("aclIntArray", h, acl::destroyIntArray));
+        parts.add(new NativeHandle("aclIntArray", h, acl::destroyIntArray));
         return h;
     }
 
     /** An FP32 aclScalar. */
     long scalarF32(float value) {
         long h = acl.createScalarF32(value);
-        owned.add(new NativeHandle("aclScalar", h, acl::destroyScalar));
+        parts.add(new NativeHandle("aclScalar", h, acl::destroyScalar));
         return h;
     }
 
     /** A device buffer the launch owns (converted operands). */
     AclBuffer buffer(long bytes) {
-        return owned.add(device.allocateInternal(bytes));
+        return parts.add(device.allocateInternal(bytes));
     }
 
     /**
@@ -131,7 +125,7 @@ final class AclLaunch implements PreparedOp.Launch {
         long size = phase1[0];
         long exec = phase1[1];
         acl.setExecutorRepeatable(exec);
-        NativeHandle executor = owned.add(new NativeHandle("aclOpExecutor", exec, acl::destroyExecutor));
+        NativeHandle executor = parts.add(new NativeHandle("aclOpExecutor", exec, acl::destroyExecutor));
         AclBuffer ws = size > 0 ? buffer(size) : null;
         calls.add(new Call(executor, ws, size, fn));
     }
@@ -143,9 +137,7 @@ final class AclLaunch implements PreparedOp.Launch {
 
     @Override
     public void enqueue(Stream stream) {
-        if (closed.get()) {
-            throw new IllegalStateException("launch is closed: " + op.spec().describe());
-        }
+        checkOpen();
         AclStream s = device.checkStream(stream);
         for (Call c : calls) {
             c.fn().run(c.workspace() == null ? 0 : c.workspace().address(), c.workspaceSize(), c.executor().get(),
@@ -153,18 +145,9 @@ final class AclLaunch implements PreparedOp.Launch {
         }
     }
 
+    /** Makes the device's context current before the handles are destroyed. */
     @Override
-    public void close() {
-        if (closed.compareAndSet(false, true)) {
-            List<Throwable> failures = new ArrayList<>();
-            try {
-                device.enter();
-            } catch (RuntimeException e) {
-                failures.add(e);
-            }
-            failures.addAll(owned.closeAll());
-            op.released(this);
-            OwnedResources.report(AclErrors.VENDOR, "a launch of " + op.spec().describe(), failures);
-        }
+    protected void beforeClose() {
+        device.enter();
     }
 }

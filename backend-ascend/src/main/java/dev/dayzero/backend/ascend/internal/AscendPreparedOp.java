@@ -1,42 +1,23 @@
 package dev.dayzero.backend.ascend.internal;
 
 import dev.dayzero.backend.ascend.jna.AclErrors;
-import dev.dayzero.hal.OwnedResources;
+import dev.dayzero.hal.AbstractPreparedOp;
 import dev.dayzero.hal.DeviceBuffer;
-import dev.dayzero.hal.PreparedOp;
 import dev.dayzero.hal.op.OpSpec;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A spec made ready on an Ascend device: prepare-time device buffers (group lists, masks) are built once and
  * owned here; {@link #bind} builds the aclnn tensors and runs phase 1 into an {@link AclLaunch}.
  */
-abstract class AscendPreparedOp implements PreparedOp {
-    private final AscendDevice device;
-    private final OpSpec spec;
-    private final OwnedResources owned = new OwnedResources();
-    private final OwnedResources launches = new OwnedResources();
-    private final List<String> notes = new ArrayList<>();
-    private final AtomicBoolean closed = new AtomicBoolean();
+abstract class AscendPreparedOp extends AbstractPreparedOp<AscendDevice, OpSpec, AclBuffer> {
 
     AscendPreparedOp(AscendDevice device, OpSpec spec) {
-        this.device = device;
-        this.spec = spec;
+        super(AclErrors.VENDOR, device, spec);
     }
 
     AscendDevice device() {
         return device;
-    }
-
-    @Override
-    public OpSpec spec() {
-        return spec;
-    }
-
-    void note(String note) {
-        notes.add(note);
     }
 
     /** A device buffer owned by this prepared operator. */
@@ -45,49 +26,27 @@ abstract class AscendPreparedOp implements PreparedOp {
     }
 
     @Override
-    public List<String> notes() {
-        return List.copyOf(notes);
-    }
-
-    @Override
     public Launch bind(List<DeviceBuffer> operands) {
-        if (closed.get()) {
-            throw new IllegalStateException("prepared op is closed: " + spec.describe());
-        }
-        device.enter();
-        PreparedOp.checkOperands(spec, operands);
-        AclBuffer[] b = new AclBuffer[operands.size()];
-        for (int i = 0; i < b.length; i++) {
-            b[i] = device.checkBuffer(operands.get(i), "operand " + i + " '" + spec.operands().get(i).name() + "'");
-        }
-        AclLaunch launch = launches.add(new AclLaunch(this));
-        try {
-            build(launch, b);
-        } catch (RuntimeException | Error e) {
-            try {
-                launch.close();
-            } catch (RuntimeException c) {
-                e.addSuppressed(c);
-            }
-            throw e;
-        }
-        return launch;
+        checkBind(operands);
+        AclBuffer[] b = buffers(operands, AclBuffer[]::new);
+        return addLaunch(new AclLaunch(this), launch -> build(launch, b));
     }
 
     /** Builds the tensors and runs phase 1 of every aclnn call into {@code launch}. */
     abstract void build(AclLaunch launch, AclBuffer[] operands);
 
-    void released(AclLaunch launch) {
-        launches.remove(launch);
+    @Override
+    protected void checkDevice() {
+        device.enter();
     }
 
     @Override
-    public void close() {
-        if (closed.compareAndSet(false, true)) {
-            List<Throwable> failures = new ArrayList<>(launches.closeAll());
-            failures.addAll(owned.closeAll());
-            device.released(this, 0);
-            OwnedResources.report(AclErrors.VENDOR, "a prepared " + spec.describe(), failures);
-        }
+    protected AclBuffer checkBuffer(DeviceBuffer buffer, String what) {
+        return device.checkBuffer(buffer, what);
+    }
+
+    @Override
+    protected void forget() {
+        device.released(this, 0);
     }
 }

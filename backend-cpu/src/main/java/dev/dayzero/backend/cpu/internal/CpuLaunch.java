@@ -1,31 +1,31 @@
 package dev.dayzero.backend.cpu.internal;
 
-import dev.dayzero.hal.PreparedOp;
+import dev.dayzero.hal.AbstractLaunch;
 import dev.dayzero.hal.Stream;
-import java.util.concurrent.atomic.AtomicReference;
 
-/** A kernel bound to its buffers; each enqueue runs it to completion on the device's workers. */
-final class CpuLaunch implements PreparedOp.Launch {
-    private final CpuPreparedOp op;
+/**
+ * A kernel bound to its buffers; each enqueue runs it to completion on the device's workers. Closing drops the
+ * kernel and with it its scratch memory.
+ */
+final class CpuLaunch extends AbstractLaunch {
     private final CpuDevice device;
     private final CpuBuffer[] buffers;
     private final byte[][] arrays;
-    private final AtomicReference<Kernel> kernel;
+    private volatile Kernel kernel;
 
     CpuLaunch(CpuPreparedOp op, CpuDevice device, Kernel kernel, CpuBuffer[] buffers) {
-        this.op = op;
+        super(op);
         this.device = device;
         this.buffers = buffers;
         this.arrays = new byte[buffers.length][];
-        this.kernel = new AtomicReference<>(kernel);
+        this.kernel = kernel;
+        parts.add(() -> this.kernel = null);
     }
 
     @Override
     public void enqueue(Stream stream) {
-        Kernel k = kernel.get();
-        if (k == null) {
-            throw new IllegalStateException("launch is closed");
-        }
+        Kernel k = kernel; // read before the check: close marks the launch closed before it drops the kernel
+        checkOpen();
         device.checkStream(stream);
         synchronized (this) { // one run at a time: the kernel's scratch is per launch
             try {
@@ -36,13 +36,6 @@ final class CpuLaunch implements PreparedOp.Launch {
             } finally {
                 java.util.Arrays.fill(arrays, null); // hold no memory between runs
             }
-        }
-    }
-
-    @Override
-    public void close() {
-        if (kernel.getAndSet(null) != null) {
-            op.released(this);
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.dayzero.backend.cuda.internal;
 import dev.dayzero.backend.cuda.jna.CublasLt;
 import dev.dayzero.backend.cuda.jna.CublasLtApi;
 import dev.dayzero.backend.cuda.jna.CudaErrors;
+import dev.dayzero.hal.AbstractLaunch;
 import dev.dayzero.hal.DeviceBuffer;
 import dev.dayzero.hal.NativeHandle;
 import dev.dayzero.hal.OwnedResources;
@@ -40,7 +41,6 @@ final class CublasLtMoeGemmOp extends CudaOp<MoeGemmSpec> {
     private final CublasLtContext lt;
     private final CublasLtApi api;
     private final CublasLtMoePlan plan;
-    private final OwnedResources owned = new OwnedResources();
     private final long handle;
     private final long matmulDesc;
     private final long aLayout;
@@ -234,14 +234,8 @@ final class CublasLtMoeGemmOp extends CudaOp<MoeGemmSpec> {
         return launches.add(new Bound(address));
     }
 
-    /** The descriptors, layouts and algorithm buffers planned at prepare, after the launches that use them. */
-    @Override
-    protected List<Throwable> release() {
-        return owned.closeAll();
-    }
-
     /** One binding: its device allocations, FP8 descriptors with scale pointers, and every call's arguments. */
-    private final class Bound extends OwningLaunch {
+    private final class Bound extends AbstractLaunch {
         private final int count;
         private final long[] descs;
         private final long[] a;
@@ -262,7 +256,7 @@ final class CublasLtMoeGemmOp extends CudaOp<MoeGemmSpec> {
         private final long[] copyOutBytes;
 
         Bound(Map<String, Long> address) {
-            super("launch of " + spec.describe(), launches);
+            super(CublasLtMoeGemmOp.this);
             List<CublasLtMoePlan.Expert> experts = plan.experts();
             count = experts.size();
             descs = new long[count];

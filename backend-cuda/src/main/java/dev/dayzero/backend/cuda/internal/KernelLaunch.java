@@ -1,26 +1,23 @@
 package dev.dayzero.backend.cuda.internal;
 
+import dev.dayzero.backend.cuda.jna.CudaErrors;
 import dev.dayzero.backend.cuda.jna.KernelParams;
+import dev.dayzero.hal.AbstractLaunch;
 import dev.dayzero.hal.OwnedResources;
-import dev.dayzero.hal.PreparedOp.Launch;
 import dev.dayzero.hal.Stream;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One kernel bound to its arguments: each {@link #enqueue} is one {@code cuLaunchKernel} with the fixed grid
  * and block; the argument array is built once at bind, so a launch allocates nothing. Owned by its prepared
- * operator ({@code owner}), from which it removes itself on close.
+ * operator ({@code owner}), from which it removes itself on close; closing frees the argument array.
  */
-final class KernelLaunch implements Launch {
+final class KernelLaunch extends AbstractLaunch {
     private final CudaDevice device;
-    private final String what;
     private final long function;
     private final int[] grid;
     private final int[] block;
     private final int sharedBytes;
     private final KernelParams params;
-    private final OwnedResources owner;
-    private final AtomicBoolean closed = new AtomicBoolean();
 
     KernelLaunch(CudaDevice device, String what, long function, int[] grid, int[] block, KernelParams params,
                  OwnedResources owner) {
@@ -33,34 +30,23 @@ final class KernelLaunch implements Launch {
      */
     KernelLaunch(CudaDevice device, String what, long function, int[] grid, int[] block, int sharedBytes,
                  KernelParams params, OwnedResources owner) {
+        super(CudaErrors.VENDOR, "launch of " + what, owner);
         if (sharedBytes < 0) {
             throw new IllegalArgumentException("sharedBytes " + sharedBytes + " < 0");
         }
         this.sharedBytes = sharedBytes;
         this.device = device;
-        this.what = what;
         this.function = function;
         this.grid = grid.clone();
         this.block = block.clone();
-        this.params = params;
-        this.owner = owner;
+        this.params = parts.add(params);
     }
 
     @Override
     public void enqueue(Stream stream) {
-        if (closed.get()) {
-            throw new IllegalStateException("launch of " + what + " is closed");
-        }
+        checkOpen();
         CudaStream s = device.checkStream(stream);
         device.api().launch(function, grid[0], grid[1], grid[2], block[0], block[1], block[2], sharedBytes, s.handle(),
                 params);
-    }
-
-    @Override
-    public void close() {
-        if (closed.compareAndSet(false, true)) {
-            params.close();
-            owner.remove(this);
-        }
     }
 }

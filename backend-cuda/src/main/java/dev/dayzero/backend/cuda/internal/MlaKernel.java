@@ -1,6 +1,8 @@
 package dev.dayzero.backend.cuda.internal;
 
+import dev.dayzero.backend.cuda.jna.CudaErrors;
 import dev.dayzero.backend.cuda.jna.KernelParams;
+import dev.dayzero.hal.AbstractLaunch;
 import dev.dayzero.hal.DeviceBuffer;
 import dev.dayzero.hal.DeviceInfo;
 import dev.dayzero.hal.OwnedResources;
@@ -212,12 +214,12 @@ final class MlaKernel {
     }
 
     /** The main launch and the merge ({@code mergeParams} null: none), enqueued together on one stream. */
-    private final class Bound extends OwningLaunch {
+    private final class Bound extends AbstractLaunch {
         private final KernelLaunch main;
         private final KernelLaunch merge;
 
         Bound(OwnedResources owner, KernelParams mainParams, KernelParams mergeParams) {
-            super("MLA decode launch", owner);
+            super(CudaErrors.VENDOR, "MLA decode launch", owner);
             this.main = parts.add(new KernelLaunch(device, what, function, new int[] {plan.blocks(), 1, 1},
                     new int[] {THREADS, 1, 1}, sharedBytes(config.stages()), mainParams, parts));
             this.merge = mergeParams == null ? null : parts.add(new KernelLaunch(device, what + " (split-KV merge)",

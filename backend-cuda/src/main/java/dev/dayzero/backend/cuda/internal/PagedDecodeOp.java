@@ -1,6 +1,7 @@
 package dev.dayzero.backend.cuda.internal;
 
 import dev.dayzero.backend.cuda.jna.KernelParams;
+import dev.dayzero.hal.AbstractLaunch;
 import dev.dayzero.hal.DeviceBuffer;
 import dev.dayzero.hal.Stream;
 import dev.dayzero.hal.op.AttentionSpec;
@@ -120,11 +121,11 @@ final class PagedDecodeOp extends CudaOp<AttentionSpec.PagedDecode> {
     }
 
     /** The decode kernel, and with splits its workspace and the combine kernel; closing frees the workspace. */
-    private final class DecodeLaunch extends OwningLaunch {
+    private final class DecodeLaunch extends AbstractLaunch {
         private final List<KernelLaunch> kernels = new ArrayList<>();
 
         DecodeLaunch(long[] a) {
-            super("launch of " + spec.describe(), launches);
+            super(PagedDecodeOp.this);
             try {
                 long ws = 0;
                 if (splits > 1) {

@@ -2,6 +2,7 @@ package dev.dayzero.backend.cuda.internal;
 
 import dev.dayzero.backend.cuda.jna.KernelParams;
 import dev.dayzero.hal.DType;
+import dev.dayzero.hal.AbstractLaunch;
 import dev.dayzero.hal.DeviceBuffer;
 import dev.dayzero.hal.Stream;
 import dev.dayzero.hal.op.QuantizeSpec;
@@ -132,13 +133,13 @@ final class QuantizeOp extends CudaOp<QuantizeSpec> {
     }
 
     /** Per-tensor over a grid: zero the 4-byte amax workspace, the amax kernel, the encode kernel; owns the workspace. */
-    private final class TensorLaunch extends OwningLaunch {
+    private final class TensorLaunch extends AbstractLaunch {
         private final CudaBuffer workspace;
         private final KernelLaunch amax;
         private final KernelLaunch encode;
 
         TensorLaunch(CudaBuffer x, CudaBuffer q, CudaBuffer scale) {
-            super("launch of " + spec.describe(), launches);
+            super(QuantizeOp.this);
             try {
                 long values = (long) spec.m() * spec.k();
                 int[] grid = {tensorGridBlocks(spec, device.info().computeUnits()), 1, 1};

@@ -9,7 +9,6 @@ import dev.dayzero.hal.DType;
 import dev.dayzero.hal.Device;
 import dev.dayzero.hal.DeviceBuffer;
 import dev.dayzero.hal.HalException;
-import dev.dayzero.hal.OwnedResources;
 import dev.dayzero.hal.PreparedOp;
 import dev.dayzero.hal.PreparedOp.Launch;
 import dev.dayzero.hal.Stream;
@@ -21,9 +20,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The skeleton every prepared operator shares ({@link CudaOp}) and the launch that owns its parts
- * ({@link OwningLaunch}): bind after close, close twice, operands of another device, the order and reporting of
- * what close frees.
+ * The skeleton every prepared operator of this backend shares ({@link CudaOp} on hal-api's
+ * {@code AbstractPreparedOp}): bind after close, close twice, operands of another device, the order and reporting of
+ * what close frees, with this backend's messages.
  */
 class CudaOpTest {
     private static final QuantizeSpec SPEC =
@@ -93,36 +92,6 @@ class CudaOpTest {
             assertEquals(3, events.size(), "a second close frees nothing");
             assertThrows(IllegalStateException.class, () -> op.bind(buffers));
         }
-    }
-
-    @Test
-    void owningLaunchClosesItsPartsLeavesItsOwnerAndReportsOnce() {
-        OwnedResources owner = new OwnedResources();
-        List<String> closed = new ArrayList<>();
-        OwningLaunch launch = owner.add(new OwningLaunch("launch of test", owner) {
-            {
-                parts.add(() -> closed.add("first"));
-                parts.add(() -> {
-                    closed.add("second");
-                    throw new IllegalStateException("workspace");
-                });
-            }
-
-            @Override
-            public void enqueue(Stream stream) {
-                checkOpen();
-            }
-        });
-        launch.enqueue(null);
-
-        HalException e = assertThrows(HalException.class, launch::close);
-        assertTrue(e.getMessage().startsWith("closing launch of test: 1 owned resource(s)"), e.getMessage());
-        assertEquals(List.of("second", "first"), closed, "newest first");
-        assertEquals(0, owner.size(), "removed from the operator's launches");
-        IllegalStateException enqueue = assertThrows(IllegalStateException.class, () -> launch.enqueue(null));
-        assertEquals("launch of test is closed", enqueue.getMessage());
-        launch.close();
-        assertEquals(2, closed.size(), "a second close frees nothing");
     }
 
     /** An operator whose launches and release record when they close; release fails. */
