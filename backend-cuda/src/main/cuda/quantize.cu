@@ -157,6 +157,33 @@ __device__ __forceinline__ float block_max(float v, float* shared) {
     return shared[0];
 }
 
+// The recipe's scale of a unit from its amax; the thread with `write` stores it (F32, or the UE8M0 byte) at `unit`.
+template <typename Fmt, bool UE8M0>
+__device__ __forceinline__ float unit_scale(float amax, void* __restrict__ scaleOut, long long unit, bool write) {
+    float scale = __fdiv_rn(fmaxf(amax, 1e-4f), Fmt::FMAX);
+    if (UE8M0) {
+        scale = ceil_pow2(scale);
+    }
+    if (write) {
+        if (UE8M0) {
+            ((uint8_t*)scaleOut)[unit] = ue8m0_code(scale);
+        } else {
+            ((float*)scaleOut)[unit] = scale;
+        }
+    }
+    return scale;
+}
+
+// Four codes of v / scale in one little-endian word (the first value in the low byte).
+template <typename Fmt>
+__device__ __forceinline__ uint32_t encode4(const float (&v)[4], float scale) {
+    uint32_t word = 0;
+    for (int i = 0; i < 4; i++) {
+        word |= (uint32_t)Fmt::encode(__fdiv_rn(v[i], scale)) << (8 * i);
+    }
+    return word;
+}
+
 template <typename In, typename Fmt, bool UE8M0>
 __device__ void quantize_unit(const In* __restrict__ x, uint8_t* __restrict__ q, void* __restrict__ scaleOut,
                               int m, int k, int bm, int bk, int scaleCols) {
@@ -175,17 +202,7 @@ __device__ void quantize_unit(const In* __restrict__ x, uint8_t* __restrict__ q,
         }
     }
     amax = block_max(amax, shared);
-    float scale = __fdiv_rn(fmaxf(amax, 1e-4f), Fmt::FMAX);
-    if (UE8M0) {
-        scale = ceil_pow2(scale);
-    }
-    if (threadIdx.x == 0) {
-        if (UE8M0) {
-            ((uint8_t*)scaleOut)[unit] = ue8m0_code(scale);
-        } else {
-            ((float*)scaleOut)[unit] = scale;
-        }
-    }
+    const float scale = unit_scale<Fmt, UE8M0>(amax, scaleOut, unit, threadIdx.x == 0);
     for (int r = r0; r < r1; r++) {
         const long long row = (long long)r * k;
         for (int c = c0 + threadIdx.x; c < c1; c += blockDim.x) {
@@ -247,24 +264,11 @@ __device__ void quantize_rows_warp(const In* __restrict__ x, uint8_t* __restrict
     for (int off = 16; off > 0; off >>= 1) {
         amax = fmaxf(amax, __shfl_xor_sync(0xffffffffu, amax, off));
     }
-    float scale = __fdiv_rn(fmaxf(amax, 1e-4f), Fmt::FMAX);
-    if (UE8M0) {
-        scale = ceil_pow2(scale);
-    }
-    if (lane == 0) {
-        if (UE8M0) {
-            ((uint8_t*)scaleOut)[unit] = ue8m0_code(scale);
-        } else {
-            ((float*)scaleOut)[unit] = scale;
-        }
-    }
+    const float scale = unit_scale<Fmt, UE8M0>(amax, scaleOut, unit, lane == 0);
 #pragma unroll
     for (int c = 0; c < DZ_ROW_MAX_CHUNKS; c++) {
         if (c < chunks) {
-            uint32_t word = 0;
-            for (int i = 0; i < 4; i++) {
-                word |= (uint32_t)Fmt::encode(__fdiv_rn(v[c][i], scale)) << (8 * i);
-            }
+            const uint32_t word = encode4<Fmt>(v[c], scale);
             *reinterpret_cast<uint32_t*>(q + base + 128 * c) = word;
         }
     }
@@ -297,25 +301,12 @@ __device__ void quantize_row_block(const In* __restrict__ x, uint8_t* __restrict
         }
     }
     amax = block_max(amax, shared);
-    float scale = __fdiv_rn(fmaxf(amax, 1e-4f), Fmt::FMAX);
-    if (UE8M0) {
-        scale = ceil_pow2(scale);
-    }
-    if (threadIdx.x == 0) {
-        if (UE8M0) {
-            ((uint8_t*)scaleOut)[unit] = ue8m0_code(scale);
-        } else {
-            ((float*)scaleOut)[unit] = scale;
-        }
-    }
+    const float scale = unit_scale<Fmt, UE8M0>(amax, scaleOut, unit, threadIdx.x == 0);
 #pragma unroll
     for (int p = 0; p < DZ_ROWBLOCK_MAX_PASSES; p++) {
         const int c = p * DZ_THREADS * 4 + 4 * threadIdx.x;
         if (c < bk) {
-            uint32_t word = 0;
-            for (int i = 0; i < 4; i++) {
-                word |= (uint32_t)Fmt::encode(__fdiv_rn(v[p][i], scale)) << (8 * i);
-            }
+            const uint32_t word = encode4<Fmt>(v[p], scale);
             *reinterpret_cast<uint32_t*>(q + base + c) = word;
         }
     }
@@ -353,27 +344,14 @@ template <typename In, typename Fmt, bool UE8M0>
 __device__ void quantize_tensor(const In* __restrict__ x, uint8_t* __restrict__ q, void* __restrict__ scaleOut,
                                 long long n, const unsigned* __restrict__ amaxBits) {
     const float amax = dz_float(*amaxBits);
-    float scale = __fdiv_rn(fmaxf(amax, 1e-4f), Fmt::FMAX);
-    if (UE8M0) {
-        scale = ceil_pow2(scale);
-    }
-    if (blockIdx.x == 0 && threadIdx.x == 0) {
-        if (UE8M0) {
-            ((uint8_t*)scaleOut)[0] = ue8m0_code(scale);
-        } else {
-            ((float*)scaleOut)[0] = scale;
-        }
-    }
+    const float scale = unit_scale<Fmt, UE8M0>(amax, scaleOut, 0, blockIdx.x == 0 && threadIdx.x == 0);
     const long long stride = (long long)gridDim.x * blockDim.x;
     const long long first = (long long)blockIdx.x * blockDim.x + threadIdx.x;
     const long long n4 = n / 4;
     for (long long i = first; i < n4; i += stride) {
         float v[4];
         load4(x + 4 * i, v);
-        uint32_t word = 0;
-        for (int j = 0; j < 4; j++) {
-            word |= (uint32_t)Fmt::encode(__fdiv_rn(v[j], scale)) << (8 * j);
-        }
+        const uint32_t word = encode4<Fmt>(v, scale);
         *reinterpret_cast<uint32_t*>(q + 4 * i) = word;
     }
     for (long long i = 4 * n4 + first; i < n; i += stride) {
