@@ -41,7 +41,12 @@ public final class KernelImages {
 
     /** Whether the build produced every kernel fatbin. */
     public static boolean allPresent() {
-        return ALL.stream().allMatch(KernelImages::present);
+        return Built.ALL_PRESENT;
+    }
+
+    /** Looked up once: the packaged resources do not change while the class is loaded (supports() asks per case). */
+    private static final class Built {
+        static final boolean ALL_PRESENT = ALL.stream().allMatch(KernelImages::present);
     }
 
     /** Whether the build produced the fatbin of {@code name}. */

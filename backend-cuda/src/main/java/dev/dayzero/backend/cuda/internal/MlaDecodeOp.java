@@ -37,10 +37,6 @@ final class MlaDecodeOp extends CudaOp<AttentionSpec.LatentDecode> {
         return units;
     }
 
-    MlaKernel kernel() {
-        return kernel;
-    }
-
     @Override
     public List<String> notes() {
         return kernel.notes();

@@ -95,10 +95,6 @@ final class PagedDecodeOp extends CudaOp<AttentionSpec.PagedDecode> {
         return splits <= 1 ? 0 : 4L * splits * spec.batch() * spec.numHeads() * (spec.headDim() + 2);
     }
 
-    int splits() {
-        return splits;
-    }
-
     @Override
     public List<String> notes() {
         String split = splits == 1 ? "no KV split"

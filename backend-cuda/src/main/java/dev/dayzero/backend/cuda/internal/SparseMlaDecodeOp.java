@@ -41,10 +41,6 @@ final class SparseMlaDecodeOp extends CudaOp<AttentionSpec.SparseLatentDecode> {
         return units;
     }
 
-    MlaKernel kernel() {
-        return kernel;
-    }
-
     @Override
     public List<String> notes() {
         return kernel.notes();
