@@ -2,13 +2,13 @@ package dev.dayzero.bench.cli;
 
 import dev.dayzero.bench.measure.MeasureOptions;
 import dev.dayzero.bench.results.CaseRecord;
+import dev.dayzero.bench.worker.ChildProbe;
 import dev.dayzero.bench.worker.Progress;
 import dev.dayzero.bench.worker.RunEngine;
 import dev.dayzero.bench.worker.RunOutcome;
 import dev.dayzero.bench.worker.RunRequest;
 import dev.dayzero.bench.worker.WorkerSettings;
 import dev.dayzero.bench.workload.WorkloadCase;
-import dev.dayzero.hal.BackendProvider;
 import dev.dayzero.hal.Backends;
 import dev.dayzero.tck.CaseStatus;
 import java.io.IOException;
@@ -59,7 +59,9 @@ final class RunOptions {
     /** Runs {@code cases} and returns the outcome; {@code name} names the default run directory. */
     RunOutcome execute(List<WorkloadCase> cases, String name, boolean conform, boolean measure,
                        CommandLine commandLine) {
-        List<String> ids = backends != null ? backends : availableBackends();
+        WorkerSettings workers = WorkerSettings.inherit(workerHeap);
+        // probing loads vendor libraries: done in a child JVM, never in this coordinator
+        List<String> ids = backends != null ? backends : ChildProbe.availableBackends(workers);
         if (ids.isEmpty()) {
             throw new BadInputException("no backend is available here (see `dayzero backends`)");
         }
@@ -71,19 +73,8 @@ final class RunOptions {
         Path dir = runDirectory(name);
         MeasureOptions measureOptions = MeasureOptions.defaults().withMinTime(minTime).withColdCache(coldCache);
         RunRequest request = new RunRequest(cases, ids, dir, resume != null, caseTimeout, measureOptions, conform,
-                measure, Progress.auto(), String.join(" ", commandLine.getParseResult().originalArgs()),
-                WorkerSettings.inherit(workerHeap));
+                measure, Progress.auto(), String.join(" ", commandLine.getParseResult().originalArgs()), workers);
         return RunEngine.run(request);
-    }
-
-    private static List<String> availableBackends() {
-        List<String> ids = new ArrayList<>();
-        for (BackendProvider p : Backends.discover().all()) {
-            if (p.probe().available()) {
-                ids.add(p.id());
-            }
-        }
-        return ids;
     }
 
     private Path runDirectory(String name) {

@@ -82,17 +82,25 @@ public record WorkerSettings(String javaExecutable, String classPath, List<Strin
 
     /** The command line of a worker for device {@code ordinal} of backend {@code backendId}. */
     public List<String> command(String backendId, int ordinal) {
+        return javaCommand("hs_err_" + backendId + "_pid%p.log", WorkerMain.class.getName(), backendId,
+                Integer.toString(ordinal));
+    }
+
+    /**
+     * A child JVM like a worker's running {@code mainClass} with {@code args}; its crash log, if any, is
+     * {@code crashLog} in {@link #crashDir}.
+     */
+    public List<String> javaCommand(String crashLog, String mainClass, String... args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(javaExecutable);
         cmd.addAll(jvmOptions);
         if (crashDir != null) {
-            cmd.add("-XX:ErrorFile=" + crashDir.toAbsolutePath().resolve("hs_err_" + backendId + "_pid%p.log"));
+            cmd.add("-XX:ErrorFile=" + crashDir.toAbsolutePath().resolve(crashLog));
         }
         cmd.add("-cp");
         cmd.add(classPath);
-        cmd.add(WorkerMain.class.getName());
-        cmd.add(backendId);
-        cmd.add(Integer.toString(ordinal));
+        cmd.add(mainClass);
+        cmd.addAll(List.of(args));
         return cmd;
     }
 }
