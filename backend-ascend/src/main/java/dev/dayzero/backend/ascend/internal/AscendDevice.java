@@ -212,9 +212,9 @@ public final class AscendDevice implements Device {
         enter();
         Support support = supports(spec);
         if (!support.isSupported()) {
-            String reason = support instanceof Support.Unsupported u ? u.reason()
-                    : "not supported as given; alternative offered: " + ((Support.Alternative) support).spec().describe()
-                    + " (" + ((Support.Alternative) support).reason() + ")";
+            String reason = support instanceof Support.Alternative a
+                    ? "not supported as given; alternative offered: " + a.spec().describe() + " (" + a.reason() + ")"
+                    : support.reason();
             throw new UnsupportedSpecException(VENDOR, reason);
         }
         AscendPreparedOp op;

@@ -264,8 +264,8 @@ public final class CambriconDevice implements Device {
         checkOpen();
         Support s = supports(spec);
         if (!s.isSupported()) {
-            throw new UnsupportedSpecException(Natives.VENDOR, s instanceof Support.Unsupported u ? u.reason()
-                    : "only an alternative runs here: " + ((Support.Alternative) s).reason());
+            throw new UnsupportedSpecException(Natives.VENDOR, s instanceof Support.Alternative
+                    ? "only an alternative runs here: " + s.reason() : s.reason());
         }
         select();
         MluOp op;

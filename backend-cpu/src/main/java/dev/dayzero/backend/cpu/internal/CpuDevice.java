@@ -125,8 +125,8 @@ public final class CpuDevice implements Device {
     public PreparedOp prepare(OpSpec spec) {
         checkOpen();
         Support support = supports(spec);
-        if (support instanceof Support.Unsupported u) {
-            throw new UnsupportedSpecException(VENDOR, u.reason());
+        if (!support.isSupported()) {
+            throw new UnsupportedSpecException(VENDOR, support.reason());
         }
         return children.add(new CpuPreparedOp(this, spec));
     }

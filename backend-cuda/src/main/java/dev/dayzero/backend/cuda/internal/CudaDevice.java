@@ -203,9 +203,7 @@ public final class CudaDevice implements Device {
     public PreparedOp prepare(OpSpec spec) {
         Support s = supports(spec);
         if (!s.isSupported()) {
-            String reason = s instanceof Support.Unsupported u ? u.reason()
-                    : ((Support.Alternative) s).reason();
-            throw new UnsupportedSpecException(CudaErrors.VENDOR, reason);
+            throw new UnsupportedSpecException(CudaErrors.VENDOR, s.reason());
         }
         enter();
         if (spec instanceof QuantizeSpec q) {
