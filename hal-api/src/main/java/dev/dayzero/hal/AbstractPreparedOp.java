@@ -16,8 +16,9 @@ import java.util.function.IntFunction;
  * <p>A {@code bind} starts with {@link #checkBind} and takes its operands through {@link #buffer} (or
  * {@link #buffers}); {@link #close} closes the launches, then {@link #owned}, then what {@link #release} frees,
  * throws the failures as one {@link HalException} naming the operator, and lets the device {@link #forget} it —
- * once, however often called. A backend supplies the hooks: {@link #checkBuffer} (required), {@link #forget}
- * (required), {@link #checkDevice}, {@link #beforeClose} and {@link #release} (optional).
+ * once, however often called. A backend supplies the hooks: {@link #checkBuffer} (required), {@link #checkDevice},
+ * {@link #beforeClose}, {@link #release} and {@link #forget} (optional: an {@link AbstractDevice} forgets the
+ * operator by default).
  *
  * @param <D> the backend's device
  * @param <S> the spec the operator was prepared for
@@ -143,8 +144,15 @@ public abstract class AbstractPreparedOp<D extends Device, S extends OpSpec, B e
         return List.of();
     }
 
-    /** Hook: the device forgets this operator (it no longer closes it); called once, last in {@link #close}. */
-    protected abstract void forget();
+    /**
+     * Hook: the device forgets this operator (it no longer closes it); called once, last in {@link #close}. By
+     * default an {@link AbstractDevice} {@link AbstractDevice#forget forgets} it; other devices override this.
+     */
+    protected void forget() {
+        if (device instanceof AbstractDevice d) {
+            d.forget(this);
+        }
+    }
 
     /**
      * Closes the launches, then {@link #owned}, then what {@link #release} frees, and throws their failures as

@@ -23,6 +23,9 @@ public sealed interface Support {
         return new Alternative(alternative, reason);
     }
 
+    /** Why the exact spec will not run (one sentence); empty for {@link Supported}. */
+    String reason();
+
     /** True only for {@link Supported}. */
     default boolean isSupported() {
         return this instanceof Supported;
@@ -31,6 +34,12 @@ public sealed interface Support {
     /** The exact spec will run. */
     record Supported() implements Support {
         private static final Supported INSTANCE = new Supported();
+
+        /** Empty: nothing to explain. */
+        @Override
+        public String reason() {
+            return "";
+        }
     }
 
     /** The exact spec will not run, and no alternative is offered; {@code reason} is one sentence. */

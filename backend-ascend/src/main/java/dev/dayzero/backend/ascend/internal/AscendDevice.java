@@ -1,11 +1,10 @@
 package dev.dayzero.backend.ascend.internal;
 
 import dev.dayzero.hal.NativeHandle;
-import dev.dayzero.hal.OwnedResources;
 import dev.dayzero.backend.ascend.jna.Acl;
 import dev.dayzero.backend.ascend.jna.AclErrors;
 import dev.dayzero.backend.ascend.jna.AscendCl;
-import dev.dayzero.hal.Device;
+import dev.dayzero.hal.AbstractDevice;
 import dev.dayzero.hal.DeviceBuffer;
 import dev.dayzero.hal.DeviceInfo;
 import dev.dayzero.hal.DeviceOutOfMemoryException;
@@ -14,7 +13,6 @@ import dev.dayzero.hal.NativeCallException;
 import dev.dayzero.hal.PreparedOp;
 import dev.dayzero.hal.Stream;
 import dev.dayzero.hal.Support;
-import dev.dayzero.hal.UnsupportedSpecException;
 import dev.dayzero.hal.op.AttentionSpec;
 import dev.dayzero.hal.op.MoeGemmSpec;
 import dev.dayzero.hal.op.OpSpec;
@@ -25,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One Ascend NPU: {@code aclrtSetDevice} plus an explicit context and stream at open; everything it hands out
@@ -33,7 +30,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * device to the calling thread, so every entry point makes this device's context current on the calling thread
  * first ({@link #enter}).
  */
-public final class AscendDevice implements Device {
+public final class AscendDevice extends AbstractDevice {
     /** Vendor tag of this backend's exceptions. */
     public static final String VENDOR = AclErrors.VENDOR;
     /** Device-name prefix of the ABI test double. */
@@ -44,9 +41,6 @@ public final class AscendDevice implements Device {
     private final String soc;
     private final DeviceInfo info;
     private final boolean sparseOpPresent;
-    private final OwnedResources children = new OwnedResources();
-    private final AtomicLong allocated = new AtomicLong();
-    private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicBoolean finished = new AtomicBoolean();
     private final NativeHandle context;
     private final ThreadLocal<Boolean> entered = ThreadLocal.withInitial(() -> false);
@@ -54,6 +48,7 @@ public final class AscendDevice implements Device {
 
     /** Opens device {@code ordinal}; on failure everything acquired so far is released. */
     public AscendDevice(Acl acl, int ordinal) {
+        super(VENDOR, "Ascend device " + ordinal);
         this.acl = Objects.requireNonNull(acl, "acl");
         this.ordinal = ordinal;
         acl.init();
@@ -73,7 +68,7 @@ public final class AscendDevice implements Device {
             this.info = describe();
             this.context = ctx;
             stream = new AclStream(this, acl.createStream());
-            this.defaultStream = children.add(stream);
+            this.defaultStream = own(stream);
         } catch (RuntimeException | Error e) {
             if (stream != null) {
                 closeQuietly(stream, e);
@@ -147,7 +142,7 @@ public final class AscendDevice implements Device {
 
     @Override
     public DeviceBuffer allocate(long bytes) {
-        if (closed.get() && !finished.get()) {
+        if (isClosed() && !finished.get()) {
             throw new IllegalStateException("Ascend device " + ordinal + " is closing");
         }
         enter();
@@ -169,18 +164,13 @@ public final class AscendDevice implements Device {
             throw e;
         }
         AclBuffer b = new AclBuffer(this, address, bytes, nativeBytes);
-        allocated.addAndGet(bytes);
-        return children.add(b);
+        countAllocated(bytes);
+        return own(b);
     }
 
     /** Device memory for the backend's own use (prepared operators, launches), not counted by callers. */
     AclBuffer allocateInternal(long bytes) {
         return (AclBuffer) allocate(bytes);
-    }
-
-    @Override
-    public long allocatedBytes() {
-        return allocated.get();
     }
 
     @Override
@@ -192,13 +182,13 @@ public final class AscendDevice implements Device {
     @Override
     public Stream newStream() {
         enter();
-        return children.add(new AclStream(this, acl.createStream()));
+        return own(new AclStream(this, acl.createStream()));
     }
 
     @Override
     public Event newEvent() {
         enter();
-        return children.add(new AclEvent(this, acl.createEvent()));
+        return own(new AclEvent(this, acl.createEvent()));
     }
 
     @Override
@@ -210,13 +200,7 @@ public final class AscendDevice implements Device {
     @Override
     public PreparedOp prepare(OpSpec spec) {
         enter();
-        Support support = supports(spec);
-        if (!support.isSupported()) {
-            String reason = support instanceof Support.Unsupported u ? u.reason()
-                    : "not supported as given; alternative offered: " + ((Support.Alternative) support).spec().describe()
-                    + " (" + ((Support.Alternative) support).reason() + ")";
-            throw new UnsupportedSpecException(VENDOR, reason);
-        }
+        refuseUnsupported(spec);
         AscendPreparedOp op;
         if (spec instanceof QuantizeSpec q) {
             op = new QuantizeOp(this, q);
@@ -227,7 +211,7 @@ public final class AscendDevice implements Device {
         } else {
             op = new AttentionOp(this, (AttentionSpec) spec);
         }
-        return children.add(op);
+        return own(op);
     }
 
     /** Checks that {@code stream} belongs to this device and is open. */
@@ -250,29 +234,16 @@ public final class AscendDevice implements Device {
         return b;
     }
 
-    /** A child closed itself. */
-    void released(AutoCloseable child, long bytes) {
-        children.remove(child);
-        allocated.addAndGet(-bytes);
+    /** Makes the context current for the children's frees. */
+    @Override
+    protected void beforeClose() {
+        enter();
     }
 
+    /** Destroys the context and resets the device, once every child has closed; then {@link #enter} refuses. */
     @Override
-    public boolean isClosed() {
-        return closed.get();
-    }
-
-    @Override
-    public void close() {
-        if (!closed.compareAndSet(false, true)) {
-            return;
-        }
+    protected List<Throwable> release() {
         List<Throwable> failures = new ArrayList<>();
-        try {
-            enter();
-        } catch (RuntimeException e) {
-            failures.add(e);
-        }
-        failures.addAll(children.closeAll());
         try {
             context.close();
         } catch (RuntimeException e) {
@@ -284,6 +255,6 @@ public final class AscendDevice implements Device {
             failures.add(e);
         }
         finished.set(true);
-        OwnedResources.report(AclErrors.VENDOR, "Ascend device " + ordinal, failures);
+        return failures;
     }
 }

@@ -44,9 +44,4 @@ abstract class AscendPreparedOp extends AbstractPreparedOp<AscendDevice, OpSpec,
     protected AclBuffer checkBuffer(DeviceBuffer buffer, String what) {
         return device.checkBuffer(buffer, what);
     }
-
-    @Override
-    protected void forget() {
-        device.released(this, 0);
-    }
 }

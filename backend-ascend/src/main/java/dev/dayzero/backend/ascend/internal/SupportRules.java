@@ -85,7 +85,7 @@ public final class SupportRules {
                         + "per-channel weight scales runs through aclnnGroupedMatmulV4");
             }
             return Support.unsupported(why + ", and the INT8 W8A8 alternative is unsupported too: "
-                    + ((Support.Unsupported) altSupport).reason());
+                    + altSupport.reason());
         }
         if (m.experts() > MAX_GROUPS) {
             return Support.unsupported("aclnnGroupedMatmulV4 takes at most " + MAX_GROUPS + " groups, the spec has "

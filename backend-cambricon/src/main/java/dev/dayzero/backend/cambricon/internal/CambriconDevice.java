@@ -1,11 +1,10 @@
 package dev.dayzero.backend.cambricon.internal;
 
 import dev.dayzero.hal.NativeHandle;
-import dev.dayzero.hal.OwnedResources;
 import dev.dayzero.backend.cambricon.jna.Cnnl;
 import dev.dayzero.backend.cambricon.jna.Cnrt;
 import dev.dayzero.backend.cambricon.jna.NativeLibraries;
-import dev.dayzero.hal.Device;
+import dev.dayzero.hal.AbstractDevice;
 import dev.dayzero.hal.DeviceBuffer;
 import dev.dayzero.hal.DeviceInfo;
 import dev.dayzero.hal.DeviceOutOfMemoryException;
@@ -14,19 +13,15 @@ import dev.dayzero.hal.NativeCallException;
 import dev.dayzero.hal.PreparedOp;
 import dev.dayzero.hal.Stream;
 import dev.dayzero.hal.Support;
-import dev.dayzero.hal.UnsupportedSpecException;
 import dev.dayzero.hal.op.AttentionSpec;
 import dev.dayzero.hal.op.MoeGemmSpec;
 import dev.dayzero.hal.op.OpSpec;
 import dev.dayzero.hal.op.QuantizeSpec;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One MLU through CNRT, CNNL and CNNL-Extra. It owns a CNNL handle, its default queue and everything it
@@ -34,7 +29,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * and reports rather than stops on a child's failure. Every CNRT call is preceded by
  * {@code cnrtSetDevice(ordinal)} where the current thread may not have selected this device.
  */
-public final class CambriconDevice implements Device {
+public final class CambriconDevice extends AbstractDevice {
     /** Backend id. */
     public static final String BACKEND_ID = "cambricon";
 
@@ -42,13 +37,11 @@ public final class CambriconDevice implements Device {
     private final int ordinal;
     private final DeviceInfo info;
     private final Capability capability;
-    private final OwnedResources children = new OwnedResources();
-    private final AtomicLong allocated = new AtomicLong();
-    private final AtomicBoolean closed = new AtomicBoolean();
     private final NativeHandle cnnlHandle;
     private final MluQueue defaultQueue;
 
     private CambriconDevice(Natives natives, int ordinal) {
+        super(Natives.VENDOR, "Cambricon device " + ordinal);
         this.natives = natives;
         this.ordinal = ordinal;
         Cnrt cnrt = natives.cnrt();
@@ -182,7 +175,7 @@ public final class CambriconDevice implements Device {
     }
 
     void checkOpen() {
-        if (closed.get()) {
+        if (isClosed()) {
             throw new IllegalStateException("Cambricon device " + ordinal + " is closed");
         }
     }
@@ -199,7 +192,7 @@ public final class CambriconDevice implements Device {
     @Override
     public DeviceBuffer allocate(long bytes) {
         checkOpen();
-        return children.add(malloc(bytes));
+        return own(malloc(bytes));
     }
 
     /** Device memory owned by a prepared op or launch (workspace, converted layouts); counted here too. */
@@ -216,13 +209,8 @@ public final class CambriconDevice implements Device {
             throw new DeviceOutOfMemoryException(Natives.VENDOR, bytes, cause.getMessage(), cause);
         }
         natives.check(rc, "cnrtMalloc");
-        allocated.addAndGet(bytes);
+        countAllocated(bytes);
         return new MluBuffer(this, p[0], bytes);
-    }
-
-    @Override
-    public long allocatedBytes() {
-        return allocated.get();
     }
 
     @Override
@@ -241,7 +229,7 @@ public final class CambriconDevice implements Device {
         select();
         long[] q = new long[1];
         natives.check(natives.cnrt().cnrtQueueCreate(q), "cnrtQueueCreate");
-        return children.add(new MluQueue(this, q[0]));
+        return own(new MluQueue(this, q[0]));
     }
 
     @Override
@@ -250,7 +238,7 @@ public final class CambriconDevice implements Device {
         select();
         long[] n = new long[1];
         natives.check(natives.cnrt().cnrtNotifierCreate(n), "cnrtNotifierCreate");
-        return children.add(new MluNotifier(this, n[0]));
+        return own(new MluNotifier(this, n[0]));
     }
 
     @Override
@@ -262,11 +250,7 @@ public final class CambriconDevice implements Device {
     @Override
     public PreparedOp prepare(OpSpec spec) {
         checkOpen();
-        Support s = supports(spec);
-        if (!s.isSupported()) {
-            throw new UnsupportedSpecException(Natives.VENDOR, s instanceof Support.Unsupported u ? u.reason()
-                    : "only an alternative runs here: " + ((Support.Alternative) s).reason());
-        }
+        refuseUnsupported(spec);
         select();
         MluOp op;
         if (spec instanceof QuantizeSpec q) {
@@ -278,7 +262,7 @@ public final class CambriconDevice implements Device {
         } else {
             op = new CachedKvDecodeOp(this, (AttentionSpec) spec);
         }
-        return children.add(op);
+        return own(op);
     }
 
     /** A CNNL tensor descriptor with 64-bit dims, ARRAY layout. */
@@ -314,27 +298,14 @@ public final class CambriconDevice implements Device {
         return mb;
     }
 
-    void released(AutoCloseable child, long bytes) {
-        children.remove(child);
-        allocated.addAndGet(-bytes);
-    }
-
+    /** Destroys the CNNL handle, once every child has closed. */
     @Override
-    public boolean isClosed() {
-        return closed.get();
-    }
-
-    @Override
-    public void close() {
-        if (!closed.compareAndSet(false, true)) {
-            return;
-        }
-        List<Throwable> failures = new ArrayList<>(children.closeAll());
+    protected List<Throwable> release() {
         try {
             cnnlHandle.close();
+            return List.of();
         } catch (RuntimeException e) {
-            failures.add(e);
+            return List.of(e);
         }
-        OwnedResources.report(Natives.VENDOR, "Cambricon device " + ordinal, failures);
     }
 }

@@ -69,11 +69,6 @@ abstract class MluOp extends AbstractPreparedOp<CambriconDevice, OpSpec, MluBuff
         return device.checkBuffer(buffer, what);
     }
 
-    @Override
-    protected void forget() {
-        device.released(this, 0);
-    }
-
     /** A bound operator: its body plus the scratch (converted layouts) it owns. */
     static final class MluLaunch extends AbstractLaunch {
         private final MluOp op;

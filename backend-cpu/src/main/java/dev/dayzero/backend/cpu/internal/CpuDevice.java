@@ -1,10 +1,9 @@
 package dev.dayzero.backend.cpu.internal;
 
-import dev.dayzero.hal.OwnedResources;
 import dev.dayzero.backend.cpu.CpuConfig;
 import dev.dayzero.backend.cpu.internal.simd.Simd;
 import dev.dayzero.backend.cpu.internal.simd.Simds;
-import dev.dayzero.hal.Device;
+import dev.dayzero.hal.AbstractDevice;
 import dev.dayzero.hal.DeviceBuffer;
 import dev.dayzero.hal.DeviceInfo;
 import dev.dayzero.hal.DeviceOutOfMemoryException;
@@ -12,18 +11,15 @@ import dev.dayzero.hal.Event;
 import dev.dayzero.hal.PreparedOp;
 import dev.dayzero.hal.Stream;
 import dev.dayzero.hal.Support;
-import dev.dayzero.hal.UnsupportedSpecException;
 import dev.dayzero.hal.op.OpSpec;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The host as a device. Device memory is a {@code byte[]} per buffer; streams run work synchronously;
  * a fixed worker pool (owned here, shut down on close) runs every kernel on all configured cores.
  */
-public final class CpuDevice implements Device {
+public final class CpuDevice extends AbstractDevice {
     /** Vendor tag of this backend's exceptions. */
     public static final String VENDOR = "cpu";
     /** Largest buffer: a Java array's limit, a little under 2 GiB. */
@@ -33,17 +29,15 @@ public final class CpuDevice implements Device {
     private final DeviceInfo info;
     private final Simd simd;
     private final WorkerPool pool;
-    private final OwnedResources children = new OwnedResources();
-    private final AtomicLong allocated = new AtomicLong();
-    private final AtomicBoolean closed = new AtomicBoolean();
     private final CpuStream defaultStream;
 
     public CpuDevice(CpuConfig config) {
+        super(VENDOR, "the cpu device");
         this.config = Objects.requireNonNull(config, "config");
         this.info = HostInfo.describe(config);
         this.simd = Simds.create(config);
         this.pool = new WorkerPool(config.threads());
-        this.defaultStream = children.add(new CpuStream(this));
+        this.defaultStream = own(new CpuStream(this));
     }
 
     public CpuConfig config() {
@@ -60,7 +54,7 @@ public final class CpuDevice implements Device {
     }
 
     void checkOpen() {
-        if (closed.get()) {
+        if (isClosed()) {
             throw new IllegalStateException("cpu device is closed");
         }
     }
@@ -85,16 +79,11 @@ public final class CpuDevice implements Device {
             data = new byte[(int) bytes];
         } catch (OutOfMemoryError e) {
             throw new DeviceOutOfMemoryException(VENDOR, bytes, "the Java heap cannot hold " + bytes
-                    + " more bytes (" + allocated.get() + " allocated, max heap " + Runtime.getRuntime().maxMemory()
+                    + " more bytes (" + allocatedBytes() + " allocated, max heap " + Runtime.getRuntime().maxMemory()
                     + "); raise -Xmx", e);
         }
-        allocated.addAndGet(bytes);
-        return children.add(new CpuBuffer(this, data));
-    }
-
-    @Override
-    public long allocatedBytes() {
-        return allocated.get();
+        countAllocated(bytes);
+        return own(new CpuBuffer(this, data));
     }
 
     @Override
@@ -106,13 +95,13 @@ public final class CpuDevice implements Device {
     @Override
     public Stream newStream() {
         checkOpen();
-        return children.add(new CpuStream(this));
+        return own(new CpuStream(this));
     }
 
     @Override
     public Event newEvent() {
         checkOpen();
-        return children.add(new CpuEvent(this));
+        return own(new CpuEvent(this));
     }
 
     @Override
@@ -124,11 +113,8 @@ public final class CpuDevice implements Device {
     @Override
     public PreparedOp prepare(OpSpec spec) {
         checkOpen();
-        Support support = supports(spec);
-        if (support instanceof Support.Unsupported u) {
-            throw new UnsupportedSpecException(VENDOR, u.reason());
-        }
-        return children.add(new CpuPreparedOp(this, spec));
+        refuseUnsupported(spec);
+        return own(new CpuPreparedOp(this, spec));
     }
 
     /** Checks that {@code stream} belongs to this device and is open. */
@@ -142,28 +128,14 @@ public final class CpuDevice implements Device {
         return s;
     }
 
-    /** A child closed itself. */
-    void released(AutoCloseable child, long bytes) {
-        children.remove(child);
-        allocated.addAndGet(-bytes);
-    }
-
+    /** Shuts the worker pool down, once every child has closed. */
     @Override
-    public boolean isClosed() {
-        return closed.get();
-    }
-
-    @Override
-    public void close() {
-        if (!closed.compareAndSet(false, true)) {
-            return;
-        }
-        List<Throwable> failures = children.closeAll();
+    protected List<Throwable> release() {
         try {
             pool.close();
+            return List.of();
         } catch (RuntimeException e) {
-            failures.add(e);
+            return List.of(e);
         }
-        OwnedResources.report(CpuDevice.VENDOR, "the cpu device", failures);
     }
 }

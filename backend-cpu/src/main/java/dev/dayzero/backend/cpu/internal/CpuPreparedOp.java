@@ -40,9 +40,4 @@ final class CpuPreparedOp extends AbstractPreparedOp<CpuDevice, OpSpec, CpuBuffe
         cb.array(); // throws if closed
         return cb;
     }
-
-    @Override
-    protected void forget() {
-        device.released(this, 0);
-    }
 }

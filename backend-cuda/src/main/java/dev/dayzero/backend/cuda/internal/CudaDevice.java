@@ -5,13 +5,12 @@ import dev.dayzero.backend.cuda.jna.CublasLtApi;
 import dev.dayzero.backend.cuda.jna.CudaApi;
 import dev.dayzero.backend.cuda.jna.CudaDriver;
 import dev.dayzero.backend.cuda.jna.CudaErrors;
-import dev.dayzero.hal.Device;
+import dev.dayzero.hal.AbstractDevice;
 import dev.dayzero.hal.DeviceBuffer;
 import dev.dayzero.hal.DeviceInfo;
 import dev.dayzero.hal.Event;
 import dev.dayzero.hal.GraphCapture;
 import dev.dayzero.hal.NativeHandle;
-import dev.dayzero.hal.OwnedResources;
 import dev.dayzero.hal.PreparedOp;
 import dev.dayzero.hal.Stream;
 import dev.dayzero.hal.Support;
@@ -20,30 +19,24 @@ import dev.dayzero.hal.op.AttentionSpec;
 import dev.dayzero.hal.op.MoeGemmSpec;
 import dev.dayzero.hal.op.OpSpec;
 import dev.dayzero.hal.op.QuantizeSpec;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One NVIDIA GPU through its primary context ({@code cuDevicePrimaryCtxRetain}, the context the CUDA runtime and
  * cuBLAS share). The context is current per OS thread, so every entry point calls {@link #enter()} first. The
  * device owns its buffers, streams, events, graphs, loaded modules and prepared operators through one
- * {@link OwnedResources}; closing closes them newest first and then releases the primary context.
+ * {@link AbstractDevice}; closing closes them newest first and then releases the primary context.
  */
-public final class CudaDevice implements Device {
+public final class CudaDevice extends AbstractDevice {
     private final CudaApi api;
     private final int ordinal;
     private final int cuDevice;
     private final DeviceInfo info;
     private final long context;
-    private final OwnedResources children = new OwnedResources();
-    private final AtomicLong allocated = new AtomicLong();
-    private final AtomicBoolean closed = new AtomicBoolean();
     private final Map<String, CudaModule> modules = new ConcurrentHashMap<>();
     private final CudaStream defaultStream;
     private final CublasLtContext cublasLt;
@@ -64,6 +57,7 @@ public final class CudaDevice implements Device {
      */
     public CudaDevice(CudaApi api, int ordinal, DeviceInfo info, CublasLtApi cublasLt, String cublasLtMissing,
                       CudaConfig.MoeGemm moeGemm) {
+        super(CudaErrors.VENDOR, "CUDA device " + ordinal);
         this.api = Objects.requireNonNull(api, "api");
         this.moeGemm = Objects.requireNonNull(moeGemm, "moeGemm");
         this.cublasLt = cublasLt == null ? null : new CublasLtContext(cublasLt);
@@ -75,9 +69,9 @@ public final class CudaDevice implements Device {
         this.context = api.primaryContextRetain(cuDevice);
         try {
             api.setCurrent(context);
-            this.defaultStream = children.add(new CudaStream(this, api.streamCreate(CudaDriver.CU_STREAM_NON_BLOCKING)));
+            this.defaultStream = own(new CudaStream(this, api.streamCreate(CudaDriver.CU_STREAM_NON_BLOCKING)));
             if (this.cublasLt != null) {
-                children.add(this.cublasLt);
+                own(this.cublasLt);
             }
         } catch (RuntimeException e) {
             api.primaryContextRelease(cuDevice);
@@ -91,7 +85,7 @@ public final class CudaDevice implements Device {
 
     /** Makes this device's context current on the calling thread; throws once closed. */
     void enter() {
-        if (closed.get()) {
+        if (isClosed()) {
             throw new IllegalStateException("CUDA device " + ordinal + " is closed");
         }
         api.setCurrent(context);
@@ -109,17 +103,8 @@ public final class CudaDevice implements Device {
         }
         enter();
         long address = api.memAlloc(bytes);
-        allocated.addAndGet(bytes);
-        return children.add(new CudaBuffer(this, address, bytes));
-    }
-
-    void released(CudaBuffer buffer, long bytes) {
-        allocated.addAndGet(-bytes);
-        children.remove(buffer);
-    }
-
-    void forget(AutoCloseable child) {
-        children.remove(child);
+        countAllocated(bytes);
+        return own(new CudaBuffer(this, address, bytes));
     }
 
     /**
@@ -138,11 +123,6 @@ public final class CudaDevice implements Device {
     }
 
     @Override
-    public long allocatedBytes() {
-        return allocated.get();
-    }
-
-    @Override
     public Stream defaultStream() {
         enter();
         return defaultStream;
@@ -151,22 +131,18 @@ public final class CudaDevice implements Device {
     @Override
     public Stream newStream() {
         enter();
-        return children.add(new CudaStream(this, api.streamCreate(CudaDriver.CU_STREAM_NON_BLOCKING)));
+        return own(new CudaStream(this, api.streamCreate(CudaDriver.CU_STREAM_NON_BLOCKING)));
     }
 
     @Override
     public Event newEvent() {
         enter();
-        return children.add(new CudaEvent(this, api.eventCreate(CudaDriver.CU_EVENT_DEFAULT)));
+        return own(new CudaEvent(this, api.eventCreate(CudaDriver.CU_EVENT_DEFAULT)));
     }
 
     @Override
     public Optional<GraphCapture> graphCapture() {
         return Optional.of(new CudaGraphCapture(this));
-    }
-
-    <T extends AutoCloseable> T own(T child) {
-        return children.add(child);
     }
 
     CudaStream checkStream(Stream stream) {
@@ -184,7 +160,7 @@ public final class CudaDevice implements Device {
         return modules.computeIfAbsent(name, n -> {
             byte[] image = KernelImages.fatbin(n).orElseThrow(() -> new IllegalStateException(
                     "backend-cuda was built without its " + n + " kernels (no nvcc at build time)"));
-            return children.add(new CudaModule(this, n, api.moduleLoadData(image)));
+            return own(new CudaModule(this, n, api.moduleLoadData(image)));
         });
     }
 
@@ -201,30 +177,25 @@ public final class CudaDevice implements Device {
 
     @Override
     public PreparedOp prepare(OpSpec spec) {
-        Support s = supports(spec);
-        if (!s.isSupported()) {
-            String reason = s instanceof Support.Unsupported u ? u.reason()
-                    : ((Support.Alternative) s).reason();
-            throw new UnsupportedSpecException(CudaErrors.VENDOR, reason);
-        }
+        refuseUnsupported(spec);
         enter();
         if (spec instanceof QuantizeSpec q) {
-            return children.add(new QuantizeOp(this, q));
+            return own(new QuantizeOp(this, q));
         }
         if (spec instanceof AttentionSpec.LatentDecode d) {
-            return children.add(new MlaDecodeOp(this, d));
+            return own(new MlaDecodeOp(this, d));
         }
         if (spec instanceof AttentionSpec.SparseLatentDecode d) {
-            return children.add(new SparseMlaDecodeOp(this, d));
+            return own(new SparseMlaDecodeOp(this, d));
         }
         if (spec instanceof MoeGemmSpec g) {
-            return children.add(prepareMoeGemm(g));
+            return own(prepareMoeGemm(g));
         }
         if (spec instanceof AttentionSpec.Prefill p) {
-            return children.add(new PrefillOp(this, p));
+            return own(new PrefillOp(this, p));
         }
         if (spec instanceof AttentionSpec.PagedDecode d) {
-            return children.add(new PagedDecodeOp(this, d));
+            return own(new PagedDecodeOp(this, d));
         }
         throw new UnsupportedSpecException(CudaErrors.VENDOR, "backend-cuda has no operator for " + spec.describe());
     }
@@ -247,30 +218,22 @@ public final class CudaDevice implements Device {
         return new MoeGemmOp(this, g);
     }
 
+    /** Makes the context current for the children's frees. */
     @Override
-    public boolean isClosed() {
-        return closed.get();
+    protected void beforeClose() {
+        enterForClose();
     }
 
+    /** Forgets the loaded modules and releases the primary context, once every child has closed. */
     @Override
-    public void close() {
-        if (!closed.compareAndSet(false, true)) {
-            return;
-        }
-        List<Throwable> failures = new ArrayList<>();
-        try {
-            api.setCurrent(context);
-            failures.addAll(children.closeAll());
-        } catch (RuntimeException e) {
-            failures.add(e);
-        }
+    protected List<Throwable> release() {
         modules.clear();
         try {
             api.primaryContextRelease(cuDevice);
+            return List.of();
         } catch (RuntimeException e) {
-            failures.add(e);
+            return List.of(e);
         }
-        OwnedResources.report(CudaErrors.VENDOR, "CUDA device " + ordinal, failures);
     }
 
     /** Closing runs with the device marked closed, so children use this instead of {@link #enter()}. */

@@ -37,9 +37,4 @@ abstract class CudaOp<S extends OpSpec> extends AbstractPreparedOp<CudaDevice, S
     protected final void beforeClose() {
         device.enterForClose();
     }
-
-    @Override
-    protected final void forget() {
-        device.forget(this);
-    }
 }

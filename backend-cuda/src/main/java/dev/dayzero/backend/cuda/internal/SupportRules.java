@@ -131,7 +131,7 @@ public final class SupportRules {
         if (kernel.isSupported()) {
             return new MoeGemmRoute(Optional.of(MoeGemmPath.KERNEL), kernel, refusal);
         }
-        String why = ((Support.Unsupported) kernel).reason();
+        String why = kernel.reason();
         if (setting == CudaConfig.MoeGemm.AUTO && g.type() != MoeGemmSpec.Type.INT8_W8A8) {
             why = why + "; and cuBLASLt cannot run it either: " + refusal;
         }
