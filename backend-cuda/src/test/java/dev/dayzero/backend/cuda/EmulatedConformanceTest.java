@@ -2,8 +2,6 @@ package dev.dayzero.backend.cuda;
 
 import dev.dayzero.hal.DType;
 import dev.dayzero.hal.Device;
-import dev.dayzero.hal.op.AttentionSpec;
-import dev.dayzero.hal.op.KvCacheType;
 import dev.dayzero.hal.op.MoeGemmSpec;
 import dev.dayzero.hal.op.QuantizeSpec;
 import dev.dayzero.tck.ConformanceCase;
@@ -14,10 +12,10 @@ import java.util.List;
 
 /**
  * The conformance kit on the CUDA emulator: backend-cuda's Java layer, bindings and the real kernel sources
- * (compiled for the host) against the oracle. Every standard quantize case, plus the MoE and MLA families at
- * shapes cut down for a CPU running one fiber per CUDA thread. Correctness only. The MoE GEMM is pinned to the
- * kernel path ({@code dayzero.cuda.moeGemm=kernel}): under {@code auto} the cuBLASLt test double beside the
- * emulator would take BF16 and FP8 ({@code CublasLtEmulatedConformanceTest} covers that path).
+ * (compiled for the host) against the oracle: every standard quantize case and cut-down ones for each quantize
+ * kernel shape, and the INT8 W8A8 MoE fallback kernel. Correctness only. The other families have their own
+ * emulated kits: {@code MoeGemmEmulatedConformanceTest} (BF16/FP8 tensor-core kernels),
+ * {@code CublasLtEmulatedConformanceTest}, {@code AttentionEmulatedTest}, {@code MlaEmulatedConformanceTest}.
  */
 class EmulatedConformanceTest extends ConformanceKit {
     private static final long SEED = 7_2026_11_23L;
@@ -48,20 +46,9 @@ class EmulatedConformanceTest extends ConformanceKit {
                 DType.F8_E4M3FN, QuantizeSpec.perTensor(), DType.UE8M0)));
         cases.add(c("emu/quantize/e4m3-block128-partial", new QuantizeSpec(200, 384, DType.F32, DType.F8_E4M3FN,
                 QuantizeSpec.perBlock(128, 128), DType.UE8M0)));
-        cases.add(c("emu/moe/bf16-contiguous", MoeGemmSpec.contiguous(MoeGemmSpec.Type.BF16, 160, 256,
-                List.of(13, 0, 21, 6))));
-        cases.add(c("emu/moe/bf16-masked", MoeGemmSpec.masked(MoeGemmSpec.Type.BF16, 144, 128, 24,
-                List.of(5, 24, 0))));
-        cases.add(c("emu/moe/fp8-contiguous", MoeGemmSpec.contiguous(MoeGemmSpec.Type.FP8_BLOCK, 192, 256,
-                List.of(9, 0, 17))));
-        cases.add(c("emu/moe/fp8-masked", MoeGemmSpec.masked(MoeGemmSpec.Type.FP8_BLOCK, 256, 384, 16,
-                List.of(16, 3, 0))));
+        // the INT8 W8A8 MoE GEMM stays on the scalar fallback kernel; no other emulated kit covers it
         cases.add(c("emu/moe/int8-contiguous", MoeGemmSpec.contiguous(MoeGemmSpec.Type.INT8_W8A8, 96, 256,
                 List.of(7, 0, 12))));
-        cases.add(c("emu/attention/mla-decode-bf16", AttentionSpec.LatentDecode.deepseek(List.of(1, 70, 129),
-                16, 1, KvCacheType.BF16)));
-        cases.add(c("emu/attention/mla-decode-bf16-mtp", AttentionSpec.LatentDecode.deepseek(List.of(65, 2),
-                16, 2, KvCacheType.BF16)));
         return cases;
     }
 
