@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Attention, in four variants. All take BF16 queries and produce BF16 outputs; softmax is computed
+ * Attention, in five variants. All take BF16 queries and produce BF16 outputs; softmax is computed
  * with {@code softmaxScale} applied to the raw scores: {@code out = softmax(scale · q·kᵀ) · v}, over the
  * keys each query may see. Every tensor is row-major with the last dimension contiguous.
  *
@@ -38,7 +38,8 @@ public sealed interface AttentionSpec extends OpSpec {
         return seqLens().size();
     }
 
-    /** The variant's short name: {@code prefill}, {@code paged-decode}, {@code mla-decode}, {@code sparse-mla-decode}. */
+    /** The variant's short name: {@code prefill}, {@code paged-decode}, {@code mla-decode}, {@code sparse-mla-decode},
+     *  {@code sparse-prefill}. */
     String variant();
 
     @Override
@@ -375,6 +376,92 @@ public sealed interface AttentionSpec extends OpSpec {
         public String describe() {
             return "attention sparse-mla-decode B=" + batch() + " Sq=" + queriesPerSeq + " L<=" + Checks.max(seqLens)
                     + " topk=" + topk + " Hq=" + numHeads + " Dk=" + headDim + " Dv=" + valueDim + " kv=" + kvCache;
+        }
+    }
+
+    /**
+     * Sparse prefill (DeepSeek-V3.2 / GLM-5 DSA prefill, FlashMLA's {@code flash_mla_sparse_fwd}): each
+     * query token attends only to the keys its top-k indices name, over one shared latent KV head, the
+     * value being the key's first {@code Dv} columns. Sequences of {@code seqLens} tokens are packed back to
+     * back ({@code T = Σ seqLens}); every token is a query and a key.
+     *
+     * <p>Tensors: {@code q [T, Hq, Dk] BF16}; {@code kv [T, 1, Dk] BF16}; {@code indices [T, 1, topk] I32}:
+     * global key rows, {@code -1} for an unused entry (valid entries of one query are distinct, and come
+     * first); output {@code out [T, Hq, Dv] BF16}. {@code out[i, h] = Σ_j softmax_j(scale · q[i,h]·kv[j])
+     * · kv[j, :Dv]} over the valid indices {@code j} of query {@code i}; a query with none outputs zeros.
+     * The operator attends to whatever rows the indices name; the kit draws, for token {@code i} of a
+     * sequence starting at row {@code o}, {@code min(topk, i + 1)} distinct rows of {@code [o, o + i]}
+     * (causal), then {@code -1}s.
+     *
+     * <p>{@code flops = Σ_queries 2 · Hq · (Dk + Dv) · min(topk, i + 1)}; {@code bytes} = q + indices + out
+     * + each query's retrieved rows ({@code 2 · Dk} bytes each).
+     */
+    record SparsePrefill(List<Integer> seqLens, int numHeads, int headDim, int valueDim, int topk,
+                         float softmaxScale) implements AttentionSpec {
+        public SparsePrefill {
+            seqLens = Checks.lengths("SparsePrefill", "seqLens", seqLens, 1);
+            latent("SparsePrefill", numHeads, 1, headDim, valueDim, KvCacheType.BF16);
+            Checks.positive("SparsePrefill", "topk", topk);
+            scale("SparsePrefill", softmaxScale);
+        }
+
+        /** DeepSeek-V3.2 shape (576 / 512), scale 1/sqrt(576). */
+        public static SparsePrefill deepseek(List<Integer> seqLens, int numHeads, int topk) {
+            return new SparsePrefill(seqLens, numHeads, 576, 512, topk, defaultScale(576));
+        }
+
+        public long totalTokens() {
+            return Checks.sum(seqLens);
+        }
+
+        /** Valid indices of a query at position {@code i} of its sequence: {@code min(topk, i + 1)}. */
+        public int attended(int i) {
+            return Math.min(topk, i + 1);
+        }
+
+        private long pairs() {
+            long pairs = 0;
+            for (int len : seqLens) {
+                long full = Math.min(len, topk);
+                // positions 0..full-1 see i+1 keys; the rest see topk
+                pairs += full * (full + 1) / 2 + (len - full) * (long) topk;
+            }
+            return pairs;
+        }
+
+        @Override
+        public String variant() {
+            return "sparse-prefill";
+        }
+
+        @Override
+        public List<TensorSpec> inputs() {
+            long t = totalTokens();
+            return List.of(TensorSpec.of("q", DType.BF16, t, numHeads, headDim),
+                    TensorSpec.of("kv", DType.BF16, t, 1, headDim),
+                    TensorSpec.of("indices", DType.I32, t, 1, topk));
+        }
+
+        @Override
+        public List<TensorSpec> outputs() {
+            return List.of(TensorSpec.of("out", DType.BF16, totalTokens(), numHeads, valueDim));
+        }
+
+        @Override
+        public long flops() {
+            return 2L * numHeads * (headDim + valueDim) * pairs();
+        }
+
+        @Override
+        public long bytes() {
+            long t = totalTokens();
+            return t * numHeads * headDim * 2 + t * topk * 4 + pairs() * 2L * headDim + t * numHeads * valueDim * 2;
+        }
+
+        @Override
+        public String describe() {
+            return "attention sparse-prefill B=" + batch() + " T=" + totalTokens() + " topk=" + topk + " Hq="
+                    + numHeads + " Dk=" + headDim + " Dv=" + valueDim;
         }
     }
 

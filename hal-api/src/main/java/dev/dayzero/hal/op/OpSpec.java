@@ -8,9 +8,9 @@ import java.util.List;
  * same {@link #flops()} and {@link #bytes()}, and reads and writes the same tensor layouts, which each
  * spec's Javadoc fixes.
  */
-public sealed interface OpSpec permits QuantizeSpec, MoeGemmSpec, AttentionSpec {
+public sealed interface OpSpec permits QuantizeSpec, MoeGemmSpec, AttentionSpec, IndexerSpec {
 
-    /** The operator family: {@code quantize}, {@code moe-gemm} or {@code attention}. */
+    /** The operator family: {@code quantize}, {@code moe-gemm}, {@code attention} or {@code indexer}. */
     String family();
 
     /** A short label of the variant and its key dimensions, for logs and tables. */
