@@ -26,6 +26,10 @@ public final class Bytes {
         return (int) INT.get(a, off);
     }
 
+    public static void putInt(byte[] a, int off, int v) {
+        INT.set(a, off, v);
+    }
+
     public static float getFloat(byte[] a, int off) {
         return (float) FLOAT.get(a, off);
     }

@@ -4,9 +4,13 @@ import dev.dayzero.backend.cpu.internal.attention.LatentDecodeKernel;
 import dev.dayzero.backend.cpu.internal.attention.PagedDecodeKernel;
 import dev.dayzero.backend.cpu.internal.attention.PrefillKernel;
 import dev.dayzero.backend.cpu.internal.attention.SparseLatentDecodeKernel;
+import dev.dayzero.backend.cpu.internal.attention.SparsePrefillKernel;
 import dev.dayzero.backend.cpu.internal.gemm.MoeGemmKernel;
+import dev.dayzero.backend.cpu.internal.indexer.PagedIndexerKernel;
+import dev.dayzero.backend.cpu.internal.indexer.PrefillIndexerKernel;
 import dev.dayzero.backend.cpu.internal.quantize.QuantizeKernel;
 import dev.dayzero.hal.op.AttentionSpec;
+import dev.dayzero.hal.op.IndexerSpec;
 import dev.dayzero.hal.op.MoeGemmSpec;
 import dev.dayzero.hal.op.OpSpec;
 import dev.dayzero.hal.op.QuantizeSpec;
@@ -53,6 +57,15 @@ final class Kernels {
         }
         if (spec instanceof AttentionSpec.SparseLatentDecode s) {
             return new SparseLatentDecodeKernel(s, device);
+        }
+        if (spec instanceof AttentionSpec.SparsePrefill s) {
+            return new SparsePrefillKernel(s, device);
+        }
+        if (spec instanceof IndexerSpec.PagedIndexerTopK || spec instanceof IndexerSpec.IndexerLogits) {
+            return new PagedIndexerKernel((IndexerSpec) spec, device);
+        }
+        if (spec instanceof IndexerSpec.IndexerTopK t) {
+            return new PrefillIndexerKernel(t, device);
         }
         throw new IllegalArgumentException("no cpu kernel for " + spec.getClass().getName());
     }

@@ -328,4 +328,62 @@ class AttentionKernelTest {
             }
         }
     }
+
+    @ParameterizedTest(name = "vector={0}")
+    @ValueSource(booleans = {true, false})
+    void sparsePrefillGathersCausalRowsAndZeroesEmptyTokens(boolean vector) {
+        for (AttentionSpec.SparsePrefill spec : List.of(
+                new AttentionSpec.SparsePrefill(List.of(5, 70), 4, 72, 64, 16, 0.1f),
+                new AttentionSpec.SparsePrefill(List.of(3, 9), 66, 72, 64, 60, 0.1f))) {
+            Random rnd = new Random(spec.hashCode());
+            int t = (int) spec.totalTokens();
+            int hq = spec.numHeads();
+            int dk = spec.headDim();
+            int topk = spec.topk();
+            float[] q = new float[t * hq * dk];
+            float[] kv = new float[t * dk];
+            ByteBuffer qb = Host.bf16(rnd, q);
+            ByteBuffer kvb = Host.bf16(rnd, kv);
+            int[] idx = new int[t * topk];
+            java.util.Arrays.fill(idx, -1);
+            int start = 0;
+            for (int len : spec.seqLens()) {
+                for (int i = 0; i < len; i++) {
+                    if (start + i == 2) {
+                        continue; // a token with no valid index: zeros
+                    }
+                    List<Integer> rows = new ArrayList<>();
+                    for (int j = start; j <= start + i; j++) {
+                        rows.add(j);
+                    }
+                    Collections.shuffle(rows, rnd);
+                    for (int e = 0; e < spec.attended(i); e++) {
+                        idx[(start + i) * topk + e] = rows.get(e);
+                    }
+                }
+                start += len;
+            }
+            try (CpuDevice d = new CpuDevice(new CpuConfig(2, vector))) {
+                ByteBuffer out = Host.run(d, spec, List.of(qb, kvb, Host.ints(idx)), (byte) 0x33).get(0);
+                for (int i = 0; i < t; i++) {
+                    List<float[]> ks = new ArrayList<>();
+                    for (int e = 0; e < topk; e++) {
+                        if (idx[i * topk + e] >= 0) {
+                            ks.add(slice(kv, idx[i * topk + e] * dk, dk));
+                        }
+                    }
+                    for (int h = 0; h < hq; h++) {
+                        int row = i * hq + h;
+                        if (ks.isEmpty()) {
+                            for (int e = 0; e < spec.valueDim(); e++) {
+                                assertEquals(0, out.getShort((row * spec.valueDim() + e) * 2), "empty token must write zeros");
+                            }
+                        }
+                        double[] ref = reference(slice(q, row * dk, dk), ks, ks, spec.valueDim(), spec.softmaxScale());
+                        assertRow(out, row, ref, spec.describe() + " token " + i + " head " + h);
+                    }
+                }
+            }
+        }
+    }
 }

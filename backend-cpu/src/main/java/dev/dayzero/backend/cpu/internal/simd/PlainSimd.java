@@ -95,4 +95,24 @@ public final class PlainSimd implements Simd {
             dst[dstOff + i] = Float.intBitsToFloat(Bytes.getShort(src, srcOff + 2 * i) << 16);
         }
     }
+
+    @Override
+    public void reluWeightedSum(int rows, int n, float[] w, int wOff, float[] x, int xOff, int ldx, float[] y,
+                                int yOff) {
+        Rows s = SCRATCH.get().ensure(1, n);
+        float[] acc = s.c[0];
+        float[] row = s.b[0];
+        java.util.Arrays.fill(acc, 0, n, 0f);
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(x, xOff + r * ldx, row, 0, n);
+            reluAxpy(n, w[wOff + r], row, acc);
+        }
+        System.arraycopy(acc, 0, y, yOff, n);
+    }
+
+    private static void reluAxpy(int n, float a, float[] x, float[] c) {
+        for (int j = 0; j < n; j++) {
+            c[j] += a * Math.max(x[j], 0f);
+        }
+    }
 }

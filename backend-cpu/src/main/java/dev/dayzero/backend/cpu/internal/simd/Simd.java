@@ -20,4 +20,11 @@ public interface Simd {
 
     /** {@code count} BF16 values at byte offset {@code srcOff} of {@code src} (little-endian), to F32. */
     void bf16ToF32(byte[] src, int srcOff, float[] dst, int dstOff, int count);
+
+    /**
+     * {@code y[yOff + j] = Σ_r w[wOff + r] · max(x[xOff + r·ldx + j], 0)} for {@code j < n, r < rows}: the
+     * indexer's weighted ReLU over heads, {@code x} holding one head's scores per row. F32 accumulation;
+     * the order of the sum over r is unspecified. {@code y} is overwritten.
+     */
+    void reluWeightedSum(int rows, int n, float[] w, int wOff, float[] x, int xOff, int ldx, float[] y, int yOff);
 }

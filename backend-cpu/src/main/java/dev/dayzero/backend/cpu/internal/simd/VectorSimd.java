@@ -238,4 +238,34 @@ final class VectorSimd implements Simd {
             TAIL.bf16ToF32(src, srcOff + 2 * i, dst, dstOff + i, count - i);
         }
     }
+
+    @Override
+    public void reluWeightedSum(int rows, int n, float[] w, int wOff, float[] x, int xOff, int ldx, float[] y,
+                                int yOff) {
+        FloatVector zero = FloatVector.zero(F);
+        int j = 0;
+        for (; j + 2 * L <= n; j += 2 * L) {
+            FloatVector a0 = zero;
+            FloatVector a1 = zero;
+            int xi = xOff + j;
+            for (int r = 0; r < rows; r++, xi += ldx) {
+                FloatVector wr = FloatVector.broadcast(F, w[wOff + r]);
+                a0 = FloatVector.fromArray(F, x, xi).max(zero).fma(wr, a0);
+                a1 = FloatVector.fromArray(F, x, xi + L).max(zero).fma(wr, a1);
+            }
+            a0.intoArray(y, yOff + j);
+            a1.intoArray(y, yOff + j + L);
+        }
+        for (; j + L <= n; j += L) {
+            FloatVector a0 = zero;
+            int xi = xOff + j;
+            for (int r = 0; r < rows; r++, xi += ldx) {
+                a0 = FloatVector.fromArray(F, x, xi).max(zero).fma(FloatVector.broadcast(F, w[wOff + r]), a0);
+            }
+            a0.intoArray(y, yOff + j);
+        }
+        if (j < n) {
+            TAIL.reluWeightedSum(rows, n - j, w, wOff, x, xOff + j, ldx, y, yOff + j);
+        }
+    }
 }
