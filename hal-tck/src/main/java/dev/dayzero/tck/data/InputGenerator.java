@@ -4,6 +4,7 @@ import dev.dayzero.hal.Bf16;
 import dev.dayzero.hal.DType;
 import dev.dayzero.hal.Fp8;
 import dev.dayzero.hal.op.AttentionSpec;
+import dev.dayzero.hal.op.IndexerSpec;
 import dev.dayzero.hal.op.KvCacheType;
 import dev.dayzero.hal.op.MoeGemmSpec;
 import dev.dayzero.hal.op.OpSpec;
@@ -22,8 +23,8 @@ public final class InputGenerator {
     /** Page id planted in unused block-table entries; never a valid page. */
     public static final int OUT_OF_RANGE_PAGE = 2147480000;
 
-    private static final short BF16_NAN = (short) 0x7fc0;
-    private static final byte E4M3FN_NAN = 0x7f;
+    static final short BF16_NAN = (short) 0x7fc0;
+    static final byte E4M3FN_NAN = 0x7f;
 
     private InputGenerator() {
     }
@@ -36,8 +37,14 @@ public final class InputGenerator {
         if (spec instanceof MoeGemmSpec m) {
             return moe(m, seed);
         }
+        if (spec instanceof AttentionSpec.SparsePrefill sp) {
+            return sparsePrefill(sp, seed);
+        }
         if (spec instanceof AttentionSpec a) {
             return attention(a, seed);
+        }
+        if (spec instanceof IndexerSpec x) {
+            return IndexerInputs.generate(x, seed);
         }
         throw new IllegalArgumentException("no generator for " + spec.getClass().getName());
     }
@@ -224,7 +231,46 @@ public final class InputGenerator {
         return List.copyOf(out);
     }
 
-    private static HostTensor blockTable(TensorSpec spec, PageMap pages) {
+    /**
+     * Sparse prefill: q and kv as the latent decode draws them; token {@code i} of a sequence starting at row
+     * {@code o} gets {@code min(topk, i + 1)} distinct rows of {@code [o, o + i]} in random order, then
+     * {@code -1}s.
+     */
+    private static List<HostTensor> sparsePrefill(AttentionSpec.SparsePrefill spec, long seed) {
+        List<TensorSpec> specs = spec.inputs();
+        HostTensor q = HostTensor.allocate(specs.get(0));
+        fillBf16(q, SplitMix64.forStream(seed, "q"), 4f);
+        HostTensor kv = HostTensor.allocate(specs.get(1));
+        fillBf16(kv, SplitMix64.forStream(seed, "kv"), 1f);
+        HostTensor indices = HostTensor.allocate(specs.get(2));
+        SplitMix64 rnd = SplitMix64.forStream(seed, "indices");
+        int topk = spec.topk();
+        long row = 0;
+        long start = 0;
+        for (int len : spec.seqLens()) {
+            int[] keys = new int[len];
+            for (int i = 0; i < len; i++) {
+                for (int j = 0; j <= i; j++) {
+                    keys[j] = (int) (start + j);
+                }
+                int valid = spec.attended(i);
+                for (int j = 0; j < valid; j++) { // partial Fisher-Yates over the i + 1 visible rows
+                    int pick = j + rnd.nextInt(i + 1 - j);
+                    int tmp = keys[j];
+                    keys[j] = keys[pick];
+                    keys[pick] = tmp;
+                }
+                for (int j = 0; j < topk; j++) {
+                    indices.setInt(row * topk + j, j < valid ? keys[j] : -1);
+                }
+                row++;
+            }
+            start += len;
+        }
+        return List.of(q, kv, indices);
+    }
+
+    static HostTensor blockTable(TensorSpec spec, PageMap pages) {
         HostTensor t = HostTensor.allocate(spec);
         int maxBlocks = (int) spec.dim(1);
         for (int b = 0; b < pages.sequences(); b++) {
@@ -332,7 +378,7 @@ public final class InputGenerator {
 
     // ---------------------------------------------------------------- fills
 
-    private static void fillBf16(HostTensor t, SplitMix64 rnd, float magnitude) {
+    static void fillBf16(HostTensor t, SplitMix64 rnd, float magnitude) {
         long n = t.elements();
         for (long i = 0; i < n; i++) {
             t.setShort(i, Bf16.encode(rnd.nextSigned() * magnitude));

@@ -8,6 +8,7 @@ import dev.dayzero.hal.op.AttentionSpec.LatentDecode;
 import dev.dayzero.hal.op.AttentionSpec.PagedDecode;
 import dev.dayzero.hal.op.AttentionSpec.Prefill;
 import dev.dayzero.hal.op.AttentionSpec.SparseLatentDecode;
+import dev.dayzero.hal.op.AttentionSpec.SparsePrefill;
 import dev.dayzero.hal.op.KvCacheType;
 import dev.dayzero.tck.data.HostTensor;
 import java.util.List;
@@ -33,6 +34,8 @@ final class AttentionOracle {
             return latentDecode(p, inputs, rows);
         } else if (spec instanceof SparseLatentDecode p) {
             return sparseLatentDecode(p, inputs, rows);
+        } else if (spec instanceof SparsePrefill p) {
+            return sparsePrefill(p, inputs, rows);
         }
         throw new IllegalArgumentException("unknown attention variant: " + spec);
     }
@@ -181,6 +184,35 @@ final class AttentionOracle {
             }
             latentHeads(q, rows[r], spec.numHeads(), spec.headDim(), spec.valueDim(), spec.softmaxScale(), keys,
                     out[r]);
+        }
+        return out;
+    }
+
+    // ---- sparse prefill ---------------------------------------------------------------------------
+
+    private static double[][] sparsePrefill(SparsePrefill spec, List<HostTensor> inputs, int[] rows) {
+        HostTensor q = inputs.get(0);
+        HostTensor kv = inputs.get(1);
+        HostTensor indices = inputs.get(2);
+        long tokens = spec.totalTokens();
+        Operands.checkRows("attention sparse-prefill", rows, tokens);
+        double[][] out = new double[rows.length][spec.numHeads() * spec.valueDim()];
+        for (int r = 0; r < rows.length; r++) {
+            long base = (long) rows[r] * spec.topk();
+            java.util.List<double[]> keys = new java.util.ArrayList<>();
+            for (int i = 0; i < spec.topk(); i++) {
+                int row = indices.getInt(base + i);
+                if (row == -1) {
+                    continue;
+                }
+                if (row < 0 || row >= tokens) {
+                    throw new IllegalArgumentException("attention sparse-prefill: indices[" + (base + i) + "] = "
+                            + row + " is neither -1 nor a key row in [0, " + tokens + ")");
+                }
+                keys.add(decodeBf16(kv, (long) row * spec.headDim(), spec.headDim()));
+            }
+            latentHeads(q, rows[r], spec.numHeads(), spec.headDim(), spec.valueDim(), spec.softmaxScale(),
+                    keys.toArray(new double[0][]), out[r]);
         }
         return out;
     }
