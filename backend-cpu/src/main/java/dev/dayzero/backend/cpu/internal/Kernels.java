@@ -36,6 +36,10 @@ final class Kernels {
             return Optional.of("the transposed activations need " + MoeGemmKernel.scratchFloats(m)
                     + " floats of scratch, more than one Java array holds (" + MAX_ARRAY + ")");
         }
+        if (spec instanceof IndexerSpec ix && PagedIndexerKernel.queryFloats(ix) > MAX_ARRAY) {
+            return Optional.of("the decoded queries need " + PagedIndexerKernel.queryFloats(ix)
+                    + " floats, more than one Java array holds (" + MAX_ARRAY + ")");
+        }
         return Optional.empty();
     }
 

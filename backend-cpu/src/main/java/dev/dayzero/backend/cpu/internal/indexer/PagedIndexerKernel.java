@@ -15,7 +15,7 @@ import java.util.List;
  * top-k of each row) and {@link IndexerSpec.IndexerLogits} (the scores themselves, {@code -inf} from each
  * row's length on).
  *
- * <p>Per launch the queries and weights are decoded to F32 once. A work item is one sequence and a chunk
+ * <p>Per launch the queries (transposed) and weights are decoded to F32 once. A work item is one sequence and a chunk
  * of {@value #CHUNK} of its keys: tile by tile the keys are decoded (only those below the longest of the
  * sequence's {@code context_lens}: slots past it and pages the block table does not name are never
  * read) and scored against every head of all its {@code nextN} queries in one GEMM. Top-k then runs per
@@ -39,11 +39,13 @@ public final class PagedIndexerKernel implements Kernel {
     private final long blockBytes;
     private final int[] itemSeq;
     private final int[] itemStart;
+    /** Each sequence's queries, decoded and transposed: {@code [B][headDim][nextN · heads]}. */
     private final float[] q;
     private final float[] w;
     private final int[] lens;
     private final float[][] scores;
     private final IndexerTile[] tiles;
+    private final float[][] rows;
 
     public PagedIndexerKernel(IndexerSpec spec, CpuDevice device) {
         if (spec instanceof IndexerSpec.PagedIndexerTopK p) {
@@ -74,18 +76,24 @@ public final class PagedIndexerKernel implements Kernel {
         }
         this.itemSeq = items.stream().mapToInt(i -> i[0]).toArray();
         this.itemStart = items.stream().mapToInt(i -> i[1]).toArray();
-        int rows = batch * nextN;
-        this.q = new float[rows * heads * dim];
-        this.w = new float[rows * heads];
-        this.lens = new int[rows];
-        this.scores = new float[logits ? 0 : rows][];
+        int queries = batch * nextN;
+        this.q = new float[queries * heads * dim];
+        this.w = new float[queries * heads];
+        this.lens = new int[queries];
+        this.scores = new float[logits ? 0 : queries][];
         for (int r = 0; r < scores.length; r++) {
             scores[r] = new float[cache.keys(r / nextN)];
         }
         this.tiles = new IndexerTile[pool.threads()];
+        this.rows = new float[pool.threads()][dim];
         for (int i = 0; i < tiles.length; i++) {
             tiles[i] = new IndexerTile(device.simd(), type, heads, dim, nextN * heads);
         }
+    }
+
+    /** F32 values the decoded queries of a decode indexer take (0 for the prefill one, which decodes per item). */
+    public static long queryFloats(IndexerSpec spec) {
+        return spec instanceof IndexerSpec.IndexerTopK ? 0 : spec.queries() * spec.heads() * spec.headDim();
     }
 
     @Override
@@ -108,7 +116,7 @@ public final class PagedIndexerKernel implements Kernel {
         int rowValues = nextN * heads * dim;
         pool.forEach(batch, (worker, b) -> {
             int qBytes = type.valueType().bits() / 8;
-            tiles[worker].decode(qb, b * rowValues * qBytes, q, b * rowValues, rowValues);
+            tiles[worker].queries(qb, b * rowValues * qBytes, nextN * heads, q, b * rowValues, rows[worker]);
             for (int i = b * nextN * heads; i < (b + 1) * nextN * heads; i++) {
                 w[i] = Bytes.getFloat(wb, 4 * i);
             }

@@ -13,7 +13,7 @@ import java.util.List;
 /**
  * The prefill indexer ({@link IndexerSpec.IndexerTopK}): every token's top-k among the keys its
  * {@code [ks, ke)} range names. A work item is a block of up to {@link #block} consecutive tokens of one
- * sequence (enough that all their heads make about 128 GEMM rows); it decodes their queries once, walks
+ * sequence (enough that all their heads make about 128 GEMM columns); it decodes their queries once, walks
  * the union of their key ranges tile by tile (each tile decoded once for all of them), keeps each
  * token's scores and finishes with their top-k. Items run longest first, since a causal range grows
  * with the position.
@@ -32,7 +32,7 @@ public final class PrefillIndexerKernel implements Kernel {
     private final int[] itemCount;
     private final Worker[] workers;
 
-    private record Worker(IndexerTile tile, float[] q, float[] w, float[] scores, int[] ks, int[] ke) {
+    private record Worker(IndexerTile tile, float[] q, float[] row, float[] w, float[] scores, int[] ks, int[] ke) {
     }
 
     public PrefillIndexerKernel(IndexerSpec.IndexerTopK spec, CpuDevice device) {
@@ -61,7 +61,7 @@ public final class PrefillIndexerKernel implements Kernel {
         this.workers = new Worker[pool.threads()];
         for (int i = 0; i < workers.length; i++) {
             workers[i] = new Worker(new IndexerTile(device.simd(), type, heads, dim, block * heads),
-                    new float[block * heads * dim], new float[block * heads], new float[block * capacity],
+                    new float[block * heads * dim], new float[dim], new float[block * heads], new float[block * capacity],
                     new int[block], new int[block]);
         }
     }
@@ -104,7 +104,7 @@ public final class PrefillIndexerKernel implements Kernel {
                         + (hi - lo) + " rows; the cpu kernel takes ranges within one sequence (at most " + capacity + ")");
             }
             int qBytes = type.valueType().bits() / 8;
-            tile.decode(qb, i0 * heads * dim * qBytes, wk.q(), 0, nq * heads * dim);
+            tile.queries(qb, i0 * heads * dim * qBytes, nq * heads, wk.q(), 0, wk.row());
             for (int i = 0; i < nq * heads; i++) {
                 wk.w()[i] = Bytes.getFloat(wb, 4 * (i0 * heads + i));
             }

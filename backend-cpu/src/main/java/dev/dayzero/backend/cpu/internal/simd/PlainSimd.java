@@ -1,6 +1,8 @@
 package dev.dayzero.backend.cpu.internal.simd;
 
 import dev.dayzero.backend.cpu.internal.Bytes;
+import dev.dayzero.hal.DType;
+import dev.dayzero.hal.Fp8;
 
 /**
  * Plain-Java inner loops, written as axpy sweeps over contiguous rows ({@code c[j] += a · b[j]}) that
@@ -96,23 +98,31 @@ public final class PlainSimd implements Simd {
         }
     }
 
+    private static final float[] E4M3 = Fp8.decodeTable(DType.F8_E4M3FN);
+
     @Override
-    public void reluWeightedSum(int rows, int n, float[] w, int wOff, float[] x, int xOff, int ldx, float[] y,
-                                int yOff) {
-        Rows s = SCRATCH.get().ensure(1, n);
-        float[] acc = s.c[0];
-        float[] row = s.b[0];
-        java.util.Arrays.fill(acc, 0, n, 0f);
-        for (int r = 0; r < rows; r++) {
-            System.arraycopy(x, xOff + r * ldx, row, 0, n);
-            reluAxpy(n, w[wOff + r], row, acc);
+    public void e4m3ToF32(byte[] src, int srcOff, float[] dst, int dstOff, int count) {
+        for (int i = 0; i < count; i++) {
+            dst[dstOff + i] = E4M3[src[srcOff + i] & 0xff];
         }
-        System.arraycopy(acc, 0, y, yOff, n);
     }
 
-    private static void reluAxpy(int n, float a, float[] x, float[] c) {
-        for (int j = 0; j < n; j++) {
-            c[j] += a * Math.max(x[j], 0f);
+    @Override
+    public float reluDot(int n, float[] w, int wOff, float[] x, int xOff) {
+        float s0 = 0f;
+        float s1 = 0f;
+        float s2 = 0f;
+        float s3 = 0f;
+        int i = 0;
+        for (; i + 4 <= n; i += 4) {
+            s0 += w[wOff + i] * Math.max(x[xOff + i], 0f);
+            s1 += w[wOff + i + 1] * Math.max(x[xOff + i + 1], 0f);
+            s2 += w[wOff + i + 2] * Math.max(x[xOff + i + 2], 0f);
+            s3 += w[wOff + i + 3] * Math.max(x[xOff + i + 3], 0f);
         }
+        for (; i < n; i++) {
+            s0 += w[wOff + i] * Math.max(x[xOff + i], 0f);
+        }
+        return (s0 + s1) + (s2 + s3);
     }
 }

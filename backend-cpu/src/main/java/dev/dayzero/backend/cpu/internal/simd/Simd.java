@@ -22,9 +22,14 @@ public interface Simd {
     void bf16ToF32(byte[] src, int srcOff, float[] dst, int dstOff, int count);
 
     /**
-     * {@code y[yOff + j] = Σ_r w[wOff + r] · max(x[xOff + r·ldx + j], 0)} for {@code j < n, r < rows}: the
-     * indexer's weighted ReLU over heads, {@code x} holding one head's scores per row. F32 accumulation;
-     * the order of the sum over r is unspecified. {@code y} is overwritten.
+     * {@code count} F8_E4M3FN codes at byte offset {@code srcOff} of {@code src} to their exact F32 values
+     * (as {@code Fp8.decode}; the NaN codes to NaN).
      */
-    void reluWeightedSum(int rows, int n, float[] w, int wOff, float[] x, int xOff, int ldx, float[] y, int yOff);
+    void e4m3ToF32(byte[] src, int srcOff, float[] dst, int dstOff, int count);
+
+    /**
+     * {@code Σ_i w[wOff + i] · max(x[xOff + i], 0)} for {@code i < n}: the indexer's weighted ReLU over one
+     * key's head scores. F32 accumulation in an unspecified order.
+     */
+    float reluDot(int n, float[] w, int wOff, float[] x, int xOff);
 }

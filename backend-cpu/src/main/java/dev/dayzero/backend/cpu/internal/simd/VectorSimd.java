@@ -1,6 +1,7 @@
 package dev.dayzero.backend.cpu.internal.simd;
 
 import java.nio.ByteOrder;
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
@@ -18,6 +19,8 @@ final class VectorSimd implements Simd {
     private static final int L = F.length();
     private static final VectorSpecies<Short> S = VectorSpecies.of(short.class, VectorShape.forBitSize(L * 16));
     private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
+    /** Bytes for one float vector's worth of FP8 codes (at least 64 bits, the narrowest shape). */
+    private static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(Math.max(64, L * 8)));
     private static final int ROWS = 6;
     private static final PlainSimd TAIL = new PlainSimd();
 
@@ -239,33 +242,42 @@ final class VectorSimd implements Simd {
         }
     }
 
+    /**
+     * E4M3FN by arithmetic: the code's magnitude bits shifted into an F32's exponent and mantissa give
+     * {@code 2^(e-127) · (1 + m/8)} (a subnormal F32 for e = 0), and {@code · 2^120} rebiases it exactly
+     * to E4M3's {@code 2^(e-7) · (1 + m/8)} ({@code m · 2^-9} for subnormals); the sign bit is moved
+     * over and magnitude {@code 0x7f} is NaN.
+     */
     @Override
-    public void reluWeightedSum(int rows, int n, float[] w, int wOff, float[] x, int xOff, int ldx, float[] y,
-                                int yOff) {
+    public void e4m3ToF32(byte[] src, int srcOff, float[] dst, int dstOff, int count) {
+        int i = 0;
+        for (; i + B.length() <= count; i += L) {
+            IntVector c = (IntVector) ByteVector.fromArray(B, src, srcOff + i).convertShape(VectorOperators.B2I, I, 0);
+            IntVector mag = c.and(0x7f);
+            FloatVector v = mag.lanewise(VectorOperators.LSHL, 20)
+                    .or(c.and(0x80).lanewise(VectorOperators.LSHL, 24))
+                    .reinterpretAsFloats().mul(0x1p120f);
+            v.blend(Float.NaN, mag.eq(0x7f).cast(F)).intoArray(dst, dstOff + i);
+        }
+        if (i < count) {
+            TAIL.e4m3ToF32(src, srcOff + i, dst, dstOff + i, count - i);
+        }
+    }
+
+    @Override
+    public float reluDot(int n, float[] w, int wOff, float[] x, int xOff) {
         FloatVector zero = FloatVector.zero(F);
-        int j = 0;
-        for (; j + 2 * L <= n; j += 2 * L) {
-            FloatVector a0 = zero;
-            FloatVector a1 = zero;
-            int xi = xOff + j;
-            for (int r = 0; r < rows; r++, xi += ldx) {
-                FloatVector wr = FloatVector.broadcast(F, w[wOff + r]);
-                a0 = FloatVector.fromArray(F, x, xi).max(zero).fma(wr, a0);
-                a1 = FloatVector.fromArray(F, x, xi + L).max(zero).fma(wr, a1);
-            }
-            a0.intoArray(y, yOff + j);
-            a1.intoArray(y, yOff + j + L);
+        FloatVector a0 = zero;
+        FloatVector a1 = zero;
+        int i = 0;
+        for (; i + 2 * L <= n; i += 2 * L) {
+            a0 = FloatVector.fromArray(F, x, xOff + i).max(zero).fma(FloatVector.fromArray(F, w, wOff + i), a0);
+            a1 = FloatVector.fromArray(F, x, xOff + i + L).max(zero).fma(FloatVector.fromArray(F, w, wOff + i + L), a1);
         }
-        for (; j + L <= n; j += L) {
-            FloatVector a0 = zero;
-            int xi = xOff + j;
-            for (int r = 0; r < rows; r++, xi += ldx) {
-                a0 = FloatVector.fromArray(F, x, xi).max(zero).fma(FloatVector.broadcast(F, w[wOff + r]), a0);
-            }
-            a0.intoArray(y, yOff + j);
+        for (; i + L <= n; i += L) {
+            a0 = FloatVector.fromArray(F, x, xOff + i).max(zero).fma(FloatVector.fromArray(F, w, wOff + i), a0);
         }
-        if (j < n) {
-            TAIL.reluWeightedSum(rows, n - j, w, wOff, x, xOff + j, ldx, y, yOff + j);
-        }
+        float s = a0.add(a1).reduceLanes(VectorOperators.ADD);
+        return i < n ? s + TAIL.reluDot(n - i, w, wOff + i, x, xOff + i) : s;
     }
 }
