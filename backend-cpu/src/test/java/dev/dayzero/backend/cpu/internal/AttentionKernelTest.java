@@ -210,7 +210,8 @@ class AttentionKernelTest {
                     for (int e = g * 128; e < (g + 1) * 128; e++) {
                         byte code = Fp8.encode(DType.F8_E4M3FN, (float) rnd.nextGaussian() * 100);
                         cache.put(base + e, code);
-                        v[e] = Fp8.decode(DType.F8_E4M3FN, code) * scale;
+                        // KvCacheType.FP8_FLASHMLA's rule: bf16(decode(code) · bf16(scale))
+                        v[e] = Bf16.round(Fp8.decode(DType.F8_E4M3FN, code) * Bf16.round(scale));
                     }
                 }
                 for (int e = 0; e < 64; e++) {
