@@ -5,6 +5,10 @@ Usage (on the GPU machine, right after `dayzero run --backends cpu,cuda` there, 
 
     python3 bench/scripts/torch_compare.py results/runs/<run>/results.json [--backend cuda] [--chips FILE]
 
+or, to check the PyTorch candidates' answers (not their speed) on the exact inputs of `dayzero dump` outputs:
+
+    python3 bench/scripts/torch_compare.py --dump DUMP_DIR [DUMP_DIR ...] [--device cpu|cuda] [--max-rows N]
+
 For each case the backend ran (status passed), it builds random inputs of the case's spec (read from
 results.json: the spec JSON carries every shape) and times each PyTorch candidate with CUDA events (3 warm-up
 calls, then samples until 0.5 s or 200 samples; median), keeps the fastest as "the best PyTorch expression",
@@ -20,7 +24,21 @@ softmax einsum over the gathered latent cache, and SDPA with one KV head; sparse
 outside timing (PyTorch has no FP8 MLA; labelled so); MoE BF16 — torch._grouped_mm where present, a per-expert
 matmul loop (cuBLAS/cuBLASLt), both; MoE FP8 block-scaled — torch._scaled_mm per expert with 1x128 / 128x128
 scales where this PyTorch accepts them, else dequantize + BF16 matmul (labelled so); quantize — the torch
-expression of the spec's recipe (amax per scaling unit, scale, divide, cast).
+expression of the spec's recipe (amax per scaling unit, scale, divide, cast); indexer (DeepSeek sparse
+attention's lightning indexer) — einsum of the queries with the keys (gathered through the block table inside
+timing for the paged cache), ReLU, the per-head weights, the key scales, a length / causal mask, then
+torch.topk, once in F32 (FP8 codes decoded to F32: PyTorch has no FP8 einsum) and once in BF16 on the tensor
+cores (FP8 E4M3 values are exact in BF16, but the BF16 scores may reorder near-ties); sparse prefill — gather the
+top-k latent rows (inside timing) then einsum-softmax-einsum, in query chunks that keep the gather under 2 GiB.
+
+Dump mode (--dump): reads a `dayzero dump` directory (case.json and the .npy files, in the spec's own layout:
+FP8 as uint8 codes, BF16 as uint16, the FP8 indexer cache as DeepGEMM's fused [pages, page x (D + 4)] bytes)
+and runs each candidate on those inputs. An indexer top-k row is judged against the oracle's scores the dump
+writes (right count, valid keys first then -1, distinct, every key's score no lower than the k-th, within a
+2^-9 x max|score| allowance: an approximation of the kit's per-key bound); sparse prefill rows are compared with
+the oracle's F64 rows (max |diff|, cosine). Without torch, dump mode runs a pure-Python reference of the same
+layout on the sampled rows instead and compares its scores / rows with the oracle's: a check of the layout
+reading, not of a candidate.
 
 Percent of roofline uses the same rule as Dayzero's report (bench/chips/Roofline.java): attainable =
 min(peak[precision], bandwidth x intensity), with FLOPs and bytes of the spec (results.json carries them) and the
@@ -51,6 +69,8 @@ def precision_of(spec):
         return "bf16"
     if fam == "quantize":
         return "f32" if spec["inputType"] == "F32" else "bf16"
+    if fam == "indexer":
+        return {"FP8": "fp8", "BF16": "bf16"}[spec["keyType"]]
     raise ValueError("unknown family " + fam)
 
 
@@ -86,6 +106,175 @@ def fmt(v, digits=3):
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return "—"
     return f"{v:.{digits}g}" if isinstance(v, float) else str(v)
+
+
+# ---------------------------------------------------------------- dump reading and judging (no torch)
+
+def npy_read(path):
+    """(descr, shape, raw little-endian bytes) of a .npy file of format 1.0 or 2.0, C order."""
+    with open(path, "rb") as f:
+        data = f.read()
+    if data[:6] != b"\x93NUMPY":
+        raise ValueError(path + " is not a .npy file")
+    if data[6] == 1:
+        hlen, start = data[8] | data[9] << 8, 10
+    else:
+        hlen, start = int.from_bytes(data[8:12], "little"), 12
+    header = data[start:start + hlen].decode("latin1")
+    descr = re.search(r"'descr':\s*'([^']+)'", header).group(1)
+    if re.search(r"'fortran_order':\s*True", header):
+        raise ValueError(path + ": Fortran order is not supported")
+    dims = re.search(r"'shape':\s*\(([^)]*)\)", header).group(1)
+    shape = [int(x) for x in dims.replace(" ", "").split(",") if x]
+    return descr, shape, data[start + hlen:]
+
+
+_NPY_STRUCT = {"<f8": "d", "<f4": "f", "<i4": "i", "<i8": "q", "<u2": "H", "|u1": "B", "|i1": "b"}
+
+
+def npy_values(path):
+    """(shape, flat list of Python numbers) of a .npy file."""
+    import array
+    descr, shape, raw = npy_read(path)
+    a = array.array(_NPY_STRUCT[descr])
+    a.frombytes(raw)
+    if sys.byteorder != "little" and a.itemsize > 1:
+        a.byteswap()
+    return shape, a.tolist()
+
+
+def fp8_e4m3_value(code):
+    """The value of an F8_E4M3FN code (no infinities; 0x7f and 0xff are NaN)."""
+    sign = -1.0 if code & 0x80 else 1.0
+    e, m = (code >> 3) & 0xF, code & 0x7
+    if e == 0xF and m == 0x7:
+        return float("nan")
+    if e == 0:
+        return sign * m / 8.0 * 2.0 ** -6
+    return sign * (1.0 + m / 8.0) * 2.0 ** (e - 7)
+
+
+def bf16_value(bits):
+    import struct
+    return struct.unpack("<f", struct.pack("<I", (bits & 0xFFFF) << 16))[0]
+
+
+def load_dump(directory):
+    """case.json of a dump, and {(role, tensor): file path} of its tensors and oracle files."""
+    with open(os.path.join(directory, "case.json")) as f:
+        case = json.load(f)
+    files = {}
+    for e in case["files"]:
+        files[(e["role"], e["tensor"])] = os.path.join(directory, e["file"])
+        for extra in ("rowsFile", "firstKeyFile"):
+            if extra in e:
+                files[(e["role"], e["tensor"] + "." + extra)] = os.path.join(directory, e[extra])
+    return case, files
+
+
+def judge_topk_row(answer, scores, first_key, topk):
+    """
+    Is `answer` (one output row) a valid top-k for the row whose visible keys have `scores` (-inf past them;
+    column j is key first_key + j)? Returns (ok, why). The allowance is 2^-9 x max|score| of the row.
+    """
+    n = sum(1 for v in scores if v != float("-inf"))
+    want = min(topk, n)
+    valid = []
+    seen_pad = False
+    for v in answer:
+        if v == -1:
+            seen_pad = True
+            continue
+        if seen_pad:
+            return False, "a key after a -1"
+        valid.append(v)
+    if len(valid) != want:
+        return False, f"{len(valid)} keys, want {want}"
+    if len(set(valid)) != len(valid):
+        return False, "a key repeated"
+    cols = [v - first_key for v in valid]
+    if any(c < 0 or c >= n for c in cols):
+        return False, "a key the row does not see"
+    if want == 0:
+        return True, "no key"
+    finite = [v for v in scores[:n]]
+    kth = sorted(finite, reverse=True)[want - 1]
+    tol = 2.0 ** -9 * max(abs(v) for v in finite)
+    low = min(scores[c] for c in cols)
+    if low < kth - tol:
+        return False, f"a key of score {low:.6g} below the k-th {kth:.6g} (allowance {tol:.3g})"
+    return True, f"{want} keys, lowest {low:.6g} vs k-th {kth:.6g}"
+
+
+def py_indexer_scores(spec, tensors, row):
+    """Pure-Python reference of one query row's scores over the keys it sees (layout check, small cases)."""
+    h_n, d_n, fp8 = spec["heads"], spec["headDim"], spec["keyType"] == "FP8"
+    val = fp8_e4m3_value if fp8 else bf16_value
+    q = tensors["q"][1]
+    w = tensors["weights"][1]
+    if spec["variant"] == "topk":
+        k, ks, ke, kscale = tensors["k"][1], tensors["ks"][1], tensors["ke"][1], tensors["k_scale"][1]
+        keys = range(ks[row], ke[row])
+        qrow = [[val(q[(row * h_n + h) * d_n + d]) for d in range(d_n)] for h in range(h_n)]
+        out = []
+        for j in keys:
+            kv = [val(k[j * d_n + d]) for d in range(d_n)]
+            acc = sum(w[row * h_n + h] * max(0.0, sum(a * b for a, b in zip(qrow[h], kv))) for h in range(h_n))
+            out.append(acc * (kscale[j] if fp8 else 1.0))
+        return out
+    import struct
+    nxt, page = spec["nextN"], spec["pageSize"]
+    b, j = row // nxt, row % nxt
+    lens = tensors["context_lens"][1][b * nxt + j]
+    bt_shape, bt = tensors["block_table"]
+    cache = tensors["k_cache"][1]
+    row_bytes = page * (d_n + 4) if fp8 else page * d_n
+    qrow = [[val(q[((b * nxt + j) * h_n + h) * d_n + d]) for d in range(d_n)] for h in range(h_n)]
+    out = []
+    for key in range(lens):
+        blk = bt[b * bt_shape[1] + key // page]
+        slot = key % page
+        if fp8:
+            base = blk * row_bytes
+            kv = [val(cache[base + slot * d_n + d]) for d in range(d_n)]
+            sb = bytes(cache[base + page * d_n + 4 * slot: base + page * d_n + 4 * slot + 4])
+            scale = struct.unpack("<f", sb)[0]
+        else:
+            kv = [val(cache[(blk * page + slot) * d_n + d]) for d in range(d_n)]
+            scale = 1.0
+        acc = sum(w[row * h_n + h] * max(0.0, sum(a * c for a, c in zip(qrow[h], kv))) for h in range(h_n))
+        out.append(acc * scale)
+    return out
+
+
+def py_sparse_prefill_row(spec, tensors, row):
+    """Pure-Python reference of one sparse-prefill output row, flattened [heads x valueDim]."""
+    h_n, dk, dv, topk, scale = spec["numHeads"], spec["headDim"], spec["valueDim"], spec["topk"], spec["softmaxScale"]
+    q, kv, idx = tensors["q"][1], tensors["kv"][1], tensors["indices"][1]
+    keys = [v for v in idx[row * topk:(row + 1) * topk] if v >= 0]
+    rows = {j: [bf16_value(kv[j * dk + d]) for d in range(dk)] for j in keys}
+    out = []
+    for h in range(h_n):
+        qh = [bf16_value(q[(row * h_n + h) * dk + d]) for d in range(dk)]
+        if not keys:
+            out.extend([0.0] * dv)
+            continue
+        logits = [scale * sum(a * b for a, b in zip(qh, rows[j])) for j in keys]
+        top = max(logits)
+        p = [math.exp(v - top) for v in logits]
+        z = sum(p)
+        out.extend(sum(p[i] * rows[j][d] for i, j in enumerate(keys)) / z for d in range(dv))
+    return out
+
+
+def compare_rows(got, want):
+    """(max |diff|, cosine) of two flat lists."""
+    diff = max((abs(a - b) for a, b in zip(got, want)), default=0.0)
+    dot = sum(a * b for a, b in zip(got, want))
+    na = math.sqrt(sum(a * a for a in got))
+    nb = math.sqrt(sum(b * b for b in want))
+    cos = dot / (na * nb) if na > 0 and nb > 0 else (1.0 if na == nb else 0.0)
+    return diff, cos
 
 
 # ---------------------------------------------------------------- torch parts
@@ -211,6 +400,10 @@ def attention_candidates(torch, s):
     b, hq, dk, dv, scale = len(lens), s["numHeads"], s["headDim"], s["valueDim"], s["softmaxScale"]
     bf = torch.bfloat16
     cands = {}
+    if v == "sparse-prefill":
+        t = sparse_prefill_random_inputs(torch, s)
+        cands["gather top-k + einsum-softmax-einsum (chunked)"] = sparse_prefill_candidate(torch, s, t)
+        return cands
     if v == "prefill":
         hkv = s["numKvHeads"]
         qs = [torch.randn(1, hq, L, dk, device="cuda", dtype=bf) for L in lens]
@@ -281,6 +474,167 @@ def attention_candidates(torch, s):
     raise ValueError("unknown attention variant " + v)
 
 
+# ---------------------------------------------------------------- indexer and sparse prefill (torch)
+
+def indexer_random_inputs(torch, s, device="cuda"):
+    """Random inputs of an indexer spec in its own layout (the names and shapes of the spec's inputs)."""
+    h, d, fp8 = s["heads"], s["headDim"], s["keyType"] == "FP8"
+    vt = torch.float8_e4m3fn if fp8 else torch.bfloat16
+
+    def values(*shape):
+        return (torch.randn(*shape, device=device) * 0.5).to(vt)
+
+    if s["variant"] == "topk":
+        lens = s["seqLens"]
+        t = sum(lens)
+        starts = torch.tensor([sum(lens[:i]) for i in range(len(lens)) for _ in range(lens[i])], device=device)
+        pos = torch.arange(t, device=device) - starts
+        return {"q": values(t, h, d), "k": values(t, d),
+                "k_scale": torch.rand(t, device=device) + 0.5, "weights": torch.randn(t, h, device=device),
+                "ks": starts.int(), "ke": (starts + pos + 1).int()}
+    lens, nxt, page, ratio = s["seqLens"], s["nextN"], s["pageSize"], s["compressRatio"]
+    b = len(lens)
+    keys = [L // ratio for L in lens]
+    blocks = max(1, max(-(-k // page) for k in keys))
+    pages = s["numPages"]
+    table = torch.full((b, blocks), pages, dtype=torch.int32, device=device)  # unused entries: out of range
+    nxt_page = 0
+    for i, k in enumerate(keys):
+        used = -(-k // page)
+        table[i, :used] = torch.arange(nxt_page, nxt_page + used, device=device, dtype=torch.int32)
+        nxt_page += used
+    if fp8:
+        codes = values(pages, page * d).view(torch.uint8)
+        scales = (torch.rand(pages, page, device=device) + 0.5).view(torch.uint8)
+        cache = torch.cat([codes, scales], dim=1)
+    else:
+        cache = values(pages, page, d)
+    ctx = torch.tensor([[(L - nxt + 1 + j) // ratio for j in range(nxt)] for L in lens], dtype=torch.int32,
+                       device=device)
+    return {"q": values(b, nxt, h, d), "k_cache": cache, "weights": torch.randn(b * nxt, h, device=device),
+            "context_lens": ctx, "block_table": table}
+
+
+def _finish_topk(torch, logits, valid, topk):
+    """-inf where not valid, torch.topk, -1 for -inf picks and past the row's keys: [rows, topk] int32."""
+    logits = logits.masked_fill(~valid, float("-inf"))
+    k = min(topk, logits.shape[-1])
+    vals, idx = torch.topk(logits, k, dim=-1)
+    idx = idx.masked_fill(vals == float("-inf"), -1).int()
+    if k < topk:
+        idx = torch.nn.functional.pad(idx, (0, topk - k), value=-1)
+    return idx
+
+
+def indexer_candidate(torch, s, t, compute):
+    """
+    A function computing the spec's output (indices [queries, topk] int32, or logits for paged-logits) from
+    the tensors t by einsum + ReLU + weights + key scales + mask + torch.topk, multiplying in `compute`
+    (torch.float32 or torch.bfloat16; FP8 codes are decoded to it).
+    """
+    h, d, fp8 = s["heads"], s["headDim"], s["keyType"] == "FP8"
+    q = t["q"]
+    w = t["weights"].float()
+    if s["variant"] == "topk":
+        k = t["k"]
+        kscale = t["k_scale"].float() if fp8 else torch.ones(k.shape[0], device=k.device)
+        ks, ke = t["ks"].long(), t["ke"].long()
+        total = q.shape[0]
+        chunk = max(1, (1 << 28) // max(1, h * total))  # keeps the [chunk, h, T] logits near 1 GiB in F32
+        kc = k.to(compute)
+        cols = torch.arange(total, device=q.device)
+
+        def run():
+            outs = []
+            for r0 in range(0, total, chunk):
+                r1 = min(total, r0 + chunk)
+                lg = torch.einsum("thd,sd->ths", q[r0:r1].to(compute), kc).float().relu_()
+                lg = (lg * w[r0:r1, :, None]).sum(1) * kscale[None, :]
+                valid = (cols[None, :] >= ks[r0:r1, None]) & (cols[None, :] < ke[r0:r1, None])
+                outs.append(_finish_topk(torch, lg, valid, s["topk"]))
+            return torch.cat(outs)
+
+        return run
+    nxt, page = s["nextN"], s["pageSize"]
+    cache = t["k_cache"]
+    pages = cache.shape[0]
+    table = t["block_table"].long().clamp(0, pages - 1)  # entries past the used ones are masked below
+    b, blocks = table.shape
+    ctx = t["context_lens"].long()
+    if fp8:
+        # gathered as bytes, then viewed as E4M3 (indexing kernels may not take float8 tensors)
+        codes = cache[:, :page * d].reshape(pages, page, d).contiguous()
+        scales = cache[:, page * d:].contiguous().view(torch.float32).reshape(pages, page)
+    else:
+        codes = cache
+        scales = torch.ones(pages, page, device=cache.device)
+    width = blocks * page
+    cols = torch.arange(width, device=cache.device)
+    logits_only = s["variant"] == "paged-logits"
+    max_keys = max(max(1, max(L // s["compressRatio"] for L in s["seqLens"])), 1)
+
+    def run():
+        keys = codes[table].reshape(b, width, d)  # gathered through the block table (timed)
+        keys = (keys.view(torch.float8_e4m3fn) if fp8 else keys).to(compute)
+        ksc = scales[table].reshape(b, width)
+        lg = torch.einsum("bnhd,bld->bnhl", q.to(compute), keys).float().relu_()
+        lg = (lg * w.view(b, nxt, h, 1)).sum(2) * ksc[:, None, :]  # [b, nextN, width]
+        valid = cols[None, None, :] < ctx[:, :, None]
+        lg = lg.reshape(b * nxt, width)
+        valid = valid.reshape(b * nxt, width)
+        if logits_only:
+            out = lg.masked_fill(~valid, float("-inf"))[:, :max_keys]
+            return out
+        return _finish_topk(torch, lg, valid, s["topk"])
+
+    return run
+
+
+def indexer_candidates(torch, s, t=None):
+    t = t if t is not None else indexer_random_inputs(torch, s)
+    fp8 = s["keyType"] == "FP8"
+    note = " (FP8 codes decoded to F32: PyTorch has no FP8 einsum)" if fp8 else ""
+    return {"einsum F32 + ReLU + weights + torch.topk" + note: indexer_candidate(torch, s, t, torch.float32),
+            "einsum BF16 tensor cores + ReLU + weights + torch.topk (BF16 scores)":
+                indexer_candidate(torch, s, t, torch.bfloat16)}
+
+
+def sparse_prefill_random_inputs(torch, s, device="cuda"):
+    """q, kv and causal indices as the kit draws them: token i of a sequence keeps its last min(topk, i+1) rows."""
+    lens, h, dk, topk = s["seqLens"], s["numHeads"], s["headDim"], s["topk"]
+    t = sum(lens)
+    starts = torch.tensor([sum(lens[:i]) for i in range(len(lens)) for _ in range(lens[i])], device=device)
+    pos = torch.arange(t, device=device) - starts
+    ar = torch.arange(topk, device=device)
+    idx = (starts + pos)[:, None] - ar[None, :]
+    idx = idx.masked_fill(ar[None, :] > pos[:, None], -1).int()
+    return {"q": torch.randn(t, h, dk, device=device, dtype=torch.bfloat16),
+            "kv": torch.randn(t, 1, dk, device=device, dtype=torch.bfloat16), "indices": idx[:, None, :]}
+
+
+def sparse_prefill_candidate(torch, s, t):
+    """Gather the top-k latent rows (timed) then einsum-softmax-einsum, in chunks of queries."""
+    h, dk, dv, topk, scale = s["numHeads"], s["headDim"], s["valueDim"], s["topk"], s["softmaxScale"]
+    q, kv, idx = t["q"], t["kv"][:, 0], t["indices"][:, 0].long()
+    total = q.shape[0]
+    chunk = max(1, (1 << 31) // (topk * dk * 2))  # the gathered [chunk, topk, dk] BF16 rows under 2 GiB
+
+    def run():
+        outs = []
+        for r0 in range(0, total, chunk):
+            r1 = min(total, r0 + chunk)
+            ix = idx[r0:r1]
+            valid = ix >= 0
+            g = kv[ix.clamp(min=0)]  # [c, topk, dk]
+            sc = torch.einsum("thd,tkd->thk", q[r0:r1], g).float() * scale
+            sc = sc.masked_fill(~valid[:, None, :], float("-inf"))
+            p = torch.nan_to_num(sc.softmax(-1), nan=0.0)  # a query with no index outputs zeros
+            outs.append(torch.einsum("thk,tkd->thd", p.to(torch.bfloat16), g[..., :dv]))
+        return torch.cat(outs)
+
+    return run
+
+
 def candidates(torch, spec):
     fam = spec["family"]
     if fam == "quantize":
@@ -293,16 +647,133 @@ def candidates(torch, spec):
         return {}
     if fam == "attention":
         return attention_candidates(torch, spec)
+    if fam == "indexer":
+        return indexer_candidates(torch, spec)
     return {}
+
+
+# ---------------------------------------------------------------- dump mode
+
+_TORCH_LOAD = {"F8_E4M3FN": ("uint8", "float8_e4m3fn"), "BF16": ("int16", "bfloat16"), "U8": ("uint8", None),
+               "F32": ("float32", None), "I32": ("int32", None), "I64": ("int64", None), "I8": ("int8", None)}
+
+
+def dump_tensors_torch(torch, case, files, device):
+    """The dump's inputs as torch tensors in the spec's layout, on device."""
+    out = {}
+    for e in case["files"]:
+        if e["role"] != "input":
+            continue
+        _, shape, raw = npy_read(files[("input", e["tensor"])])
+        load, view = _TORCH_LOAD[e["dtype"]]
+        t = torch.frombuffer(bytearray(raw), dtype=getattr(torch, load)).reshape(shape)
+        if view:
+            t = t.view(getattr(torch, view))
+        out[e["tensor"]] = t.to(device)
+    return out
+
+
+def dump_tensors_py(case, files):
+    """The dump's inputs as (shape, flat list): FP8 and BF16 as their raw codes."""
+    return {e["tensor"]: npy_values(files[("input", e["tensor"])]) for e in case["files"] if e["role"] == "input"}
+
+
+def check_dump(directory, device, max_rows, use_torch):
+    """Runs the candidates (or, without torch, the pure-Python reference) on one dump; returns lines of text."""
+    case, files = load_dump(directory)
+    s = case["spec"]
+    lines = [f"{case['id']}: {s.get('describe', '')}"]
+    fam, var = s["family"], s.get("variant")
+    if fam == "indexer" and var in ("topk", "paged-topk"):
+        name = "indices"
+        _, rows = npy_values(files[("oracle", name + ".rowsFile")])
+        sshape, scores = npy_values(files[("oracle", "scores")])
+        _, first = npy_values(files[("oracle", "scores.firstKeyFile")])
+        width = sshape[1]
+        score_rows = [scores[i * width:(i + 1) * width] for i in range(len(rows))]
+        take = list(range(min(max_rows, len(rows))))
+        if use_torch:
+            import torch
+            t = dump_tensors_torch(torch, case, files, device)
+            for cname, fn in indexer_candidates(torch, s, t).items():
+                got = fn().cpu().tolist()
+                bad = [(rows[i], why) for i in range(len(rows))
+                       for ok, why in [judge_topk_row(got[rows[i]], score_rows[i], first[i], s["topk"])] if not ok]
+                lines.append(f"  {cname}: {len(rows) - len(bad)} of {len(rows)} sampled rows valid"
+                             + (f"; row {bad[0][0]}: {bad[0][1]}" if bad else ""))
+        else:
+            t = dump_tensors_py(case, files)
+            worst = 0.0
+            for i in take:
+                ref = py_indexer_scores(s, t, rows[i])
+                want = [v for v in score_rows[i] if v != float("-inf")]
+                if len(ref) != len(want):
+                    lines.append(f"  row {rows[i]}: {len(ref)} keys read, the oracle has {len(want)}")
+                    worst = float("inf")
+                    continue
+                top = max((abs(v) for v in want), default=0.0) or 1.0
+                worst = max(worst, max((abs(a - b) / top for a, b in zip(ref, want)), default=0.0))
+            lines.append(f"  pure-Python layout reading ({len(take)} rows): max |score - oracle| / max|oracle| = "
+                         f"{worst:.3g}")
+            _, answer = npy_values(files[("oracle", name)])
+            k = len(answer) // len(rows)
+            ok = sum(1 for i in range(len(rows))
+                     if judge_topk_row(answer[i * k:(i + 1) * k], score_rows[i], first[i], s["topk"])[0])
+            lines.append(f"  the oracle's own answer judged valid on {ok} of {len(rows)} rows (judge self-check)")
+        return lines
+    if fam == "attention" and var == "sparse-prefill":
+        _, rows = npy_values(files[("oracle", "out.rowsFile")])
+        oshape, want = npy_values(files[("oracle", "out")])
+        width = oshape[1]
+        take = list(range(min(max_rows, len(rows))))
+        if use_torch:
+            import torch
+            t = dump_tensors_torch(torch, case, files, device)
+            out = sparse_prefill_candidate(torch, s, t)().float().reshape(t["q"].shape[0], -1).cpu().tolist()
+            stats = [compare_rows(out[rows[i]], want[i * width:(i + 1) * width]) for i in range(len(rows))]
+            lines.append(f"  gather top-k + einsum-softmax-einsum: max |diff| {max(d for d, _ in stats):.3g}, "
+                         f"min cosine {min(c for _, c in stats):.6f} over {len(rows)} rows")
+        else:
+            t = dump_tensors_py(case, files)
+            stats = [compare_rows(py_sparse_prefill_row(s, t, rows[i]), want[i * width:(i + 1) * width])
+                     for i in take]
+            lines.append(f"  pure-Python layout reading ({len(take)} rows): max |diff| "
+                         f"{max(d for d, _ in stats):.3g}, min cosine {min(c for _, c in stats):.9f}")
+        return lines
+    lines.append("  no dump check for this family / variant (dump mode covers the indexer top-k and sparse prefill)")
+    return lines
 
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("results", help="a Dayzero results.json")
+    ap.add_argument("results", nargs="?", help="a Dayzero results.json")
     ap.add_argument("--backend", default="cuda")
     ap.add_argument("--chips", default=DEFAULT_CHIPS)
     ap.add_argument("--min-seconds", type=float, default=0.5)
+    ap.add_argument("--dump", nargs="+", metavar="DIR", help="check the candidates on `dayzero dump` outputs")
+    ap.add_argument("--device", default=None, help="dump mode: cpu or cuda (default: cuda when torch sees one)")
+    ap.add_argument("--max-rows", type=int, default=8, help="dump mode without torch: rows the reference computes")
+    ap.add_argument("--no-torch", action="store_true", help="dump mode: the pure-Python reference even with torch")
     args = ap.parse_args(argv)
+
+    if args.dump:
+        try:
+            import torch  # noqa: F401
+            use_torch = not args.no_torch
+        except ImportError:
+            use_torch = False
+            print("torch_compare: no torch here: checking the dumps' layout with the pure-Python reference",
+                  file=sys.stderr)
+        device = args.device
+        if use_torch and device is None:
+            import torch
+            device = "cuda" if torch.cuda.is_available() else "cpu"
+        for d in args.dump:
+            for line in check_dump(d, device, args.max_rows, use_torch):
+                print(line, flush=True)
+        return 0
+    if not args.results:
+        ap.error("name a results.json, or --dump DIR")
 
     import torch  # only here: the helpers above run without it
 

@@ -4,6 +4,7 @@ import dev.dayzero.bench.chips.ChipSpec.Figure;
 import dev.dayzero.bench.report.DeviceRoofs;
 import dev.dayzero.hal.DType;
 import dev.dayzero.hal.op.AttentionSpec;
+import dev.dayzero.hal.op.IndexerSpec;
 import dev.dayzero.hal.op.MoeGemmSpec;
 import dev.dayzero.hal.op.OpSpec;
 import dev.dayzero.hal.op.QuantizeSpec;
@@ -38,8 +39,11 @@ public final class Roofline {
     /**
      * The precision whose peak applies to a case: MoE GEMM {@code BF16 → bf16}, {@code FP8_BLOCK → fp8},
      * {@code INT8_W8A8 → int8}; attention {@code bf16} (every variant multiplies BF16 on the tensor cores; an
-     * FP8 latent cache is dequantized to BF16 before the MMA, as FlashMLA does); quantize by its input,
-     * {@code bf16} or {@code f32} (it is memory-bound anyway).
+     * FP8 latent cache is dequantized to BF16 before the MMA, as FlashMLA does; sparse prefill reads BF16
+     * queries and a BF16 latent, so it is {@code bf16} too); indexer by its key type, {@code FP8 → fp8}
+     * ({@link IndexerSpec.KeyType#FP8}: DeepGEMM's logits kernels multiply the E4M3 codes themselves on the FP8
+     * tensor cores, the key scales and head weights applied after the MMA), {@code BF16 → bf16}; quantize by
+     * its input, {@code bf16} or {@code f32} (it is memory-bound anyway).
      */
     public static String precisionOf(OpSpec spec) {
         Objects.requireNonNull(spec, "spec");
@@ -52,6 +56,12 @@ public final class Roofline {
         }
         if (spec instanceof AttentionSpec) {
             return "bf16";
+        }
+        if (spec instanceof IndexerSpec x) {
+            return switch (x.keyType()) {
+                case FP8 -> "fp8";
+                case BF16 -> "bf16";
+            };
         }
         if (spec instanceof QuantizeSpec q) {
             return q.inputType() == DType.F32 ? "f32" : "bf16";

@@ -8,6 +8,7 @@ import dev.dayzero.bench.spec.SpecJson;
 import dev.dayzero.bench.workload.WorkloadCase;
 import dev.dayzero.hal.DType;
 import dev.dayzero.hal.Device;
+import dev.dayzero.hal.op.IndexerSpec;
 import dev.dayzero.hal.op.OpSpec;
 import dev.dayzero.hal.op.QuantizeSpec;
 import dev.dayzero.hal.op.TensorSpec;
@@ -16,17 +17,19 @@ import dev.dayzero.tck.ConformanceRunner;
 import dev.dayzero.tck.RowSampler;
 import dev.dayzero.tck.data.HostTensor;
 import dev.dayzero.tck.data.InputGenerator;
+import dev.dayzero.tck.oracle.IndexerScores;
 import dev.dayzero.tck.oracle.Oracle;
 import dev.dayzero.tck.oracle.QuantizeReference;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
 /**
  * Writes one case for debugging in a vendor's own tools: every input, the backend's outputs and the
- * oracle's outputs as {@code .npy} files, and {@code case.json} (spec, seed, files with their dtypes
+ * oracle's outputs as {@code .npy} files (for an indexer top-k: the oracle's scores and one valid answer), and {@code case.json} (spec, seed, files with their dtypes
  * and roles, the verdict). BF16 tensors are stored as {@code uint16} and FP8 as {@code uint8} (the raw
  * codes), and their file names say so: {@code input.q.bf16-as-uint16.npy}.
  */
@@ -80,6 +83,10 @@ public final class Dumper {
             files.add(writeTensor(mapper, dir, "oracle", new HostTensor(scales, ByteBuffer.wrap(ref.scaleBytes()))));
             return;
         }
+        if (spec instanceof IndexerSpec x && !(spec instanceof IndexerSpec.IndexerLogits)) {
+            writeIndexerOracle(mapper, dir, files, x, inputs, seed);
+            return;
+        }
         int[] rows = RowSampler.select(spec, seed);
         double[][] values = ConformanceRunner.oracleRows(spec, inputs, rows);
         String name = spec.outputs().get(0).name();
@@ -96,6 +103,70 @@ public final class Dumper {
         f.put("rowsFile", rowsFile.getFileName().toString());
         f.put("note", "unrounded F64 reference for the output rows listed in rowsFile, in the 2-D view [rows, "
                 + "everything after the row dimensions]; the kit compares the backend's rows with these");
+    }
+
+    /**
+     * The indexer's top-k has no unique answer (ties, and any order within the top k), so the oracle writes
+     * what judges one: for the sampled rows, the score of every key each row sees ({@code -inf} past the
+     * row's keys; column {@code j} is key {@code j} of the sequence in decode, global key row {@code ks + j}
+     * in prefill, {@code ks} in the first-key file) and one valid answer (the highest scores, ties to the
+     * lower key, then {@code -1}), in the output's own indexing.
+     */
+    private static void writeIndexerOracle(ObjectMapper mapper, Path dir, ArrayNode files, IndexerSpec spec,
+                                           List<HostTensor> inputs, long seed) throws IOException {
+        int[] rows = RowSampler.select(spec, seed);
+        IndexerScores ref = Oracle.indexerScores(spec, inputs, rows);
+        TensorSpec out = spec.outputs().get(0);
+        int topk = Math.toIntExact(out.dim(1));
+        int width = 1;
+        for (double[] r : ref.scores()) {
+            width = Math.max(width, r.length);
+        }
+        double[][] scores = new double[rows.length][width];
+        int[] firstKey = new int[rows.length];
+        for (int r = 0; r < rows.length; r++) {
+            java.util.Arrays.fill(scores[r], Double.NEGATIVE_INFINITY);
+            System.arraycopy(ref.scores()[r], 0, scores[r], 0, ref.scores()[r].length);
+            firstKey[r] = spec instanceof IndexerSpec.IndexerTopK ? Math.toIntExact(rows[r] - (spec.validKeys(rows[r]) - 1))
+                    : 0;
+        }
+        int[][] answer = Oracle.indexerTopK(spec, topk, inputs, rows);
+        String name = out.name();
+        Path scoresFile = dir.resolve("oracle.scores.f64.npy");
+        Path firstFile = dir.resolve("oracle.scores.first-key.int32.npy");
+        Path answerFile = dir.resolve("oracle." + name + ".int32.npy");
+        Path rowsFile = dir.resolve("oracle." + name + ".rows.int32.npy");
+        Npy.writeF64(scoresFile, scores);
+        Npy.writeI32(firstFile, firstKey);
+        ByteBuffer b = ByteBuffer.allocate(Math.multiplyExact(rows.length, topk * 4)).order(ByteOrder.LITTLE_ENDIAN);
+        for (int[] row : answer) {
+            for (int v : row) {
+                b.putInt(v);
+            }
+        }
+        b.flip();
+        Npy.write(answerFile, "<i4", List.of((long) rows.length, (long) topk), b);
+        Npy.writeI32(rowsFile, rows);
+        ObjectNode f = files.addObject();
+        f.put("role", "oracle");
+        f.put("tensor", "scores");
+        f.put("file", scoresFile.getFileName().toString());
+        f.put("dtype", "F64");
+        f.put("npy", "<f8");
+        f.put("rowsFile", rowsFile.getFileName().toString());
+        f.put("firstKeyFile", firstFile.getFileName().toString());
+        f.put("note", "unrounded F64 score of every key each sampled query row sees, -inf past its keys; column j is"
+                + " key firstKey + j (decode: the key's position in its sequence; prefill: a global key row)");
+        ObjectNode a = files.addObject();
+        a.put("role", "oracle");
+        a.put("tensor", name);
+        a.put("file", answerFile.getFileName().toString());
+        a.put("dtype", "I32");
+        a.put("npy", "<i4");
+        a.put("rowsFile", rowsFile.getFileName().toString());
+        a.put("note", "one valid top-" + topk + " answer for the sampled rows (highest scores, ties to the lower key,"
+                + " then -1); the kit accepts any order and either side of a tie, judging each returned key by its"
+                + " score against the k-th");
     }
 
     private static ObjectNode writeTensor(ObjectMapper mapper, Path dir, String role, HostTensor t) throws IOException {

@@ -24,7 +24,10 @@ import java.util.OptionalInt;
  *   <li>a nested {@code text_config} (multimodal wrappers) before the top level; unknown fields are ignored;</li>
  *   <li>attention: MLA when {@code kv_lora_rank} is present ({@code num_attention_heads},
  *       {@code qk_nope_head_dim}, {@code qk_rope_head_dim}, {@code v_head_dim}; {@code index_topk} makes it
- *       DeepSeek-V3.2's sparse MLA); otherwise GQA from {@code num_attention_heads},
+ *       DeepSeek sparse attention as in DeepSeek-V3.2 ({@code deepseek_v32}) and GLM-5 ({@code glm_moe_dsa}),
+ *       with the lightning indexer's {@code index_n_heads} and {@code index_head_dim}; an indexer hal-api's
+ *       spec cannot take (more than 64 heads, a width other than 32, 64 or 128, a field absent) is listed as
+ *       left out, not refused); otherwise GQA from {@code num_attention_heads},
  *       {@code num_key_value_heads} (absent: equal to the heads, as transformers defaults) and
  *       {@code head_dim} (absent: {@code hidden_size / num_attention_heads}). YaRN's {@code mscale_all_dim}
  *       multiplies an MLA softmax scale by {@code (0.1·mscale_all_dim·ln(factor) + 1)²}, as transformers
@@ -169,7 +172,8 @@ public final class ModelConfigs {
                     + inter.getAsInt() + ")" : "") + ": a plain GEMM, and hal-api has no dense GEMM spec"));
         }
         leftOut.add(new LeftOut("dense-projections", "attention projections"
-                + (attention.orElse(null) instanceof AttentionConfig.Mla ? " (MLA's q_a, q_b, kv_a, kv_b / absorbed, o)"
+                + (attention.orElse(null) instanceof AttentionConfig.Mla m ? " (MLA's q_a, q_b, kv_a, kv_b / absorbed, o"
+                + (m.sparse() ? "; the indexer's wq_b, wk and weights_proj" : "") + ")"
                 : " (q, k, v, o)") + ", the router and lm_head are plain GEMMs; hal-api has no dense GEMM spec"));
 
         Deployment dep = deployment != null ? deployment : new Deployment(1, 1,
@@ -301,16 +305,17 @@ public final class ModelConfigs {
             int nope = f.requirePositive(why, "qk_nope_head_dim");
             int rope = f.requirePositive(why, "qk_rope_head_dim");
             int v = f.requirePositive(why, "v_head_dim");
+            // DeepSeek sparse attention (DeepSeek-V3.2, GLM-5): each field, when present, must be positive
             int topk = f.positiveInt("index_topk").orElse(0);
-            if (topk > 0) {
-                leftOut.add(new LeftOut("lightning-indexer", "DeepSeek-V3.2's indexer (index_n_heads "
-                        + f.positiveInt("index_n_heads").orElse(0) + " x index_head_dim "
-                        + f.positiveInt("index_head_dim").orElse(0)
-                        + ", FP8 logits over every cached token, then top-" + topk
-                        + ") has no hal-api spec; sparse attention runs on the top-k indices the kit draws"));
-            }
+            int indexHeads = f.positiveInt("index_n_heads").orElse(0);
+            int indexDim = f.positiveInt("index_head_dim").orElse(0);
             double factor = yarnMscaleSquared(f, notes);
-            return new AttentionConfig.Mla(heads, rank, nope, rope, v, topk, factor);
+            AttentionConfig.Mla mla = new AttentionConfig.Mla(heads, rank, nope, rope, v, topk, indexHeads, indexDim,
+                    factor);
+            mla.indexerUnsupported().ifPresent(reason -> leftOut.add(new LeftOut("indexer-topk", "the lightning indexer"
+                    + " of DeepSeek sparse attention is not run: " + reason + "; the sparse attention runs on top-"
+                    + topk + " indices the kit draws")));
+            return mla;
         }
         String why = "attention (num_attention_heads is set)";
         int heads = f.requirePositive(why, "num_attention_heads");

@@ -25,6 +25,11 @@ import java.util.Map;
  *   <li>Qwen3-235B-A22B: tp8-ep1. Qwen's model card serves it with vLLM / SGLang tensor parallel 8.</li>
  *   <li>Qwen3-30B-A3B: tp1-ep1. The model card serves it on one GPU.</li>
  *   <li>GLM-4.5: tp8-ep1. Z.ai's README serves the BF16 release on 8 × H200 with tensor parallel 8.</li>
+ *   <li>GLM-5: tp8-ep1. Z.ai's GLM-5 README (github.com/zai-org/GLM-5, at release) serves GLM-5-FP8 with vLLM
+ *       {@code --tensor-parallel-size 8} (MTP, one speculative token) and SGLang {@code --tp-size 8}. The preset
+ *       carries the BF16 release's config (GLM-5-FP8's quantization_config is not copied here), so its expert
+ *       GEMMs run as BF16; 2048 / 8 = 256 expert columns a device. The lightning indexer is replicated on
+ *       every device (vLLM and SGLang do not split it by tp): 32 heads × 128.</li>
  *   <li>MiniMax-M2: tp4-ep1. MiniMax's vLLM / SGLang guides serve it with tensor parallel 4; pure TP8 is
  *       not supported (1536 / 8 = 192 is not a multiple of the 128 FP8 weight block).</li>
  * </ul>
@@ -57,6 +62,10 @@ public final class Presets {
             // https://huggingface.co/zai-org/GLM-4.5/blob/main/config.json
             new Entry("glm-4.5", "GLM-4.5", "glm-4.5.json", 8, 1, ModelConfigs.GQA_PAGE_SIZE,
                     "Z.ai's README: the BF16 release on 8 x H200 with tensor parallel 8"),
+            // https://huggingface.co/zai-org/GLM-5/blob/main/config.json (see the preset's _dayzero_source)
+            new Entry("glm-5", "GLM-5", "glm-5.json", 8, 1, ModelConfigs.MLA_PAGE_SIZE,
+                    "Z.ai's GLM-5 README: GLM-5-FP8 on 8 GPUs with tensor parallel 8 (vLLM and SGLang); this preset"
+                            + " has the BF16 release's config, so the experts run as BF16"),
             // https://huggingface.co/MiniMaxAI/MiniMax-M2/blob/main/config.json
             new Entry("minimax-m2", "MiniMax-M2", "minimax-m2.json", 4, 1, ModelConfigs.GQA_PAGE_SIZE,
                     "MiniMax's vLLM / SGLang guides: tensor parallel 4 (TP8 would split the 1536-wide experts"

@@ -123,7 +123,7 @@ final class ReportDocument {
     }
 
     private static void familySection(List<Doc> doc, ReportData data, String family) {
-        doc.add(new Doc.Heading(2, title(family), "family-" + family));
+        doc.add(new Doc.Heading(2, Families.title(family), "family-" + family));
         List<List<String>> rows = new ArrayList<>();
         List<List<String>> classes = new ArrayList<>();
         for (ReportRow r : data.rows()) {
@@ -225,15 +225,5 @@ final class ReportDocument {
         long ms = d.toMillis();
         return ms % 1000 == 0 ? ms / 1000 + " s" : ms + " ms";
     }
-
-    private static String title(String family) {
-        return switch (family) {
-            case "attention" -> "Attention";
-            case "moe-gemm" -> "MoE grouped GEMM";
-            case "quantize" -> "Quantization";
-            default -> family;
-        };
-    }
-
 
 }

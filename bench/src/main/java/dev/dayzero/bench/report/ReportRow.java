@@ -11,7 +11,7 @@ import java.util.Objects;
  * @param model             model id ({@code deepseek-v3}, {@code standard})
  * @param phase             {@code decode}, {@code prefill}, {@code conformance}
  * @param operator          operator name within the model ({@code mla-decode-bf16})
- * @param family            {@code attention}, {@code moe-gemm} or {@code quantize}
+ * @param family            {@code attention}, {@code indexer}, {@code moe-gemm} or {@code quantize}
  * @param batch             the workload batch size, or -1 where the case has none
  * @param device            column label: backend, ordinal and device name, plus host and date when the same
  *                          device appears in several runs (never averaged)

@@ -25,11 +25,22 @@ import java.time.format.DateTimeParseException;
  * only: no default typing and no type ids; operator specs go through {@link SpecJson} (the {@code family}
  * field picks an explicit constructor); durations are ISO-8601 strings ({@code PT0.1S}); fields are written
  * in record component order and map entries sorted by key, so the output is deterministic; unknown fields
- * are ignored on reading (a newer writer of the same schema version may add some).
+ * are ignored on reading (a newer writer of the same schema version may add some), and a field added within a
+ * major version is optional: a reader of that major treats it as absent (null, or the component's default).
  */
 public final class ResultsJson {
-    /** The schema version of results files this code writes and reads. */
-    public static final String SCHEMA = "dayzero.results/1";
+    /**
+     * The schema version of results files this code writes. Version 2 added the {@code indexer} operator
+     * family and the attention variant {@code sparse-prefill}; a file of version 1 is a valid version-2
+     * file (nothing was removed or renamed), so {@link ResultsReader} reads both.
+     */
+    public static final String SCHEMA = "dayzero.results/2";
+
+    /** The prefix of every results schema name; the major version follows it. */
+    public static final String SCHEMA_PREFIX = "dayzero.results/";
+
+    /** Schema majors {@link ResultsReader} reads. */
+    public static final java.util.List<Integer> READABLE_MAJORS = java.util.List.of(1, 2);
 
     private static final ObjectMapper MAPPER = build();
 

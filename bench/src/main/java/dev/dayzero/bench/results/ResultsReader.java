@@ -7,8 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Reads a results file back. Plain data binding (no polymorphic typing); a file of another schema version
- * is refused with a message naming both versions.
+ * Reads a results file back. Plain data binding (no polymorphic typing). It reads every schema major in
+ * {@link ResultsJson#READABLE_MAJORS} ({@code dayzero.results/1} and {@code /2}; a minor such as
+ * {@code /2.1} reads as its major); any other major, or a schema that is not a results schema, is refused
+ * with one line naming the file's schema and the ones this version reads.
  */
 public final class ResultsReader {
     private ResultsReader() {
@@ -34,16 +36,36 @@ public final class ResultsReader {
             throw new IllegalArgumentException(file + " is not a dayzero results file: it has no \"schema\" field");
         }
         String schema = root.get("schema").asText();
-        if (!ResultsJson.SCHEMA.equals(schema)) {
+        int major = major(schema);
+        if (!ResultsJson.READABLE_MAJORS.contains(major)) {
             throw new IllegalArgumentException(file + " has schema \"" + schema + "\", but this version of dayzero reads "
-                    + "only \"" + ResultsJson.SCHEMA + "\"; use the dayzero version that wrote it");
+                    + "only " + readable() + (major > 0 ? "; use the dayzero version that wrote it" : ""));
         }
         try {
             return ResultsJson.mapper().treeToValue(root, ResultsFile.class);
         } catch (IOException e) {
-            throw new IllegalArgumentException(file + " does not match schema " + ResultsJson.SCHEMA + ": "
-                    + firstLine(e), e);
+            throw new IllegalArgumentException(file + " does not match schema " + schema + ": " + firstLine(e), e);
         }
+    }
+
+    /** The major version of a results schema name ({@code dayzero.results/2.1} → 2), or -1 if it is none. */
+    static int major(String schema) {
+        if (schema == null || !schema.startsWith(ResultsJson.SCHEMA_PREFIX)) {
+            return -1;
+        }
+        String v = schema.substring(ResultsJson.SCHEMA_PREFIX.length());
+        int dot = v.indexOf('.');
+        String m = dot < 0 ? v : v.substring(0, dot);
+        if (m.isEmpty() || m.length() > 6 || !m.chars().allMatch(Character::isDigit)
+                || (dot >= 0 && !v.substring(dot + 1).matches("\\d{1,6}"))) {
+            return -1;
+        }
+        return Integer.parseInt(m);
+    }
+
+    private static String readable() {
+        return String.join(" and ", ResultsJson.READABLE_MAJORS.stream()
+                .map(m -> "\"" + ResultsJson.SCHEMA_PREFIX + m + "\"").toList());
     }
 
     private static String firstLine(Exception e) {

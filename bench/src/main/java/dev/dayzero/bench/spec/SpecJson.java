@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dayzero.hal.DType;
 import dev.dayzero.hal.op.AttentionSpec;
+import dev.dayzero.hal.op.IndexerSpec;
 import dev.dayzero.hal.op.KvCacheType;
 import dev.dayzero.hal.op.MoeGemmSpec;
 import dev.dayzero.hal.op.OpSpec;
@@ -70,6 +71,22 @@ public final class SpecJson {
                 n.put("pageSize", p.pageSize());
                 n.put("numPages", p.numPages());
                 n.put("kvCache", p.kvCache().name());
+            } else if (a instanceof AttentionSpec.SparsePrefill p) {
+                n.put("topk", p.topk());
+            }
+        } else if (spec instanceof IndexerSpec x) {
+            n.put("variant", x.variant());
+            n.put("heads", x.heads());
+            n.put("headDim", x.headDim());
+            n.put("keyType", x.keyType().name());
+            if (x instanceof IndexerSpec.PagedIndexerTopK p) {
+                pagedKeys(n, p.cache());
+                n.put("topk", p.topk());
+            } else if (x instanceof IndexerSpec.IndexerLogits p) {
+                pagedKeys(n, p.cache());
+            } else if (x instanceof IndexerSpec.IndexerTopK p) {
+                n.set("seqLens", ints(p.seqLens()));
+                n.put("topk", p.topk());
             }
         }
         n.put("flops", spec.flops());
@@ -111,9 +128,42 @@ public final class SpecJson {
                         integer(n, "k"), intList(n, "rowsPerExpert"), integer(n, "maxRows"));
             case "attention":
                 return attention(n);
+            case "indexer":
+                return indexer(n);
             default:
-                throw new IllegalArgumentException("spec.family must be quantize, moe-gemm or attention, got '"
+                throw new IllegalArgumentException("spec.family must be quantize, moe-gemm, attention or indexer, got '"
                         + family + "'");
+        }
+    }
+
+    /** The paged key cache's fields, flat beside the indexer's own (seqLens, nextN, pageSize, ...). */
+    private static void pagedKeys(ObjectNode n, IndexerSpec.PagedKeys c) {
+        n.set("seqLens", ints(c.seqLens()));
+        n.put("nextN", c.nextN());
+        n.put("pageSize", c.pageSize());
+        n.put("numPages", c.numPages());
+        n.put("compressRatio", c.compressRatio());
+    }
+
+    private static IndexerSpec.PagedKeys pagedKeys(JsonNode n) {
+        return new IndexerSpec.PagedKeys(intList(n, "seqLens"), integer(n, "nextN"), integer(n, "heads"),
+                integer(n, "headDim"), enumOf(IndexerSpec.KeyType.class, n, "keyType"), integer(n, "pageSize"),
+                integer(n, "numPages"), integer(n, "compressRatio"));
+    }
+
+    private static OpSpec indexer(JsonNode n) {
+        String variant = text(n, "variant");
+        switch (variant) {
+            case "paged-topk":
+                return new IndexerSpec.PagedIndexerTopK(pagedKeys(n), integer(n, "topk"));
+            case "paged-logits":
+                return new IndexerSpec.IndexerLogits(pagedKeys(n));
+            case "topk":
+                return new IndexerSpec.IndexerTopK(intList(n, "seqLens"), integer(n, "heads"), integer(n, "headDim"),
+                        enumOf(IndexerSpec.KeyType.class, n, "keyType"), integer(n, "topk"));
+            default:
+                throw new IllegalArgumentException("spec.variant of the indexer family must be paged-topk, "
+                        + "paged-logits or topk, got '" + variant + "'");
         }
     }
 
@@ -137,9 +187,12 @@ public final class SpecJson {
                 return new AttentionSpec.SparseLatentDecode(lens, heads, integer(n, "queriesPerSeq"), dk,
                         integer(n, "valueDim"), integer(n, "topk"), integer(n, "pageSize"), integer(n, "numPages"),
                         enumOf(KvCacheType.class, n, "kvCache"), scale);
+            case "sparse-prefill":
+                return new AttentionSpec.SparsePrefill(lens, heads, dk, integer(n, "valueDim"), integer(n, "topk"),
+                        scale);
             default:
-                throw new IllegalArgumentException("spec.variant must be prefill, paged-decode, mla-decode or "
-                        + "sparse-mla-decode, got '" + variant + "'");
+                throw new IllegalArgumentException("spec.variant must be prefill, paged-decode, mla-decode, "
+                        + "sparse-mla-decode or sparse-prefill, got '" + variant + "'");
         }
     }
 

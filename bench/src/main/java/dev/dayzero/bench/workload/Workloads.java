@@ -7,6 +7,7 @@ import dev.dayzero.bench.model.MoeConfig;
 import dev.dayzero.bench.model.QuantConfig;
 import dev.dayzero.hal.DType;
 import dev.dayzero.hal.op.AttentionSpec;
+import dev.dayzero.hal.op.IndexerSpec;
 import dev.dayzero.hal.op.KvCacheType;
 import dev.dayzero.hal.op.MoeGemmSpec;
 import dev.dayzero.hal.op.QuantizeSpec;
@@ -29,10 +30,20 @@ import java.util.Map;
  * <h2>Cases per (phase, batch), for one device</h2>
  * <ul>
  *   <li>MLA decode: {@code LatentDecode} (or {@code SparseLatentDecode} with {@code index_topk}) over
- *       {@code heads / tp} heads, {@code Dk = kv_lora_rank + qk_rope_head_dim}, {@code Dv = kv_lora_rank},
+ *       {@code heads / tp} heads, absorbed: {@code Dk = kv_lora_rank + qk_rope_head_dim},
+ *       {@code Dv = kv_lora_rank} (576 / 512 whatever {@code qk_nope_head_dim} and {@code v_head_dim} are),
  *       BF16 cache, and the FP8 FlashMLA cache too for FP8 checkpoints and sparse MLA;</li>
+ *   <li>DeepSeek sparse attention (DeepSeek-V3.2, GLM-5) decode: first the lightning indexer
+ *       ({@code indexer-topk}, {@code PagedIndexerTopK}): {@code index_n_heads × index_head_dim}, all heads on
+ *       every device (the indexer is replicated, not split by tp), FP8 keys in DeepGEMM's paged layout, page
+ *       64, one query token a sequence, compress ratio 1, top {@code index_topk}; then the sparse attention
+ *       cases above;</li>
  *   <li>MLA prefill: {@code Prefill} un-absorbed as MHA over {@code heads / tp} heads of width
- *       {@code qk_nope + qk_rope} (192); the value (128) is padded to 192 because the spec has one head width;</li>
+ *       {@code qk_nope + qk_rope} (192); the value (128) is padded to 192 because the spec has one head width.
+ *       DeepSeek sparse attention prefill instead: the indexer over the prompt ({@code indexer-topk},
+ *       {@code IndexerTopK}, causal) then {@code SparsePrefill} ({@code sparse-prefill}) absorbed, 576 / 512,
+ *       {@code topk = index_topk}, over {@code heads / tp} heads. An indexer the spec cannot take (see
+ *       {@code AttentionConfig.Mla#indexerUnsupported}) is left out, the sparse attention still runs;</li>
  *   <li>GQA: {@code PagedDecode} / {@code Prefill} over {@code heads / tp} query and {@code max(1, kv / tp)}
  *       KV heads;</li>
  *   <li>softmax scale {@code 1/sqrt(qk head dim)}, times YaRN's {@code mscale²} for MLA where the config
@@ -161,7 +172,20 @@ public final class Workloads {
             if (phase == Phase.PREFILL) {
                 List<Integer> lens = Collections.nCopies(batch, options.prefillLength());
                 String seqs = batch + " sequences x " + options.prefillLength() + " prompt tokens, causal";
-                if (a instanceof AttentionConfig.Mla m) {
+                if (a instanceof AttentionConfig.Mla m && m.sparse()) {
+                    if (m.indexerRuns()) {
+                        add(INDEXER, new IndexerSpec.IndexerTopK(lens, m.indexHeads(), m.indexHeadDim(),
+                                        IndexerSpec.KeyType.FP8, m.indexTopk()),
+                                where() + ": DeepSeek sparse attention's lightning indexer, prefill: every prompt token"
+                                        + " scores the tokens before it and keeps the top " + m.indexTopk()
+                                        + " (index_topk); " + indexerShape(m) + "; " + seqs);
+                    }
+                    add(SPARSE_PREFILL, new AttentionSpec.SparsePrefill(lens, heads, m.latentDim(), m.kvLoraRank(),
+                                    m.indexTopk(), scale),
+                            where() + ": DeepSeek sparse attention prefill (index_topk " + m.indexTopk()
+                                    + " keys a token), absorbed MLA as FlashMLA's sparse prefill runs it, "
+                                    + latentDims(m, heads) + "; " + scaleText + " (un-absorbed qk width); " + seqs);
+                } else if (a instanceof AttentionConfig.Mla m) {
                     add("mla-prefill", new AttentionSpec.Prefill(lens, heads, heads, m.qkHeadDim(), true, scale),
                             where() + ": MLA prefill un-absorbed as MHA, " + heads + " of " + m.numHeads()
                                     + " heads, qk head " + m.qkHeadDim() + " = qk_nope_head_dim " + m.qkNopeHeadDim()
@@ -191,9 +215,18 @@ public final class Workloads {
                             + " is 512 latent + 64 rope values a token; this model's latent is " + m.kvLoraRank()
                             + " + " + m.qkRopeHeadDim()));
                 }
-                String dims = heads + " of " + m.numHeads() + " heads, Dk " + m.latentDim() + " = kv_lora_rank "
-                        + m.kvLoraRank() + " + qk_rope_head_dim " + m.qkRopeHeadDim() + ", Dv " + m.kvLoraRank()
-                        + "; " + scaleText + " (un-absorbed qk width)";
+                String dims = latentDims(m, heads) + "; " + scaleText + " (un-absorbed qk width)";
+                if (m.indexerRuns()) {
+                    add(INDEXER, new IndexerSpec.PagedIndexerTopK(IndexerSpec.PagedKeys.of(lens, 1, m.indexHeads(),
+                                    m.indexHeadDim(), IndexerSpec.KeyType.FP8, INDEXER_PAGE_SIZE, 1), m.indexTopk()),
+                            where() + ": DeepSeek sparse attention's lightning indexer, decode: each sequence's new"
+                                    + " token scores its " + options.contextLength() + " cached keys and keeps the top "
+                                    + m.indexTopk() + " (index_topk) for the sparse attention after it; "
+                                    + indexerShape(m) + ", FP8 key cache (E4M3 keys + one F32 scale each, DeepGEMM's"
+                                    + " paged layout), page " + INDEXER_PAGE_SIZE + ", one query token a sequence"
+                                    + " (no speculative tokens), every cached token a key (compress ratio 1); "
+                                    + batch + " sequences x " + options.contextLength() + " cached tokens");
+                }
                 for (KvCacheType kv : caches) {
                     String suffix = kv == KvCacheType.BF16 ? "bf16" : "fp8";
                     String cache = kv == KvCacheType.BF16 ? "BF16 cache" : "FP8 FlashMLA cache (656 B a token)";
@@ -280,6 +313,35 @@ public final class Workloads {
             }
             return MoeGemmSpec.contiguous(type, n, k, active);
         }
+    }
+
+    /** Operator name of the lightning indexer's case, decode and prefill. */
+    static final String INDEXER = "indexer-topk";
+    /** Operator name of DeepSeek sparse attention's prefill case. */
+    static final String SPARSE_PREFILL = "sparse-prefill";
+    /** Page size of the indexer's FP8 key cache: DeepGEMM's paged logits kernels take 64 on SM90. */
+    static final int INDEXER_PAGE_SIZE = 64;
+
+    /**
+     * The absorbed-MLA dimensions. Absorbed attention multiplies each query's {@code qk_nope_head_dim} part
+     * by {@code W_UK} into the {@code kv_lora_rank} latent space, so the key is the cached latent token:
+     * {@code Dk = kv_lora_rank + qk_rope_head_dim} (576 for DeepSeek-V3 with qk_nope 128 and for GLM-5 with
+     * qk_nope 192 alike), and the attention's output stays in latent space, {@code Dv = kv_lora_rank} (512),
+     * until {@code W_UV} maps it to {@code v_head_dim} (128 for DeepSeek, 256 for GLM-5) outside the kernel.
+     * The softmax scale keeps the un-absorbed {@code 1/sqrt(qk_nope + qk_rope)}: absorption changes no score.
+     */
+    static String latentDims(AttentionConfig.Mla m, int heads) {
+        return heads + " of " + m.numHeads() + " heads, Dk " + m.latentDim() + " = kv_lora_rank " + m.kvLoraRank()
+                + " + qk_rope_head_dim " + m.qkRopeHeadDim() + ", Dv " + m.kvLoraRank() + " = kv_lora_rank (absorbed:"
+                + " qk_nope_head_dim " + m.qkNopeHeadDim() + " and v_head_dim " + m.vHeadDim()
+                + " are folded into the projections)";
+    }
+
+    /** The indexer's heads: all of them on every device (vLLM and SGLang replicate the indexer, no tp split). */
+    static String indexerShape(AttentionConfig.Mla m) {
+        return m.indexHeads() + " heads (index_n_heads, replicated on every device: the indexer is not split by tp)"
+                + " x " + m.indexHeadDim() + " (index_head_dim), one key head, FP8 E4M3 queries and keys (DeepGEMM's"
+                + " recipe; Ascend answers with BF16), ReLU and per-head weights, F32 scores";
     }
 
     /** The counts themselves when few, else their range. */

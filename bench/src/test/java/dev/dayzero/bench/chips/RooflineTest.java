@@ -12,6 +12,7 @@ import dev.dayzero.bench.chips.Roofline.Roof;
 import dev.dayzero.bench.report.DeviceRoofs;
 import dev.dayzero.hal.DType;
 import dev.dayzero.hal.op.AttentionSpec;
+import dev.dayzero.hal.op.IndexerSpec;
 import dev.dayzero.hal.op.KvCacheType;
 import dev.dayzero.hal.op.MoeGemmSpec;
 import dev.dayzero.hal.op.QuantizeSpec;
@@ -138,6 +139,20 @@ class RooflineTest {
     }
 
     @Test
+    void anFp8IndexerMeetsTheFp8RoofAndABf16OneTheBf16Roof() {
+        // the same decode indexer, FP8 keys or BF16 keys, on an H100: compute roofs 1979 and 989 TFLOP/s
+        IndexerSpec fp8 = IndexerSpec.PagedIndexerTopK.of(List.of(4096), 1, 64, 128, IndexerSpec.KeyType.FP8, 1, 2048);
+        IndexerSpec bf16 = fp8.withKeyType(IndexerSpec.KeyType.BF16);
+        Roof f = Roofline.attainable(H100, Roofline.precisionOf(fp8), 1e6);
+        Roof b = Roofline.attainable(H100, Roofline.precisionOf(bf16), 1e6);
+        assertEquals(1979.0, f.computeTflops());
+        assertEquals(989.0, b.computeTflops());
+        // decode: 64 heads share each key, so the FP8 indexer reads about 132 bytes per 16384 FLOP: intensity ~ 120
+        assertTrue(fp8.arithmeticIntensity() > 100 && fp8.arithmeticIntensity() < 130, "" + fp8.arithmeticIntensity());
+        assertEquals(Roofline.MEMORY, Roofline.attainable(H100, "fp8", fp8.arithmeticIntensity()).boundBy());
+    }
+
+    @Test
     void precisionFollowsTheOperandsThatMultiply() {
         List<Integer> rows = List.of(4, 0);
         assertEquals("bf16", Roofline.precisionOf(MoeGemmSpec.contiguous(MoeGemmSpec.Type.BF16, 256, 128, rows)));
@@ -147,6 +162,15 @@ class RooflineTest {
         assertEquals("bf16", Roofline.precisionOf(AttentionSpec.PagedDecode.of(List.of(40), 8, 2, 64, 16)));
         assertEquals("bf16", Roofline.precisionOf(
                 AttentionSpec.LatentDecode.deepseek(List.of(70), 16, 1, KvCacheType.FP8_FLASHMLA)));
+        assertEquals("bf16", Roofline.precisionOf(AttentionSpec.SparsePrefill.deepseek(List.of(40), 16, 16)));
+        assertEquals("fp8", Roofline.precisionOf(
+                IndexerSpec.PagedIndexerTopK.of(List.of(300), 1, 64, 128, IndexerSpec.KeyType.FP8, 1, 64)));
+        assertEquals("bf16", Roofline.precisionOf(
+                IndexerSpec.PagedIndexerTopK.of(List.of(300), 1, 64, 128, IndexerSpec.KeyType.BF16, 1, 64)));
+        assertEquals("fp8", Roofline.precisionOf(new IndexerSpec.IndexerTopK(List.of(40), 32, 128,
+                IndexerSpec.KeyType.FP8, 16)));
+        assertEquals("bf16", Roofline.precisionOf(new IndexerSpec.IndexerLogits(
+                IndexerSpec.PagedKeys.of(List.of(65), 1, 8, 32, IndexerSpec.KeyType.BF16, 64, 1))));
         assertEquals("f32", Roofline.precisionOf(
                 new QuantizeSpec(4, 128, DType.F32, DType.F8_E4M3FN, QuantizeSpec.perToken(), DType.F32)));
         assertEquals("bf16", Roofline.precisionOf(

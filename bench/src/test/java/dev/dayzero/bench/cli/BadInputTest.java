@@ -54,6 +54,24 @@ class BadInputTest {
     }
 
     @Test
+    void nonPositiveIndexerFields() throws Exception {
+        for (String field : new String[] {"index_topk", "index_n_heads", "index_head_dim"}) {
+            for (String value : new String[] {"0", "-1"}) {
+                String json = """
+                        {"architectures": ["GlmMoeDsaForCausalLM"], "model_type": "glm_moe_dsa", "hidden_size": 6144,
+                         "num_hidden_layers": 78, "num_attention_heads": 64, "kv_lora_rank": 512,
+                         "qk_nope_head_dim": 192, "qk_rope_head_dim": 64, "v_head_dim": 256, "n_routed_experts": 256,
+                         "num_experts_per_tok": 8, "moe_intermediate_size": 2048,
+                         "index_topk": 2048, "index_n_heads": 32, "index_head_dim": 128}
+                        """.replaceAll("\"" + field + "\": \\d+", "\"" + field + "\": " + value);
+                Path config = Files.writeString(dir.resolve(field + value + ".json"), json);
+                assertOneLine(CliTestSupport.run("run", "--config", config.toString(), "--out",
+                        dir.resolve("o").toString()), field, "got " + value);
+            }
+        }
+    }
+
+    @Test
     void unknownPreset() {
         assertOneLine(CliTestSupport.run("run", "--model", "gpt-17", "--out", dir.resolve("o").toString()),
                 "gpt-17", "deepseek-v3");

@@ -31,7 +31,7 @@ class RunCommandTest {
         assertTrue(r.out().contains("paged-decode"), r.out());
 
         JsonNode results = new ObjectMapper().readTree(out.resolve("results.json").toFile());
-        assertEquals("dayzero.results/1", results.get("schema").asText());
+        assertEquals("dayzero.results/2", results.get("schema").asText());
         JsonNode cases = results.get("cases");
         assertTrue(cases.size() >= 4, "decode and prefill attention and MoE cases: " + cases.size());
         for (JsonNode c : cases) {

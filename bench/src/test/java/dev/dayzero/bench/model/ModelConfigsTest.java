@@ -220,6 +220,67 @@ class ModelConfigsTest {
     }
 
     @Test
+    void glm5ConfigMapsFully() throws IOException {
+        // GLM-5's config.json as released (all fields, model_type glm_moe_dsa)
+        ModelConfig m = ModelConfigs.load(resource("glm-5.json"));
+        assertEquals("glm-5", m.id());
+        assertEquals("glm_moe_dsa", m.modelType());
+        AttentionConfig.Mla a = assertInstanceOf(AttentionConfig.Mla.class, m.attention().orElseThrow());
+        assertEquals(new AttentionConfig.Mla(64, 512, 192, 64, 256, 2048, 32, 128, 1.0), a);
+        assertEquals(Presets.get("glm-5").attention(), m.attention());
+        assertEquals(Presets.get("glm-5").moe(), m.moe());
+        assertEquals(Presets.get("glm-5").quant(), m.quant());
+        assertEquals(List.of("shared-expert", "dense-ffn-layers", "dense-projections"),
+                m.leftOut().stream().map(LeftOut::operator).toList());
+        assertTrue(m.leftOut().get(2).reason().contains("indexer's wq_b"), m.leftOut().get(2).reason());
+    }
+
+    private static String dsa(String indexFields) {
+        return "{\"architectures\": [\"GlmMoeDsaForCausalLM\"], \"model_type\": \"glm_moe_dsa\", \"hidden_size\": 6144,"
+                + " \"num_hidden_layers\": 78, \"num_attention_heads\": 64, \"kv_lora_rank\": 512,"
+                + " \"qk_nope_head_dim\": 192, \"qk_rope_head_dim\": 64, \"v_head_dim\": 256, \"n_routed_experts\": 256,"
+                + " \"num_experts_per_tok\": 8, \"moe_intermediate_size\": 2048" + indexFields + "}";
+    }
+
+    @Test
+    void nonPositiveIndexerFieldsAreBadInputNamingTheField() throws IOException {
+        String ok = ", \"index_topk\": 2048, \"index_n_heads\": 32, \"index_head_dim\": 128";
+        for (String field : List.of("index_topk", "index_n_heads", "index_head_dim")) {
+            for (String v : List.of("0", "-4")) {
+                Path p = write(field + v, dsa(ok.replaceAll("\"" + field + "\": \\d+", "\"" + field + "\": " + v)));
+                ModelConfigException e = assertThrows(ModelConfigException.class, () -> ModelConfigs.load(p));
+                oneLine(e.getMessage());
+                assertEquals(p + ": " + field + " must be a positive integer, got " + v, e.getMessage());
+            }
+        }
+    }
+
+    @Test
+    void anIndexerBeyondTheSpecIsLeftOutWithTheReason() throws IOException {
+        ModelConfig heads = ModelConfigs.load(write("h", dsa(", \"index_topk\": 2048, \"index_n_heads\": 96,"
+                + " \"index_head_dim\": 128")));
+        AttentionConfig.Mla a = (AttentionConfig.Mla) heads.attention().orElseThrow();
+        assertTrue(a.sparse() && !a.indexerRuns());
+        LeftOut l = heads.leftOut().stream().filter(x -> x.operator().equals("indexer-topk")).findFirst().orElseThrow();
+        assertTrue(l.reason().contains("index_n_heads 96") && l.reason().contains("64"), l.reason());
+        assertTrue(l.reason().contains("top-2048 indices the kit draws"), l.reason());
+
+        ModelConfig width = ModelConfigs.load(write("w", dsa(", \"index_topk\": 512, \"index_n_heads\": 64,"
+                + " \"index_head_dim\": 96")));
+        assertTrue(width.leftOut().stream().anyMatch(x -> x.operator().equals("indexer-topk")
+                && x.reason().contains("index_head_dim 96")), width.leftOut().toString());
+
+        ModelConfig absent = ModelConfigs.load(write("a", dsa(", \"index_topk\": 512")));
+        assertTrue(absent.leftOut().stream().anyMatch(x -> x.operator().equals("indexer-topk")
+                && x.reason().contains("index_n_heads is absent")), absent.leftOut().toString());
+
+        ModelConfig dense = ModelConfigs.load(write("d", dsa(", \"index_n_heads\": 96")));
+        assertFalse(((AttentionConfig.Mla) dense.attention().orElseThrow()).sparse());
+        assertTrue(dense.leftOut().stream().noneMatch(x -> x.operator().contains("indexer")),
+                "no index_topk: dense MLA, nothing to leave out");
+    }
+
+    @Test
     void missingHiddenSizeIsNamed() throws IOException {
         Path p = write("nohidden", "{\"num_hidden_layers\": 2, \"num_attention_heads\": 4, \"head_dim\": 64}");
         ModelConfigException e = assertThrows(ModelConfigException.class, () -> ModelConfigs.load(p));

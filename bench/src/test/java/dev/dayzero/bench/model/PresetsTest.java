@@ -33,7 +33,7 @@ class PresetsTest {
     @Test
     void everyPresetParsesWithAOneLineSummary() {
         assertEquals(List.of("deepseek-v3", "deepseek-v3.2-exp", "kimi-k2", "qwen3-235b-a22b", "qwen3-30b-a3b",
-                "glm-4.5", "minimax-m2"), Presets.ids());
+                "glm-4.5", "glm-5", "minimax-m2"), Presets.ids());
         for (ModelConfig m : Presets.all()) {
             assertTrue(m.attention().isPresent(), m.id());
             assertTrue(m.moe().isPresent(), m.id());
@@ -74,10 +74,14 @@ class PresetsTest {
     void deepSeekV32IsSparseWithUe8m0Scales() {
         AttentionConfig.Mla a = mla("deepseek-v3.2-exp");
         assertEquals(2048, a.indexTopk());
+        assertEquals(64, a.indexHeads());
+        assertEquals(128, a.indexHeadDim());
         assertTrue(a.sparse());
+        assertTrue(a.indexerRuns());
         assertEquals(576, a.latentDim());
         assertEquals(DType.UE8M0, Presets.get("deepseek-v3.2-exp").quant().scaleType());
-        assertTrue(Presets.get("deepseek-v3.2-exp").leftOut().stream().anyMatch(l -> l.operator().equals("lightning-indexer")));
+        assertTrue(Presets.get("deepseek-v3.2-exp").leftOut().stream().noneMatch(l -> l.operator().contains("indexer")),
+                "the indexer runs now: " + Presets.get("deepseek-v3.2-exp").leftOut());
         assertEquals(new MoeConfig(256, 8, 2048, 1), moe("deepseek-v3.2-exp"));
     }
 
@@ -116,6 +120,31 @@ class PresetsTest {
         assertEquals(5120, Presets.get("glm-4.5").hiddenSize());
         assertEquals(92, Presets.get("glm-4.5").numLayers());
         assertFalse(Presets.get("glm-4.5").quant().fp8Block());
+    }
+
+    @Test
+    void glm5MapsFullyAsMlaWithDeepSeekSparseAttention() {
+        ModelConfig m = Presets.get("glm-5");
+        assertEquals("GlmMoeDsaForCausalLM", m.architecture());
+        assertEquals("glm_moe_dsa", m.modelType());
+        assertEquals(new AttentionConfig.Mla(64, 512, 192, 64, 256, 2048, 32, 128, 1.0), mla("glm-5"));
+        AttentionConfig.Mla a = mla("glm-5");
+        assertEquals(576, a.latentDim(), "kv_lora_rank + qk_rope_head_dim, whatever qk_nope_head_dim is");
+        assertEquals(256, a.qkHeadDim());
+        assertEquals(1 / 16.0, a.softmaxScale(), 1e-7, "rope_type default: no YaRN factor");
+        assertTrue(a.indexerRuns());
+        assertEquals(new MoeConfig(256, 8, 2048, 1), moe("glm-5"));
+        assertEquals(6144, m.hiddenSize());
+        assertEquals(78, m.numLayers());
+        assertFalse(m.quant().fp8Block(), "the BF16 release's config");
+        assertEquals(8, m.deployment().tp());
+        assertEquals(1, m.deployment().ep());
+        assertEquals(64, m.deployment().pageSize());
+        assertTrue(m.deployment().source().contains("Z.ai"), m.deployment().source());
+        assertEquals(List.of("shared-expert", "dense-ffn-layers", "dense-projections"),
+                m.leftOut().stream().map(LeftOut::operator).toList(), "nothing of the attention is left out");
+        assertTrue(m.summary().contains("indexer 32x128"), m.summary());
+        assertSame(m, Presets.get("GLM-5"));
     }
 
     @Test

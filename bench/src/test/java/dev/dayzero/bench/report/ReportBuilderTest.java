@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dayzero.bench.chips.ChipTable;
+import dev.dayzero.hal.op.AttentionSpec;
+import dev.dayzero.hal.op.IndexerSpec;
 import dev.dayzero.tck.CaseStatus;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -33,6 +35,34 @@ class ReportBuilderTest {
         assertEquals(1675, quant.gbps(), 1e-6);
         assertEquals(1, data.roofs().size());
         assertEquals(989, data.roofs().get(0).peakTflops().get("bf16"), 1e-9);
+    }
+
+    @Test
+    void indexerCasesMeetTheirKeyTypesRoofAndSparsePrefillTheBf16Roof() {
+        // H100 SXM: 1979 TFLOP/s FP8 dense, 989 BF16, 3350 GB/s
+        IndexerSpec fp8 = new IndexerSpec.IndexerTopK(List.of(4096), 64, 128, IndexerSpec.KeyType.FP8, 2048);
+        IndexerSpec bf16 = fp8.withKeyType(IndexerSpec.KeyType.BF16);
+        AttentionSpec sparse = AttentionSpec.SparsePrefill.deepseek(List.of(4096), 128, 2048);
+        LoadedRun run = ReportFixtures.run("box-a", "2026-11-20T10:00:00Z", List.of(H100), List.of(
+                ReportFixtures.timed("m/prefill/indexer-topk-fp8", fp8, H100, ReportFixtures.msFor(fp8, 989.5)),
+                ReportFixtures.timed("m/prefill/indexer-topk-bf16", bf16, H100, ReportFixtures.msFor(bf16, 494.5)),
+                ReportFixtures.timed("m/prefill/sparse-prefill", sparse, H100,
+                        ReportFixtures.msFor(sparse, 0.5 * 3.35 * sparse.arithmeticIntensity()))));
+        ReportData data = ReportBuilder.build(List.of(run), ChipTable.defaults());
+        ReportRow f = data.rows().get(0);
+        ReportRow b = data.rows().get(1);
+        ReportRow s = data.rows().get(2);
+        assertEquals("indexer", f.family());
+        assertEquals("fp8", f.precision());
+        assertEquals("compute", f.boundBy(), "a 4096-token prefill indexer is compute-bound: " + f.intensity());
+        assertEquals(50.0, f.percentOfRoofline(), 1e-6, "989.5 of the 1979 FP8 roof");
+        assertEquals("bf16", b.precision());
+        assertEquals(50.0, b.percentOfRoofline(), 1e-6, "494.5 of the 989 BF16 roof");
+        assertEquals("attention", s.family());
+        assertEquals("bf16", s.precision());
+        // every query reads its 2048 rows of 1152 bytes: about 242 FLOP/byte, under the 295 BF16 ridge
+        assertEquals("memory", s.boundBy(), "" + s.intensity());
+        assertEquals(50.0, s.percentOfRoofline(), 1e-6, "half of 3350 GB/s x intensity");
     }
 
     @Test

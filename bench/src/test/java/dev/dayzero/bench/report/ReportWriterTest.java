@@ -10,6 +10,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dayzero.bench.chips.ChipTable;
+import dev.dayzero.hal.op.AttentionSpec;
+import dev.dayzero.hal.op.IndexerSpec;
+import dev.dayzero.hal.op.KvCacheType;
 import dev.dayzero.tck.CaseStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -70,6 +73,37 @@ class ReportWriterTest {
         for (var c : w.charts()) {
             assertTrue(Files.size(c.png()) > 1000 && Files.size(c.svg()) > 1000, c.toString());
         }
+    }
+
+    @Test
+    void indexerCasesGetTheirOwnSectionAndChartPages(@TempDir Path dir) throws Exception {
+        IndexerSpec paged = IndexerSpec.PagedIndexerTopK.of(List.of(4096), 1, 64, 128, IndexerSpec.KeyType.FP8, 1,
+                2048);
+        AttentionSpec sparse = AttentionSpec.SparseLatentDecode.deepseek(List.of(4096), 128, 1, 2048,
+                KvCacheType.FP8_FLASHMLA);
+        List<dev.dayzero.bench.results.CaseRecord> cases = new java.util.ArrayList<>();
+        for (int b : List.of(1, 2, 4, 8)) {
+            cases.add(ReportFixtures.timed("model-a/decode/b" + b + "/ctx4096/tp1-ep1/uniform/indexer-topk", paged,
+                    H100, 0.05 * b));
+            cases.add(ReportFixtures.timed("model-a/decode/b" + b + "/ctx4096/tp1-ep1/uniform/sparse-mla-decode-fp8",
+                    sparse, H100, 0.1 * b));
+        }
+        cases.add(ReportFixtures.status("model-a/decode/b8/ctx4096/tp1-ep1/uniform/indexer-topk", paged, MYSTERY,
+                CaseStatus.UNSUPPORTED, "no indexer on this chip"));
+        LoadedRun run = ReportFixtures.run("box-a", "2026-11-16T09:30:00Z", List.of(H100, MYSTERY), cases);
+        ReportWriter.Written w = ReportWriter.write(List.of(run), ChipTable.defaults(), dir);
+        String md = Files.readString(w.markdown());
+        int attention = md.indexOf("## Attention");
+        int indexer = md.indexOf("## Indexer");
+        assertTrue(indexer > 0 && attention > 0, md);
+        String section = md.substring(indexer, md.indexOf("\n## ", indexer + 3));
+        assertTrue(section.contains("indexer-topk") && !section.contains("sparse-mla-decode"), section);
+        assertTrue(section.contains("| fp8 |"), "the FP8 indexer's precision is fp8: " + section);
+        assertTrue(md.contains("no indexer on this chip"), "reasons sit under the matrix");
+        assertTrue(w.charts().stream().anyMatch(c -> c.id().startsWith("scaling")), "scaling over 4 batch sizes");
+        assertTrue(w.charts().stream().anyMatch(c -> c.id().startsWith("roofline")), w.charts().toString());
+        String csv = Files.readString(w.csv());
+        assertTrue(csv.contains(",indexer,") && csv.contains(",fp8,"), csv);
     }
 
     @Test

@@ -7,10 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.dayzero.bench.model.AttentionConfig;
 import dev.dayzero.bench.model.ModelConfig;
 import dev.dayzero.bench.model.Presets;
 import dev.dayzero.hal.DType;
 import dev.dayzero.hal.op.AttentionSpec;
+import dev.dayzero.hal.op.IndexerSpec;
 import dev.dayzero.hal.op.KvCacheType;
 import dev.dayzero.hal.op.MoeGemmSpec;
 import dev.dayzero.hal.op.QuantizeSpec;
@@ -205,24 +207,162 @@ class WorkloadsTest {
         assertEquals(2, mm.numKvHeads());
     }
 
+    private static WorkloadCase find(WorkloadPlan p, String phase, String operator) {
+        return p.cases().stream().filter(c -> c.phase().equals(phase) && c.operator().equals(operator)).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + phase + " " + operator + " in "
+                        + p.cases().stream().map(WorkloadCase::id).toList()));
+    }
+
+    private static List<String> operators(WorkloadPlan p, String phase) {
+        return p.cases().stream().filter(c -> c.phase().equals(phase)).map(WorkloadCase::operator).toList();
+    }
+
     @Test
-    void mlaPrefillIsMhaOver192AndSparseDecodeForV32() {
-        WorkloadOptions o = WorkloadOptions.defaults().withPhases(List.of(Phase.DECODE, Phase.PREFILL)).withTp(8)
+    void mlaPrefillIsMhaOver192ForDenseMla() {
+        WorkloadOptions o = WorkloadOptions.defaults().withPhases(List.of(Phase.PREFILL)).withTp(8).withEp(32)
                 .withPrefillLength(32);
-        WorkloadPlan p = plan("deepseek-v3.2-exp", o);
+        WorkloadPlan p = plan("deepseek-v3", o);
         AttentionSpec.Prefill pf = (AttentionSpec.Prefill) find(p, "mla-prefill").spec();
         assertEquals(16, pf.numHeads());
         assertEquals(16, pf.numKvHeads());
         assertEquals(192, pf.headDim());
         assertTrue(find(p, "mla-prefill").origin().contains("padded"));
-        AttentionSpec.SparseLatentDecode s = (AttentionSpec.SparseLatentDecode) find(p, "sparse-mla-decode-fp8").spec();
+        assertTrue(p.cases().stream().noneMatch(c -> c.spec() instanceof IndexerSpec), "dense MLA has no indexer");
+    }
+
+    @Test
+    void deepSeekV32DecodeRunsThePagedIndexerAheadOfTheSparseAttention() {
+        WorkloadPlan p = plan("deepseek-v3.2-exp", WorkloadOptions.defaults());
+        String prefix = "deepseek-v3.2-exp/decode/b8/ctx4096/tp1-ep32/uniform/";
+        assertEquals(List.of(prefix + "indexer-topk", prefix + "sparse-mla-decode-bf16", prefix + "sparse-mla-decode-fp8",
+                        prefix + "quantize-gate-up-input", prefix + "moe-gate-up-fp8", prefix + "quantize-down-input",
+                        prefix + "moe-down-fp8"),
+                p.cases().stream().map(WorkloadCase::id).toList());
+        WorkloadCase c = find(p, "indexer-topk");
+        IndexerSpec.PagedIndexerTopK x = assertInstanceOf(IndexerSpec.PagedIndexerTopK.class, c.spec());
+        assertEquals("indexer", x.family());
+        assertEquals(64, x.heads(), "index_n_heads");
+        assertEquals(128, x.headDim(), "index_head_dim");
+        assertEquals(IndexerSpec.KeyType.FP8, x.keyType());
+        assertEquals(2048, x.topk(), "index_topk");
+        assertEquals(64, x.cache().pageSize());
+        assertEquals(1, x.cache().nextN());
+        assertEquals(1, x.cache().compressRatio());
+        assertEquals(List.of(4096, 4096, 4096, 4096, 4096, 4096, 4096, 4096), x.cache().seqLens());
+        assertEquals(8, x.queries());
+        assertEquals(List.of(8L, 2048L), x.outputs().get(0).shape());
+        assertTrue(c.origin().contains("index_n_heads") && c.origin().contains("replicated"), c.origin());
+        assertEquals(WorkloadCase.memoryOf(x), c.memoryBytes());
+
+        AttentionSpec.SparseLatentDecode s = assertInstanceOf(AttentionSpec.SparseLatentDecode.class,
+                find(p, "sparse-mla-decode-fp8").spec());
         assertEquals(2048, s.topk());
-        assertEquals(16, s.numHeads());
+        assertEquals(128, s.numHeads());
+        assertEquals(576, s.headDim());
+        assertEquals(512, s.valueDim());
         assertEquals(KvCacheType.FP8_FLASHMLA, s.kvCache());
         assertEquals(KvCacheType.BF16, ((AttentionSpec.SparseLatentDecode) find(p, "sparse-mla-decode-bf16").spec()).kvCache());
         assertEquals(DType.UE8M0, ((QuantizeSpec) find(p, "quantize-gate-up-input").spec()).scaleType());
-        assertTrue(p.cases().stream().noneMatch(c -> c.operator().startsWith("mla-decode")));
-        assertTrue(p.leftOut().stream().anyMatch(l -> l.operator().equals("lightning-indexer")));
+        assertTrue(p.cases().stream().noneMatch(k -> k.operator().startsWith("mla-decode")));
+        assertTrue(p.leftOut().stream().noneMatch(l -> l.operator().contains("indexer")), p.leftOut().toString());
+    }
+
+    @Test
+    void deepSeekV32PrefillRunsTheIndexerThenSparsePrefillInsteadOfDenseMha() {
+        WorkloadOptions o = WorkloadOptions.defaults().withPhases(List.of(Phase.DECODE, Phase.PREFILL)).withTp(8)
+                .withPrefillLength(32);
+        WorkloadPlan p = plan("deepseek-v3.2-exp", o);
+        assertEquals(List.of("indexer-topk", "sparse-prefill", "quantize-gate-up-input", "moe-gate-up-fp8",
+                "quantize-down-input", "moe-down-fp8"), operators(p, "prefill"));
+        IndexerSpec.IndexerTopK x = assertInstanceOf(IndexerSpec.IndexerTopK.class,
+                find(p, "prefill", "indexer-topk").spec());
+        assertEquals(List.of(32, 32, 32, 32, 32, 32, 32, 32), x.seqLens());
+        assertEquals(64, x.heads(), "the indexer is replicated: all 64 heads at tp8");
+        assertEquals(128, x.headDim());
+        assertEquals(IndexerSpec.KeyType.FP8, x.keyType());
+        assertEquals(2048, x.topk());
+        AttentionSpec.SparsePrefill sp = assertInstanceOf(AttentionSpec.SparsePrefill.class,
+                find(p, "prefill", "sparse-prefill").spec());
+        assertEquals("sparse-prefill", sp.variant());
+        assertEquals(16, sp.numHeads(), "128 heads / tp8");
+        assertEquals(576, sp.headDim());
+        assertEquals(512, sp.valueDim());
+        assertEquals(2048, sp.topk());
+        assertEquals(x.seqLens(), sp.seqLens());
+        double mscale = 0.1 * Math.log(40) + 1;
+        assertEquals(mscale * mscale / Math.sqrt(192), sp.softmaxScale(), 1e-6, "the model's scale, not 1/sqrt(576)");
+        assertEquals(64, ((IndexerSpec) find(p, "decode", "indexer-topk").spec()).heads());
+        assertEquals(16, ((AttentionSpec) find(p, "decode", "sparse-mla-decode-fp8").spec()).numHeads());
+    }
+
+    @Test
+    void glm5DecodeAndPrefill() {
+        WorkloadOptions o = WorkloadOptions.defaults().withPhases(List.of(Phase.DECODE, Phase.PREFILL))
+                .withPrefillLength(64);
+        WorkloadPlan p = plan("glm-5", o);
+        assertTrue(p.cases().stream().allMatch(c -> c.id().startsWith("glm-5/" + c.phase() + "/b8/")
+                && c.id().contains("/tp8-ep1/uniform/")), p.cases().get(0).id());
+        assertEquals(List.of("indexer-topk", "sparse-mla-decode-bf16", "sparse-mla-decode-fp8", "moe-gate-up-bf16",
+                "moe-down-bf16"), operators(p, "decode"));
+        assertEquals(List.of("indexer-topk", "sparse-prefill", "moe-gate-up-bf16", "moe-down-bf16"),
+                operators(p, "prefill"));
+
+        IndexerSpec.PagedIndexerTopK x = (IndexerSpec.PagedIndexerTopK) find(p, "decode", "indexer-topk").spec();
+        assertEquals(32, x.heads(), "index_n_heads, replicated at tp8");
+        assertEquals(128, x.headDim());
+        assertEquals(2048, x.topk());
+        assertEquals(IndexerSpec.KeyType.FP8, x.keyType());
+        assertEquals(64, x.cache().pageSize());
+
+        // absorbed MLA: Dk = 512 + 64 and Dv = 512 although qk_nope is 192 and v_head_dim 256
+        AttentionSpec.SparseLatentDecode d = (AttentionSpec.SparseLatentDecode) find(p, "decode",
+                "sparse-mla-decode-fp8").spec();
+        assertEquals(8, d.numHeads(), "64 heads / tp8");
+        assertEquals(576, d.headDim());
+        assertEquals(512, d.valueDim());
+        assertEquals(2048, d.topk());
+        assertEquals(1 / 16.0, d.softmaxScale(), 1e-7, "1/sqrt(192 + 64), no YaRN");
+        assertTrue(find(p, "decode", "sparse-mla-decode-fp8").origin().contains("qk_nope_head_dim 192"),
+                find(p, "decode", "sparse-mla-decode-fp8").origin());
+
+        IndexerSpec.IndexerTopK px = (IndexerSpec.IndexerTopK) find(p, "prefill", "indexer-topk").spec();
+        assertEquals(32, px.heads());
+        assertEquals(512, px.totalTokens());
+        AttentionSpec.SparsePrefill sp = (AttentionSpec.SparsePrefill) find(p, "prefill", "sparse-prefill").spec();
+        assertEquals(8, sp.numHeads());
+        assertEquals(576, sp.headDim());
+        assertEquals(512, sp.valueDim());
+        assertEquals(2048, sp.topk());
+        assertEquals(1 / 16.0, sp.softmaxScale(), 1e-7);
+
+        // BF16 release, 256 routed experts at tp8 without ep: each split 8 ways, 2048 / 8 = 256 columns
+        MoeGemmSpec gu = (MoeGemmSpec) find(p, "decode", "moe-gate-up-bf16").spec();
+        assertEquals(MoeGemmSpec.Type.BF16, gu.type());
+        assertEquals(2 * 256, gu.n());
+        assertEquals(6144, gu.k());
+        assertEquals(256, ((MoeGemmSpec) find(p, "decode", "moe-down-bf16").spec()).k());
+        assertTrue(p.leftOut().stream().noneMatch(l -> l.operator().contains("indexer")
+                || l.operator().equals("attention")), p.leftOut().toString());
+    }
+
+    @Test
+    void anIndexerBeyondTheSpecIsLeftOutAndTheSparseAttentionStillRuns() {
+        ModelConfig wide = Presets.get("glm-5");
+        AttentionConfig.Mla m = (AttentionConfig.Mla) wide.attention().orElseThrow();
+        AttentionConfig.Mla big = new AttentionConfig.Mla(m.numHeads(), m.kvLoraRank(), m.qkNopeHeadDim(),
+                m.qkRopeHeadDim(), m.vHeadDim(), m.indexTopk(), 96, 128, m.scaleFactor());
+        ModelConfig model = new ModelConfig("wide", "wide", wide.architecture(), wide.modelType(), "", wide.hiddenSize(),
+                wide.numLayers(), java.util.Optional.of(big), wide.moe(), wide.quant(), wide.deployment(),
+                List.of(new dev.dayzero.bench.model.LeftOut("indexer-topk", big.indexerUnsupported().orElseThrow())),
+                List.of());
+        WorkloadPlan p = Workloads.derive(model, WorkloadOptions.defaults().withPhases(List.of(Phase.DECODE,
+                Phase.PREFILL)).withPrefillLength(16));
+        assertTrue(p.cases().stream().noneMatch(c -> c.spec() instanceof IndexerSpec));
+        assertEquals(List.of("sparse-mla-decode-bf16", "sparse-mla-decode-fp8", "moe-gate-up-bf16", "moe-down-bf16"),
+                operators(p, "decode"));
+        assertEquals(List.of("sparse-prefill", "moe-gate-up-bf16", "moe-down-bf16"), operators(p, "prefill"));
+        assertTrue(p.leftOut().stream().anyMatch(l -> l.operator().equals("indexer-topk")
+                && l.reason().contains("96")), p.leftOut().toString());
     }
 
     @Test

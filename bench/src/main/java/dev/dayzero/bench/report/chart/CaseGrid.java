@@ -1,5 +1,6 @@
 package dev.dayzero.bench.report.chart;
 
+import dev.dayzero.bench.report.Families;
 import dev.dayzero.bench.report.ReportRow;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -122,7 +123,7 @@ final class CaseGrid {
             for (int k = 0; k < parts; k++) {
                 List<Category<V>> part = cats.subList(k * size, Math.min(cats.size(), (k + 1) * size));
                 String id = "-" + ChartStyle.slug(family) + (parts > 1 ? "-" + (k + 1) : "");
-                String title = " — " + family + (parts > 1 ? " (part " + (k + 1) + " of " + parts + ")" : "");
+                String title = " — " + Families.title(family) + (parts > 1 ? " (part " + (k + 1) + " of " + parts + ")" : "");
                 pages.add(new Page<>(id, title, List.copyOf(part)));
             }
         });

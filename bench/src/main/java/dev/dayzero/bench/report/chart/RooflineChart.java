@@ -1,6 +1,7 @@
 package dev.dayzero.bench.report.chart;
 
 import dev.dayzero.bench.report.DeviceRoofs;
+import dev.dayzero.bench.report.Families;
 import dev.dayzero.bench.report.ReportRow;
 import java.awt.BasicStroke;
 import java.awt.Color;
@@ -167,7 +168,7 @@ final class RooflineChart {
         boolean byFamily = operators(points).size() > ChartStyle.SERIES_PALETTE.size();
         Map<String, XYSeries> series = new LinkedHashMap<>();
         for (ReportRow r : points) {
-            String key = byFamily ? (r.family().isEmpty() ? "other" : r.family()) : CaseGrid.operator(r);
+            String key = byFamily ? Families.title(r.family()) : CaseGrid.operator(r);
             series.computeIfAbsent(key, s -> new XYSeries(s, false, true)).add(r.intensity(), r.tflops());
         }
         XYSeriesCollection dataset = new XYSeriesCollection();

@@ -45,6 +45,22 @@ class CaseGridTest {
     }
 
     @Test
+    void theIndexerFamilyGetsItsOwnTitledPages() {
+        List<ReportRow> rows = new ArrayList<>();
+        for (int o = 0; o < 12; o++) {
+            for (int b = 1; b <= 8; b++) {
+                rows.add(Fixtures.row("op" + o, o < 6 ? "attention" : "indexer", b, Fixtures.H100_A, false,
+                        "passed", o < 6 ? "bf16" : "fp8", o + b, 10, 50));
+            }
+        }
+        CaseGrid.Layout<Double> layout = CaseGrid.layout(rows, ReportRow::tflops, BarCharts::median, 60);
+
+        assertEquals(List.of("-attention", "-indexer"), layout.pages().stream().map(CaseGrid.Page::idSuffix).toList());
+        assertEquals(List.of(" — Attention", " — Indexer"),
+                layout.pages().stream().map(CaseGrid.Page::titleSuffix).toList());
+    }
+
+    @Test
     void tooManyCasesAggregatePerOperator() {
         CaseGrid.Layout<Double> layout = CaseGrid.layout(rows(50, 10), ReportRow::tflops, BarCharts::median, 60);
 
