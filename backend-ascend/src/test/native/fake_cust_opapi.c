@@ -87,9 +87,21 @@ static void sfa_free(void *p) {
     free(c->q); free(c->qr); free(c->k); free(c->kr); free(c->v); free(c->idx); free(c->bt); free(c->out);
     free(c->smax); free(c->ssum); free(c->qBatch); free(c->kvStart); free(c->kvLen); free(c);
 }
-static float dotbf(const uint16_t *x, const uint16_t *y, int64_t n) {
-    float acc = 0;
-    for (int64_t i = 0; i < n; i++) acc += bf2f(x[i]) * bf2f(y[i]);
+/* BF16 values of a contiguous tensor as F32 (converted once per run; the double's only speed-up) */
+static float *to_f32(const aclTensor *t) {
+    int64_t n = numel(t);
+    float *f = malloc((n ? n : 1) * sizeof(float));
+    const uint16_t *x = el(t, 0);
+    for (int64_t i = 0; i < n; i++) f[i] = bf2f(x[i]);
+    return f;
+}
+/* F32 dot product, eight partial sums (the order differs from a plain loop only by F32 rounding) */
+static inline float dotf(const float *x, const float *y, int64_t n) {
+    float a[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8) for (int j = 0; j < 8; j++) a[j] += x[i + j] * y[i + j];
+    float acc = ((a[0] + a[1]) + (a[2] + a[3])) + ((a[4] + a[5]) + (a[6] + a[7]));
+    for (; i < n; i++) acc += x[i] * y[i];
     return acc;
 }
 static aclnnStatus sfa_run(aclOpExecutor *e, void *ws) {
@@ -100,6 +112,7 @@ static aclnnStatus sfa_run(aclOpExecutor *e, void *ws) {
     int64_t bs = c->tnd ? 1 : c->k->dims[1], blocks = c->tnd ? 0 : c->k->dims[0], maxBlk = c->bt ? c->bt->dims[1] : 0;
     int64_t *rows = malloc((k ? k : 1) * sizeof(int64_t));
     float *p = malloc((k ? k : 1) * sizeof(float)), *acc = malloc(Dv * sizeof(float));
+    float *qf = to_f32(c->q), *qrf = to_f32(c->qr), *kf = to_f32(c->k), *krf = to_f32(c->kr), *vf = to_f32(c->v);
     aclnnStatus rc = 0;
     for (int64_t qi = 0; qi < c->nq && !rc; qi++) {
         int64_t b = c->qBatch[qi], n = 0, seenInvalid = 0;
@@ -115,25 +128,25 @@ static aclnnStatus sfa_run(aclOpExecutor *e, void *ws) {
         }
         if (rc) break;
         for (int64_t h = 0; h < H; h++) {
-            const uint16_t *qp = el(c->q, (qi * H + h) * D), *qrp = el(c->qr, (qi * H + h) * Dr);
+            const float *qp = qf + (qi * H + h) * D, *qrp = qrf + (qi * H + h) * Dr;
             float mx = -INFINITY;
             for (int64_t j = 0; j < n; j++) {
-                p[j] = (float) (c->scale * (dotbf(qp, el(c->k, rows[j] * D), D) + dotbf(qrp, el(c->kr, rows[j] * Dr), Dr)));
+                p[j] = (float) (c->scale * (dotf(qp, kf + rows[j] * D, D) + dotf(qrp, krf + rows[j] * Dr, Dr)));
                 if (p[j] > mx) mx = p[j];
             }
             float sum = 0;
             for (int64_t j = 0; j < n; j++) { p[j] = expf(p[j] - mx); sum += p[j]; }
             for (int64_t x = 0; x < Dv; x++) acc[x] = 0;
             for (int64_t j = 0; j < n; j++) {
-                const uint16_t *vp = el(c->v, rows[j] * Dv);
-                for (int64_t x = 0; x < Dv; x++) acc[x] += p[j] * bf2f(vp[x]);
+                const float *vp = vf + rows[j] * Dv;
+                for (int64_t x = 0; x < Dv; x++) acc[x] += p[j] * vp[x];
             }
             uint16_t *op = el(c->out, (qi * H + h) * Dv);
             for (int64_t x = 0; x < Dv; x++) op[x] = f2bf(n ? acc[x] / sum : 0);
             if (c->smax) { *(float *) el(c->smax, qi * H + h) = mx; *(float *) el(c->ssum, qi * H + h) = sum; }
         }
     }
-    free(rows); free(p); free(acc);
+    free(rows); free(p); free(acc); free(qf); free(qrf); free(kf); free(krf); free(vf);
     return rc;
 }
 static aclnnStatus sfa_prepare(const aclTensor *query, const aclTensor *key, const aclTensor *value,
@@ -267,6 +280,7 @@ static aclnnStatus li_run(aclOpExecutor *e, void *ws) {
     for (int64_t b = 0; b < c->B; b++) if (c->kvLen[b] > maxKv) maxKv = c->kvLen[b];
     float *score = malloc(maxKv * sizeof(float)), *w = malloc(H * sizeof(float));
     int64_t *order = malloc(maxKv * sizeof(int64_t));
+    float *qf = to_f32(c->q), *kf = to_f32(c->k);
     aclnnStatus rc = 0;
     for (int64_t qi = 0; qi < c->nq && !rc; qi++) {
         int64_t b = c->qBatch[qi], L = c->kvLen[b];
@@ -283,10 +297,10 @@ static aclnnStatus li_run(aclOpExecutor *e, void *ws) {
                 if (blk < 0 || blk >= blocks) { fake_set_error("LI: block %lld out of range", (long long) blk); rc = INNER_ERROR; break; }
                 row = blk * bs + j % bs;
             }
-            const uint16_t *kp = el(c->k, row * D);
+            const float *kp = kf + row * D;
             float s = 0;
             for (int64_t h = 0; h < H; h++) {
-                float d = dotbf(el(c->q, (qi * H + h) * D), kp, D);
+                float d = dotf(qf + (qi * H + h) * D, kp, D);
                 if (d > 0) s += w[h] * d;
             }
             score[j] = s; order[j] = j;
@@ -297,7 +311,7 @@ static aclnnStatus li_run(aclOpExecutor *e, void *ws) {
         int32_t *op = el(c->out, qi * c->topk);
         for (int64_t j = 0; j < c->topk; j++) op[j] = j < n ? (int32_t) order[j] : -1;
     }
-    free(score); free(w); free(order);
+    free(score); free(w); free(order); free(qf); free(kf);
     return rc;
 }
 aclnnStatus aclnnLightningIndexerGetWorkspaceSize(const aclTensor *query, const aclTensor *key, const aclTensor *weights,
