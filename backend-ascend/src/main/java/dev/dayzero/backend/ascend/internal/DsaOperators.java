@@ -110,8 +110,9 @@ public record DsaOperators(Source sparseFlashAttention, Source lightningIndexer)
         public String describe() {
             return switch (origin) {
                 case NONE -> "absent: " + evidence;
-                case VLLM_ASCEND, CANN_BUILTIN -> (usable() ? signature() + " from " : "refused: ") + library
-                        + (version.isEmpty() ? "" : " (vllm-ascend " + version + ")") + "; " + evidence;
+                case VLLM_ASCEND, CANN_BUILTIN -> usable()
+                        ? signature() + " from " + library + "; " + evidence
+                        : "refused: " + library + ": " + evidence;
                 case UNKNOWN_PACKAGE -> "refused: " + evidence;
             };
         }
