@@ -3,6 +3,7 @@ package dev.dayzero.backend.ascend.internal;
 import dev.dayzero.hal.DType;
 import dev.dayzero.hal.op.AttentionSpec;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 /**
  * {@link AttentionSpec.SparseLatentDecode} through {@code aclnnSparseFlashAttention} (SFA), from the library and
@@ -39,7 +40,7 @@ final class SparseMlaOp extends AscendPreparedOp {
         }
         identityTable = BindCopies.int32(this, table);
         int[] lens = new int[b];
-        java.util.Arrays.fill(lens, pages * spec.pageSize());
+        Arrays.fill(lens, pages * spec.pageSize());
         kvLengths = BindCopies.int32(this, lens);
         long queries = (long) b * spec.queriesPerSeq() * spec.numHeads();
         long tokens = (long) pages * spec.pageSize();

@@ -22,6 +22,8 @@ public final class Acl {
     private final AscendCl cl;
     private final NnopBase nn;
     private final OpApi op;
+    /** DsaOps per library file, loaded on first use. */
+    private final Map<Path, DsaOps> dsa = new ConcurrentHashMap<>();
 
     /** The call layer over {@code libs}. */
     public Acl(AscendLibraries.Loaded libs) {
@@ -350,8 +352,6 @@ public final class Acl {
     }
 
     // ---------------------------------------------------------------- DeepSeek sparse attention (one chosen library file)
-
-    private final Map<Path, DsaOps> dsa = new ConcurrentHashMap<>();
 
     /** {@link DsaOps} loaded from exactly {@code library} (a custom package or a CANN operator library). */
     private DsaOps dsaOps(Path library) {
