@@ -18,16 +18,26 @@ import java.util.function.UnaryOperator;
  * A home directory is searched as {@code <home>/lib64} and {@code <home>} itself. Custom operator packages
  * (DeepSeek-V3.2's sparse flash attention) are looked for under {@code ASCEND_CUSTOM_OPP_PATH}.
  *
+ * <p>The vllm-ascend version of a custom operator package is read from the files beside it (see the module
+ * README, "version evidence"); where they are missing it may be declared: system property
+ * {@value #CUSTOM_OPS_VERSION_PROPERTY}, else environment variable {@value #CUSTOM_OPS_VERSION_ENV}. A wrong
+ * declaration makes the backend call the wrong C signature, which crashes the process.
+ *
  * @param searchPath       every place looked at, in order, with where it came from; unset sources are kept
  *                         (with a null directory) so that a probe can name them
  * @param customOppPath    {@code ASCEND_CUSTOM_OPP_PATH} entries (colon separated), empty when unset
+ * @param customOpsVersion the declared vllm-ascend version of the custom operator package, empty when not declared
  */
-public record AscendConfig(List<SearchDir> searchPath, String customOppPath) {
+public record AscendConfig(List<SearchDir> searchPath, String customOppPath, String customOpsVersion) {
 
     /** System property naming the CANN home (or a directory holding the libraries). */
     public static final String HOME_PROPERTY = "dayzero.ascend.home";
     /** Environment variable naming the CANN home. */
     public static final String HOME_ENV = "DAYZERO_ASCEND_HOME";
+    /** System property declaring the vllm-ascend version of the custom operator package. */
+    public static final String CUSTOM_OPS_VERSION_PROPERTY = "dayzero.ascend.customOpsVersion";
+    /** Environment variable declaring the same. */
+    public static final String CUSTOM_OPS_VERSION_ENV = "DAYZERO_ASCEND_CUSTOM_OPS_VERSION";
     /** The default CANN toolkit install. */
     public static final String DEFAULT_HOME = "/usr/local/Ascend/ascend-toolkit/latest";
 
@@ -46,6 +56,12 @@ public record AscendConfig(List<SearchDir> searchPath, String customOppPath) {
     public AscendConfig {
         searchPath = List.copyOf(searchPath);
         customOppPath = customOppPath == null ? "" : customOppPath;
+        customOpsVersion = customOpsVersion == null ? "" : customOpsVersion.strip();
+    }
+
+    /** Without a declared custom-ops version. */
+    public AscendConfig(List<SearchDir> searchPath, String customOppPath) {
+        this(searchPath, customOppPath, "");
     }
 
     /** Everything from system properties, environment and defaults. */
@@ -65,7 +81,12 @@ public record AscendConfig(List<SearchDir> searchPath, String customOppPath) {
 
     /** The same search path with {@code ASCEND_CUSTOM_OPP_PATH} replaced by {@code path}. */
     public AscendConfig withCustomOppPath(String path) {
-        return new AscendConfig(searchPath, path);
+        return new AscendConfig(searchPath, path, customOpsVersion);
+    }
+
+    /** The same configuration declaring the custom operator package's vllm-ascend version. */
+    public AscendConfig withCustomOpsVersion(String version) {
+        return new AscendConfig(searchPath, customOppPath, version);
     }
 
     /** The resolution rule with its lookups passed in (for tests). */
@@ -97,7 +118,11 @@ public record AscendConfig(List<SearchDir> searchPath, String customOppPath) {
         }
         dirs.add(new SearchDir(DEFAULT_HOME, DEFAULT_HOME));
         String opp = env.apply("ASCEND_CUSTOM_OPP_PATH");
-        return new AscendConfig(dirs, opp);
+        String version = properties.apply(CUSTOM_OPS_VERSION_PROPERTY);
+        if (!nonBlank(version)) {
+            version = env.apply(CUSTOM_OPS_VERSION_ENV);
+        }
+        return new AscendConfig(dirs, opp, version);
     }
 
     private static boolean nonBlank(String s) {

@@ -10,7 +10,9 @@ import java.util.Set;
 /**
  * The conformance kit against the ABI test double: the backend's real argument mapping, executed by the
  * double's reference math. Cases the backend does not support are skipped by the kit with the backend's
- * reason; alternatives (FP8 -> INT8 on the Ascend910B3 the double reports) are checked like any case.
+ * reason; alternatives (FP8 -> INT8 on the Ascend910B3 the double reports) are checked like any case. The
+ * double's vllm-ascend 0.21 custom package is installed, so the DSA cases (sparse MLA decode, sparse prefill,
+ * the lightning indexer) run through it; {@link DsaDoubleTest} covers the other installs.
  *
  * <p>Two standard cases are left out, because the double's naive single-threaded math would take most of a
  * minute on them, and the mapping they use is the one the smaller case beside each checks:
@@ -23,9 +25,10 @@ class AscendDoubleConformanceTest extends ConformanceKit {
             "deepseek-v3/moe/gate-up-bf16-prefill-sampled",
             "qwen3-235b-a22b/attention/prefill-long-sampled");
 
+    /** With vllm-ascend 0.21's custom package (SparseFlashAttention, 23 arguments, and LightningIndexer). */
     @Override
     protected Device openDevice() {
-        return TestDouble.open();
+        return new AscendBackendProvider(TestDouble.withPackage(TestDouble.V021_OPP)).open(0);
     }
 
     @Override

@@ -20,7 +20,23 @@ public final class TestDouble {
     public static final boolean BUILT = Files.isRegularFile(DIR.resolve("libascendcl.so"))
             && Files.isRegularFile(DIR.resolve("libnnopbase.so")) && Files.isRegularFile(DIR.resolve("libopapi.so"));
 
+    /** A custom package with no version evidence beside it (23-argument SFA inside). */
+    public static final Path UNKNOWN_OPP = DIR.resolve("opp");
+    /** vllm-ascend 0.20.2's package (17-argument SFA), version in a dist-info beside the vllm_ascend package. */
+    public static final Path V020_OPP = DIR.resolve("vllm-ascend-0.20/site-packages/vllm_ascend/_cann_ops_custom");
+    /** vllm-ascend 0.21.0's package (23-argument SFA), version in vllm_ascend/_version.py. */
+    public static final Path V021_OPP = DIR.resolve("vllm-ascend-0.21/site-packages/vllm_ascend/_cann_ops_custom");
+    /** A runtime directory whose split libopapi_transformer.so carries CANN's built-in SFA and LI. */
+    public static final Path CANN_BUILTIN = DIR.resolve("cann-builtin");
+
     private TestDouble() {
+    }
+
+    /** The double with the custom package at {@code opp} ({@code ASCEND_CUSTOM_OPP_PATH}); skips where not built. */
+    public static AscendConfig withPackage(Path opp) {
+        assumeBuilt();
+        Assumptions.assumeTrue(Files.isDirectory(opp.resolve("vendors")), "gcc not available: " + opp + " was not built");
+        return config().withCustomOppPath(opp.toString());
     }
 
     /** Skips the calling test where the double is missing. */

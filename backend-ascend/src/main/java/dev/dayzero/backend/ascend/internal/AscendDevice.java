@@ -14,6 +14,7 @@ import dev.dayzero.hal.PreparedOp;
 import dev.dayzero.hal.Stream;
 import dev.dayzero.hal.Support;
 import dev.dayzero.hal.op.AttentionSpec;
+import dev.dayzero.hal.op.IndexerSpec;
 import dev.dayzero.hal.op.MoeGemmSpec;
 import dev.dayzero.hal.op.OpSpec;
 import dev.dayzero.hal.op.QuantizeSpec;
@@ -40,7 +41,7 @@ public final class AscendDevice extends AbstractDevice {
     private final int ordinal;
     private final String soc;
     private final DeviceInfo info;
-    private final boolean sparseOpPresent;
+    private final DsaOperators dsa;
     private final AtomicBoolean finished = new AtomicBoolean();
     private final NativeHandle context;
     private final ThreadLocal<Boolean> entered = ThreadLocal.withInitial(() -> false);
@@ -64,7 +65,7 @@ public final class AscendDevice extends AbstractDevice {
             acl.setCurrentContext(ctx.get());
             entered.set(true);
             this.soc = acl.socName();
-            this.sparseOpPresent = acl.libraries().hasSymbol(SupportRules.SFA_SYMBOL);
+            this.dsa = DsaOperators.resolve(acl.libraries()::filesExporting, acl.libraries().customOpsVersion());
             this.info = describe();
             this.context = ctx;
             stream = new AclStream(this, acl.createStream());
@@ -104,7 +105,8 @@ public final class AscendDevice extends AbstractDevice {
         }
         props.put("libraryDir", acl.libraries().directory().toString());
         props.put("operatorLibraries", acl.libraries().opFiles().toString());
-        props.put("sparseFlashAttention", Boolean.toString(sparseOpPresent));
+        props.put("sparseFlashAttention", dsa.sparseFlashAttention().describe());
+        props.put("lightningIndexer", dsa.lightningIndexer().describe());
         props.put("testDouble", Boolean.toString(dbl));
         long cores = Math.max(0, acl.capability(ordinal, AscendCl.ACL_DEVICE_INFO_AI_CORE_NUM));
         long l2 = Math.max(0, acl.capability(ordinal, AscendCl.ACL_DEVICE_INFO_L2_SIZE));
@@ -117,6 +119,11 @@ public final class AscendDevice extends AbstractDevice {
     /** The checked native call layer. */
     public Acl acl() {
         return acl;
+    }
+
+    /** Where the DeepSeek sparse-attention operators come from, decided at open. */
+    DsaOperators dsaOperators() {
+        return dsa;
     }
 
     /** The SoC name the runtime reported. */
@@ -194,7 +201,7 @@ public final class AscendDevice extends AbstractDevice {
     @Override
     public Support supports(OpSpec spec) {
         Objects.requireNonNull(spec, "spec");
-        return SupportRules.answer(soc, spec, sparseOpPresent);
+        return SupportRules.answer(soc, spec, dsa);
     }
 
     @Override
@@ -208,6 +215,10 @@ public final class AscendDevice extends AbstractDevice {
             op = new MoeGemmOp(this, m);
         } else if (spec instanceof AttentionSpec.SparseLatentDecode s) {
             op = new SparseMlaOp(this, s);
+        } else if (spec instanceof AttentionSpec.SparsePrefill s) {
+            op = new SparsePrefillOp(this, s);
+        } else if (spec instanceof IndexerSpec i) {
+            op = new IndexerOp(this, i);
         } else {
             op = new AttentionOp(this, (AttentionSpec) spec);
         }

@@ -3,6 +3,7 @@ package dev.dayzero.backend.ascend.internal;
 import dev.dayzero.hal.DType;
 import dev.dayzero.hal.Support;
 import dev.dayzero.hal.op.AttentionSpec;
+import dev.dayzero.hal.op.IndexerSpec;
 import dev.dayzero.hal.op.KvCacheType;
 import dev.dayzero.hal.op.MoeGemmSpec;
 import dev.dayzero.hal.op.OpSpec;
@@ -22,14 +23,22 @@ public final class SupportRules {
     static final int MAX_LIST = 128;
     /** GroupedMatmul: group list of at most 1024 entries. */
     static final int MAX_GROUPS = 1024;
-    /** Symbol probed for DeepSeek-V3.2's sparse flash attention (custom op package). */
-    public static final String SFA_SYMBOL = "aclnnSparseFlashAttentionGetWorkspaceSize";
+    /** Symbol probed for DeepSeek-V3.2's sparse flash attention. */
+    public static final String SFA_SYMBOL = DsaOperators.SFA_SYMBOL;
+    /** LightningIndexer: head dim of queries and keys. */
+    static final int LI_HEAD_DIM = 128;
+    /** LightningIndexer: most query heads. */
+    static final int LI_MAX_HEADS = 64;
+    /** LightningIndexer: sparseCount in [1, 2048] (the docs also list {3072, ..., 8192}, step not confirmed). */
+    static final int LI_MAX_TOPK = 2048;
+    /** LightningIndexer / SparseFlashAttention: largest PA_BSND block. */
+    static final int MAX_SPARSE_BLOCK = 1024;
 
     private SupportRules() {
     }
 
-    /** The answer for {@code spec} on {@code soc}; {@code sparseOpPresent}: whether {@link #SFA_SYMBOL} resolves. */
-    public static Support answer(String soc, OpSpec spec, boolean sparseOpPresent) {
+    /** The answer for {@code spec} on {@code soc}; {@code dsa}: where the DeepSeek sparse-attention operators come from. */
+    public static Support answer(String soc, OpSpec spec, DsaOperators dsa) {
         Optional<SocCapability> cap = SocCapability.of(soc);
         if (cap.isEmpty()) {
             return Support.unsupported("SoC '" + soc + "' is not in the Ascend capability map (known: Ascend910B1-B4, "
@@ -42,7 +51,63 @@ public final class SupportRules {
         if (spec instanceof MoeGemmSpec m) {
             return moe(c, m);
         }
-        return attention(c, (AttentionSpec) spec, sparseOpPresent);
+        if (spec instanceof IndexerSpec i) {
+            return indexer(c, i, dsa.lightningIndexer());
+        }
+        return attention(c, (AttentionSpec) spec, dsa.sparseFlashAttention());
+    }
+
+    // ---------------------------------------------------------------- indexer: aclnnLightningIndexer
+
+    private static Support indexer(SocCapability c, IndexerSpec spec, DsaOperators.Source li) {
+        if (spec instanceof IndexerSpec.IndexerLogits) {
+            return Support.unsupported("aclnnLightningIndexer fuses the top-k and returns the selected indices (and "
+                    + "optionally their values), never the full row of scores, and no other aclnn operator computes "
+                    + "the indexer's logits alone");
+        }
+        if (!li.usable()) {
+            return Support.unsupported("the lightning indexer needs aclnnLightningIndexer, " + li.describe());
+        }
+        if (!c.lightningIndexerProduct()) {
+            return Support.unsupported("aclnnLightningIndexer is built for Atlas A2/A3 only (its docs exclude Ascend 950), "
+                    + "not " + c.label());
+        }
+        if (spec.keyType() == IndexerSpec.KeyType.FP8) {
+            IndexerSpec alt = spec.withKeyType(IndexerSpec.KeyType.BF16);
+            Support altSupport = indexer(c, alt, li);
+            String why = "aclnnLightningIndexer takes FP16/BF16 queries and keys, not FP8 codes with a per-key F32 scale"
+                    + " (its INT8 sibling npu_quant_lightning_indexer is not bound)";
+            if (altSupport.isSupported()) {
+                return Support.alternative(alt, why + "; the same indexer with BF16 queries and keys runs through it");
+            }
+            return Support.unsupported(why + ", and the BF16 alternative is unsupported too: " + altSupport.reason());
+        }
+        if (spec.headDim() != LI_HEAD_DIM) {
+            return Support.unsupported("aclnnLightningIndexer takes head dim 128 only, got " + spec.headDim());
+        }
+        if (spec.heads() > LI_MAX_HEADS) {
+            return Support.unsupported("aclnnLightningIndexer takes at most 64 query heads, got " + spec.heads());
+        }
+        int topk = IndexerOp.topk(spec);
+        if (topk > LI_MAX_TOPK) {
+            return Support.unsupported("aclnnLightningIndexer's sparseCount is taken in [1, 2048] here; its docs also list "
+                    + "{3072, ..., 8192}, whose step this backend could not confirm, so topk " + topk + " is not offered");
+        }
+        if (spec instanceof IndexerSpec.PagedIndexerTopK p) {
+            int page = p.cache().pageSize();
+            if (page % 16 != 0 || page > MAX_SPARSE_BLOCK) {
+                return Support.unsupported("aclnnLightningIndexer's PA_BSND key cache needs a block size that is a multiple "
+                        + "of 16 and <= 1024, got page size " + page);
+            }
+            return Support.supported();
+        }
+        IndexerSpec.IndexerTopK t = (IndexerSpec.IndexerTopK) spec;
+        if (t.seqLens().size() > 1) {
+            return Support.unsupported("aclnnLightningIndexer writes key positions within each sequence, and the spec "
+                    + "asks for global key rows over " + t.seqLens().size() + " packed sequences; adding each sequence's "
+                    + "start needs an elementwise kernel this backend does not bind (one sequence is supported)");
+        }
+        return Support.supported();
     }
 
     // ---------------------------------------------------------------- quantize: aclnnDynamicQuant
@@ -104,7 +169,7 @@ public final class SupportRules {
 
     // ---------------------------------------------------------------- attention: aclnnFusedInferAttentionScoreV3
 
-    private static Support attention(SocCapability c, AttentionSpec a, boolean sparseOpPresent) {
+    private static Support attention(SocCapability c, AttentionSpec a, DsaOperators.Source sfa) {
         if (a instanceof AttentionSpec.Prefill p) {
             if (p.numHeads() / p.numKvHeads() > MAX_GQA_RATIO) {
                 return Support.unsupported("FIA needs numHeads / numKeyValueHeads <= 64, got " + p.numHeads() / p.numKvHeads());
@@ -150,21 +215,27 @@ public final class SupportRules {
             }
             return Support.supported();
         }
+        Support op = sparseOperator(c, sfa, a.variant());
+        if (!op.isSupported()) {
+            return op;
+        }
+        if (a instanceof AttentionSpec.SparsePrefill p) {
+            if (p.headDim() != 576 || p.valueDim() != 512) {
+                return Support.unsupported("SparseFlashAttention takes a 512 latent + 64 rope key (Dk 576, Dv 512), got Dk "
+                        + p.headDim() + ", Dv " + p.valueDim());
+            }
+            if (Integer.bitCount(p.numHeads()) != 1 || p.numHeads() > 128) {
+                return Support.unsupported("SparseFlashAttention's MLA path is taken with Q_N in {1,2,4,...,128}, got "
+                        + p.numHeads());
+            }
+            return Support.supported();
+        }
         AttentionSpec.SparseLatentDecode s = (AttentionSpec.SparseLatentDecode) a;
-        if (!sparseOpPresent) {
-            return Support.unsupported("sparse MLA decode needs DeepSeek-V3.2's custom SparseFlashAttention operator ("
-                    + SFA_SYMBOL + "), which no loaded operator library exports: install its custom op package "
-                    + "(libcust_opapi.so from cann-recipes-infer / vllm-ascend) under ASCEND_CUSTOM_OPP_PATH");
-        }
-        if (!c.sparseFlashAttentionProduct()) {
-            return Support.unsupported("SparseFlashAttention is built for Atlas A2/A3 only (op def ascend910b, "
-                    + "ascend910_93), not " + c.label());
-        }
         Support shape = mlaShape(s.numHeads(), s.queriesPerSeq(), s.headDim(), s.valueDim(), 16, false);
         if (!shape.isSupported()) {
             return shape;
         }
-        if (s.pageSize() % 16 != 0 || s.pageSize() > 1024) {
+        if (s.pageSize() % 16 != 0 || s.pageSize() > MAX_SPARSE_BLOCK) {
             return Support.unsupported("SparseFlashAttention needs a block size that is a multiple of 16 and <= 1024, "
                     + "got page size " + s.pageSize());
         }
@@ -174,6 +245,20 @@ public final class SupportRules {
                     s.softmaxScale());
             return Support.alternative(alt, fp8KvReason(c) + "; the same sparse MLA decode with a BF16 KV cache runs "
                     + "through SparseFlashAttention");
+        }
+        return Support.supported();
+    }
+
+    /** Whether SparseFlashAttention may be called on this SoC, from the source {@link DsaOperators} chose. */
+    private static Support sparseOperator(SocCapability c, DsaOperators.Source sfa, String variant) {
+        if (!sfa.usable()) {
+            return Support.unsupported(variant + " needs aclnnSparseFlashAttention, " + sfa.describe());
+        }
+        if (!c.sparseFlashAttentionProduct() || (c.family().equals("950") && !sfa.targets950())) {
+            return Support.unsupported("SparseFlashAttention from " + sfa.library().getFileName() + " ("
+                    + sfa.signature() + (sfa.version().isEmpty() ? ", CANN built-in" : ", vllm-ascend " + sfa.version())
+                    + ") is built for Atlas A2/A3 only (only vllm-ascend's op def from 0.21 adds ascend950), not "
+                    + c.label());
         }
         return Support.supported();
     }

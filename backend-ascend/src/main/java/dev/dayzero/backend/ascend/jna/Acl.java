@@ -8,6 +8,9 @@ import com.sun.jna.ptr.IntByReference;
 import com.sun.jna.ptr.LongByReference;
 import com.sun.jna.ptr.PointerByReference;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The checked call layer over the raw bindings: every call goes through {@link AclErrors#check}, and native
@@ -19,6 +22,8 @@ public final class Acl {
     private final AscendCl cl;
     private final NnopBase nn;
     private final OpApi op;
+    /** DsaOps per library file, loaded on first use. */
+    private final Map<Path, DsaOps> dsa = new ConcurrentHashMap<>();
 
     /** The call layer over {@code libs}. */
     public Acl(AscendLibraries.Loaded libs) {
@@ -341,27 +346,77 @@ public final class Acl {
         return new long[] {ws.getValue(), a(ex.getValue())};
     }
 
-    /**
-     * SparseFlashAttention (custom op) in the MLA-absorb mode Dayzero uses: attention_mode 2, sparse_mode 0,
-     * sparse_block_size 1, layouts "BSND" / "PA_BSND", no query lengths, no softmax LSE outputs.
-     */
-    public long[] sparseFlashAttentionGetWorkspaceSize(long query, long key, long value, long sparseIndices,
-                                                       long blockTable, long actualSeqLengthsKv, long queryRope,
-                                                       long keyRope, double scale, long out) {
-        LongByReference ws = new LongByReference();
-        PointerByReference ex = new PointerByReference();
-        check(op.aclnnSparseFlashAttentionGetWorkspaceSize(p(query), p(key), p(value), p(sparseIndices), p(blockTable),
-                null, p(actualSeqLengthsKv), p(queryRope), p(keyRope), scale, 1, "BSND", "PA_BSND", 0, Long.MAX_VALUE,
-                Long.MAX_VALUE, 2, false, p(out), null, null, ws, ex), "aclnnSparseFlashAttentionGetWorkspaceSize");
-        return new long[] {ws.getValue(), a(ex.getValue())};
-    }
-
-    public void sparseFlashAttention(long workspace, long size, long executor, long stream) {
-        check(op.aclnnSparseFlashAttention(p(workspace), size, p(executor), p(stream)), "aclnnSparseFlashAttention");
-    }
-
     public void fusedInferAttentionScoreV3(long workspace, long size, long executor, long stream) {
         check(op.aclnnFusedInferAttentionScoreV3(p(workspace), size, p(executor), p(stream)),
                 "aclnnFusedInferAttentionScoreV3");
+    }
+
+    // ---------------------------------------------------------------- DeepSeek sparse attention (one chosen library file)
+
+    /** {@link DsaOps} loaded from exactly {@code library} (a custom package or a CANN operator library). */
+    private DsaOps dsaOps(Path library) {
+        return dsa.computeIfAbsent(library, f -> Native.load(f.toString(), DsaOps.class));
+    }
+
+    /**
+     * SparseFlashAttention, 23-argument form, from {@code library}: real FP32 softmaxMax / softmaxSum outputs are
+     * required (never NULL), returnSoftmaxLse false, attention_mode 2 (MLA-absorb).
+     */
+    public long[] sparseFlashAttention23GetWorkspaceSize(Path library, long query, long key, long value,
+                                                         long sparseIndices, long blockTable, long actualSeqLengthsQuery,
+                                                         long actualSeqLengthsKv, long queryRope, long keyRope,
+                                                         double scale, long sparseBlockSize, String layoutQuery,
+                                                         String layoutKv, long sparseMode, long out, long softmaxMax,
+                                                         long softmaxSum) {
+        if (softmaxMax == 0 || softmaxSum == 0) {
+            throw new IllegalArgumentException("SparseFlashAttention's softmaxMax and softmaxSum are required outputs");
+        }
+        LongByReference ws = new LongByReference();
+        PointerByReference ex = new PointerByReference();
+        check(dsaOps(library).aclnnSparseFlashAttentionGetWorkspaceSize(p(query), p(key), p(value), p(sparseIndices),
+                p(blockTable), p(actualSeqLengthsQuery), p(actualSeqLengthsKv), p(queryRope), p(keyRope), scale,
+                sparseBlockSize, layoutQuery, layoutKv, sparseMode, Long.MAX_VALUE, Long.MAX_VALUE, 2, false, p(out),
+                p(softmaxMax), p(softmaxSum), ws, ex), "aclnnSparseFlashAttentionGetWorkspaceSize");
+        return new long[] {ws.getValue(), a(ex.getValue())};
+    }
+
+    /** SparseFlashAttention, 17-argument form (vllm-ascend up to 0.20), from {@code library}. */
+    public long[] sparseFlashAttention17GetWorkspaceSize(Path library, long query, long key, long value,
+                                                         long sparseIndices, long blockTable, long actualSeqLengthsQuery,
+                                                         long actualSeqLengthsKv, long queryRope, long keyRope,
+                                                         double scale, long sparseBlockSize, String layoutQuery,
+                                                         String layoutKv, long sparseMode, long out) {
+        LongByReference ws = new LongByReference();
+        PointerByReference ex = new PointerByReference();
+        check(dsaOps(library).aclnnSparseFlashAttentionGetWorkspaceSize(p(query), p(key), p(value), p(sparseIndices),
+                p(blockTable), p(actualSeqLengthsQuery), p(actualSeqLengthsKv), p(queryRope), p(keyRope), scale,
+                sparseBlockSize, layoutQuery, layoutKv, sparseMode, p(out), ws, ex),
+                "aclnnSparseFlashAttentionGetWorkspaceSize");
+        return new long[] {ws.getValue(), a(ex.getValue())};
+    }
+
+    public void sparseFlashAttention(Path library, long workspace, long size, long executor, long stream) {
+        check(dsaOps(library).aclnnSparseFlashAttention(p(workspace), size, p(executor), p(stream)),
+                "aclnnSparseFlashAttention");
+    }
+
+    /** LightningIndexer from {@code library}; pre/nextTokens INT64_MAX, returnValues false. */
+    public long[] lightningIndexerGetWorkspaceSize(Path library, long query, long key, long weights,
+                                                   long actualSeqLengthsQuery, long actualSeqLengthsKey,
+                                                   long blockTable, String layoutQuery, String layoutKey,
+                                                   long sparseCount, long sparseMode, long sparseIndicesOut,
+                                                   long sparseValuesOut) {
+        LongByReference ws = new LongByReference();
+        PointerByReference ex = new PointerByReference();
+        check(dsaOps(library).aclnnLightningIndexerGetWorkspaceSize(p(query), p(key), p(weights),
+                p(actualSeqLengthsQuery), p(actualSeqLengthsKey), p(blockTable), layoutQuery, layoutKey, sparseCount,
+                sparseMode, Long.MAX_VALUE, Long.MAX_VALUE, false, p(sparseIndicesOut), p(sparseValuesOut), ws, ex),
+                "aclnnLightningIndexerGetWorkspaceSize");
+        return new long[] {ws.getValue(), a(ex.getValue())};
+    }
+
+    public void lightningIndexer(Path library, long workspace, long size, long executor, long stream) {
+        check(dsaOps(library).aclnnLightningIndexer(p(workspace), size, p(executor), p(stream)),
+                "aclnnLightningIndexer");
     }
 }

@@ -61,20 +61,28 @@ public final class AscendLibraries {
      * @param directory  where the runtime was found
      * @param opFiles    the operator library files, in resolution order
      * @param testDouble whether the runtime is Dayzero's ABI test double
+     * @param opLibraries the operator libraries, in the order of {@code opFiles}
+     * @param customOpsVersion the configuration's declared vllm-ascend version of the custom package ("" = none)
      */
     public record Loaded(AscendCl cl, NnopBase nn, OpApi op, Path directory, List<Path> opFiles, boolean testDouble,
-                         List<NativeLibrary> opLibraries) {
+                         List<NativeLibrary> opLibraries, String customOpsVersion) {
         /** Whether the operator libraries export {@code symbol} (e.g. a custom operator's GetWorkspaceSize). */
         public boolean hasSymbol(String symbol) {
-            for (NativeLibrary lib : opLibraries) {
+            return !filesExporting(symbol).isEmpty();
+        }
+
+        /** The operator library files that export {@code symbol}, in resolution order (custom packages first). */
+        public List<Path> filesExporting(String symbol) {
+            List<Path> files = new ArrayList<>();
+            for (int i = 0; i < opLibraries.size(); i++) {
                 try {
-                    lib.getFunction(symbol);
-                    return true;
+                    opLibraries.get(i).getFunction(symbol);
+                    files.add(opFiles.get(i));
                 } catch (UnsatisfiedLinkError e) {
                     // not in this one
                 }
             }
-            return false;
+            return files;
         }
     }
 
@@ -140,7 +148,8 @@ public final class AscendLibraries {
                 testDouble = false;
             }
             OpApi op = proxy(libs);
-            return new Result(Optional.of(new Loaded(cl, nn, op, found, List.copyOf(opFiles), testDouble, List.copyOf(libs))), "");
+            return new Result(Optional.of(new Loaded(cl, nn, op, found, List.copyOf(opFiles), testDouble,
+                    List.copyOf(libs), config.customOpsVersion())), "");
         } catch (LinkageError | RuntimeException e) {
             return new Result(Optional.empty(), "CANN's libraries in " + found + " could not be loaded: " + e.getMessage());
         }

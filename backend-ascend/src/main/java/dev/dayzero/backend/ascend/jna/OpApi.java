@@ -8,7 +8,8 @@ import com.sun.jna.ptr.PointerByReference;
  * Raw binding of the aclnn operators, named exactly as the C API: {@code libopapi.so} of classic CANN, or the
  * split {@code libopapi_*.so} of newer CANN, plus custom operator packages ({@code libcust_opapi.so}). One
  * interface over whichever of those files are present: {@link AscendLibraries} implements it with a proxy that
- * resolves each function in op-plugin's order (custom, split, classic). Two-phase convention (ascend.md §2.6):
+ * resolves each function in op-plugin's order (custom, split, classic). The DeepSeek sparse-attention operators,
+ * which must be called in one chosen file, are in {@link DsaOps}. Two-phase convention (ascend.md §2.6):
  * {@code aclnnXxxGetWorkspaceSize(..., uint64_t*, aclOpExecutor**)} then
  * {@code aclnnXxx(void* workspace, uint64_t size, aclOpExecutor*, aclrtStream)}.
  */
@@ -58,18 +59,4 @@ public interface OpApi {
             Pointer attentionOut, Pointer softmaxLse, LongByReference workspaceSize, PointerByReference executor);
 
     int aclnnFusedInferAttentionScoreV3(Pointer workspace, long workspaceSize, Pointer executor, Pointer stream);
-
-    /**
-     * DeepSeek-V3.2 sparse flash attention, a custom operator in {@code libcust_opapi.so} (vllm-ascend
-     * {@code csrc/attention/sparse_flash_attention}); present only where that package is installed.
-     */
-    int aclnnSparseFlashAttentionGetWorkspaceSize(
-            Pointer query, Pointer key, Pointer value, Pointer sparseIndices, Pointer blockTableOptional,
-            Pointer actualSeqLengthsQueryOptional, Pointer actualSeqLengthsKvOptional, Pointer queryRopeOptional,
-            Pointer keyRopeOptional, double scaleValue, long sparseBlockSizeOptional, String layoutQueryOptional,
-            String layoutKvOptional, long sparseMode, long preTokens, long nextTokens, long attentionMode,
-            boolean returnSoftmaxLse, Pointer attentionOut, Pointer softmaxMax, Pointer softmaxSum,
-            LongByReference workspaceSize, PointerByReference executor);
-
-    int aclnnSparseFlashAttention(Pointer workspace, long workspaceSize, Pointer executor, Pointer stream);
 }

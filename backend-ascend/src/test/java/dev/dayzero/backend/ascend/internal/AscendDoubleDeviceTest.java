@@ -320,9 +320,6 @@ class AscendDoubleDeviceTest {
         List<String> missing = new ArrayList<>();
         for (Class<?> c : List.of(AscendCl.class, NnopBase.class, OpApi.class)) {
             for (Method m : c.getDeclaredMethods()) {
-                if (m.getName().startsWith("aclnnSparseFlashAttention")) {
-                    continue; // a custom operator: absent on purpose, so the backend's "unsupported" path is tested
-                }
                 boolean found = false;
                 for (NativeLibrary lib : libs) {
                     try {
@@ -339,5 +336,31 @@ class AscendDoubleDeviceTest {
             }
         }
         assertEquals(List.of(), missing, "the double must export every bound symbol");
+        // DsaOps is bound per file: each of the double's DSA installs exports all of it
+        for (java.nio.file.Path lib : List.of(
+                TestDouble.V020_OPP.resolve("vendors/vllm-ascend/op_api/lib/libcust_opapi.so"),
+                TestDouble.V021_OPP.resolve("vendors/vllm-ascend/op_api/lib/libcust_opapi.so"),
+                TestDouble.UNKNOWN_OPP.resolve("vendors/dayzero/op_api/lib/libcust_opapi.so"),
+                TestDouble.CANN_BUILTIN.resolve("libopapi_transformer.so"))) {
+            NativeLibrary nl = NativeLibrary.getInstance(lib.toString());
+            for (Method m : dev.dayzero.backend.ascend.jna.DsaOps.class.getDeclaredMethods()) {
+                nl.getFunction(m.getName());
+            }
+        }
+        assertEquals(0, countExported(libs.get(2)),
+                "the plain double has no DSA operator, so the backend's 'absent' path is tested");
+    }
+
+    private static int countExported(NativeLibrary lib) {
+        int n = 0;
+        for (String s : List.of("aclnnSparseFlashAttentionGetWorkspaceSize", "aclnnLightningIndexerGetWorkspaceSize")) {
+            try {
+                lib.getFunction(s);
+                n++;
+            } catch (UnsatisfiedLinkError e) {
+                // absent
+            }
+        }
+        return n;
     }
 }

@@ -3,6 +3,7 @@ package dev.dayzero.backend.cambricon.internal;
 import dev.dayzero.hal.DType;
 import dev.dayzero.hal.Support;
 import dev.dayzero.hal.op.AttentionSpec;
+import dev.dayzero.hal.op.IndexerSpec;
 import dev.dayzero.hal.op.KvCacheType;
 import dev.dayzero.hal.op.MoeGemmSpec;
 import dev.dayzero.hal.op.OpSpec;
@@ -18,6 +19,15 @@ import java.util.List;
 public final class CapabilityMap {
     static final String SPARSE_REASON = "sparse MLA (DSA) decode has no C-API kernel in CNNL 1.28.6 / CNNL-Extra 1.12.3 /"
             + " MLU-OPS 1.11.1; vllm-mlu runs it through Torch-MLU-Ops (C++ on the libtorch ABI), which JNA cannot bind";
+    /** The lightning indexer (V3.2 / V4 DSA top-k selection), every member of the {@code indexer} family. */
+    static final String INDEXER_REASON = "the DSA lightning indexer has no C-API operator on Cambricon: no CNNL 1.28.6 /"
+            + " CNNL-Extra 1.12.3 / MLU-OPS 1.11.1 call computes its scores or top-k; Cambricon's own stack runs it as"
+            + " torch_mlu_ops' masked_indexer_select_paged_kv (fused scores and top-k, writing a sparse block table),"
+            + " a C++ function on at::Tensor with the libtorch ABI, which is not reachable from C or JNA";
+    /** DSA sparse prefill ({@code flash_mla_sparse_fwd} semantics). */
+    static final String SPARSE_PREFILL_REASON = "sparse (DSA) prefill has no C-API kernel in CNNL 1.28.6 / CNNL-Extra"
+            + " 1.12.3 / MLU-OPS 1.11.1; vllm-mlu selects keys with torch_mlu_ops' masked_indexer_select_paged_kv and"
+            + " attends through torch_mlu_ops (C++ on the libtorch ABI), which is not reachable from C or JNA";
     static final String INT8_MOE_REASON = "INT8 W8A8 needs per-row and per-channel F32 scales applied to an INT8 GEMM;"
             + " cnnlMatMul_v2 takes one scalar alpha, and the calls that take such scales (cnnlGroupGemmPerRowColScaleBiasAct,"
             + " cnnlLLMQuantMatmul) have no confirmed prototype in the facts file, so they are not bound blind";
@@ -39,6 +49,10 @@ public final class CapabilityMap {
             return latent(cap, l);
         } else if (spec instanceof AttentionSpec.SparseLatentDecode) {
             return Support.unsupported(SPARSE_REASON);
+        } else if (spec instanceof AttentionSpec.SparsePrefill) {
+            return Support.unsupported(SPARSE_PREFILL_REASON);
+        } else if (spec instanceof IndexerSpec) {
+            return Support.unsupported(INDEXER_REASON);
         }
         return Support.unsupported("unknown spec family " + spec.family());
     }

@@ -4,7 +4,9 @@ import dev.dayzero.backend.cambricon.jna.FakeDouble;
 import dev.dayzero.backend.cambricon.jna.NativeLibraries;
 import dev.dayzero.hal.DType;
 import dev.dayzero.hal.Support;
+import dev.dayzero.hal.UnsupportedSpecException;
 import dev.dayzero.hal.op.AttentionSpec;
+import dev.dayzero.hal.op.IndexerSpec;
 import dev.dayzero.hal.op.KvCacheType;
 import dev.dayzero.hal.op.MoeGemmSpec;
 import dev.dayzero.hal.op.QuantizeSpec;
@@ -14,6 +16,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -93,5 +96,48 @@ class CapabilityMapTest {
                 new QuantizeSpec(4, 256, DType.BF16, DType.F8_E4M3FN, QuantizeSpec.perGroup(128), DType.UE8M0)));
         assertEquals(DType.F32, ((QuantizeSpec) ue8m0.spec()).scaleType());
         assertEquals(DType.F8_E4M3FN, ((QuantizeSpec) ue8m0.spec()).format());
+    }
+
+    @Test
+    void indexerFamilyIsUnsupportedNamingTorchMluOps() {
+        Capability mlu590 = Capability.of(5, 0, 592);
+        IndexerSpec.PagedIndexerTopK paged = IndexerSpec.PagedIndexerTopK.of(List.of(300, 77), 1, 64, 128,
+                IndexerSpec.KeyType.BF16, 1, 64);
+        List<IndexerSpec> family = List.of(paged, paged.withKeyType(IndexerSpec.KeyType.FP8),
+                new IndexerSpec.IndexerLogits(paged.cache()),
+                new IndexerSpec.IndexerTopK(List.of(40, 9), 64, 128, IndexerSpec.KeyType.FP8, 16));
+        for (Capability cap : List.of(mlu590, Capability.of(6, 0, 613), Capability.of(3, 0, 372))) {
+            for (IndexerSpec spec : family) {
+                Support.Unsupported u = assertInstanceOf(Support.Unsupported.class, CapabilityMap.answer(cap, spec),
+                        spec.describe());
+                assertEquals(CapabilityMap.INDEXER_REASON, u.reason());
+                assertTrue(u.reason().contains("masked_indexer_select_paged_kv"), u.reason());
+                assertTrue(u.reason().contains("not reachable from C"), u.reason());
+                assertTrue(u.reason().contains("CNNL"), u.reason());
+            }
+        }
+    }
+
+    @Test
+    void sparsePrefillIsUnsupportedNamingTorchMluOps() {
+        var spec = AttentionSpec.SparsePrefill.deepseek(List.of(100, 33), 16, 64);
+        Support.Unsupported u = assertInstanceOf(Support.Unsupported.class,
+                CapabilityMap.answer(Capability.of(5, 0, 592), spec));
+        assertEquals(CapabilityMap.SPARSE_PREFILL_REASON, u.reason());
+        assertTrue(u.reason().contains("masked_indexer_select_paged_kv"), u.reason());
+        assertTrue(u.reason().contains("no C-API kernel in CNNL"), u.reason());
+    }
+
+    @Test
+    void theDeviceGivesTheSameReasonsAndRefusesToPrepare() {
+        var spec = IndexerSpec.PagedIndexerTopK.of(List.of(130), 2, 16, 128, IndexerSpec.KeyType.BF16, 1, 32);
+        Support s = viaDouble(5, 0, spec);
+        assertEquals(CapabilityMap.INDEXER_REASON, s.reason());
+        assertEquals(CapabilityMap.SPARSE_PREFILL_REASON,
+                viaDouble(5, 0, AttentionSpec.SparsePrefill.deepseek(List.of(20), 16, 8)).reason());
+        try (CambriconDevice d = CambriconDevice.open(NativeLibraries.load(List.of(FakeDouble.DIR)).loaded().orElseThrow(), 0)) {
+            UnsupportedSpecException e = assertThrows(UnsupportedSpecException.class, () -> d.prepare(spec));
+            assertTrue(e.getMessage().contains("masked_indexer_select_paged_kv"), e.getMessage());
+        }
     }
 }
