@@ -43,7 +43,7 @@ final class RunOptions {
     Duration caseTimeout;
 
     @Option(names = "--min-time", paramLabel = "DURATION", converter = DurationConverter.class,
-            description = "Least sampling time per case; sampling stops at 0.5% RSD after it, or at 10x it. "
+            description = "Least sampling time per case; sampling stops at 0.5%% RSD after it, or at 10x it. "
                     + "Default: ${DEFAULT-VALUE}.", defaultValue = "100ms")
     Duration minTime;
 
