@@ -155,9 +155,9 @@ public final class AscendDevice extends AbstractDevice {
             address = acl.malloc(nativeBytes);
         } catch (NativeCallException e) {
             long code = e.nativeCode().orElse(0L);
-            // ACL_ERROR_BAD_ALLOC, ACL_ERROR_STORAGE_OVER_LIMIT, and 207001 (ACL_ERROR_RT_MEMORY_ALLOCATION in
-            // rt_error_codes.h; UNCONFIRMED, not in the facts file)
-            if (code == 200000 || code == 300000 || code == 207001) {
+            // ACL_ERROR_BAD_ALLOC 200000 and ACL_ERROR_STORAGE_OVER_LIMIT 300000 (acl_base.h), and the runtime's
+            // ACL_ERROR_RT_MEMORY_ALLOCATION 207001 (error_codes/rt_error_codes.h: #define ... 207001)
+            if (code == 200000 || code == 300000 || code == AclErrors.ACL_ERROR_RT_MEMORY_ALLOCATION) {
                 throw new DeviceOutOfMemoryException(VENDOR, bytes, "aclrtMalloc of " + bytes + " bytes failed: "
                         + e.getMessage(), e);
             }

@@ -1,6 +1,7 @@
 package dev.dayzero.backend.ascend.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -287,6 +288,14 @@ class AscendDoubleDeviceTest {
         rt.fake_fail_next("aclrtMalloc", 200000);
         DeviceOutOfMemoryException oom = assertThrows(DeviceOutOfMemoryException.class, () -> device.allocate(64));
         assertEquals(64, oom.requestedBytes());
+        // the runtime's own out-of-memory code, ACL_ERROR_RT_MEMORY_ALLOCATION (rt_error_codes.h)
+        rt.fake_fail_next("aclrtMalloc", 207001);
+        DeviceOutOfMemoryException rtOom = assertThrows(DeviceOutOfMemoryException.class, () -> device.allocate(128));
+        assertEquals(128, rtOom.requestedBytes());
+        NativeCallException cause = assertInstanceOf(NativeCallException.class, rtOom.getCause());
+        assertEquals("ACL_ERROR_RT_MEMORY_ALLOCATION", cause.codeName());
+        // and what the double returns for more than its 64 GiB
+        assertThrows(DeviceOutOfMemoryException.class, () -> device.allocate(65L << 30));
         rt.fake_fail_next("aclrtCreateStream", 500003);
         NativeCallException e = assertThrows(NativeCallException.class, () -> device.newStream());
         assertEquals("ACL_ERROR_RT_FAILURE", e.codeName());
