@@ -7,6 +7,7 @@ import dev.dayzero.hal.PreparedOp;
 import dev.dayzero.hal.Stream;
 import dev.dayzero.hal.Support;
 import dev.dayzero.hal.op.AttentionSpec;
+import dev.dayzero.hal.op.IndexerSpec;
 import dev.dayzero.hal.op.MoeGemmSpec;
 import dev.dayzero.hal.op.OpSpec;
 import dev.dayzero.hal.op.QuantizeSpec;
@@ -14,11 +15,13 @@ import dev.dayzero.hal.op.TensorSpec;
 import dev.dayzero.tck.compare.CodeComparison;
 import dev.dayzero.tck.compare.CodeMetrics;
 import dev.dayzero.tck.compare.FloatComparison;
+import dev.dayzero.tck.compare.IndexerComparison;
 import dev.dayzero.tck.compare.Metrics;
 import dev.dayzero.tck.compare.Tolerance;
 import dev.dayzero.tck.compare.Tolerances;
 import dev.dayzero.tck.data.HostTensor;
 import dev.dayzero.tck.data.InputGenerator;
+import dev.dayzero.tck.oracle.IndexerScores;
 import dev.dayzero.tck.oracle.Oracle;
 import dev.dayzero.tck.oracle.QuantizeReference;
 import java.nio.ByteBuffer;
@@ -67,6 +70,9 @@ public final class ConformanceRunner {
         }
         if (run.failure().isPresent()) {
             return result(caseId, spec, spec, Support.supported(), run.failure().get(), run.failureMessage(), seed);
+        }
+        if (spec instanceof IndexerSpec x) {
+            return compareIndexer(caseId, x, inputs, run.outputs().get(0), run.notes(), seed);
         }
         return spec instanceof QuantizeSpec q
                 ? compareQuantize(caseId, q, inputs.get(0), run.outputs(), run.notes(), seed)
@@ -185,6 +191,36 @@ public final class ConformanceRunner {
     }
 
     /**
+     * Indexer outputs: top-k rows judged by {@link IndexerComparison#topk} (validity, count, padding, and
+     * every returned key's exact score against the k-th), logits by {@link IndexerComparison#logits}.
+     */
+    private static CaseResult compareIndexer(String caseId, IndexerSpec spec, List<HostTensor> inputs, HostTensor out,
+                                             List<String> notes, long seed) {
+        int[] rows = RowSampler.select(spec, seed);
+        IndexerScores ref = Oracle.indexerScores(spec, inputs, rows);
+        long total = spec.queries();
+        if (spec instanceof IndexerSpec.IndexerLogits) {
+            Metrics metrics = IndexerComparison.logits(spec, out, rows, ref);
+            boolean pass = IndexerComparison.passes(metrics);
+            return new CaseResult(caseId, spec, Optional.of(spec), Support.supported(),
+                    pass ? CaseStatus.PASSED : CaseStatus.FAILED_NUMERICS,
+                    "indexer-logits (a=" + IndexerComparison.allowance(spec.keyType()) + "): " + metrics.summary(),
+                    Optional.of(metrics), Optional.empty(), rows.length, total, notes, seed);
+        }
+        int k = (int) out.spec().dim(1);
+        long[] firstKey = new long[rows.length];
+        if (spec instanceof IndexerSpec.IndexerTopK) {
+            for (int r = 0; r < rows.length; r++) {
+                firstKey[r] = rows[r] - (spec.validKeys(rows[r]) - 1);
+            }
+        }
+        IndexerComparison.TopKMetrics m = IndexerComparison.topk(spec, k, out, rows, firstKey, ref);
+        return new CaseResult(caseId, spec, Optional.of(spec), Support.supported(),
+                m.passes() ? CaseStatus.PASSED : CaseStatus.FAILED_NUMERICS, m.summary(), Optional.empty(),
+                Optional.empty(), rows.length, total, notes, seed);
+    }
+
+    /**
      * The oracle's output rows of a float-output spec (MoE GEMM, attention): the 2-D view
      * {@code [rows, cols]} of its one output, for the given row indices.
      */
@@ -194,6 +230,19 @@ public final class ConformanceRunner {
         }
         if (spec instanceof AttentionSpec a) {
             return Oracle.attention(a, inputs, rows);
+        }
+        if (spec instanceof IndexerSpec.IndexerLogits x) {
+            IndexerScores s = Oracle.indexerScores(x, inputs, rows);
+            int width = Math.toIntExact(x.outputs().get(0).dim(1));
+            double[][] out = new double[rows.length][width];
+            for (int r = 0; r < rows.length; r++) {
+                java.util.Arrays.fill(out[r], Double.NEGATIVE_INFINITY);
+                System.arraycopy(s.scores()[r], 0, out[r], 0, s.scores()[r].length);
+            }
+            return out;
+        }
+        if (spec instanceof IndexerSpec) {
+            throw new IllegalArgumentException("indexer top-k outputs are indices; use Oracle.indexerTopK");
         }
         throw new IllegalArgumentException("quantize has no float output rows; use Oracle.quantize");
     }

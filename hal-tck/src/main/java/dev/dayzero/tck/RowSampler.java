@@ -1,6 +1,7 @@
 package dev.dayzero.tck;
 
 import dev.dayzero.hal.op.AttentionSpec;
+import dev.dayzero.hal.op.IndexerSpec;
 import dev.dayzero.hal.op.MoeGemmSpec;
 import dev.dayzero.hal.op.OpSpec;
 import dev.dayzero.tck.data.SplitMix64;
@@ -36,11 +37,7 @@ public final class RowSampler {
                 groups.add(new Group(Math.toIntExact(m.firstRow(e)), m.rowsPerExpert().get(e)));
             }
         } else if (spec instanceof AttentionSpec.Prefill p) {
-            int start = 0;
-            for (int len : p.seqLens()) {
-                groups.add(new Group(start, len));
-                start += len;
-            }
+            packed(p.seqLens(), groups);
         } else if (spec instanceof AttentionSpec.PagedDecode d) {
             for (int b = 0; b < d.batch(); b++) {
                 groups.add(new Group(b, 1));
@@ -53,10 +50,34 @@ public final class RowSampler {
             for (int b = 0; b < d.batch(); b++) {
                 groups.add(new Group(b * d.queriesPerSeq(), d.queriesPerSeq()));
             }
+        } else if (spec instanceof AttentionSpec.SparsePrefill p) {
+            packed(p.seqLens(), groups);
+        } else if (spec instanceof IndexerSpec.IndexerTopK p) {
+            packed(p.seqLens(), groups);
+        } else if (spec instanceof IndexerSpec.PagedIndexerTopK p) {
+            perSequence(p.cache(), groups);
+        } else if (spec instanceof IndexerSpec.IndexerLogits p) {
+            perSequence(p.cache(), groups);
         } else {
             throw new IllegalArgumentException("no rows to sample for " + spec.describe());
         }
         return groups;
+    }
+
+    /** One group per packed sequence. */
+    private static void packed(List<Integer> seqLens, List<Group> groups) {
+        int start = 0;
+        for (int len : seqLens) {
+            groups.add(new Group(start, len));
+            start += len;
+        }
+    }
+
+    /** One group per decode sequence: its nextN query rows. */
+    private static void perSequence(IndexerSpec.PagedKeys cache, List<Group> groups) {
+        for (int b = 0; b < cache.batch(); b++) {
+            groups.add(new Group(b * cache.nextN(), cache.nextN()));
+        }
     }
 
     /** Valid output rows of {@code spec}. */

@@ -2,6 +2,8 @@ package dev.dayzero.tck;
 
 import dev.dayzero.hal.DType;
 import dev.dayzero.hal.op.AttentionSpec;
+import dev.dayzero.hal.op.IndexerSpec;
+import dev.dayzero.hal.op.IndexerSpec.KeyType;
 import dev.dayzero.hal.op.KvCacheType;
 import dev.dayzero.hal.op.MoeGemmSpec;
 import dev.dayzero.hal.op.QuantizeSpec;
@@ -95,7 +97,48 @@ public final class StandardCases {
                         "Qwen3-235B-A22B prefill of 1K tokens: the oracle checks a sample"),
                 c("attention/prefill-mha-full",
                         new AttentionSpec.Prefill(List.of(40, 9), 8, 8, 64, false, AttentionSpec.defaultScale(64)),
-                        "MHA, non-causal"));
+                        "MHA, non-causal"),
+
+                // attention: DSA sparse prefill (FlashMLA flash_mla_sparse_fwd), 576 / 512
+                c("deepseek-v3.2/attention/sparse-prefill",
+                        AttentionSpec.SparsePrefill.deepseek(List.of(600, 100), 128, 256),
+                        "DeepSeek-V3.2 sparse prefill, 128 heads, top-k cut to 256 so rows past 256 tokens choose"),
+                c("glm-5/attention/sparse-prefill-short",
+                        AttentionSpec.SparsePrefill.deepseek(List.of(130, 1), 64, 2048),
+                        "GLM-5 shape, top-2048 over short sequences: mostly -1 padding, a one-token sequence"),
+
+                // indexer: DeepSeek-V3.2 (64 heads x 128, top-2048) and GLM-5 (32 heads x 128, top-2048), FP8 keys
+                c("deepseek-v3.2/indexer/decode-fp8-ctx4096",
+                        IndexerSpec.PagedIndexerTopK.of(List.of(4096, 1, 2049, 3000), 1, 64, 128, KeyType.FP8, 1, 2048),
+                        "DeepSeek-V3.2 lightning indexer, decode, DeepGEMM's fused FP8 cache (page 64), context 1"),
+                c("deepseek-v3.2/indexer/decode-fp8-ctx32768-mtp",
+                        IndexerSpec.PagedIndexerTopK.of(List.of(32768, 5000), 2, 64, 128, KeyType.FP8, 1, 2048),
+                        "DeepSeek-V3.2 indexer at 32K context, 2 MTP query tokens"),
+                c("glm-5/indexer/decode-fp8-ctx4096",
+                        IndexerSpec.PagedIndexerTopK.of(List.of(4096, 2050, 2), 1, 32, 128, KeyType.FP8, 1, 2048),
+                        "GLM-5 indexer, 32 heads"),
+                c("glm-5/indexer/decode-fp8-ctx32768",
+                        IndexerSpec.PagedIndexerTopK.of(List.of(32768), 1, 32, 128, KeyType.FP8, 1, 2048),
+                        "GLM-5 indexer at 32K context"),
+                c("deepseek-v3.2/indexer/decode-bf16",
+                        IndexerSpec.PagedIndexerTopK.of(List.of(3000, 17), 1, 64, 128, KeyType.BF16, 1, 2048),
+                        "BF16 queries and keys (Ascend's aclnnLightningIndexer)"),
+                c("deepseek-v4/indexer/decode-fp8-ratio4",
+                        IndexerSpec.PagedIndexerTopK.of(List.of(8192, 130, 3), 2, 64, 128, KeyType.FP8, 4, 512),
+                        "DeepSeek-V4 indexer over compressed keys (ratio 4, top-512); a row with no key"),
+                c("deepseek-v3.2/indexer/logits-fp8",
+                        new IndexerSpec.IndexerLogits(
+                                IndexerSpec.PagedKeys.of(List.of(4096, 300), 2, 64, 128, KeyType.FP8, 64, 1)),
+                        "DeepGEMM fp8_paged_mqa_logits: the scores, -inf past each row"),
+                c("deepseek-v3.2/indexer/prefill-fp8-2048",
+                        new IndexerSpec.IndexerTopK(List.of(2048), 64, 128, KeyType.FP8, 2048),
+                        "DeepSeek-V3.2 indexer, prefill of 2K tokens (causal; the oracle checks a sample)"),
+                c("glm-5/indexer/prefill-fp8-topk256",
+                        new IndexerSpec.IndexerTopK(List.of(700, 300), 32, 128, KeyType.FP8, 256),
+                        "GLM-5 shape, top-k cut to 256 so most rows choose"),
+                c("indexer/prefill-bf16-d64",
+                        new IndexerSpec.IndexerTopK(List.of(200, 1, 50), 16, 64, KeyType.BF16, 64),
+                        "BF16, head dim 64, a one-token sequence"));
     }
 
     private static ConformanceCase c(String id, dev.dayzero.hal.op.OpSpec spec, String origin) {

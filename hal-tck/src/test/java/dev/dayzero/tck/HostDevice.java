@@ -8,6 +8,7 @@ import dev.dayzero.hal.PreparedOp;
 import dev.dayzero.hal.Stream;
 import dev.dayzero.hal.Support;
 import dev.dayzero.hal.op.AttentionSpec;
+import dev.dayzero.hal.op.IndexerSpec;
 import dev.dayzero.hal.op.MoeGemmSpec;
 import dev.dayzero.hal.op.OpSpec;
 import dev.dayzero.hal.op.QuantizeSpec;
@@ -52,6 +53,10 @@ final class HostDevice implements Device {
             out.get(1).bytes().put(ref.scaleBytes());
             return;
         }
+        if (spec instanceof IndexerSpec x) {
+            indexerKernel(x, in, out);
+            return;
+        }
         int[] rows = RowSampler.groups(spec).stream()
                 .flatMapToInt(g -> java.util.stream.IntStream.range(g.start(), g.start() + g.count())).toArray();
         double[][] values = spec instanceof MoeGemmSpec m ? Oracle.moeGemm(m, in, rows)
@@ -60,6 +65,28 @@ final class HostDevice implements Device {
         for (int r = 0; r < rows.length; r++) {
             for (int c = 0; c < values[r].length; c++) {
                 o.setFloat((long) rows[r] * values[r].length + c, (float) values[r][c]);
+            }
+        }
+    }
+
+    /** The oracle's indexer answer over every row: logits with -inf past each row, or its top-k. */
+    static void indexerKernel(IndexerSpec spec, List<HostTensor> in, List<HostTensor> out) {
+        int[] rows = java.util.stream.IntStream.range(0, Math.toIntExact(spec.queries())).toArray();
+        HostTensor o = out.get(0);
+        int width = Math.toIntExact(o.spec().dim(1));
+        if (spec instanceof IndexerSpec.IndexerLogits) {
+            double[][] s = Oracle.indexerScores(spec, in, rows).scores();
+            for (int r = 0; r < rows.length; r++) {
+                for (int c = 0; c < width; c++) {
+                    o.setFloat((long) r * width + c, c < s[r].length ? (float) s[r][c] : Float.NEGATIVE_INFINITY);
+                }
+            }
+            return;
+        }
+        int[][] idx = Oracle.indexerTopK(spec, width, in, rows);
+        for (int r = 0; r < rows.length; r++) {
+            for (int c = 0; c < width; c++) {
+                o.setInt((long) r * width + c, idx[r][c]);
             }
         }
     }

@@ -4,6 +4,7 @@ import dev.dayzero.hal.Bf16;
 import dev.dayzero.hal.DType;
 import dev.dayzero.hal.Fp8;
 import dev.dayzero.hal.op.AttentionSpec;
+import dev.dayzero.hal.op.IndexerSpec;
 import dev.dayzero.hal.op.KvCacheType;
 import dev.dayzero.hal.op.MoeGemmSpec;
 import dev.dayzero.hal.op.OpSpec;
@@ -22,8 +23,8 @@ public final class InputGenerator {
     /** Page id planted in unused block-table entries; never a valid page. */
     public static final int OUT_OF_RANGE_PAGE = 2147480000;
 
-    private static final short BF16_NAN = (short) 0x7fc0;
-    private static final byte E4M3FN_NAN = 0x7f;
+    static final short BF16_NAN = (short) 0x7fc0;
+    static final byte E4M3FN_NAN = 0x7f;
 
     private InputGenerator() {
     }
@@ -36,8 +37,14 @@ public final class InputGenerator {
         if (spec instanceof MoeGemmSpec m) {
             return moe(m, seed);
         }
+        if (spec instanceof AttentionSpec.SparsePrefill sp) {
+            return sparsePrefill(sp, seed);
+        }
         if (spec instanceof AttentionSpec a) {
             return attention(a, seed);
+        }
+        if (spec instanceof IndexerSpec x) {
+            return IndexerInputs.generate(x, seed);
         }
         throw new IllegalArgumentException("no generator for " + spec.getClass().getName());
     }
@@ -224,7 +231,46 @@ public final class InputGenerator {
         return List.copyOf(out);
     }
 
-    private static HostTensor blockTable(TensorSpec spec, PageMap pages) {
+    /**
+     * Sparse prefill: q and kv as the latent decode draws them; token {@code i} of a sequence starting at row
+     * {@code o} gets {@code min(topk, i + 1)} distinct rows of {@code [o, o + i]} in random order, then
+     * {@code -1}s.
+     */
+    private static List<HostTensor> sparsePrefill(AttentionSpec.SparsePrefill spec, long seed) {
+        List<TensorSpec> specs = spec.inputs();
+        HostTensor q = HostTensor.allocate(specs.get(0));
+        fillBf16(q, SplitMix64.forStream(seed, "q"), 4f);
+        HostTensor kv = HostTensor.allocate(specs.get(1));
+        fillBf16(kv, SplitMix64.forStream(seed, "kv"), 1f);
+        HostTensor indices = HostTensor.allocate(specs.get(2));
+        SplitMix64 rnd = SplitMix64.forStream(seed, "indices");
+        int topk = spec.topk();
+        long row = 0;
+        long start = 0;
+        for (int len : spec.seqLens()) {
+            int[] keys = new int[len];
+            for (int i = 0; i < len; i++) {
+                for (int j = 0; j <= i; j++) {
+                    keys[j] = (int) (start + j);
+                }
+                int valid = spec.attended(i);
+                for (int j = 0; j < valid; j++) { // partial Fisher-Yates over the i + 1 visible rows
+                    int pick = j + rnd.nextInt(i + 1 - j);
+                    int tmp = keys[j];
+                    keys[j] = keys[pick];
+                    keys[pick] = tmp;
+                }
+                for (int j = 0; j < topk; j++) {
+                    indices.setInt(row * topk + j, j < valid ? keys[j] : -1);
+                }
+                row++;
+            }
+            start += len;
+        }
+        return List.of(q, kv, indices);
+    }
+
+    static HostTensor blockTable(TensorSpec spec, PageMap pages) {
         HostTensor t = HostTensor.allocate(spec);
         int maxBlocks = (int) spec.dim(1);
         for (int b = 0; b < pages.sequences(); b++) {
@@ -295,30 +341,30 @@ public final class InputGenerator {
         }
     }
 
-    /** FlashMLA's 656-byte FP8 tokens, quantized per 128 latent values by the DESIGN.md recipe. */
+    /**
+     * FlashMLA's 656-byte FP8 tokens. Latent values are drawn in [-1, 1] like the BF16 caches' (so attention
+     * spreads as it does there, not near one-hot), and each (token, group) gets its own scale
+     * {@code 2^(e-9) · m}, {@code e} in 1..4 (codes up to 255): a kernel that applies a scale to the wrong
+     * token or group is off by up to 8×. Even groups take {@code m = 1 + 0.49/128}, just below a BF16
+     * rounding midpoint, so the cache's dequantization rule ({@code bf16(scale)} = {@code 2^(e-9)}) and a
+     * kernel that keeps the F32 scale differ by a systematic 2^-8; odd groups take a random mantissa, so the
+     * product's BF16 rounding matters too.
+     */
     private static void fillCacheFp8(HostTensor cache, PageMap pages, SplitMix64 rnd) {
         int pageSize = (int) cache.spec().dim(1);
         long tokens = cache.spec().dim(0) * pageSize;
         int bytes = KvCacheType.FP8_TOKEN_BYTES;
-        float[] latent = new float[KvCacheType.FP8_LATENT];
         for (long slot = 0; slot < tokens; slot++) {
             long base = slot * bytes;
             boolean used = pages.isUsedSlot(slot);
-            // tokens of magnitudes 2^-2 .. 2^2, so that each token's scales differ from its neighbours': a kernel
-            // that applies a scale to the wrong token (or the wrong group) fails the BF16-level tolerance
-            float tokenMagnitude = (float) Math.scalb(1.0, rnd.nextInt(5) - 2);
-            for (int i = 0; i < latent.length; i++) {
-                latent[i] = rnd.nextSigned() * (1 + (i / KvCacheType.FP8_GROUP)) * tokenMagnitude;
-            }
-            for (int g = 0; g < latent.length / KvCacheType.FP8_GROUP; g++) {
-                float amax = 0;
-                for (int i = 0; i < KvCacheType.FP8_GROUP; i++) {
-                    amax = Math.max(amax, Math.abs(latent[g * KvCacheType.FP8_GROUP + i]));
-                }
-                float scale = Math.max(amax, 1e-4f) / Fp8.E4M3FN_MAX;
+            for (int g = 0; g < KvCacheType.FP8_LATENT / KvCacheType.FP8_GROUP; g++) {
+                int e = 1 + rnd.nextInt(4);
+                float mantissa = g % 2 == 0 ? 1f + 0.49f / 128 : 1f + 0.99f * rnd.nextFloat();
+                float scale = (float) Math.scalb(mantissa, e - 9);
                 for (int i = 0; i < KvCacheType.FP8_GROUP; i++) {
                     int c = g * KvCacheType.FP8_GROUP + i;
-                    cache.setByte(base + c, used ? Fp8.encode(DType.F8_E4M3FN, latent[c] / scale) : E4M3FN_NAN);
+                    float x = rnd.nextSigned();
+                    cache.setByte(base + c, used ? Fp8.encode(DType.F8_E4M3FN, x / scale) : E4M3FN_NAN);
                 }
                 cache.putFloatAt(base + KvCacheType.FP8_LATENT + 4L * g, used ? scale : Float.NaN);
             }
@@ -332,7 +378,7 @@ public final class InputGenerator {
 
     // ---------------------------------------------------------------- fills
 
-    private static void fillBf16(HostTensor t, SplitMix64 rnd, float magnitude) {
+    static void fillBf16(HostTensor t, SplitMix64 rnd, float magnitude) {
         long n = t.elements();
         for (long i = 0; i < n; i++) {
             t.setShort(i, Bf16.encode(rnd.nextSigned() * magnitude));

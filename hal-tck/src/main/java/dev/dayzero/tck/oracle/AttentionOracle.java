@@ -8,6 +8,7 @@ import dev.dayzero.hal.op.AttentionSpec.LatentDecode;
 import dev.dayzero.hal.op.AttentionSpec.PagedDecode;
 import dev.dayzero.hal.op.AttentionSpec.Prefill;
 import dev.dayzero.hal.op.AttentionSpec.SparseLatentDecode;
+import dev.dayzero.hal.op.AttentionSpec.SparsePrefill;
 import dev.dayzero.hal.op.KvCacheType;
 import dev.dayzero.tck.data.HostTensor;
 import java.util.List;
@@ -16,7 +17,8 @@ import java.util.List;
  * {@link AttentionSpec} in code. For one query row and one query head: {@code s_t = scale · (q · k_t)} in
  * F64 over the keys the query may see, {@code p_t = exp(s_t − max s) / Σ exp(s_u − max s)}, and
  * {@code out = Σ p_t · v_t}; a query that sees no key outputs zeros. Queries and BF16 caches are decoded
- * exactly to F64; the FP8 FlashMLA cache is dequantized as {@code decode(code) · scale} in F64. Only the
+ * exactly to F64; the FP8 FlashMLA cache is dequantized by its rule, {@code bf16(decode(code) · bf16(scale))}
+ * ({@link KvCacheType#FP8_FLASHMLA}). Only the
  * cache entries and block-table entries a query needs are read.
  */
 final class AttentionOracle {
@@ -33,6 +35,8 @@ final class AttentionOracle {
             return latentDecode(p, inputs, rows);
         } else if (spec instanceof SparseLatentDecode p) {
             return sparseLatentDecode(p, inputs, rows);
+        } else if (spec instanceof SparsePrefill p) {
+            return sparsePrefill(p, inputs, rows);
         }
         throw new IllegalArgumentException("unknown attention variant: " + spec);
     }
@@ -185,6 +189,35 @@ final class AttentionOracle {
         return out;
     }
 
+    // ---- sparse prefill ---------------------------------------------------------------------------
+
+    private static double[][] sparsePrefill(SparsePrefill spec, List<HostTensor> inputs, int[] rows) {
+        HostTensor q = inputs.get(0);
+        HostTensor kv = inputs.get(1);
+        HostTensor indices = inputs.get(2);
+        long tokens = spec.totalTokens();
+        Operands.checkRows("attention sparse-prefill", rows, tokens);
+        double[][] out = new double[rows.length][spec.numHeads() * spec.valueDim()];
+        for (int r = 0; r < rows.length; r++) {
+            long base = (long) rows[r] * spec.topk();
+            java.util.List<double[]> keys = new java.util.ArrayList<>();
+            for (int i = 0; i < spec.topk(); i++) {
+                int row = indices.getInt(base + i);
+                if (row == -1) {
+                    continue;
+                }
+                if (row < 0 || row >= tokens) {
+                    throw new IllegalArgumentException("attention sparse-prefill: indices[" + (base + i) + "] = "
+                            + row + " is neither -1 nor a key row in [0, " + tokens + ")");
+                }
+                keys.add(decodeBf16(kv, (long) row * spec.headDim(), spec.headDim()));
+            }
+            latentHeads(q, rows[r], spec.numHeads(), spec.headDim(), spec.valueDim(), spec.softmaxScale(),
+                    keys.toArray(new double[0][]), out[r]);
+        }
+        return out;
+    }
+
     // ---- shared pieces ----------------------------------------------------------------------------
 
     /** Every query head of latent query row {@code row} ({@code q [B·Sq, Hq, Dk]}) against one KV head. */
@@ -224,8 +257,10 @@ final class AttentionOracle {
         long scales = base + KvCacheType.FP8_LATENT;
         long rope = scales + 4L * (KvCacheType.FP8_LATENT / KvCacheType.FP8_GROUP);
         for (int i = 0; i < KvCacheType.FP8_LATENT; i++) {
-            double scale = cache.floatAt(scales + 4L * (i / KvCacheType.FP8_GROUP));
-            key[i] = Fp8.decode(DType.F8_E4M3FN, cache.getByte(base + i)) * scale;
+            // the dequantization rule of KvCacheType.FP8_FLASHMLA: bf16(decode(code) · bf16(scale)); the product of
+            // an E4M3 value (4 significant bits) and a BF16 scale (8) is exact in F32, so one rounding remains
+            float scale = Bf16.round(cache.floatAt(scales + 4L * (i / KvCacheType.FP8_GROUP)));
+            key[i] = Bf16.round(Fp8.decode(DType.F8_E4M3FN, cache.getByte(base + i)) * scale);
         }
         for (int i = 0; i < KvCacheType.FP8_ROPE; i++) {
             key[KvCacheType.FP8_LATENT + i] = Bf16.decode(cache.shortAt(rope + 2L * i));

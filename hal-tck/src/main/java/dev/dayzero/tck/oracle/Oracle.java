@@ -1,6 +1,7 @@
 package dev.dayzero.tck.oracle;
 
 import dev.dayzero.hal.op.AttentionSpec;
+import dev.dayzero.hal.op.IndexerSpec;
 import dev.dayzero.hal.op.MoeGemmSpec;
 import dev.dayzero.hal.op.QuantizeSpec;
 import dev.dayzero.tck.data.HostTensor;
@@ -44,11 +45,27 @@ public final class Oracle {
      *
      * @param inputs the tensors in {@code spec.inputs()} order
      * @param rows output rows: prefill, token {@code t} in {@code [0, T)}; paged decode, sequence {@code b};
-     *     latent and sparse latent decode, {@code b · queriesPerSeq + j}
+     *     latent and sparse latent decode, {@code b · queriesPerSeq + j}; sparse prefill, token {@code t}
      * @return {@code double[rows.length][numHeads · valueDim]}, head-major (index {@code h · valueDim + d}),
      *     unrounded
      */
     public static double[][] attention(AttentionSpec spec, List<HostTensor> inputs, int[] rows) {
         return AttentionOracle.attention(spec, inputs, rows);
+    }
+
+    /**
+     * Reference indexer scores for the given query rows ({@link IndexerSpec#queries()} of them): per row the
+     * score of every key the row sees, with each score's magnitude (see {@link IndexerScores}).
+     */
+    public static IndexerScores indexerScores(IndexerSpec spec, List<HostTensor> inputs, int[] rows) {
+        return IndexerOracle.scores(spec, inputs, rows);
+    }
+
+    /**
+     * One valid top-k answer for the given rows: the {@code topk} highest scores, ties to the lower key,
+     * then {@code -1}. Backends may break ties otherwise; the kit judges them by scores, not by this answer.
+     */
+    public static int[][] indexerTopK(IndexerSpec spec, int topk, List<HostTensor> inputs, int[] rows) {
+        return IndexerOracle.topk(spec, topk, inputs, rows);
     }
 }
