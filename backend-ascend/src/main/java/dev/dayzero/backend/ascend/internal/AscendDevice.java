@@ -41,6 +41,7 @@ public final class AscendDevice extends AbstractDevice {
     private final String soc;
     private final DeviceInfo info;
     private final boolean sparseOpPresent;
+    private final CannVersion cann;
     private final AtomicBoolean finished = new AtomicBoolean();
     private final NativeHandle context;
     private final ThreadLocal<Boolean> entered = ThreadLocal.withInitial(() -> false);
@@ -65,6 +66,7 @@ public final class AscendDevice extends AbstractDevice {
             entered.set(true);
             this.soc = acl.socName();
             this.sparseOpPresent = acl.libraries().hasSymbol(SupportRules.SFA_SYMBOL);
+            this.cann = CannVersion.find(acl.libraries().directory());
             this.info = describe();
             this.context = ctx;
             stream = new AclStream(this, acl.createStream());
@@ -105,6 +107,7 @@ public final class AscendDevice extends AbstractDevice {
         props.put("libraryDir", acl.libraries().directory().toString());
         props.put("operatorLibraries", acl.libraries().opFiles().toString());
         props.put("sparseFlashAttention", Boolean.toString(sparseOpPresent));
+        props.put("cannVersion", cann.describe());
         props.put("testDouble", Boolean.toString(dbl));
         long cores = Math.max(0, acl.capability(ordinal, AscendCl.ACL_DEVICE_INFO_AI_CORE_NUM));
         long l2 = Math.max(0, acl.capability(ordinal, AscendCl.ACL_DEVICE_INFO_L2_SIZE));
@@ -117,6 +120,11 @@ public final class AscendDevice extends AbstractDevice {
     /** The checked native call layer. */
     public Acl acl() {
         return acl;
+    }
+
+    /** The CANN toolkit version read beside the libraries ({@link CannVersion#find}). */
+    public CannVersion cannVersion() {
+        return cann;
     }
 
     /** The SoC name the runtime reported. */
@@ -194,7 +202,7 @@ public final class AscendDevice extends AbstractDevice {
     @Override
     public Support supports(OpSpec spec) {
         Objects.requireNonNull(spec, "spec");
-        return SupportRules.answer(soc, spec, sparseOpPresent);
+        return SupportRules.answer(soc, spec, sparseOpPresent, cann);
     }
 
     @Override
