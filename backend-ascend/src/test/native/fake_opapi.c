@@ -302,6 +302,10 @@ aclnnStatus aclnnGroupedMatmulV4(void *workspace, uint64_t workspaceSize, aclOpE
 }
 
 /* ================================================================== FusedInferAttentionScoreV3 */
+/* TND head dims (A2, no rope): 1 = the newer rule (Q_D = K_D = V_D <= 256, or 192 with V_D 128/192), 0 = the older
+ * one (128, or 192 with V_D 128/192). The double's toolkit file says 9.0.0, whose rule is the newer one. */
+static int fia_tnd_wide = 1;
+void fake_set_fia_tnd_rule(int wide) { fia_tnd_wide = wide; }
 typedef struct {
     aclTensor *q, *k, *v, *qr, *kr, *bt, *out;
     int64_t *seqQ, *seqKv; uint64_t nQ, nKv;
@@ -465,6 +469,33 @@ aclnnStatus aclnnFusedInferAttentionScoreV3GetWorkspaceSize(
                 "FIA V3: sparseMode 3 needs the optimised 2048x2048 BOOL/UINT8 mask");
     } else {
         REQUIRE(!attenMaskOptional, "FIA V3 (double): a mask with sparseMode 0 is not modelled");
+    }
+    /* "非连续Tensor ×" for query/key/value/queryRope/keyRope: CANN would copy such views through the workspace on
+     * every launch; the double refuses them, so a strided view cannot slip back in. */
+    REQUIRE(contiguous(query) && contiguous(key->v[0]) && contiguous(value->v[0])
+            && (!queryRopeOptional || contiguous(queryRopeOptional)) && (!keyRopeOptional || contiguous(keyRopeOptional)),
+            "FIA V3: query, key, value, queryRope and keyRope must be contiguous (non-contiguous inputs are unsupported)");
+    if (strcmp(inputLayout, "TND") == 0 && !queryRopeOptional) {
+        int64_t dk = query->dims[2], dv = value->v[0]->ndim == 3 ? value->v[0]->dims[2] : -1;
+        int narrow = (dk == 128 && dv == 128) || (dk == 192 && (dv == 128 || dv == 192));
+        int wide = (dk == dv && dk <= 256) || (dk == 192 && (dv == 128 || dv == 192));
+        REQUIRE(fia_tnd_wide ? wide : narrow, "FIA V3: TND takes %s; got Q_D=%lld, V_D=%lld",
+                fia_tnd_wide ? "Q_D = K_D = V_D <= 256 or Q_D = K_D = 192 with V_D 128/192"
+                             : "Q_D = K_D = V_D = 128 or Q_D = K_D = 192 with V_D 128/192", (long long) dk, (long long) dv);
+        REQUIRE(query->dtype == DT_BF16 || query->dtype == DT_FLOAT16, "FIA V3: TND takes FLOAT16 or BFLOAT16");
+        REQUIRE(innerPrecise == 0, "FIA V3: TND with GQA, or BF16, takes innerPrecise 0 only, got %lld", (long long) innerPrecise);
+        if (sparseMode == 3 && actualSeqLengthsOptional && actualSeqLengthsKvOptional
+                && actualSeqLengthsOptional->n == actualSeqLengthsKvOptional->n) {
+            /* documented as actualSeqLengths < actualSeqLengthsKv per batch; self-attention passes equal lengths
+             * (as vllm-ascend does), so the double holds it to <= */
+            for (uint64_t i = 0; i < actualSeqLengthsOptional->n; i++) {
+                int64_t lq = actualSeqLengthsOptional->v[i] - (i ? actualSeqLengthsOptional->v[i - 1] : 0);
+                int64_t lk = actualSeqLengthsKvOptional->v[i] - (i ? actualSeqLengthsKvOptional->v[i - 1] : 0);
+                REQUIRE(lq <= lk, "FIA V3: sparse mode 3 needs each batch's query length <= its KV length (%lld > %lld)",
+                        (long long) lq, (long long) lk);
+            }
+        }
+        REQUIRE(actualSeqLengthsOptional && actualSeqLengthsOptional->n <= 4096, "FIA V3: TND takes at most 4096 lengths");
     }
     fia_ctx *c = calloc(1, sizeof *c);
     c->numHeads = numHeads; c->numKv = numKeyValueHeads; c->sparseMode = sparseMode; c->scale = scaleValue;

@@ -42,6 +42,7 @@ public final class AscendDevice extends AbstractDevice {
     private final String soc;
     private final DeviceInfo info;
     private final DsaOperators dsa;
+    private final CannVersion cann;
     private final AtomicBoolean finished = new AtomicBoolean();
     private final NativeHandle context;
     private final ThreadLocal<Boolean> entered = ThreadLocal.withInitial(() -> false);
@@ -66,6 +67,7 @@ public final class AscendDevice extends AbstractDevice {
             entered.set(true);
             this.soc = acl.socName();
             this.dsa = DsaOperators.resolve(acl.libraries()::filesExporting, acl.libraries().customOpsVersion());
+            this.cann = CannVersion.find(acl.libraries().directory());
             this.info = describe();
             this.context = ctx;
             stream = new AclStream(this, acl.createStream());
@@ -107,6 +109,7 @@ public final class AscendDevice extends AbstractDevice {
         props.put("operatorLibraries", acl.libraries().opFiles().toString());
         props.put("sparseFlashAttention", dsa.sparseFlashAttention().describe());
         props.put("lightningIndexer", dsa.lightningIndexer().describe());
+        props.put("cannVersion", cann.describe());
         props.put("testDouble", Boolean.toString(dbl));
         long cores = Math.max(0, acl.capability(ordinal, AscendCl.ACL_DEVICE_INFO_AI_CORE_NUM));
         long l2 = Math.max(0, acl.capability(ordinal, AscendCl.ACL_DEVICE_INFO_L2_SIZE));
@@ -124,6 +127,11 @@ public final class AscendDevice extends AbstractDevice {
     /** Where the DeepSeek sparse-attention operators come from, decided at open. */
     DsaOperators dsaOperators() {
         return dsa;
+    }
+
+    /** The CANN toolkit version read beside the libraries ({@link CannVersion#find}). */
+    public CannVersion cannVersion() {
+        return cann;
     }
 
     /** The SoC name the runtime reported. */
@@ -162,9 +170,9 @@ public final class AscendDevice extends AbstractDevice {
             address = acl.malloc(nativeBytes);
         } catch (NativeCallException e) {
             long code = e.nativeCode().orElse(0L);
-            // ACL_ERROR_BAD_ALLOC, ACL_ERROR_STORAGE_OVER_LIMIT, and 207001 (ACL_ERROR_RT_MEMORY_ALLOCATION in
-            // rt_error_codes.h; UNCONFIRMED, not in the facts file)
-            if (code == 200000 || code == 300000 || code == 207001) {
+            // ACL_ERROR_BAD_ALLOC 200000 and ACL_ERROR_STORAGE_OVER_LIMIT 300000 (acl_base.h), and the runtime's
+            // ACL_ERROR_RT_MEMORY_ALLOCATION 207001 (error_codes/rt_error_codes.h: #define ... 207001)
+            if (code == 200000 || code == 300000 || code == AclErrors.ACL_ERROR_RT_MEMORY_ALLOCATION) {
                 throw new DeviceOutOfMemoryException(VENDOR, bytes, "aclrtMalloc of " + bytes + " bytes failed: "
                         + e.getMessage(), e);
             }
@@ -201,7 +209,7 @@ public final class AscendDevice extends AbstractDevice {
     @Override
     public Support supports(OpSpec spec) {
         Objects.requireNonNull(spec, "spec");
-        return SupportRules.answer(soc, spec, dsa);
+        return SupportRules.answer(soc, spec, dsa, cann);
     }
 
     @Override

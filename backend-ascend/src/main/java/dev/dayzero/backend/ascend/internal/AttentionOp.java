@@ -14,9 +14,12 @@ import java.util.List;
  *       sparseMode 0 without a mask;</li>
  *   <li>paged decode: layout "BSND", q as [B,1,Hq,D], the cache pools as BnBsH [blocks, bs, Hkv·D], the INT32
  *       block table, actualSeqLengthsKv from the spec, innerPrecise 1;</li>
- *   <li>MLA decode: the 576-wide q and cache split by strided views (no copy) into the 512 latent part (query,
- *       key and value) and the 64 rope part (queryRope, keyRope); one KV head; Q_S 1 = sparseMode 0, Q_S > 1 =
- *       sparseMode 3 with the mask.</li>
+ *   <li>MLA decode: the 576-wide q and cache split at bind (outside the timed window) into contiguous copies of
+ *       the 512 latent part (query, key = value) and the 64 rope part (queryRope, keyRope): the documentation marks
+ *       non-contiguous query/key/value/rope inputs unsupported, and the runtime would otherwise copy each strided
+ *       view through the workspace on every launch (three copies of the paged cache). The copies are device memory
+ *       the launch owns (counted by the device, sized in the notes); a caller that rewrites q or the cache
+ *       rebinds. One KV head; Q_S 1 = sparseMode 0, Q_S > 1 = sparseMode 3 with the mask.</li>
  * </ul>
  * Where the spec's page size is not a block size FIA takes, each page of P tokens is relabelled as P / bs
  * consecutive blocks of bs tokens (same memory) and the block table is expanded at bind.
@@ -62,9 +65,18 @@ final class AttentionOp extends AscendPreparedOp {
         } else {
             AttentionSpec.LatentDecode l = (AttentionSpec.LatentDecode) spec;
             blockSize = SupportRules.nativeBlockSize(l.pageSize(), true);
-            note(FIA + " MLA path: query/queryRope and key/keyRope are strided views of the 576-wide q and cache "
-                    + "(512 latent + 64 rope, no copy); value is the key's latent view; numKeyValueHeads 1, layout BSND, "
-                    + "blockSize " + blockSize + "; actualSeqLengthsKv from the spec (the seq_lens operand is not read)");
+            long rows = (long) l.batch() * l.queriesPerSeq() * l.numHeads();
+            long tokens = (long) l.numPages() * l.pageSize();
+            int dv = l.valueDim();
+            int rope = l.headDim() - dv;
+            long qBytes = rows * (dv + rope) * 2L;
+            long kBytes = tokens * (dv + rope) * 2L;
+            note(FIA + " MLA path: the 576-wide q and cache are split at bind (outside the timed window) into contiguous"
+                    + " copies, query [B,Sq,Hq," + dv + "] + queryRope [..," + rope + "] (" + qBytes + " bytes) and"
+                    + " key = value [blocks," + blockSize + "," + dv + "] + keyRope [..," + rope + "] (" + kBytes
+                    + " bytes): " + (qBytes + kBytes) + " bytes of device memory per bound launch, besides the operands;"
+                    + " rebind after changing q or the cache. numKeyValueHeads 1, layout BSND, blockSize " + blockSize
+                    + "; actualSeqLengthsKv from the spec (the seq_lens operand is not read)");
             relabelNote(l.pageSize());
         }
     }
@@ -94,7 +106,8 @@ final class AttentionOp extends AscendPreparedOp {
             long kl = l.list(k);
             long vl = l.list(v);
             l.call(acl.fusedInferAttentionScoreV3GetWorkspaceSize(q, kl, vl, m, sq, skv, 0, 0, 0, p.numHeads(), scale,
-                    "TND", p.numKvHeads(), p.causal() ? 3 : 0, 0, 0, out), acl::fusedInferAttentionScoreV3);
+                    "TND", p.numKvHeads(), p.causal() ? 3 : 0, SupportRules.PREFILL_INNER_PRECISE, 0, out),
+                    acl::fusedInferAttentionScoreV3);
             return;
         }
         if (spec instanceof AttentionSpec.PagedDecode d) {
@@ -121,14 +134,20 @@ final class AttentionOp extends AscendPreparedOp {
         long dk = m.headDim();
         long dv = m.valueDim();
         long rope = dk - dv;
-        long[] qStrides = {sq * hq * dk, hq * dk, dk, 1};
-        long qn = l.tensor(new long[] {bsz, sq, hq, dv}, qStrides, DType.BF16, b[0], 0);
-        long qr = l.tensor(new long[] {bsz, sq, hq, rope}, qStrides, DType.BF16, b[0], dv);
+        long rows = bsz * sq * hq;
+        AclBuffer qLatent = l.buffer(rows * dv * 2);
+        AclBuffer qRope = l.buffer(rows * rope * 2);
+        split(b[0], rows, dk, dv, qLatent, qRope);
+        long tokens = (long) m.numPages() * m.pageSize();
+        AclBuffer kLatent = l.buffer(tokens * dv * 2);
+        AclBuffer kRope = l.buffer(tokens * rope * 2);
+        split(b[1], tokens, dk, dv, kLatent, kRope);
+        long qn = l.tensor(new long[] {bsz, sq, hq, dv}, DType.BF16, qLatent, 0);
+        long qr = l.tensor(new long[] {bsz, sq, hq, rope}, DType.BF16, qRope, 0);
         long blocks = (long) m.numPages() * f;
-        long[] kStrides = {blockSize * dk, dk, 1};
-        long kn = l.tensor(new long[] {blocks, blockSize, dv}, kStrides, DType.BF16, b[1], 0);
-        long vn = l.tensor(new long[] {blocks, blockSize, dv}, kStrides, DType.BF16, b[1], 0);
-        long kr = l.tensor(new long[] {blocks, blockSize, rope}, kStrides, DType.BF16, b[1], dv);
+        long kn = l.tensor(new long[] {blocks, blockSize, dv}, DType.BF16, kLatent, 0);
+        long vn = l.tensor(new long[] {blocks, blockSize, dv}, DType.BF16, kLatent, 0);
+        long kr = l.tensor(new long[] {blocks, blockSize, rope}, DType.BF16, kRope, 0);
         long bt = blockTable(l, b[2], m.batch(), m.maxBlocks(), m.numPages(), f);
         long out = l.tensor(new long[] {bsz, sq, hq, dv}, DType.BF16, b[4], 0);
         long msk = sq > 1 ? l.boolTensor(new long[] {MASK, MASK}, mask) : 0;
@@ -137,6 +156,36 @@ final class AttentionOp extends AscendPreparedOp {
         long vl = l.list(vn);
         l.call(acl.fusedInferAttentionScoreV3GetWorkspaceSize(qn, kl, vl, msk, 0, skv, bt, qr, kr, hq, scale, "BSND", 1,
                 sq > 1 ? 3 : 0, 0, blockSize, out), acl::fusedInferAttentionScoreV3);
+    }
+
+    /** Rows the split copies at a time (about 8 MiB of 576-wide BF16 rows through host memory). */
+    static final int SPLIT_ROWS = 8192;
+
+    /**
+     * Copies {@code rows} BF16 rows of width {@code width} from {@code src} into contiguous {@code [rows, first]}
+     * ({@code head}) and {@code [rows, width - first]} ({@code tail}) device buffers, through host memory in chunks
+     * of {@link #SPLIT_ROWS} rows: at bind, outside the timed window.
+     */
+    static void split(AclBuffer src, long rows, long width, long first, AclBuffer head, AclBuffer tail) {
+        int w = Math.toIntExact(width * 2);
+        int a = Math.toIntExact(first * 2);
+        int r = w - a;
+        for (long start = 0; start < rows; start += SPLIT_ROWS) {
+            int n = (int) Math.min(SPLIT_ROWS, rows - start);
+            ByteBuffer in = ByteBuffer.allocate(n * w);
+            src.read(start * w, in);
+            in.flip();
+            ByteBuffer h = ByteBuffer.allocate(n * a);
+            ByteBuffer t = ByteBuffer.allocate(n * r);
+            byte[] row = new byte[w];
+            for (int i = 0; i < n; i++) {
+                in.get(row);
+                h.put(row, 0, a);
+                t.put(row, a, r);
+            }
+            head.write(start * a, h.flip());
+            tail.write(start * r, t.flip());
+        }
     }
 
     /** The block table as FIA gets it: the operand itself, or (pages relabelled) an expanded device copy. */

@@ -37,8 +37,32 @@ public final class SupportRules {
     private SupportRules() {
     }
 
-    /** The answer for {@code spec} on {@code soc}; {@code dsa}: where the DeepSeek sparse-attention operators come from. */
+    /**
+     * FIA prefill (layout TND, no rope) on Atlas A2/A3 takes Q_D = K_D = V_D <= 256 (or Q_D = K_D = 192 with V_D 128
+     * or 192) from this CANN major.minor on; before it, Q_D = K_D = V_D = 128 or Q_D = K_D = 192 with V_D 128 / 192.
+     * The wider rule appears in the ops-transformer documentation between its snapshots of 2025-11-15 (narrow) and
+     * 2025-12-31 (wide); the first release carrying it is UNCONFIRMED, so every 8.x is given the narrow rule.
+     */
+    static final int[] FIA_TND_WIDE_HEADS_SINCE = {9, 0};
+    /** FIA: actualSeqLengths(Kv) hold at most 4096 entries in TND. */
+    static final int FIA_TND_MAX_BATCH = 4096;
+    /**
+     * FIA prefill's innerPrecise: TND with GQA takes only 0, and so does BF16 MHA (FP16 MHA also 1); the specs are
+     * BF16, so 0 always.
+     */
+    static final int PREFILL_INNER_PRECISE = 0;
+
+    /** The answer for {@code spec} on {@code soc} with an unknown CANN version (the stricter, older limits). */
     public static Support answer(String soc, OpSpec spec, DsaOperators dsa) {
+        return answer(soc, spec, dsa, CannVersion.unknown("not given"));
+    }
+
+    /**
+     * The answer for {@code spec} on {@code soc}; {@code dsa}: where the DeepSeek sparse-attention operators come
+     * from; {@code cann}: the toolkit's version (limits that changed between CANN releases answer by it; an unknown
+     * version gets the stricter, older limits).
+     */
+    public static Support answer(String soc, OpSpec spec, DsaOperators dsa, CannVersion cann) {
         Optional<SocCapability> cap = SocCapability.of(soc);
         if (cap.isEmpty()) {
             return Support.unsupported("SoC '" + soc + "' is not in the Ascend capability map (known: Ascend910B1-B4, "
@@ -54,7 +78,7 @@ public final class SupportRules {
         if (spec instanceof IndexerSpec i) {
             return indexer(c, i, dsa.lightningIndexer());
         }
-        return attention(c, (AttentionSpec) spec, dsa.sparseFlashAttention());
+        return attention(c, (AttentionSpec) spec, dsa.sparseFlashAttention(), cann);
     }
 
     // ---------------------------------------------------------------- indexer: aclnnLightningIndexer
@@ -169,19 +193,9 @@ public final class SupportRules {
 
     // ---------------------------------------------------------------- attention: aclnnFusedInferAttentionScoreV3
 
-    private static Support attention(SocCapability c, AttentionSpec a, DsaOperators.Source sfa) {
+    private static Support attention(SocCapability c, AttentionSpec a, DsaOperators.Source sfa, CannVersion cann) {
         if (a instanceof AttentionSpec.Prefill p) {
-            if (p.numHeads() / p.numKvHeads() > MAX_GQA_RATIO) {
-                return Support.unsupported("FIA needs numHeads / numKeyValueHeads <= 64, got " + p.numHeads() / p.numKvHeads());
-            }
-            if (p.headDim() > 512) {
-                return Support.unsupported("FIA prefill takes head dim <= 512, got " + p.headDim());
-            }
-            if (p.numHeads() * p.headDim() >= 65535) {
-                return Support.unsupported("FIA prefill needs N*D < 65535 with BSH/BSND-like layouts, got "
-                        + p.numHeads() * p.headDim());
-            }
-            return Support.supported();
+            return prefill(c, p, cann);
         }
         if (a instanceof AttentionSpec.PagedDecode d) {
             if (d.numHeads() / d.numKvHeads() > MAX_GQA_RATIO) {
@@ -261,6 +275,62 @@ public final class SupportRules {
                     + c.label());
         }
         return Support.supported();
+    }
+
+    /**
+     * FIA V3 prefill, layout TND without rope (aclnnFusedInferAttentionScoreV3.md, "TND、TND_NTD、NTD_TND场景下…综合限制"):
+     * BF16/FP16 only (the specs are BF16), GQA ratio <= 64, at most 4096 sequences, the head dims by CANN version on
+     * A2/A3 ({@link #FIA_TND_WIDE_HEADS_SINCE}; Ascend 950 lists no TND head-dim limit: D <= 512 there), N·D < 65535.
+     * innerPrecise is {@link #PREFILL_INNER_PRECISE} (GQA needs 0). Sparse mode 3 wants each sequence's
+     * actualSeqLengths "<" its actualSeqLengthsKv; self-attention passes equal lengths, as vllm-ascend does (README).
+     */
+    private static Support prefill(SocCapability c, AttentionSpec.Prefill p, CannVersion cann) {
+        if (p.numHeads() / p.numKvHeads() > MAX_GQA_RATIO) {
+            return Support.unsupported("FIA needs numHeads / numKeyValueHeads <= 64, got " + p.numHeads() / p.numKvHeads());
+        }
+        if (p.batch() > FIA_TND_MAX_BATCH) {
+            return Support.unsupported("FIA's TND layout takes at most " + FIA_TND_MAX_BATCH + " entries in actualSeqLengths"
+                    + " and actualSeqLengthsKv (one per sequence), got " + p.batch() + " sequences");
+        }
+        int dk = p.headDim();
+        int dv = p.valueDim();
+        if (c.family().equals("950")) {
+            if (dk > 512) {
+                return Support.unsupported("FIA prefill takes head dim <= 512, got " + dk);
+            }
+        } else {
+            String heads = tndHeads(dk, dv, cann, c);
+            if (heads != null) {
+                return Support.unsupported(heads);
+            }
+        }
+        if (p.numHeads() * dk >= 65535) {
+            return Support.unsupported("FIA prefill needs N*D < 65535 with BSH/BSND-like layouts, got "
+                    + p.numHeads() * dk);
+        }
+        return Support.supported();
+    }
+
+    /** The TND head-dim rule of {@code cann} on A2/A3, or null where (Dk, Dv) passes it. */
+    static String tndHeads(int dk, int dv, CannVersion cann, SocCapability c) {
+        boolean narrowOk = (dk == 128 && dv == 128) || (dk == 192 && (dv == 128 || dv == 192));
+        boolean wideOk = (dk == dv && dk <= 256) || (dk == 192 && (dv == 128 || dv == 192));
+        String since = FIA_TND_WIDE_HEADS_SINCE[0] + "." + FIA_TND_WIDE_HEADS_SINCE[1];
+        String narrow = "Q_D = K_D = V_D = 128, or Q_D = K_D = 192 with V_D 128 or 192";
+        String wide = "Q_D = K_D = V_D <= 256, or Q_D = K_D = 192 with V_D 128 or 192";
+        String got = "; got Dk=" + dk + ", Dv=" + dv;
+        if (cann.atLeast(FIA_TND_WIDE_HEADS_SINCE[0], FIA_TND_WIDE_HEADS_SINCE[1])) {
+            return wideOk ? null : "FIA prefill (layout TND, no rope) on " + c.label() + " with " + cann.describe()
+                    + " takes " + wide + got;
+        }
+        if (narrowOk) {
+            return null;
+        }
+        String which = cann.known()
+                ? cann.describe() + " is older than " + since + ", whose TND layout"
+                : cann.describe() + ", so the stricter rule of CANN before " + since + " applies: the TND layout";
+        return "FIA prefill (layout TND, no rope) on " + c.label() + ": " + which + " takes " + narrow
+                + " (from CANN " + since + ": " + wide + ")" + got;
     }
 
     private static String fp8KvReason(SocCapability c) {

@@ -4,13 +4,16 @@ import dev.dayzero.hal.NativeCallException;
 import java.util.Map;
 
 /**
- * The one code table of the backend ({@code aclError} from {@code acl_base.h}, {@code aclnnStatus} from
+ * The one code table of the backend ({@code aclError} from {@code acl_base.h} and the runtime's
+ * {@code error_codes/rt_error_codes.h}, {@code aclnnStatus} from
  * opbase {@code op_errno.h}; ascend.md §1.2, §2.2) and the one {@link #check} helper that turns a non-zero code
  * into a {@link NativeCallException} with the call, the code, its name and {@code aclGetRecentErrMsg}.
  */
 public final class AclErrors {
     /** Vendor tag of this backend's exceptions. */
     public static final String VENDOR = "huawei";
+    /** The runtime's out-of-memory code ({@code error_codes/rt_error_codes.h}, hicann/runtime l.70). */
+    public static final int ACL_ERROR_RT_MEMORY_ALLOCATION = 207001;
 
     private static final Map<Integer, String> NAMES = Map.ofEntries(
             Map.entry(100000, "ACL_ERROR_INVALID_PARAM"),
@@ -22,6 +25,7 @@ public final class AclErrors {
             Map.entry(200002, "ACL_ERROR_INVALID_DEVICE"),
             Map.entry(200006, "ACL_ERROR_FEATURE_UNSUPPORTED"),
             Map.entry(207000, "ACL_ERROR_RT_FEATURE_NOT_SUPPORT"),
+            Map.entry(ACL_ERROR_RT_MEMORY_ALLOCATION, "ACL_ERROR_RT_MEMORY_ALLOCATION"),
             Map.entry(300000, "ACL_ERROR_STORAGE_OVER_LIMIT"),
             Map.entry(500000, "ACL_ERROR_INTERNAL_ERROR"),
             Map.entry(500001, "ACL_ERROR_FAILURE"),

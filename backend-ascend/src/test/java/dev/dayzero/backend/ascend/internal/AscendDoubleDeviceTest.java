@@ -1,6 +1,7 @@
 package dev.dayzero.backend.ascend.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -163,7 +164,7 @@ class AscendDoubleDeviceTest {
     }
 
     @Test
-    void mlaSplitsTheRopeByStridedViewsAndRelabelsPages() {
+    void mlaSplitsTheRopeIntoContiguousCopiesAndRelabelsPages() {
         var spec = AttentionSpec.LatentDecode.deepseek(List.of(20, 70), 16, 2, KvCacheType.BF16);
         try (PreparedOp op = device.prepare(spec); PreparedOp.Launch l = op.bind(operands(spec))) {
             assertEquals("BSND", rt.fake_recorded_str("inputLayout"));
@@ -173,14 +174,21 @@ class AscendDoubleDeviceTest {
             assertEquals(3, rec("sparseMode"), "Q_S 2 takes sparse mode 3");
             assertEquals(2048, rec("attenMask.dim0"));
             assertEquals(List.of(2L, 2L, 16L, 512L), List.of(rec("query.dim0"), rec("query.dim1"), rec("query.dim2"), rec("query.dim3")));
-            assertEquals(2 * 16 * 576, rec("query.stride0"));
-            assertEquals(576, rec("query.stride2"));
-            assertEquals(512, rec("queryRope.offset"));
+            // contiguous copies made at bind, not strided views of the 576-wide operands
+            assertEquals(2 * 16 * 512, rec("query.stride0"));
+            assertEquals(512, rec("query.stride2"));
+            assertEquals(0, rec("queryRope.offset"));
             assertEquals(64, rec("queryRope.dim3"));
-            assertEquals(512, rec("keyRope.offset"));
+            assertEquals(64, rec("queryRope.stride2"));
+            assertEquals(0, rec("keyRope.offset"));
+            assertEquals(64, rec("keyRope.stride1"));
             assertEquals(spec.numPages() * 4L, rec("key0.dim0"));
             assertEquals(16, rec("key0.dim1"));
-            assertEquals(576, rec("key0.stride1"));
+            assertEquals(512, rec("key0.stride1"));
+            assertEquals(0, rec("key0.offset"));
+            long copies = 2L * 2 * 16 * 576 * 2 + (long) spec.numPages() * 64 * 576 * 2;
+            assertTrue(op.notes().stream().anyMatch(n -> n.contains("contiguous") && n.contains(copies + " bytes of device memory")),
+                    op.notes().toString());
             assertEquals(spec.maxBlocks() * 4L, rec("blockTable.dim1"));
             assertEquals(2, rec("actualSeqLengthsKv.n"));
             assertEquals(70, rec("actualSeqLengthsKv.last"));
@@ -287,6 +295,14 @@ class AscendDoubleDeviceTest {
         rt.fake_fail_next("aclrtMalloc", 200000);
         DeviceOutOfMemoryException oom = assertThrows(DeviceOutOfMemoryException.class, () -> device.allocate(64));
         assertEquals(64, oom.requestedBytes());
+        // the runtime's own out-of-memory code, ACL_ERROR_RT_MEMORY_ALLOCATION (rt_error_codes.h)
+        rt.fake_fail_next("aclrtMalloc", 207001);
+        DeviceOutOfMemoryException rtOom = assertThrows(DeviceOutOfMemoryException.class, () -> device.allocate(128));
+        assertEquals(128, rtOom.requestedBytes());
+        NativeCallException cause = assertInstanceOf(NativeCallException.class, rtOom.getCause());
+        assertEquals("ACL_ERROR_RT_MEMORY_ALLOCATION", cause.codeName());
+        // and what the double returns for more than its 64 GiB
+        assertThrows(DeviceOutOfMemoryException.class, () -> device.allocate(65L << 30));
         rt.fake_fail_next("aclrtCreateStream", 500003);
         NativeCallException e = assertThrows(NativeCallException.class, () -> device.newStream());
         assertEquals("ACL_ERROR_RT_FAILURE", e.codeName());

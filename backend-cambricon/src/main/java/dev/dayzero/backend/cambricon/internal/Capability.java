@@ -25,6 +25,13 @@ public record Capability(int major, int minor, int isa) {
     public static final int DECODE_MAX_GROUP = 128;
     public static final int DECODE_MAX_GROUP_WIDE = 48;
     public static final int DECODE_WIDE_HEAD = 256;
+    /**
+     * cnnlSingleQueryCachedKVAttn_v3 (cnnl_extra.h 1.12.3, its "Scale Limitation"): the element count of key_cache
+     * and of value_cache, and of query and output, at most INT32_MAX.
+     */
+    public static final long DECODE_MAX_ELEMENTS = Integer.MAX_VALUE;
+    /** cnnlSingleQueryCachedKVAttn_v3: the bytes of key_cache and of value_cache at most UINT32_MAX. */
+    public static final long DECODE_MAX_CACHE_BYTES = 0xFFFF_FFFFL;
     /** cnnlGroupQuant: C (row width) ≤ 18432. */
     public static final int GROUP_QUANT_MAX_COLS = 18432;
 

@@ -129,13 +129,19 @@ public final class CapabilityMap {
             return Support.unsupported(heads);
         }
         if (p.pageSize() != Capability.PAGED_BLOCK_SIZE) {
-            return Support.alternative(new AttentionSpec.PagedDecode(p.seqLens(), p.numHeads(), p.numKvHeads(),
-                            p.headDim(), Capability.PAGED_BLOCK_SIZE,
-                            AttentionSpec.pagesWithSpares(p.seqLens(), Capability.PAGED_BLOCK_SIZE), p.softmaxScale()),
-                    "cnnlSingleQueryCachedKVAttn_v3 takes paged KV with block_size 16 only; page " + p.pageSize()
-                            + " becomes 16");
+            AttentionSpec.PagedDecode alt = new AttentionSpec.PagedDecode(p.seqLens(), p.numHeads(), p.numKvHeads(),
+                    p.headDim(), Capability.PAGED_BLOCK_SIZE,
+                    AttentionSpec.pagesWithSpares(p.seqLens(), Capability.PAGED_BLOCK_SIZE), p.softmaxScale());
+            String size = decodeSizes(alt.batch(), 1, alt.numHeads(), alt.numPages(), alt.numKvHeads(), alt.headDim(),
+                    alt.valueDim());
+            if (size != null) {
+                return Support.unsupported(size + " (with page " + p.pageSize() + " as 16)");
+            }
+            return Support.alternative(alt, "cnnlSingleQueryCachedKVAttn_v3 takes paged KV with block_size 16 only; page "
+                    + p.pageSize() + " becomes 16");
         }
-        return Support.supported();
+        String size = decodeSizes(p.batch(), 1, p.numHeads(), p.numPages(), p.numKvHeads(), p.headDim(), p.valueDim());
+        return size == null ? Support.supported() : Support.unsupported(size);
     }
 
     static Support latent(Capability cap, AttentionSpec.LatentDecode l) {
@@ -173,12 +179,44 @@ public final class CapabilityMap {
             page = Capability.PAGED_BLOCK_SIZE;
             why.add("paged KV block_size 16 only; page " + l.pageSize() + " becomes 16");
         }
+        int pages = why.isEmpty() ? l.numPages() : AttentionSpec.pagesWithSpares(l.seqLens(), page);
+        String size = decodeSizes(l.batch(), l.queriesPerSeq(), heads, pages, 1, l.headDim(), l.valueDim());
+        if (size != null) {
+            return Support.unsupported(why.isEmpty() ? size : size + " (after: " + String.join("; ", why) + ")");
+        }
         if (why.isEmpty()) {
             return Support.supported();
         }
         return Support.alternative(new AttentionSpec.LatentDecode(l.seqLens(), heads, l.queriesPerSeq(), l.headDim(),
-                l.valueDim(), page, AttentionSpec.pagesWithSpares(l.seqLens(), page), kv, l.causal(),
-                l.softmaxScale()), String.join("; ", why));
+                l.valueDim(), page, pages, kv, l.causal(), l.softmaxScale()), String.join("; ", why));
+    }
+
+    /**
+     * cnnlSingleQueryCachedKVAttn_v3's size limits for the tensors as {@link CachedKvDecodeOp} passes them, or null
+     * where they hold: BF16 key_cache {@code [pages, Hkv, 16, Dk]} and value_cache {@code [pages, Hkv, 16, Dv]} of
+     * at most INT32_MAX elements and UINT32_MAX bytes each; query {@code [B, Sq, Hq, Dk]} and output
+     * {@code [B, Sq, Hq, Dv]} of at most INT32_MAX elements. A cache past them fails at launch with
+     * CNNL_STATUS_BAD_PARAM; {@code supports()} says so first.
+     */
+    static String decodeSizes(int batch, int seqQ, int heads, int pages, int kvHeads, int dk, int dv) {
+        long tokens = (long) pages * Capability.PAGED_BLOCK_SIZE * kvHeads;
+        for (String[] t : new String[][] {{"key_cache", Integer.toString(dk)}, {"value_cache", Integer.toString(dv)}}) {
+            long elements = tokens * Long.parseLong(t[1]);
+            long bytes = elements * 2;
+            if (elements > Capability.DECODE_MAX_ELEMENTS || bytes > Capability.DECODE_MAX_CACHE_BYTES) {
+                return "cnnlSingleQueryCachedKVAttn_v3 takes a " + t[0] + " of at most INT32_MAX (2147483647) elements"
+                        + " and UINT32_MAX (4294967295) bytes (cnnl_extra.h); the BF16 " + t[0] + " [pages=" + pages
+                        + ", Hkv=" + kvHeads + ", 16, " + t[1] + "] has " + elements + " elements (" + bytes
+                        + " bytes): use a smaller cache (fewer pages) per call";
+            }
+        }
+        long q = (long) batch * seqQ * heads * Math.max(dk, dv);
+        if (q > Capability.DECODE_MAX_ELEMENTS) {
+            return "cnnlSingleQueryCachedKVAttn_v3 takes query and output tensors of at most INT32_MAX (2147483647)"
+                    + " elements (cnnl_extra.h); [B=" + batch + ", Sq=" + seqQ + ", Hq=" + heads + ", "
+                    + Math.max(dk, dv) + "] has " + q;
+        }
+        return null;
     }
 
     private static String decodeHeads(int dk, int dv, int group, int seqQ) {

@@ -7,7 +7,8 @@ import com.sun.jna.Library;
  * {@code cnnlStatus_t}. C {@code bool} parameters are {@code byte} (one byte; JNA's {@code boolean} is four).
  * Prototypes: CNNL-Extra 1.12.3 {@code cnnl_extra.h} (heyong919/llama.cpp @3f55976). The argument
  * {@code gather_index_start_position_desc, gather_index_start_position} of {@code cnnlGroupQuant} is elided
- * ("…") in the facts file; it is bound as a (descriptor, pointer) pair like its neighbours: UNCONFIRMED.
+ * ("…") in the facts file; it is a (descriptor, pointer) pair like its neighbours, as that header (l.21492)
+ * declares. Its workspace need is unverifiable without hardware (no workspace-size getter in 1.12.3).
  */
 public interface CnnlExtra extends Library {
     int CNNL_ATTN_MASK_NONE = 0;

@@ -140,4 +140,53 @@ class CapabilityMapTest {
             assertTrue(e.getMessage().contains("masked_indexer_select_paged_kv"), e.getMessage());
         }
     }
+
+    /** A paged decode spec with {@code pages} cache pages (only the spec: nothing is allocated). */
+    private static AttentionSpec.PagedDecode paged(int pages, int heads, int kvHeads, int dim) {
+        return new AttentionSpec.PagedDecode(List.of(16), heads, kvHeads, dim, 16, pages, AttentionSpec.defaultScale(dim));
+    }
+
+    @Test
+    void cachedKvAttentionRefusesCachesPastInt32Elements() {
+        Capability mlu590 = Capability.of(5, 0, 592);
+        // 131071 pages x 16 x 8 heads x 128 = 2147467264 elements: just under INT32_MAX.
+        assertTrue(CapabilityMap.answer(mlu590, paged(131_071, 8, 8, 128)).isSupported());
+        // one page more: 2^31 = 2147483648 elements (4294967296 bytes, past UINT32_MAX too).
+        Support.Unsupported u = assertInstanceOf(Support.Unsupported.class,
+                CapabilityMap.answer(mlu590, paged(131_072, 8, 8, 128)));
+        assertTrue(u.reason().startsWith("cnnlSingleQueryCachedKVAttn_v3 takes a key_cache of at most INT32_MAX"
+                + " (2147483647) elements and UINT32_MAX (4294967295) bytes"), u.reason());
+        assertTrue(u.reason().contains("[pages=131072, Hkv=8, 16, 128] has 2147483648 elements (4294967296 bytes)"),
+                u.reason());
+    }
+
+    @Test
+    void cachedKvAttentionChecksTheSpecItWouldRun() {
+        Capability mlu590 = Capability.of(5, 0, 592);
+        // MLA: the latent cache is key_cache [pages, 1, 16, 576]; 233017 pages = 2147484672 elements > INT32_MAX,
+        // while the value cache (first 512 columns) would still fit.
+        AttentionSpec.LatentDecode mla = new AttentionSpec.LatentDecode(List.of(64), 16, 1, 576, 512, 16, 233_017,
+                KvCacheType.BF16, true, AttentionSpec.defaultScale(576));
+        Support.Unsupported u = assertInstanceOf(Support.Unsupported.class, CapabilityMap.answer(mlu590, mla));
+        assertTrue(u.reason().contains("key_cache") && u.reason().contains("[pages=233017, Hkv=1, 16, 576]"), u.reason());
+        // one page fewer fits
+        assertTrue(CapabilityMap.answer(mlu590, new AttentionSpec.LatentDecode(List.of(64), 16, 1, 576, 512, 16,
+                233_016, KvCacheType.BF16, true, AttentionSpec.defaultScale(576))).isSupported());
+        // page 64 becomes 16: the limit applies to the relabelled spec, and the reason says so.
+        AttentionSpec.PagedDecode page64 = AttentionSpec.PagedDecode.of(List.of(40_000_000), 8, 8, 128, 64);
+        Support.Unsupported p = assertInstanceOf(Support.Unsupported.class, CapabilityMap.answer(mlu590, page64));
+        assertTrue(p.reason().contains("key_cache") && p.reason().endsWith("(with page 64 as 16)"), p.reason());
+        // query/output: 70000 sequences x 128 heads x 256 = 2293760000 elements
+        java.util.List<Integer> lens = java.util.Collections.nCopies(70_000, 1);
+        Support.Unsupported q = assertInstanceOf(Support.Unsupported.class, CapabilityMap.answer(mlu590,
+                AttentionSpec.PagedDecode.of(lens, 128, 1, 256, 16)));
+        assertTrue(q.reason().startsWith("cnnlSingleQueryCachedKVAttn_v3 takes query and output tensors of at most"
+                + " INT32_MAX"), q.reason());
+    }
+
+    @Test
+    void theDeviceRefusesTheLargeCacheBeforeLaunch() {
+        Support s = viaDouble(5, 0, paged(131_072, 8, 8, 128));
+        assertTrue(((Support.Unsupported) s).reason().contains("INT32_MAX"), s.toString());
+    }
 }
