@@ -82,6 +82,15 @@ final class DoctorSummary {
                             .append(cell(clip(r.message(), 300))).append(" |\n");
                 }
                 md.append('\n');
+                for (CaseRecord r : b.cases()) {
+                    if (!r.workerStderr().isEmpty()) {
+                        List<String> lines = r.workerStderr();
+                        md.append("Last lines of the worker that ran ").append(r.caseId()).append(":\n\n```\n");
+                        lines.subList(Math.max(0, lines.size() - 12), lines.size())
+                                .forEach(l -> md.append(l.replace("```", "'''")).append('\n'));
+                        md.append("```\n\n");
+                    }
+                }
             }
             if (!b.childTail().isEmpty()) {
                 md.append("Last lines of the child JVM:\n\n```\n");
