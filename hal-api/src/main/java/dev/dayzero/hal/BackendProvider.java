@@ -30,4 +30,14 @@ public interface BackendProvider {
      * @throws IllegalArgumentException    if there is no device with that ordinal
      */
     Device open(int ordinal);
+
+    /**
+     * Whether every native function this backend binds resolves here: each library's file and the declared
+     * functions it does not export. Like {@link #probe()} it may load native libraries and never throws
+     * (a failure becomes {@link BindingReport#unavailable}). The default, for a backend without native code,
+     * is an empty report.
+     */
+    default BindingReport bindings() {
+        return BindingReport.none(id());
+    }
 }

@@ -1,9 +1,13 @@
 package dev.dayzero.backend.cambricon;
 
 import dev.dayzero.backend.cambricon.internal.CambriconDevice;
+import dev.dayzero.backend.cambricon.jna.Cnnl;
+import dev.dayzero.backend.cambricon.jna.CnnlExtra;
+import dev.dayzero.backend.cambricon.jna.Cnrt;
 import dev.dayzero.backend.cambricon.jna.NativeLibraries;
 import dev.dayzero.hal.BackendProvider;
 import dev.dayzero.hal.BackendUnavailableException;
+import dev.dayzero.hal.BindingReport;
 import dev.dayzero.hal.Device;
 import dev.dayzero.hal.DeviceInfo;
 import dev.dayzero.hal.Probe;
@@ -71,6 +75,36 @@ public final class CambriconBackendProvider implements BackendProvider {
         } catch (RuntimeException | LinkageError e) {
             return Probe.unavailable(ID, "the Cambricon libraries loaded but the device query failed: " + e.getMessage());
         }
+    }
+
+    /**
+     * CNRT, CNNL and CNNL-Extra from the directories the configuration names: each declared function looked up by
+     * its exported symbol (the versioned name where the header renames one, e.g. {@code cnrtGetDeviceProperties_V3}).
+     */
+    @Override
+    public BindingReport bindings() {
+        try {
+            List<java.nio.file.Path> dirs = config().libraryDirs();
+            NativeLibraries.Outcome o = NativeLibraries.load(dirs);
+            if (o.loaded().isEmpty()) {
+                return BindingReport.unavailable(ID, o.reason());
+            }
+            Map<String, java.nio.file.Path> files = NativeLibraries.files(dirs);
+            List<BindingReport.Library> found = new ArrayList<>();
+            found.add(library(NativeLibraries.CNRT, Cnrt.class, files));
+            found.add(library(NativeLibraries.CNNL, Cnnl.class, files));
+            found.add(library(NativeLibraries.CNNL_EXTRA, CnnlExtra.class, files));
+            return new BindingReport(ID, "", found);
+        } catch (RuntimeException | LinkageError e) {
+            return BindingReport.unavailable(ID, "looking up the Cambricon libraries' symbols failed: " + e);
+        }
+    }
+
+    private static BindingReport.Library library(String name, Class<? extends com.sun.jna.Library> binding,
+                                                 Map<String, java.nio.file.Path> files) {
+        java.nio.file.Path file = files.get(name);
+        return new BindingReport.Library(name, file.toString(), NativeLibraries.functions(binding),
+                NativeLibraries.unresolved(binding, file), "");
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.dayzero.backend.cpu;
 import dev.dayzero.backend.cpu.internal.CpuDevice;
 import dev.dayzero.backend.cpu.internal.HostInfo;
 import dev.dayzero.hal.BackendProvider;
+import dev.dayzero.hal.BindingReport;
 import dev.dayzero.hal.Device;
 import dev.dayzero.hal.Probe;
 import java.util.List;
@@ -47,6 +48,12 @@ public final class CpuBackendProvider implements BackendProvider {
     /** Opens the host with an explicit configuration. */
     public Device open(CpuConfig config) {
         return open(0, config);
+    }
+
+    /** Pure Java (the Vector API at most): no native library, so nothing to resolve. */
+    @Override
+    public BindingReport bindings() {
+        return BindingReport.none(id());
     }
 
     private static Device open(int ordinal, CpuConfig config) {

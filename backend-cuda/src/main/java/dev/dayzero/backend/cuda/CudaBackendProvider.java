@@ -3,6 +3,7 @@ package dev.dayzero.backend.cuda;
 import dev.dayzero.backend.cuda.internal.CudaDevice;
 import dev.dayzero.backend.cuda.internal.KernelImages;
 import dev.dayzero.backend.cuda.internal.SupportRules;
+import dev.dayzero.backend.cuda.jna.CublasLt;
 import dev.dayzero.backend.cuda.jna.CublasLtApi;
 import dev.dayzero.backend.cuda.jna.CudaApi;
 import dev.dayzero.backend.cuda.jna.CudaDriver;
@@ -10,6 +11,7 @@ import dev.dayzero.backend.cuda.jna.CudaErrors;
 import dev.dayzero.backend.cuda.jna.CudaLibraries;
 import dev.dayzero.hal.BackendProvider;
 import dev.dayzero.hal.BackendUnavailableException;
+import dev.dayzero.hal.BindingReport;
 import dev.dayzero.hal.Device;
 import dev.dayzero.hal.DeviceInfo;
 import dev.dayzero.hal.Probe;
@@ -166,6 +168,37 @@ public final class CudaBackendProvider implements BackendProvider {
      */
     static boolean isEmulator(String deviceName) {
         return deviceName.startsWith(EMULATOR_NAME_PREFIX);
+    }
+
+    /**
+     * The driver ({@code libcuda.so.1}, required) and cuBLASLt (optional: without it the MoE GEMM runs on the
+     * backend's own kernels): each declared function looked up by its exported name. Loads the libraries as
+     * {@link #probe()} does, and initialises nothing.
+     */
+    @Override
+    public BindingReport bindings() {
+        try {
+            CudaLibraries.Result libs = CudaLibraries.load(config());
+            if (libs.driver().isEmpty()) {
+                return BindingReport.unavailable(ID, libs.driverReason());
+            }
+            List<BindingReport.Library> found = new ArrayList<>();
+            String driver = libs.driver().get().origin();
+            found.add(new BindingReport.Library(CudaLibraries.DRIVER_FILE, driver,
+                    CudaLibraries.functions(CudaDriver.class), CudaLibraries.unresolved(CudaDriver.class, driver), ""));
+            int ltFunctions = CudaLibraries.functions(CublasLt.class);
+            if (libs.cublasLt().isPresent()) {
+                String lt = libs.cublasLt().get().origin();
+                found.add(new BindingReport.Library("libcublasLt", lt, ltFunctions,
+                        CudaLibraries.unresolved(CublasLt.class, lt), ""));
+            } else {
+                found.add(new BindingReport.Library("libcublasLt", "", ltFunctions, List.of(),
+                        "optional, not loaded: " + libs.cublasLtReason()));
+            }
+            return new BindingReport(ID, "", found);
+        } catch (RuntimeException | LinkageError e) {
+            return BindingReport.unavailable(ID, "looking up the CUDA libraries' symbols failed: " + e);
+        }
     }
 
     @Override

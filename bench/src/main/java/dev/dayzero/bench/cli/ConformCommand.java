@@ -57,6 +57,7 @@ final class ConformCommand implements Callable<Integer> {
         RunOutcome outcome = options.execute(cases, "conform-" + backend, true, false, spec.commandLine());
         Summary.print(out, outcome, List.of());
         out.println("Results: " + outcome.resultsFile().toAbsolutePath());
+        RunOptions.writeManifest(outcome.resultsFile().getParent(), spec.commandLine());
         return RunOptions.exitCode(outcome);
     }
 }

@@ -117,6 +117,7 @@ final class RunCommand implements Callable<Integer> {
                         + " (make it with: dayzero report " + outcome.resultsFile().getParent() + " --out DIR)");
             }
         }
+        RunOptions.writeManifest(outcome.resultsFile().getParent(), spec.commandLine());
         return RunOptions.exitCode(outcome);
     }
 

@@ -2,11 +2,13 @@ package dev.dayzero.bench.cli;
 
 import dev.dayzero.bench.measure.MeasureOptions;
 import dev.dayzero.bench.results.CaseRecord;
+import dev.dayzero.bench.results.RunManifest;
 import dev.dayzero.bench.worker.ChildProbe;
 import dev.dayzero.bench.worker.Progress;
 import dev.dayzero.bench.worker.RunEngine;
 import dev.dayzero.bench.worker.RunOutcome;
 import dev.dayzero.bench.worker.RunRequest;
+import dev.dayzero.bench.worker.Submission;
 import dev.dayzero.bench.worker.WorkerSettings;
 import dev.dayzero.bench.workload.WorkloadCase;
 import dev.dayzero.hal.Backends;
@@ -56,11 +58,45 @@ final class RunOptions {
                     + "Default: ${DEFAULT-VALUE}.", defaultValue = "8g")
     String workerHeap;
 
+    @Option(names = "--submitted-by", paramLabel = "NAME",
+            description = "Make the results to send to the Dayzero project: record NAME (a company, team or person) "
+                    + "as who ran it, with the host, driver, runtime and Dayzero versions, in results.json. Reports "
+                    + "label its columns \"vendor-submitted by NAME\".")
+    String submittedBy;
+
+    @Option(names = "--redact-host",
+            description = "Write a stable hash of the hostname (redacted-<16 hex digits of its SHA-256>) instead of the "
+                    + "name.")
+    boolean redactHost;
+
+    /** The submission these options ask for. */
+    Submission submission() {
+        try {
+            return new Submission(submittedBy, redactHost);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException(e.getMessage());
+        }
+    }
+
+    /**
+     * Writes the run directory's {@code MANIFEST.sha256}, last: after the results and the report. A failure is
+     * printed, not thrown (the run itself finished).
+     */
+    static void writeManifest(java.nio.file.Path dir, CommandLine commandLine) {
+        try {
+            java.nio.file.Path m = RunManifest.write(dir);
+            commandLine.getOut().println("Manifest: " + m.toAbsolutePath());
+        } catch (RuntimeException e) {
+            commandLine.getErr().println("dayzero: the run finished but its manifest failed: " + e.getMessage());
+        }
+    }
+
     /** Runs {@code cases} and returns the outcome; {@code name} names the default run directory. */
     RunOutcome execute(List<WorkloadCase> cases, String name, boolean conform, boolean measure,
                        CommandLine commandLine) {
         WorkerSettings workers = WorkerSettings.inherit(workerHeap);
         // probing loads vendor libraries: done in a child JVM, never in this coordinator
+        Submission submission = submission(); // a bad name fails before anything runs
         List<String> ids = backends != null ? backends : ChildProbe.availableBackends(workers);
         if (ids.isEmpty()) {
             throw new BadInputException("no backend is available here (see `dayzero backends`)");
@@ -73,7 +109,8 @@ final class RunOptions {
         Path dir = runDirectory(name);
         MeasureOptions measureOptions = MeasureOptions.defaults().withMinTime(minTime).withColdCache(coldCache);
         RunRequest request = new RunRequest(cases, ids, dir, resume != null, caseTimeout, measureOptions, conform,
-                measure, Progress.auto(), String.join(" ", commandLine.getParseResult().originalArgs()), workers);
+                measure, Progress.auto(), String.join(" ", commandLine.getParseResult().originalArgs()), workers,
+                submission);
         return RunEngine.run(request);
     }
 
@@ -85,6 +122,7 @@ final class RunOptions {
             if (!Files.isDirectory(resume)) {
                 throw new BadInputException("--resume " + resume + ": no such run directory");
             }
+            RunManifest.remove(resume); // the files it vouched for are about to change; a new one is written at the end
             return resume;
         }
         Path dir = out;

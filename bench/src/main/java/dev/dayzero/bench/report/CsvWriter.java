@@ -6,7 +6,7 @@ import java.util.Locale;
 /** {@code summary.csv}: one row per case × device with the headline numbers (RFC 4180 quoting). */
 public final class CsvWriter {
     static final List<String> HEADER = List.of("case_id", "model", "phase", "operator", "family", "batch", "device",
-            "host", "date", "emulated", "status", "precision", "median_ms", "tflops", "gbps", "flop_per_byte",
+            "host", "date", "origin", "manifest", "emulated", "status", "precision", "median_ms", "tflops", "gbps", "flop_per_byte",
             "percent_of_roofline", "bound_by", "message");
 
     private CsvWriter() {
@@ -18,7 +18,7 @@ public final class CsvWriter {
         for (ReportRow r : rows) {
             line(sb, List.of(r.caseId(), r.model(), r.phase(), r.operator(), r.family(),
                     r.batch() < 0 ? "" : String.valueOf(r.batch()), r.device(), r.host(), r.date(),
-                    String.valueOf(r.emulated()), r.status(), r.precision(), num(r.medianMs()), num(r.tflops()),
+                    r.origin(), r.manifest(), String.valueOf(r.emulated()), r.status(), r.precision(), num(r.medianMs()), num(r.tflops()),
                     num(r.gbps()), num(r.intensity()), num(r.percentOfRoofline()), r.boundBy(), r.message()));
         }
         return sb.toString();

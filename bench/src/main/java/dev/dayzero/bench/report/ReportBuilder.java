@@ -22,7 +22,9 @@ import java.util.regex.Pattern;
 /**
  * Merges results files into {@link ReportData}. The same case on different devices sits side by side;
  * a device that appears in several runs gets one column per run, labelled with host, date and time, so
- * two measurements of one case on one device are two rows, never averaged.
+ * two measurements of one case on one device are two rows, never averaged. When any run was sent to us
+ * ({@code --submitted-by}), every column's label ends with its origin: {@code (vendor-submitted by NAME)} or
+ * {@code (measured here)}, and {@code , unverified} where its directory had no manifest to check.
  */
 public final class ReportBuilder {
     private static final Pattern BATCH = Pattern.compile("/b(\\d+)/");
@@ -38,6 +40,7 @@ public final class ReportBuilder {
                 runsPerDevice.computeIfAbsent(identity(runs.get(i), c), k -> new TreeSet<>()).add(i);
             }
         }
+        boolean labelOrigins = runs.stream().anyMatch(LoadedRun::submitted);
         List<ReportRow> rows = new ArrayList<>();
         Map<String, DeviceRoofs> roofs = new LinkedHashMap<>();
         Map<String, Optional<ChipSpec>> chipsByLabel = new HashMap<>();
@@ -45,7 +48,7 @@ public final class ReportBuilder {
             LoadedRun run = runs.get(i);
             for (CaseRecord c : run.file().cases()) {
                 boolean repeated = runsPerDevice.get(identity(run, c)).size() > 1;
-                String label = label(run, c, repeated);
+                String label = label(run, c, repeated) + (labelOrigins ? " (" + originLabel(run) + ")" : "");
                 Optional<ChipSpec> chip = chipsByLabel.computeIfAbsent(label,
                         l -> deviceInfo(run, c).flatMap(chips::match));
                 chip.ifPresent(spec -> roofs.putIfAbsent(label, Roofline.toRoofs(label, spec, c.emulated())));
@@ -81,7 +84,7 @@ public final class ReportBuilder {
         int batch = m.find() ? Integer.parseInt(m.group(1)) : -1;
         return new ReportRow(c.caseId(), c.model(), c.phase(), c.operator().isEmpty() ? spec.family() : c.operator(),
                 spec.family(), batch, label, run.host(), run.date(), c.emulated(), c.status(), c.message(), precision,
-                median, tflops, gbps, intensity, percent, bound);
+                median, tflops, gbps, intensity, percent, bound, run.origin(), run.integrity().label());
     }
 
     private static Optional<DeviceInfo> deviceInfo(LoadedRun run, CaseRecord c) {
@@ -108,6 +111,11 @@ public final class ReportBuilder {
         return repeated ? base + " @" + run.host() + " " + run.date() + " " + run.time() : base;
     }
 
+    /** "vendor-submitted by NAME" or "measured here", with ", unverified" where no manifest vouched for the run. */
+    static String originLabel(LoadedRun run) {
+        return run.origin() + (run.integrity() == LoadedRun.Integrity.UNVERIFIED ? ", unverified" : "");
+    }
+
     private static String footer(List<LoadedRun> runs) {
         Set<String> tools = new LinkedHashSet<>();
         Set<String> hosts = new LinkedHashSet<>();
@@ -128,8 +136,13 @@ public final class ReportBuilder {
                 dates.add(r.date());
             }
         }
+        Set<String> origins = new LinkedHashSet<>();
+        if (runs.stream().anyMatch(LoadedRun::submitted)) {
+            runs.forEach(r -> origins.add(r.origin()));
+        }
         return String.join(", ", tools) + " · " + String.join(", ", hosts) + " · " + String.join(", ", dates)
-                + (methods.isEmpty() ? "" : " · " + String.join(", ", methods) + ", median of samples");
+                + (methods.isEmpty() ? "" : " · " + String.join(", ", methods) + ", median of samples")
+                + (origins.isEmpty() ? "" : " · " + String.join(", ", origins));
     }
 
     static String shortCommit(String commit) {

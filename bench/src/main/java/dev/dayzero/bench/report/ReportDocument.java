@@ -31,6 +31,12 @@ final class ReportDocument {
         doc.add(new Doc.Paragraph(data.rows().size() + " case results on " + devices.size() + " device column(s) from "
                 + runs.size() + " run(s). A tick means the case passed the conformance kit against the F64 oracle; "
                 + "figures are medians of device-timed samples. " + data.footer()));
+        if (runs.stream().anyMatch(LoadedRun::submitted)) {
+            doc.add(new Doc.Paragraph("Some results were sent to us: their columns say \"vendor-submitted by\" and "
+                    + "who sent them, beside \"measured here\" for our own. Their figures are the sender's, not measured "
+                    + "on our machines. \"Unverified\" marks a run directory that came without a MANIFEST.sha256; every "
+                    + "other input's files matched its manifest."));
+        }
         if (data.rows().stream().anyMatch(ReportRow::emulated)) {
             doc.add(new Doc.Paragraph("Some results come from an emulator or test double (marked [emulated]): "
                     + "they are not a chip's speed and are never drawn beside real devices."));
@@ -162,7 +168,8 @@ final class ReportDocument {
         for (LoadedRun r : runs) {
             RunInfo run = r.file().run();
             var host = r.file().host();
-            rows.add(List.of(r.source().toString(), run == null ? "" : "dayzero " + run.toolVersion(),
+            rows.add(List.of(r.source().toString(), r.origin(), manifest(r),
+                    run == null ? "" : "dayzero " + run.toolVersion(),
                     run == null ? "" : ReportBuilder.shortCommit(run.gitCommit()), r.host(),
                     host == null ? "" : host.cpu() + ", " + host.cores() + " cores, " + host.os() + " " + host.osVersion()
                             + ", " + host.jvmName() + " " + host.jvmVersion(),
@@ -170,8 +177,23 @@ final class ReportDocument {
                     run == null ? "" : "dayzero " + run.commandLine(),
                     run == null || run.measureOptions() == null ? "" : measurement(run)));
         }
-        doc.add(Doc.Table.of(List.of("results file", "tool", "commit", "host", "machine", "start → end", "command",
-                "measurement"), rows));
+        doc.add(Doc.Table.of(List.of("results file", "origin", "manifest", "tool", "commit", "host", "machine",
+                "start → end", "command", "measurement"), rows));
+        List<List<String>> submitted = new ArrayList<>();
+        for (LoadedRun r : runs) {
+            var o = r.file().origin();
+            if (o != null) {
+                submitted.add(List.of(r.source().toString(), r.origin(), o.host() + (o.hostRedacted() ? " (redacted)" : ""),
+                        "dayzero " + o.toolVersion() + " @" + ReportBuilder.shortCommit(o.gitCommit()),
+                        o.versions().isEmpty() ? "–" : String.join(", ", o.versions().entrySet().stream()
+                                .map(e -> e.getKey() + " " + e.getValue()).toList())));
+            }
+        }
+        if (!submitted.isEmpty()) {
+            doc.add(new Doc.Heading(3, "Origin of submitted results", "origin"));
+            doc.add(Doc.Table.of(List.of("results file", "origin", "host", "tool", "driver, runtime and library versions"),
+                    submitted));
+        }
         List<List<String>> devs = new ArrayList<>();
         Set<String> seen = new LinkedHashSet<>();
         for (LoadedRun r : runs) {
@@ -212,6 +234,14 @@ final class ReportDocument {
             doc.add(new Doc.Paragraph("No percent of peak for: " + String.join(", ", unmatched)
                     + " — no chip-table entry matches (add one with --chips FILE)."));
         }
+    }
+
+    private static String manifest(LoadedRun r) {
+        return switch (r.integrity()) {
+            case VERIFIED -> "verified (MANIFEST.sha256)";
+            case UNVERIFIED -> "unverified: no MANIFEST.sha256";
+            case NOT_CHECKED -> "–";
+        };
     }
 
     private static String measurement(RunInfo run) {

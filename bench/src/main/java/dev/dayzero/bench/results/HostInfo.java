@@ -19,13 +19,40 @@ import java.util.List;
  * @param jvmVersion  {@code java.runtime.version}
  * @param jvmName     {@code java.vm.name}
  * @param hostname    the machine's name ({@code HOSTNAME}, else {@code /etc/hostname}, else the local host name);
- *                    reports label runs by it
+ *                    reports label runs by it. With {@code --redact-host}, {@link #redact(String)} of it instead
  */
 public record HostInfo(String os, String osVersion, String arch, String cpu, int cores, long memoryBytes,
                        String jvmVendor, String jvmVersion, String jvmName, String hostname) {
 
     public HostInfo {
         hostname = hostname == null ? "" : hostname;
+    }
+
+    /** What every redacted hostname starts with. */
+    public static final String REDACTED_PREFIX = "redacted-";
+
+    /**
+     * The stand-in for {@code hostname} in results sent from elsewhere: {@value #REDACTED_PREFIX} and the first 16 hex
+     * digits (64 bits) of the SHA-256 of its UTF-8 bytes. The same name always gives the same stand-in, so runs
+     * from one machine still group together; an empty name stays empty (nothing to hide). Not a secret: a name
+     * that can be guessed can be checked against it.
+     */
+    public static String redact(String hostname) {
+        if (hostname == null || hostname.isEmpty()) {
+            return "";
+        }
+        try {
+            byte[] h = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(hostname.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return REDACTED_PREFIX + java.util.HexFormat.of().formatHex(h, 0, 8);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+
+    /** The same host with its name replaced by {@link #redact(String)} of it. */
+    public HostInfo redacted() {
+        return new HostInfo(os, osVersion, arch, cpu, cores, memoryBytes, jvmVendor, jvmVersion, jvmName, redact(hostname));
     }
 
     /** This machine. */

@@ -148,7 +148,8 @@ public final class Coordinator implements AutoCloseable {
         return b.build();
     }
 
-    private static String describeExit(Integer code) {
+    /** "exit code 134 (signal 6, SIGABRT)", "exit code 1", or "and did not exit (killed)" for null. */
+    static String describeExit(Integer code) {
         if (code == null) {
             return "and did not exit (killed)";
         }

@@ -4,6 +4,7 @@ import dev.dayzero.bench.results.BackendEntry;
 import dev.dayzero.bench.results.CaseKey;
 import dev.dayzero.bench.results.CaseRecord;
 import dev.dayzero.bench.results.HostInfo;
+import dev.dayzero.bench.results.Origin;
 import dev.dayzero.bench.results.ResultsFile;
 import dev.dayzero.bench.results.ResultsStore;
 import dev.dayzero.bench.results.RunInfo;
@@ -29,6 +30,9 @@ import java.util.TreeMap;
  *
  * <p>An unknown backend id is refused before anything starts; a known backend that cannot run here gets its
  * probe answer in the results and its cases recorded {@code unavailable} with the probe's reason.
+ *
+ * <p>A request with a {@link Submission} that records an origin writes it into the results file; with
+ * {@code redactHost} the hostname is replaced by its hash before anything is written.
  */
 public final class RunEngine {
     private RunEngine() {
@@ -69,7 +73,7 @@ public final class RunEngine {
             targets.add(t);
         }
         Instant startedAt = Instant.now();
-        HostInfo host = HostInfo.current();
+        HostInfo host = request.submission().redactHost() ? HostInfo.current().redacted() : HostInfo.current();
         CaseOptions options = new CaseOptions(request.conform(), request.measure(), request.measureOptions());
         Progress progress = request.progress();
         try (ResultsStore store = request.resume() ? ResultsStore.resume(request.outDir())
@@ -126,7 +130,9 @@ public final class RunEngine {
             RunInfo run = new RunInfo(ToolInfo.version(), ToolInfo.gitCommit(), request.commandLine(),
                     startedAt.toString(), Instant.now().toString(), request.resume() && skipped > 0,
                     request.caseTimeout(), request.conform(), request.measure(), request.measureOptions());
-            store.writeResults(ResultsFile.of(run, host, entries, records));
+            Submission submission = request.submission();
+            store.writeResults(ResultsFile.of(run, host, entries, records).withOrigin(submission.recordsOrigin()
+                    ? Origin.of(submission.submittedBy(), host, submission.redactHost(), run, entries) : null));
             Map<String, Integer> counts = new TreeMap<>();
             records.forEach(r -> counts.merge(r.status(), 1, Integer::sum));
             RunOutcome outcome = new RunOutcome(records, new TreeMap<>(counts), entries, store.casesFile(),

@@ -23,10 +23,11 @@ import java.util.Set;
  * @param progress       told as cases start and finish
  * @param commandLine    the command as typed, for the results file
  * @param worker         how worker JVMs start
+ * @param submission     whether the results are made to be sent to us (who, redacted host); null: a run of our own
  */
 public record RunRequest(List<WorkloadCase> cases, List<String> backendIds, Path outDir, boolean resume,
                          Duration caseTimeout, MeasureOptions measureOptions, boolean conform, boolean measure,
-                         Progress progress, String commandLine, WorkerSettings worker) {
+                         Progress progress, String commandLine, WorkerSettings worker, Submission submission) {
 
     public RunRequest {
         cases = List.copyOf(cases);
@@ -37,6 +38,7 @@ public record RunRequest(List<WorkloadCase> cases, List<String> backendIds, Path
         progress = progress == null ? Progress.silent() : progress;
         commandLine = commandLine == null ? "" : commandLine;
         worker = worker == null ? WorkerSettings.inherit(null) : worker;
+        submission = submission == null ? Submission.LOCAL : submission;
         if (backendIds.isEmpty()) {
             throw new IllegalArgumentException("name at least one backend");
         }
@@ -57,11 +59,19 @@ public record RunRequest(List<WorkloadCase> cases, List<String> backendIds, Path
         }
     }
 
+    /** A run of our own. */
+    public RunRequest(List<WorkloadCase> cases, List<String> backendIds, Path outDir, boolean resume,
+                      Duration caseTimeout, MeasureOptions measureOptions, boolean conform, boolean measure,
+                      Progress progress, String commandLine, WorkerSettings worker) {
+        this(cases, backendIds, outDir, resume, caseTimeout, measureOptions, conform, measure, progress, commandLine,
+                worker, null);
+    }
+
     /** A request whose workers inherit this JVM's settings. */
     public RunRequest(List<WorkloadCase> cases, List<String> backendIds, Path outDir, boolean resume,
                       Duration caseTimeout, MeasureOptions measureOptions, boolean conform, boolean measure,
                       Progress progress, String commandLine) {
         this(cases, backendIds, outDir, resume, caseTimeout, measureOptions, conform, measure, progress, commandLine,
-                null);
+                null, null);
     }
 }

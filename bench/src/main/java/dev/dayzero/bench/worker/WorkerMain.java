@@ -23,6 +23,9 @@ import java.util.Optional;
  * closes, on an {@code exit} request, or when its parent process (the coordinator) is gone.
  */
 public final class WorkerMain {
+    /** The words of a hello's reason when the backend was available but its device did not open. */
+    static final String DEVICE_DID_NOT_OPEN = " did not open: ";
+
     private WorkerMain() {
     }
 
@@ -54,7 +57,7 @@ public final class WorkerMain {
             try {
                 device = provider.get().open(ordinal);
             } catch (RuntimeException e) {
-                entry = entry.unavailable("device " + ordinal + " of backend " + backendId + " did not open: "
+                entry = entry.unavailable("device " + ordinal + " of backend " + backendId + DEVICE_DID_NOT_OPEN
                         + e.getMessage());
             }
         }
@@ -102,7 +105,7 @@ public final class WorkerMain {
     }
 
     /** Halts this JVM soon after its parent dies (the coordinator killed with SIGKILL leaves no worker behind). */
-    private static void watchParent() {
+    static void watchParent() {
         Optional<ProcessHandle> parent = ProcessHandle.current().parent();
         if (parent.isEmpty()) {
             return;

@@ -1,11 +1,13 @@
 package dev.dayzero.bench.worker;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.dayzero.bench.results.BackendEntry;
 import dev.dayzero.bench.results.CaseRecord;
 import dev.dayzero.bench.results.ResultsJson;
 import dev.dayzero.bench.workload.WorkloadCase;
+import dev.dayzero.hal.BindingReport;
 import java.util.Optional;
 
 /**
@@ -19,6 +21,9 @@ import java.util.Optional;
  * worker → {"protocol":…,"type":"result","pid":N,"record":{CaseRecord}}            one per case
  * coord  → {"protocol":…,"type":"exit"}                                              or stdin closed
  * </pre>
+ *
+ * <p>The doctor's child ({@link DoctorChild}) speaks the same protocol: a hello after the probe, then
+ * {@code {"protocol":…,"type":"bindings","pid":N,"bindings":{BindingReport}}}, then it exits.
  */
 public final class WorkerProtocol {
     /** Protocol version tag carried by every message. */
@@ -39,13 +44,19 @@ public final class WorkerProtocol {
     }
 
     /** Worker to coordinator. */
-    public record Reply(String protocol, String type, long pid, BackendEntry backend, CaseRecord record) {
+    public record Reply(String protocol, String type, long pid, BackendEntry backend, CaseRecord record,
+                        @JsonInclude(JsonInclude.Include.NON_NULL) BindingReport bindings) {
         public static Reply hello(long pid, BackendEntry backend) {
-            return new Reply(VERSION, "hello", pid, backend, null);
+            return new Reply(VERSION, "hello", pid, backend, null, null);
         }
 
         public static Reply result(long pid, CaseRecord record) {
-            return new Reply(VERSION, "result", pid, null, record);
+            return new Reply(VERSION, "result", pid, null, record, null);
+        }
+
+        /** The doctor's child ({@link DoctorChild}): what the backend's bindings resolve. */
+        public static Reply bindings(long pid, BindingReport report) {
+            return new Reply(VERSION, "bindings", pid, null, null, report);
         }
     }
 

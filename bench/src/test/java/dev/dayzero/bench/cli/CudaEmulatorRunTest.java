@@ -76,6 +76,18 @@ class CudaEmulatorRunTest {
     }
 
     @Test
+    void doctorLooksUpEveryDriverSymbolInTheEmulatorAndRunsOneCasePerFamily() {
+        CliTestSupport r = CliTestSupport.run("doctor", "--backend", "cuda", "--worker-heap", "1g");
+        String md = r.out();
+        assertTrue(md.contains("| " + EMULATOR.resolve("libcuda.so.1") + " |"), "the file the driver was loaded from: " + md);
+        assertTrue(md.matches("(?s).*\\| cuda \\| [^\n]*\\| all \\d+ resolve \\|.*"), "every symbol resolves: " + md);
+        assertTrue(md.contains("[EMULATED]"), md);
+        assertTrue(md.contains("| quantize | ") && md.contains("| moe-gemm | ") && md.contains("| attention | "),
+                "one case per family ran: " + md);
+        assertTrue(r.exitCode() != ExitCode.BAD_INPUT, r.err());
+    }
+
+    @Test
     void runsOnTheEmulatorWithGraphsAndColdCacheAndLabelsEverythingEmulated(@TempDir Path dir) throws Exception {
         Path config = Files.writeString(dir.resolve("config.json"), TINY);
         Path out = dir.resolve("run");

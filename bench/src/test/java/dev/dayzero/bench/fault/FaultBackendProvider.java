@@ -47,6 +47,8 @@ public final class FaultBackendProvider implements BackendProvider {
     public static final int SLOW = 7;
     public static final long MEMORY_BYTES = 1L << 30;
     public static final long LEAK_BYTES = 1L << 20;
+    /** When true, {@link #bindings()} segfaults (child JVMs inherit {@code dayzero.*} properties). */
+    public static final String CRASH_BINDINGS_PROPERTY = "dayzero.test.faultBindingsCrash";
 
     @Override
     public String id() {
@@ -61,6 +63,15 @@ public final class FaultBackendProvider implements BackendProvider {
     @Override
     public Probe probe() {
         return Probe.available(ID, List.of(deviceInfo()), Map.of("fault", "1"));
+    }
+
+    /** No native library, unless {@link #CRASH_BINDINGS_PROPERTY} asks for a segfault here. */
+    @Override
+    public dev.dayzero.hal.BindingReport bindings() {
+        if (Boolean.getBoolean(CRASH_BINDINGS_PROPERTY)) {
+            new com.sun.jna.Pointer(0).setInt(0, 1);
+        }
+        return dev.dayzero.hal.BindingReport.none(ID);
     }
 
     static DeviceInfo deviceInfo() {

@@ -6,6 +6,7 @@ import com.sun.jna.NativeLibrary;
 import dev.dayzero.backend.ascend.AscendConfig;
 import java.io.IOException;
 import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.lang.reflect.Proxy;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -84,6 +85,38 @@ public final class AscendLibraries {
             }
             return files;
         }
+    }
+
+    /** The runtime library in {@code directory} as {@link #load} picks it: {@code libascendcl.so}, else {@code libacl_rt.so}. */
+    public static Path runtimeFile(Path directory) {
+        Path cl = directory.resolve("libascendcl.so");
+        return Files.isRegularFile(cl) ? cl : directory.resolve("libacl_rt.so");
+    }
+
+    /** The functions {@code binding} declares (each method's name is its exported symbol), sorted. */
+    public static List<String> functions(Class<?> binding) {
+        List<String> names = new ArrayList<>();
+        for (Method m : binding.getDeclaredMethods()) {
+            if (Modifier.isAbstract(m.getModifiers())) {
+                names.add(m.getName());
+            }
+        }
+        names.sort(null);
+        return names;
+    }
+
+    /** The functions of {@code binding} that the library at {@code library} does not export, sorted. */
+    public static List<String> unresolved(Class<?> binding, Path library) {
+        NativeLibrary lib = NativeLibrary.getInstance(library.toString());
+        List<String> missing = new ArrayList<>();
+        for (String name : functions(binding)) {
+            try {
+                lib.getFunction(name);
+            } catch (UnsatisfiedLinkError e) {
+                missing.add(name);
+            }
+        }
+        return missing;
     }
 
     private static Result loadUncached(AscendConfig config) {

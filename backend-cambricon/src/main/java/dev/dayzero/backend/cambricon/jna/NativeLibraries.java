@@ -81,11 +81,36 @@ public final class NativeLibraries {
         }
     }
 
+    /**
+     * The three library files as {@link #load(List)} picks them from {@code directories} (CNRT, CNNL, CNNL-Extra,
+     * in that order); a library not found is absent.
+     */
+    public static Map<String, Path> files(List<Path> directories) {
+        Map<String, Path> files = new java.util.LinkedHashMap<>();
+        Optional<Path> cnrtDir = find(directories, CNRT);
+        if (cnrtDir.isEmpty()) {
+            return files;
+        }
+        files.put(CNRT, cnrtDir.get().resolve(CNRT));
+        find(prefer(cnrtDir.get(), directories), CNNL).ifPresent(d -> files.put(CNNL, d.resolve(CNNL)));
+        find(prefer(cnrtDir.get(), directories), CNNL_EXTRA).ifPresent(d -> files.put(CNNL_EXTRA, d.resolve(CNNL_EXTRA)));
+        return files;
+    }
+
+    /** How many functions {@code binding} declares. */
+    public static int functions(Class<? extends Library> binding) {
+        return (int) java.util.Arrays.stream(binding.getDeclaredMethods())
+                .filter(m -> java.lang.reflect.Modifier.isAbstract(m.getModifiers())).count();
+    }
+
     /** Functions of {@code binding} whose symbol does not resolve in the library at {@code path}. */
     public static List<String> unresolved(Class<? extends Library> binding, Path path) {
         List<String> missing = new ArrayList<>();
         NativeLibrary lib = NativeLibrary.getInstance(path.toString());
         for (Method m : binding.getDeclaredMethods()) {
+            if (!java.lang.reflect.Modifier.isAbstract(m.getModifiers())) {
+                continue;
+            }
             String symbol = SYMBOLS.getOrDefault(m.getName(), m.getName());
             try {
                 lib.getFunction(symbol);

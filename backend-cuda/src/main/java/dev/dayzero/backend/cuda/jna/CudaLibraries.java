@@ -1,7 +1,10 @@
 package dev.dayzero.backend.cuda.jna;
 
 import com.sun.jna.Native;
+import com.sun.jna.NativeLibrary;
 import dev.dayzero.backend.cuda.CudaConfig;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -115,6 +118,33 @@ public final class CudaLibraries {
             return String.join("", parts);
         }
         return String.join(", ", parts.subList(0, parts.size() - 1)) + " or " + parts.get(parts.size() - 1);
+    }
+
+    /** How many functions {@code binding} declares. */
+    public static int functions(Class<?> binding) {
+        return (int) java.util.Arrays.stream(binding.getDeclaredMethods()).filter(m -> Modifier.isAbstract(m.getModifiers()))
+                .count();
+    }
+
+    /**
+     * The functions of {@code binding} (each method's name is its exported symbol) that the library loaded from
+     * {@code origin} (a {@link Loaded#origin()}) does not export, in declaration-independent sorted order.
+     */
+    public static List<String> unresolved(Class<?> binding, String origin) {
+        NativeLibrary lib = NativeLibrary.getInstance(origin);
+        List<String> missing = new ArrayList<>();
+        for (Method m : binding.getDeclaredMethods()) {
+            if (!Modifier.isAbstract(m.getModifiers())) {
+                continue;
+            }
+            try {
+                lib.getFunction(m.getName());
+            } catch (UnsatisfiedLinkError e) {
+                missing.add(m.getName());
+            }
+        }
+        missing.sort(null);
+        return missing;
     }
 
     private static Result loadUncached(CudaConfig config) {
