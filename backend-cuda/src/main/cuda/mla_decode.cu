@@ -11,16 +11,17 @@
 // (query, head) rows of one sequence (both queries of an MTP step share each KV tile, causal limits per row);
 // sparse rows are heads of one query (each query has its own tokens). Warp w: row group rg = w / 4 (32 rows),
 // quarter c = w % 4. Per tile:
-//   S = Q·Kᵀ for 32 rows × 16 tokens (tokens 16c..16c+15) over Dk. FP8: per 128-wide latent block, the block's
-//     partial product times the token's F32 scale (DeepGEMM's promotion), then the BF16 rope part;
+//   S = Q·Kᵀ for 32 rows × 16 tokens (tokens 16c..16c+15) over Dk;
 //   the row maxima of the four quarters through shared memory (one barrier), online softmax in F32 (log2
 //     domain), P as BF16 into the rope columns of the KV tile (dead after Q·Kᵀ);
-//   O += P·V for 32 rows × 128 output columns (columns 128c..128c+127, one FP8 scale group: P is multiplied by
-//     the token's scale of that group in F32 before its BF16 rounding).
+//   O += P·V for 32 rows × 128 output columns (columns 128c..128c+127).
 // Meanwhile every thread copies its share of the next tile into the other shared-memory stage: the first half's
 // loads are issued before Q·Kᵀ and stored after it, the second half's issued then and stored after P·V (no
-// cp.async: registers carry them), FP8 codes converted exactly to BF16. With one stage (A100: 163 KiB) the next
-// tile is copied after the current one. Q (64×576 BF16) stays in shared memory, O (32×128 F32 a warp) in
+// cp.async: registers carry them). With one stage (A100: 163 KiB) the next tile is copied after the current one.
+// FP8 cache: the copy dequantizes by KvCacheType.FP8_FLASHMLA's rule, as FlashMLA's SM90 sparse FP8 decode does:
+// latent value = bf16(decode(code) · bf16(scale)) (both roundings to nearest even; the F32 product of an E4M3
+// value and a BF16 scale is exact), so the tile holds the rule's BF16 values and Q·Kᵀ and P·V run exactly as for
+// a BF16 cache, each value dequantized once a tile. Q (64×576 BF16) stays in shared memory, O (32×128 F32 a warp) in
 // registers. Split-KV: an item may cover part of a unit's tiles and then writes unnormalized F32 rows plus
 // (max, sum) for dz_mla_combine.
 //
@@ -62,7 +63,9 @@ template <int STAGES>
 struct Smem {
     static constexpr int q = 0;
     static constexpr int kv = q + kTileBytes;
-    static constexpr int scales = kv + STAGES * kTileBytes;  // float [STAGES][64][4] (FP8 only)
+    // [STAGES][64][16] bytes, unused: FP8 scales are applied during the copy (the rule), not after the MMAs; kept
+    // so that the layout, MlaKernel.sharedBytes and the shared-memory threshold of SupportRules stay as they are
+    static constexpr int scales = kv + STAGES * kTileBytes;
     static constexpr int keys = scales + STAGES * kTok * 16;  // int [STAGES][64]
     static constexpr int red = keys + STAGES * kTok * 4;      // float [4][64]: row maxima / sums of the 4 quarters
     static constexpr int bytes = red + 4 * kRows * 4;
@@ -112,20 +115,24 @@ __device__ __forceinline__ uint32_t bf16_bits(float v) {
     return *reinterpret_cast<const unsigned short*>(&h);
 }
 
-// E4M3FN code to BF16 bits, exact (every E4M3 value, NaN included, is a BF16 value).
-__device__ __forceinline__ uint32_t e4m3_bf16(uint32_t code) {
-    __nv_fp8_e4m3 v;
-    v.__x = (__nv_fp8_storage_t)code;
-    return bf16_bits(float(v));
+// F32 rounded to BF16 (nearest even), back in F32.
+__device__ __forceinline__ float bf16_round(float v) {
+    return bits_float(bf16_bits(v) << 16);
+}
+
+// KvCacheType.FP8_FLASHMLA's latent values of the two E4M3FN codes in the low 16 bits of `codes`, in a group of
+// BF16 scale `s`: bf16(decode(code) · s), a BF16 pair (first code low). The decode is exact (every E4M3 value,
+// NaN included, is an FP16 and an F32 value; one cvt e4m3x2 -> f16x2 on sm_90+), the F32 product too (4 and 8
+// significant bits), so the only rounding is the rule's (nearest even, one cvt f32x2 -> bf16x2).
+__device__ __forceinline__ uint32_t fp8_rule_pair(uint32_t codes, float s) {
+    const __half2 h(__nv_cvt_fp8x2_to_halfraw2((__nv_fp8x2_storage_t)(codes & 0xffffu), __NV_E4M3));
+    const float2 f = __half22float2(h);
+    const __nv_bfloat162 b = __floats2bfloat162_rn(f.x * s, f.y * s);
+    return *reinterpret_cast<const uint32_t*>(&b);
 }
 
 __device__ __forceinline__ uint32_t half_of(uint32_t w, int hi) {
     return hi ? (w >> 16) : (w & 0xffffu);
-}
-
-// BF16 pair w times (s0, s1) in F32, rounded back to a BF16 pair.
-__device__ __forceinline__ uint32_t scale_pair(uint32_t w, float s0, float s1) {
-    return dz_pack_bf16(bits_float(w << 16) * s0, bits_float(w & 0xffff0000u) * s1);
 }
 
 // Kernel arguments shared by the four variants.
@@ -147,7 +154,8 @@ struct Args {
 // issue() loads into registers, commit() converts and stores, so that the loads of the next tile are in flight
 // while the tensor cores work on this one. BF16: units of 32 bytes (16 columns, thread `sub` takes units sub,
 // sub+8, ...); FP8: units of 16 bytes of the 656-byte token (32 latent blocks of 16 codes, the scales, 8 rope
-// halves).
+// halves). Thread `sub` of a token holds latent blocks sub + 8k, all of scale group k (k = 0..3), and thread 0
+// the four scales, which commit() hands to the token's other seven threads by a shuffle.
 template <bool SPARSE, bool FP8>
 struct Loader {
     static constexpr int kUnits = FP8 ? 41 : 36;
@@ -214,7 +222,7 @@ struct Loader {
         }
     }
 
-    __device__ __forceinline__ void commit(const Args& a, unsigned char* tile, float* scales, int* keys, int half) {
+    __device__ __forceinline__ void commit(const Args& a, unsigned char* tile, int* keys, int half) {
         const int row = 32 * half + (threadIdx.x >> 3);
         const int sub = threadIdx.x & 7;
         if (sub == 0) {
@@ -229,18 +237,21 @@ struct Loader {
             }
             if constexpr (!FP8) {
                 store_block(tile, row, u, reg[k], sub >= 4);
-            } else if (u < 32) {  // 16 latent codes -> 16 exact BF16 values of block u
+            } else if (k < 4) {  // 16 latent codes of scale group k (u = sub + 8k < 32) -> the rule's BF16 values
+                // the group's scale rounded to BF16 (the rule), from the token's thread 0 (unit 32); every thread
+                // of the block gets here (u < units for k < 4), so the 8-lane shuffle is converged. An unused slot
+                // has zero codes and scales.
+                const float s = bf16_round(bits_float(__shfl_sync(0xffffffffu, reg[4][k], 0, 8)));
                 uint32_t l[8];
 #pragma unroll
                 for (int w = 0; w < 4; w++) {
                     const uint32_t c = reg[k][w];
-                    l[2 * w] = e4m3_bf16(c & 0xffu) | (e4m3_bf16((c >> 8) & 0xffu) << 16);
-                    l[2 * w + 1] = e4m3_bf16((c >> 16) & 0xffu) | (e4m3_bf16(c >> 24) << 16);
+                    l[2 * w] = fp8_rule_pair(c, s);
+                    l[2 * w + 1] = fp8_rule_pair(c >> 16, s);
                 }
                 store_block(tile, row, u, l, sub >= 4);
-            } else if (u == 32) {  // the four F32 scales
-                *reinterpret_cast<V4*>(scales + row * 4) = V4{reg[k][0], reg[k][1], reg[k][2], reg[k][3]};
-            } else {  // 8 rope values: half h of block 32 + r / 2, logical words 4h..4h+3 -> physical 2w + h
+            } else if (u > 32) {  // 8 rope values (unit 32, the scales, went into the latent values above): half h
+                                  // of block 32 + r / 2, logical words 4h..4h+3 -> physical 2w + h
                 const int r = u - 33;
                 const int blk = 32 + (r >> 1);
                 const int h = r & 1;
@@ -293,8 +304,7 @@ __device__ __forceinline__ void mla_body(const Args& a) {
     }
     for (int h = 0; h < 2; h++) {
         loader.issue(a, item, tile0, h);
-        loader.commit(a, smem + L::kv, reinterpret_cast<float*>(smem + L::scales), reinterpret_cast<int*>(smem + L::keys),
-                      h);
+        loader.commit(a, smem + L::kv, reinterpret_cast<int*>(smem + L::keys), h);
     }
 
     // Row limits of this lane's four rows (m-tile mi, half hh: row r0 + 16mi + 8hh + g), and the block's largest.
@@ -354,11 +364,9 @@ __device__ __forceinline__ void mla_body(const Args& a) {
     for (int it = 0; it < ntiles; it++) {
         const int stage = STAGES == 2 ? (it & 1) : 0;
         unsigned char* kv = smem + L::kv + stage * kTileBytes;
-        const float* sc = reinterpret_cast<const float*>(smem + L::scales) + stage * kTok * 4;
         const int* keys = reinterpret_cast<const int*>(smem + L::keys) + stage * kTok;
         const bool next = it + 1 < ntiles;
         unsigned char* nextKv = smem + L::kv + (STAGES == 2 ? (stage ^ 1) : 0) * kTileBytes;
-        float* nextSc = reinterpret_cast<float*>(smem + L::scales) + (STAGES == 2 ? (stage ^ 1) : 0) * kTok * 4;
         int* nextKeys = reinterpret_cast<int*>(smem + L::keys) + (STAGES == 2 ? (stage ^ 1) : 0) * kTok;
 
         // Two stages: the next tile's first half is in flight during Q·Kᵀ, its second half during P·V.
@@ -415,48 +423,11 @@ __device__ __forceinline__ void mla_body(const Args& a) {
                 }
             }
         };
-        if (live) {
-            if (FP8) {
-#pragma unroll 1
-                for (int grp = 0; grp < 4; grp++) {
-                    float part[2][2][4];
-#pragma unroll
-                    for (int mi = 0; mi < 2; mi++) {
-#pragma unroll
-                        for (int ni = 0; ni < 2; ni++) {
-#pragma unroll
-                            for (int c = 0; c < 4; c++) {
-                                part[mi][ni][c] = 0.0f;
-                            }
-                        }
-                    }
-#pragma unroll
-                    for (int blk = 0; blk < 8; blk++) {
-                        qk_block(part, 8 * grp + blk);
-                    }
-#pragma unroll
-                    for (int ni = 0; ni < 2; ni++) {
-                        const float s0 = sc[(tok0 + 8 * ni + 2 * t) * 4 + grp];
-                        const float s1 = sc[(tok0 + 8 * ni + 2 * t + 1) * 4 + grp];
-#pragma unroll
-                        for (int mi = 0; mi < 2; mi++) {
-                            s[mi][ni][0] += part[mi][ni][0] * s0;
-                            s[mi][ni][1] += part[mi][ni][1] * s1;
-                            s[mi][ni][2] += part[mi][ni][2] * s0;
-                            s[mi][ni][3] += part[mi][ni][3] * s1;
-                        }
-                    }
-                }
-#pragma unroll
-                for (int blk = 32; blk < 36; blk++) {
-                    qk_block(s, blk);
-                }
-            } else {
-                const int nblk = a.dk / 16;
+        if (live) {  // FP8: the tile holds the rule's BF16 values, so both caches take the same path
+            const int nblk = a.dk / 16;
 #pragma unroll 4
-                for (int blk = 0; blk < nblk; blk++) {
-                    qk_block(s, blk);
-                }
+            for (int blk = 0; blk < nblk; blk++) {
+                qk_block(s, blk);
             }
         }
 
@@ -497,7 +468,7 @@ __device__ __forceinline__ void mla_body(const Args& a) {
             }
         }
         if (STAGES == 2 && next) {
-            loader.commit(a, nextKv, nextSc, nextKeys, 0);
+            loader.commit(a, nextKv, nextKeys, 0);
             loader.issue(a, item, tile0 + it + 1, 1);
         }
         __syncthreads();  // B1: every quarter's maxima are in sRed; every warp is past Q·Kᵀ (the rope columns are free)
@@ -552,22 +523,6 @@ __device__ __forceinline__ void mla_body(const Args& a) {
                     af[mi][3] = *reinterpret_cast<const uint32_t*>(kv + p_at(row + 8, 2 * ks + 1) + 4 * t);
                 }
                 const int tk = 16 * ks + 2 * t;
-                if (FP8) {  // V = code · scale[token][quarter]: fold the scale into P
-                    const float s0 = sc[tk * 4 + quarter];
-                    const float s1 = sc[(tk + 1) * 4 + quarter];
-                    const float s8 = sc[(tk + 8) * 4 + quarter];
-                    const float s9 = sc[(tk + 9) * 4 + quarter];
-#pragma unroll
-                    for (int mi = 0; mi < 2; mi++) {
-                        if (mi >= mtiles) {
-                            continue;
-                        }
-                        af[mi][0] = scale_pair(af[mi][0], s0, s1);
-                        af[mi][1] = scale_pair(af[mi][1], s0, s1);
-                        af[mi][2] = scale_pair(af[mi][2], s8, s9);
-                        af[mi][3] = scale_pair(af[mi][3], s8, s9);
-                    }
-                }
 #pragma unroll
                 for (int qg = 0; qg < 4; qg++) {
                     if (128 * quarter + 32 * qg >= a.dv) {
@@ -601,13 +556,13 @@ __device__ __forceinline__ void mla_body(const Args& a) {
             }
         }
         if (STAGES == 2 && next) {
-            loader.commit(a, nextKv, nextSc, nextKeys, 1);
+            loader.commit(a, nextKv, nextKeys, 1);
         }
         __syncthreads();  // B3: the stage may be refilled; the next one is complete
         if (STAGES == 1 && next) {
             for (int h = 0; h < 2; h++) {
                 loader.issue(a, item, tile0 + it + 1, h);
-                loader.commit(a, nextKv, nextSc, nextKeys, h);
+                loader.commit(a, nextKv, nextKeys, h);
             }
             __syncthreads();  // B4
         }

@@ -21,8 +21,9 @@ import java.util.List;
  * kernel followed, when the plan split some unit, by {@code dz_mla_combine}. Owns its device buffers, which
  * {@link #free} frees; its launches belong to the operator that bound them.
  *
- * <p>Shared memory: Q (64 rows × 576 BF16) plus {@code stages} KV tiles (64 tokens × 576 BF16), the FP8 scales,
- * the token keys and the row reductions: {@link #sharedBytes} ({@value #SHARED_TWO_STAGES} bytes with two stages,
+ * <p>Shared memory: Q (64 rows × 576 BF16) plus {@code stages} KV tiles (64 tokens × 576 BF16), 16 bytes a token
+ * once used for FP8 scales (unused since the kernel dequantizes an FP8 cache by its rule while copying the tile;
+ * kept so that these figures stay), the token keys and the row reductions: {@link #sharedBytes} ({@value #SHARED_TWO_STAGES} bytes with two stages,
  * which Hopper and Blackwell allow, 227 KiB a block; {@value #SHARED_ONE_STAGE} with one, for the 163 KiB of an
  * A100, where the next tile is loaded after the current one instead of during it).
  */
