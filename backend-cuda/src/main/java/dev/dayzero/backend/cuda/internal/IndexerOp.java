@@ -127,60 +127,20 @@ final class IndexerOp extends CudaOp<IndexerSpec> {
         IndexerLaunch(long[] a) {
             super(IndexerOp.this);
             try {
-                boolean prefill = spec instanceof IndexerSpec.IndexerTopK;
-                boolean fp8 = spec.keyType() == IndexerSpec.KeyType.FP8;
                 long out = a[a.length - 1];
-                long logitsOut;
-                long stride;
-                int cols;
-                if (spec instanceof IndexerSpec.IndexerLogits l) {
-                    logitsOut = out;
-                    cols = Math.max(1, l.cache().maxKeys());
-                    stride = cols;
-                } else {
-                    CudaBuffer workspace = parts.add((CudaBuffer) device.allocate(workspaceBytes(spec)));
-                    logitsOut = workspace.address();
-                    cols = workspaceWidth(spec);
-                    stride = cols;
+                long logitsOut = out;
+                if (!(spec instanceof IndexerSpec.IndexerLogits)) {
+                    logitsOut = parts.add((CudaBuffer) device.allocate(workspaceBytes(spec))).address();
                 }
-                long lo = prefill ? a[4] : 0;
-                long hi = prefill ? a[5] : a[3];
                 if (plan.blocks() > 0) {
-                    IndexerSpec.PagedKeys cache = pagedKeys(spec);
-                    KernelParams p = new KernelParams(15);
-                    p.address(0, a[0])
-                            .address(1, a[1])
-                            .address(2, prefill && fp8 ? a[2] : 0)
-                            .address(3, prefill ? a[3] : a[2])
-                            .address(4, lo)
-                            .address(5, hi)
-                            .address(6, prefill ? 0 : a[4])
-                            .address(7, items.address())
-                            .address(8, logitsOut)
-                            .int64(9, stride)
-                            .int32(10, cols)
-                            .int32(11, spec.heads())
-                            .int32(12, cache == null ? 1 : cache.pageSize())
-                            .int32(13, cache == null ? 0 : cache.maxBlocks())
-                            .int32(14, spec instanceof IndexerSpec.IndexerLogits ? 1 : 0);
                     kernels.add(parts.add(new KernelLaunch(device, spec.describe(), logits,
-                            new int[] {plan.blocks(), 1, 1}, new int[] {THREADS, 1, 1}, sharedBytes, p, parts)));
+                            new int[] {plan.blocks(), 1, 1}, new int[] {THREADS, 1, 1}, sharedBytes,
+                            logitsParams(spec, a, items.address(), logitsOut), parts)));
                 }
                 if (!(spec instanceof IndexerSpec.IndexerLogits)) {
-                    int k = spec instanceof IndexerSpec.PagedIndexerTopK pt ? pt.topk()
-                            : ((IndexerSpec.IndexerTopK) spec).topk();
-                    KernelParams t = new KernelParams(8);
-                    t.address(0, logitsOut)
-                            .int64(1, stride)
-                            .int32(2, cols)
-                            .address(3, lo)
-                            .address(4, hi)
-                            .int32(5, prefill ? 1 : 0)
-                            .address(6, out)
-                            .int32(7, k);
                     kernels.add(parts.add(new KernelLaunch(device, spec.describe() + " (top-k)", topk,
-                            new int[] {Math.toIntExact(spec.queries()), 1, 1}, new int[] {TOPK_THREADS, 1, 1}, t,
-                            parts)));
+                            new int[] {Math.toIntExact(spec.queries()), 1, 1}, new int[] {TOPK_THREADS, 1, 1},
+                            topkParams(spec, a, logitsOut), parts)));
                 }
             } catch (RuntimeException e) {
                 parts.closeAll().forEach(e::addSuppressed);
@@ -195,6 +155,58 @@ final class IndexerOp extends CudaOp<IndexerSpec> {
                 k.enqueue(stream);
             }
         }
+    }
+
+    /** Columns of the logits kernel's output rows: the output's ({@code max(1, maxKeys)}) or the workspace's. */
+    static int logitsColumns(IndexerSpec spec) {
+        return spec instanceof IndexerSpec.IndexerLogits l ? Math.max(1, l.cache().maxKeys()) : workspaceWidth(spec);
+    }
+
+    /**
+     * The logits kernel's 15 arguments for the operand addresses {@code a} (in spec order, the output last), the
+     * item table and the logits destination (the output, or the workspace): {@code (q, k, kScale, weights, lo, hi,
+     * table, items, out, outStride, outCols, heads, pageSize, tableCols, fillInf)}.
+     */
+    static KernelParams logitsParams(IndexerSpec spec, long[] a, long items, long logitsOut) {
+        boolean prefill = spec instanceof IndexerSpec.IndexerTopK;
+        boolean fp8 = spec.keyType() == IndexerSpec.KeyType.FP8;
+        IndexerSpec.PagedKeys cache = pagedKeys(spec);
+        int cols = logitsColumns(spec);
+        KernelParams p = new KernelParams(15);
+        return p.address(0, a[0])
+                .address(1, a[1])
+                .address(2, prefill && fp8 ? a[2] : 0)
+                .address(3, prefill ? a[3] : a[2])
+                .address(4, prefill ? a[4] : 0)
+                .address(5, prefill ? a[5] : a[3])
+                .address(6, prefill ? 0 : a[4])
+                .address(7, items)
+                .address(8, logitsOut)
+                .int64(9, cols)
+                .int32(10, cols)
+                .int32(11, spec.heads())
+                .int32(12, cache == null ? 1 : cache.pageSize())
+                .int32(13, cache == null ? 0 : cache.maxBlocks())
+                .int32(14, spec instanceof IndexerSpec.IndexerLogits ? 1 : 0);
+    }
+
+    /**
+     * The top-k kernel's 8 arguments: {@code (logits, stride, width, lo, hi, mode, out, topk)}; {@code a} as for
+     * {@link #logitsParams}, {@code logits} the workspace.
+     */
+    static KernelParams topkParams(IndexerSpec spec, long[] a, long logits) {
+        boolean prefill = spec instanceof IndexerSpec.IndexerTopK;
+        int k = spec instanceof IndexerSpec.PagedIndexerTopK pt ? pt.topk() : ((IndexerSpec.IndexerTopK) spec).topk();
+        int cols = logitsColumns(spec);
+        KernelParams t = new KernelParams(8);
+        return t.address(0, logits)
+                .int64(1, cols)
+                .int32(2, cols)
+                .address(3, prefill ? a[4] : 0)
+                .address(4, prefill ? a[5] : a[3])
+                .int32(5, prefill ? 1 : 0)
+                .address(6, a[a.length - 1])
+                .int32(7, k);
     }
 
     private static IndexerSpec.PagedKeys pagedKeys(IndexerSpec spec) {

@@ -12,6 +12,7 @@ import dev.dayzero.tck.StandardCases;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.junit.jupiter.api.Nested;
 
 /**
  * The lightning indexer ({@code indexer.cu}: logits and top-k, FP8 and BF16 keys, paged decode and prefill) and
@@ -94,6 +95,22 @@ class IndexerEmulatedConformanceTest extends ConformanceKit {
     @Override
     protected Device openDevice() {
         return CudaEmulator.open();
+    }
+
+    /** Sparse prefill on one shared-memory stage (the A100 path) and 132 SMs; the small cases only. */
+    @Nested
+    class SparsePrefillOneStage extends ConformanceKit {
+        @Override
+        protected Device openDevice() {
+            return new MlaEmulatedConformanceTest.Configured((CudaDevice) CudaEmulator.open(),
+                    new MlaKernel.Config(1, 132));
+        }
+
+        @Override
+        protected List<ConformanceCase> cases() {
+            return all().stream().filter(c -> c.id().startsWith("emu/attention/sparse-prefill-small")
+                    || c.id().startsWith("emu/attention/sparse-prefill-h16")).toList();
+        }
     }
 
     @Override
