@@ -20,11 +20,13 @@
 //
 // Top-k kernel dz_indexer_topk: one block of 512 threads per row of F32 logits; the row's n valid columns
 // (paged: context_lens[row]; flat: ke - ks), the k = topk largest by a radix select on the order-preserving
-// 32-bit image of the F32 values (8-bit digits from the top: a shared-memory histogram of the candidates still
-// tied with the threshold's prefix, one warp finds the digit holding the k-th largest), stopping as soon as the
-// threshold's bin is taken whole; then one compaction pass writes the indices above the threshold and as many
-// tied at it as needed (ties broken by arrival), base + column each: exactly min(k, n) distinct indices, valid
-// first, then -1. Rows with n <= k take every column.
+// 32-bit image of the F32 values (11-, 11- and 10-bit digits from the top: a shared-memory histogram of the keys
+// still tied with the threshold's prefix, one warp finds the digit holding the k-th largest), stopping as soon as
+// the threshold's bin is taken whole. After the first digit the keys above it go to the output and the bin's keys
+// (up to 4096) to shared memory, where the other digits are resolved: two reads of the row from global memory in
+// the usual case. A compaction writes the indices above the threshold and as many tied at it as needed (ties
+// broken by arrival), base + column each: exactly min(k, n) distinct indices, valid first, then -1. Rows with
+// n <= k take every column.
 #include "dz_common.cuh"
 #include <cuda_bf16.h>
 #include <cuda_fp8.h>
@@ -321,6 +323,8 @@ DZ_INDEXER_LOGITS(dz_indexer_logits_flat_bf16_d128, false, false, 128)
 namespace {
 
 constexpr int kTopkThreads = 512;
+constexpr int kBins = 2048;  // 11-bit digits: bits 31..21, then 20..10 (11 bits), then 9..0 (10 bits)
+constexpr int kCap = 4096;   // candidates (tied with the threshold's first digit) held in shared memory
 
 // The order-preserving image of an F32 value: larger value, larger unsigned key.
 __device__ __forceinline__ uint32_t order_key(float v) {
@@ -329,19 +333,118 @@ __device__ __forceinline__ uint32_t order_key(float v) {
     return (u & 0x80000000u) ? ~u : (u | 0x80000000u);
 }
 
+// Warp 0 finds, in hist[0..bins) (counts per digit), the digit d holding the `remaining`-th largest key: the
+// largest d with Σ_{e >= d} hist[e] >= remaining; *digit = d, *above = Σ_{e > d} hist[e]. Lane l owns the bins
+// bins-1-l·(bins/32) down to bins-(l+1)·(bins/32). Callers synchronize before and after.
+__device__ __forceinline__ void find_digit(const int* hist, int bins, int remaining, int* digit, int* above) {
+    if (threadIdx.x >= 32) {
+        return;
+    }
+    const int lane = threadIdx.x;
+    const int per = bins / 32;
+    const int top = bins - 1 - per * lane;
+    int s = 0;
+    for (int i = 0; i < per; i++) {
+        s += hist[top - i];
+    }
+    int incl = s;
+    for (int off = 1; off < 32; off <<= 1) {
+        const int v = __shfl_up_sync(0xffffffffu, incl, off);
+        if (lane >= off) {
+            incl += v;
+        }
+    }
+    const int excl = incl - s;
+    if (excl < remaining && incl >= remaining) {
+        int c = excl;
+        for (int i = 0; i < per; i++) {
+            const int b = top - i;
+            if (c + hist[b] >= remaining) {
+                *digit = b;
+                *above = c;
+                break;
+            }
+            c += hist[b];
+        }
+    }
+}
+
+// The radix passes after the first digit, over `count` keys keyAt(i): each narrows (prefix, mask) to the digit
+// holding the remaining-th largest key among those still tied with the prefix, and `remaining` to how many of
+// those tied at the new prefix are still to take; stops once the threshold's bin is taken whole.
+template <typename KeyAt>
+__device__ __forceinline__ void refine(KeyAt keyAt, int count, int* hist, int* sDigit, int* sAbove, uint32_t& prefix,
+                                       uint32_t& mask, int& remaining) {
+    for (int pass = 0; pass < 2; pass++) {
+        const int shift = pass == 0 ? 10 : 0;
+        const int bins = pass == 0 ? 2048 : 1024;
+        const uint32_t dmask = (uint32_t)bins - 1u;
+        for (int b = threadIdx.x; b < bins; b += kTopkThreads) {
+            hist[b] = 0;
+        }
+        __syncthreads();
+        for (int i = threadIdx.x; i < count; i += kTopkThreads) {
+            const uint32_t u = keyAt(i);
+            if ((u & mask) == prefix) {
+                atomicAdd(&hist[(u >> shift) & dmask], 1);
+            }
+        }
+        __syncthreads();
+        find_digit(hist, bins, remaining, sDigit, sAbove);
+        __syncthreads();
+        const int d = *sDigit;
+        remaining -= *sAbove;
+        prefix |= (uint32_t)d << shift;
+        mask |= dmask << shift;
+        const bool whole = hist[d] == remaining;
+        __syncthreads();  // everyone has read hist, sDigit and sAbove
+        if (whole) {
+            return;
+        }
+    }
+}
+
+// Writes the keys above the prefix at dst[atomicAdd(cntAbove)] and the first `remaining` tied at it after the
+// topk - remaining above ones. *cntAbove holds the keys already written above (the caller zeroes *cntEq).
+template <typename KeyAt, typename IdxAt>
+__device__ __forceinline__ void compact(KeyAt keyAt, IdxAt idxAt, int count, uint32_t prefix, uint32_t mask,
+                                        int remaining, int topk, int* dst, int* cntAbove, int* cntEq) {
+    for (int i = threadIdx.x; i < count; i += kTopkThreads) {
+        const uint32_t m = keyAt(i) & mask;
+        if (m > prefix) {
+            dst[atomicAdd(cntAbove, 1)] = idxAt(i);
+        } else if (m == prefix) {
+            const int e = atomicAdd(cntEq, 1);
+            if (e < remaining) {
+                dst[topk - remaining + e] = idxAt(i);
+            }
+        }
+    }
+}
+
 }  // namespace
 
 // Top-k of each row of F32 logits [rows, stride]: grid (rows), 512 threads. mode 0 (paged): row length
 // hi[row], indices = columns; mode 1 (flat): length hi[row] - lo[row], indices = lo[row] + column. Lengths are
 // clamped to [0, width]. out [rows, topk] I32: min(topk, n) distinct indices of the largest values, then -1.
+//
+// Radix select on the order-preserving 32-bit keys, digits of 11, 11 and 10 bits from the top. Pass 1 (global):
+// histogram of the first digit, the threshold's digit d. If its bin is taken whole, one compaction pass (global).
+// Else, when the bin holds at most kCap keys, pass 2 (global) writes the keys above d to the output and gathers
+// the bin's keys into shared memory, and the remaining digits and the compaction run on those candidates; with
+// more (many equal values), the remaining digits and the compaction run over global memory. Two reads of the row
+// in the usual case, at most four.
 extern "C" __global__ void __launch_bounds__(kTopkThreads)
 dz_indexer_topk(const float* logits, long long stride, int width, const int* lo, const int* hi, int mode, int* out,
                 int topk) {
-    __shared__ int hist[256];
-    __shared__ int digitFound;
-    __shared__ int aboveFound;
+    __shared__ int hist[kBins];
+    __shared__ uint32_t candKey[kCap];
+    __shared__ int candIdx[kCap];
+    __shared__ int sDigit;
+    __shared__ int sAbove;
     __shared__ int cntAbove;
     __shared__ int cntEq;
+    __shared__ int nCand;
 
     const long long row = blockIdx.x;
     const int tid = threadIdx.x;
@@ -358,78 +461,57 @@ dz_indexer_topk(const float* logits, long long stride, int width, const int* lo,
         return;
     }
 
-    // ---- radix select: the prefix (under mask) of the k-th largest key, and how many tied at it to take ----
-    uint32_t prefix = 0;
-    uint32_t mask = 0;
-    int remaining = topk;  // still to take among the keys whose masked bits equal prefix
-    for (int shift = 24; shift >= 0; shift -= 8) {
-        for (int b = tid; b < 256; b += kTopkThreads) {
-            hist[b] = 0;
-        }
-        __syncthreads();
-        for (int c = tid; c < n; c += kTopkThreads) {
-            const uint32_t u = order_key(x[c]);
-            if ((u & mask) == prefix) {
-                atomicAdd(&hist[(u >> shift) & 255u], 1);
-            }
-        }
-        __syncthreads();
-        if (tid < 32) {  // lane l owns bins 255-8l down to 248-8l
-            const int lane = tid;
-            int s = 0;
-            for (int i = 0; i < 8; i++) {
-                s += hist[255 - 8 * lane - i];
-            }
-            int incl = s;
-            for (int off = 1; off < 32; off <<= 1) {
-                const int v = __shfl_up_sync(0xffffffffu, incl, off);
-                if (lane >= off) {
-                    incl += v;
-                }
-            }
-            const int excl = incl - s;
-            if (excl < remaining && incl >= remaining) {
-                int c = excl;
-                for (int i = 0; i < 8; i++) {
-                    const int b = 255 - 8 * lane - i;
-                    if (c + hist[b] >= remaining) {
-                        digitFound = b;
-                        aboveFound = c;
-                        break;
-                    }
-                    c += hist[b];
-                }
-            }
-        }
-        __syncthreads();
-        const int d = digitFound;
-        remaining -= aboveFound;
-        prefix |= (uint32_t)d << shift;
-        mask |= 255u << shift;
-        const bool whole = hist[d] == remaining;  // the threshold's bin is taken whole: stop here
-        __syncthreads();  // everyone has read hist, digitFound and aboveFound
-        if (whole) {
-            break;
-        }
+    // ---- pass 1: the first digit (bits 31..21) ----
+    for (int b = tid; b < kBins; b += kTopkThreads) {
+        hist[b] = 0;
     }
-
-    // ---- compaction: above the threshold prefix, then `remaining` of those tied at it ----
     if (tid == 0) {
         cntAbove = 0;
         cntEq = 0;
+        nCand = 0;
     }
     __syncthreads();
-    const int above = topk - remaining;
     for (int c = tid; c < n; c += kTopkThreads) {
-        const uint32_t m = order_key(x[c]) & mask;
+        atomicAdd(&hist[order_key(x[c]) >> 21], 1);
+    }
+    __syncthreads();
+    find_digit(hist, kBins, topk, &sDigit, &sAbove);
+    __syncthreads();
+    const int d = sDigit;
+    int remaining = topk - sAbove;
+    uint32_t prefix = (uint32_t)d << 21;
+    uint32_t mask = 0xffe00000u;
+    const int tied = hist[d];
+    __syncthreads();  // everyone has read hist, sDigit and sAbove
+
+    auto globalKey = [&](int c) { return order_key(x[c]); };
+    auto globalIdx = [&](int c) { return base + c; };
+    if (tied == remaining || tied > kCap) {
+        // ---- the bin taken whole, or too many candidates: the rest over global memory ----
+        if (tied != remaining) {
+            refine(globalKey, n, hist, &sDigit, &sAbove, prefix, mask, remaining);
+        }
+        compact(globalKey, globalIdx, n, prefix, mask, remaining, topk, dst, &cntAbove, &cntEq);
+        return;
+    }
+
+    // ---- pass 2: keys above the first digit to the output, the bin's keys to shared memory ----
+    for (int c = tid; c < n; c += kTopkThreads) {
+        const uint32_t u = order_key(x[c]);
+        const uint32_t m = u & mask;
         if (m > prefix) {
             dst[atomicAdd(&cntAbove, 1)] = base + c;
         } else if (m == prefix) {
-            const int e = atomicAdd(&cntEq, 1);
-            if (e < remaining) {
-                dst[above + e] = base + c;
-            }
+            const int p = atomicAdd(&nCand, 1);
+            candKey[p] = u;
+            candIdx[p] = c;
         }
     }
+    __syncthreads();
+    const int count = nCand;
+    auto candKeyAt = [&](int i) { return candKey[i]; };
+    auto candIdxAt = [&](int i) { return base + candIdx[i]; };
+    refine(candKeyAt, count, hist, &sDigit, &sAbove, prefix, mask, remaining);
+    compact(candKeyAt, candIdxAt, count, prefix, mask, remaining, topk, dst, &cntAbove, &cntEq);
 }
 DZ_REGISTER_KERNEL(dz_indexer_topk)
