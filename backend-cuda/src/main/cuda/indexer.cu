@@ -434,7 +434,7 @@ __device__ __forceinline__ void compact(KeyAt keyAt, IdxAt idxAt, int count, uin
 // the bin's keys into shared memory, and the remaining digits and the compaction run on those candidates; with
 // more (many equal values), the remaining digits and the compaction run over global memory. Two reads of the row
 // in the usual case, at most four.
-extern "C" __global__ void __launch_bounds__(kTopkThreads)
+extern "C" __global__ void __launch_bounds__(kTopkThreads, 1)
 dz_indexer_topk(const float* logits, long long stride, int width, const int* lo, const int* hi, int mode, int* out,
                 int topk) {
     __shared__ int hist[kBins];
