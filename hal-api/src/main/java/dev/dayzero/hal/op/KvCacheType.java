@@ -10,7 +10,16 @@ public enum KvCacheType {
      * FlashMLA's FP8 token layout for DeepSeek-V3.2 (Dk = 576 = 512 latent + 64 rope), 656 bytes a token:
      * bytes {@code [0, 512)} the 512 latent values as F8_E4M3FN codes; bytes {@code [512, 528)} four
      * little-endian F32 scales, scale {@code i} for latent values {@code [128·i, 128·i + 128)}; bytes
-     * {@code [528, 656)} the 64 rope values as BF16. Latent value = {@code decode(code) · scale}.
+     * {@code [528, 656)} the 64 rope values as BF16.
+     *
+     * <p><b>Dequantization rule</b> (FlashMLA's kernels): the latent value is
+     * {@code bf16(decode(code) · bf16(scale))}: the F32 scale is first rounded to BF16 (round to nearest even),
+     * the product of the exactly decoded E4M3 value and that BF16 scale is rounded to BF16 (nearest even),
+     * and only then does it enter the dot products with the query and the weighted sum of values. FlashMLA's
+     * SM90 sparse FP8 decode converts each scale with {@code (bf16)scale} and dequantizes with a BF16 multiply
+     * ({@code csrc/sm90/decode/sparse_fp8}); its tests' reference rounds {@code code · scale} to BF16 and
+     * draws power-of-two scales, for which the two agree. A kernel that keeps the F32 scale (or the F32
+     * product) differs from this rule by up to 2^-8 relative in every value of a group.
      */
     FP8_FLASHMLA;
 

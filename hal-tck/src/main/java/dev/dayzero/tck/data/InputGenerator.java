@@ -341,30 +341,30 @@ public final class InputGenerator {
         }
     }
 
-    /** FlashMLA's 656-byte FP8 tokens, quantized per 128 latent values by the DESIGN.md recipe. */
+    /**
+     * FlashMLA's 656-byte FP8 tokens. Latent values are drawn in [-1, 1] like the BF16 caches' (so attention
+     * spreads as it does there, not near one-hot), and each (token, group) gets its own scale
+     * {@code 2^(e-9) · m}, {@code e} in 1..4 (codes up to 255): a kernel that applies a scale to the wrong
+     * token or group is off by up to 8×. Even groups take {@code m = 1 + 0.49/128}, just below a BF16
+     * rounding midpoint, so the cache's dequantization rule ({@code bf16(scale)} = {@code 2^(e-9)}) and a
+     * kernel that keeps the F32 scale differ by a systematic 2^-8; odd groups take a random mantissa, so the
+     * product's BF16 rounding matters too.
+     */
     private static void fillCacheFp8(HostTensor cache, PageMap pages, SplitMix64 rnd) {
         int pageSize = (int) cache.spec().dim(1);
         long tokens = cache.spec().dim(0) * pageSize;
         int bytes = KvCacheType.FP8_TOKEN_BYTES;
-        float[] latent = new float[KvCacheType.FP8_LATENT];
         for (long slot = 0; slot < tokens; slot++) {
             long base = slot * bytes;
             boolean used = pages.isUsedSlot(slot);
-            // tokens of magnitudes 2^-2 .. 2^2, so that each token's scales differ from its neighbours': a kernel
-            // that applies a scale to the wrong token (or the wrong group) fails the BF16-level tolerance
-            float tokenMagnitude = (float) Math.scalb(1.0, rnd.nextInt(5) - 2);
-            for (int i = 0; i < latent.length; i++) {
-                latent[i] = rnd.nextSigned() * (1 + (i / KvCacheType.FP8_GROUP)) * tokenMagnitude;
-            }
-            for (int g = 0; g < latent.length / KvCacheType.FP8_GROUP; g++) {
-                float amax = 0;
-                for (int i = 0; i < KvCacheType.FP8_GROUP; i++) {
-                    amax = Math.max(amax, Math.abs(latent[g * KvCacheType.FP8_GROUP + i]));
-                }
-                float scale = Math.max(amax, 1e-4f) / Fp8.E4M3FN_MAX;
+            for (int g = 0; g < KvCacheType.FP8_LATENT / KvCacheType.FP8_GROUP; g++) {
+                int e = 1 + rnd.nextInt(4);
+                float mantissa = g % 2 == 0 ? 1f + 0.49f / 128 : 1f + 0.99f * rnd.nextFloat();
+                float scale = (float) Math.scalb(mantissa, e - 9);
                 for (int i = 0; i < KvCacheType.FP8_GROUP; i++) {
                     int c = g * KvCacheType.FP8_GROUP + i;
-                    cache.setByte(base + c, used ? Fp8.encode(DType.F8_E4M3FN, latent[c] / scale) : E4M3FN_NAN);
+                    float x = rnd.nextSigned();
+                    cache.setByte(base + c, used ? Fp8.encode(DType.F8_E4M3FN, x / scale) : E4M3FN_NAN);
                 }
                 cache.putFloatAt(base + KvCacheType.FP8_LATENT + 4L * g, used ? scale : Float.NaN);
             }

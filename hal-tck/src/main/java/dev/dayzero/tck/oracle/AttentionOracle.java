@@ -17,7 +17,8 @@ import java.util.List;
  * {@link AttentionSpec} in code. For one query row and one query head: {@code s_t = scale · (q · k_t)} in
  * F64 over the keys the query may see, {@code p_t = exp(s_t − max s) / Σ exp(s_u − max s)}, and
  * {@code out = Σ p_t · v_t}; a query that sees no key outputs zeros. Queries and BF16 caches are decoded
- * exactly to F64; the FP8 FlashMLA cache is dequantized as {@code decode(code) · scale} in F64. Only the
+ * exactly to F64; the FP8 FlashMLA cache is dequantized by its rule, {@code bf16(decode(code) · bf16(scale))}
+ * ({@link KvCacheType#FP8_FLASHMLA}). Only the
  * cache entries and block-table entries a query needs are read.
  */
 final class AttentionOracle {
@@ -256,8 +257,10 @@ final class AttentionOracle {
         long scales = base + KvCacheType.FP8_LATENT;
         long rope = scales + 4L * (KvCacheType.FP8_LATENT / KvCacheType.FP8_GROUP);
         for (int i = 0; i < KvCacheType.FP8_LATENT; i++) {
-            double scale = cache.floatAt(scales + 4L * (i / KvCacheType.FP8_GROUP));
-            key[i] = Fp8.decode(DType.F8_E4M3FN, cache.getByte(base + i)) * scale;
+            // the dequantization rule of KvCacheType.FP8_FLASHMLA: bf16(decode(code) · bf16(scale)); the product of
+            // an E4M3 value (4 significant bits) and a BF16 scale (8) is exact in F32, so one rounding remains
+            float scale = Bf16.round(cache.floatAt(scales + 4L * (i / KvCacheType.FP8_GROUP)));
+            key[i] = Bf16.round(Fp8.decode(DType.F8_E4M3FN, cache.getByte(base + i)) * scale);
         }
         for (int i = 0; i < KvCacheType.FP8_ROPE; i++) {
             key[KvCacheType.FP8_LATENT + i] = Bf16.decode(cache.shortAt(rope + 2L * i));

@@ -2,13 +2,15 @@ package dev.dayzero.backend.cpu.internal.attention;
 
 import dev.dayzero.backend.cpu.internal.Bytes;
 import dev.dayzero.backend.cpu.internal.simd.Simd;
+import dev.dayzero.hal.Bf16;
 import dev.dayzero.hal.DType;
 import dev.dayzero.hal.Fp8;
 import dev.dayzero.hal.op.KvCacheType;
 
 /**
  * Reads one cached latent token into F32: {@code Dk} BF16 values, or FlashMLA's 656-byte FP8 token
- * (512 E4M3 codes times their group's F32 scale, then 64 BF16 rope values).
+ * (512 E4M3 codes dequantized by the cache's rule, {@code bf16(decode(code) · bf16(scale))}, then 64 BF16
+ * rope values).
  */
 final class LatentTokens {
     private final Simd simd;
@@ -37,10 +39,11 @@ final class LatentTokens {
             return;
         }
         for (int g = 0; g < KvCacheType.FP8_LATENT / KvCacheType.FP8_GROUP; g++) {
-            float s = Bytes.getFloat(cache, base + KvCacheType.FP8_LATENT + 4 * g);
+            // KvCacheType.FP8_FLASHMLA's rule: bf16(decode(code) · bf16(scale)), as FlashMLA's kernels dequantize
+            float s = Bf16.round(Bytes.getFloat(cache, base + KvCacheType.FP8_LATENT + 4 * g));
             int c0 = g * KvCacheType.FP8_GROUP;
             for (int i = c0; i < c0 + KvCacheType.FP8_GROUP; i++) {
-                dst[off + i] = fp8[cache[base + i] & 0xff] * s;
+                dst[off + i] = Bf16.round(fp8[cache[base + i] & 0xff] * s);
             }
         }
         int rope = base + KvCacheType.FP8_LATENT + 4 * (KvCacheType.FP8_LATENT / KvCacheType.FP8_GROUP);
