@@ -11,15 +11,16 @@
 // (query, head) rows of one sequence (both queries of an MTP step share each KV tile, causal limits per row);
 // sparse rows are heads of one query (each query has its own tokens). Warp w: row group rg = w / 4 (32 rows),
 // quarter c = w % 4. Per tile:
-//   S = Q·Kᵀ for 32 rows × 16 tokens (tokens 16c..16c+15) over Dk. FP8: per 128-wide latent block, the block's
-//     partial product times the token's F32 scale (DeepGEMM's promotion), then the BF16 rope part;
+//   S = Q·Kᵀ for 32 rows × 16 tokens (tokens 16c..16c+15) over Dk;
 //   the row maxima of the four quarters through shared memory (one barrier), online softmax in F32 (log2
 //     domain), P as BF16 into the rope columns of the KV tile (dead after Q·Kᵀ);
-//   O += P·V for 32 rows × 128 output columns (columns 128c..128c+127, one FP8 scale group: P is multiplied by
-//     the token's scale of that group in F32 before its BF16 rounding).
+//   O += P·V for 32 rows × 128 output columns (columns 128c..128c+127).
 // Meanwhile every thread copies its share of the next tile into the other shared-memory stage: the first half's
 // loads are issued before Q·Kᵀ and stored after it, the second half's issued then and stored after P·V (no
-// cp.async: registers carry them), FP8 codes converted exactly to BF16. With one stage (A100: 163 KiB) the next
+// cp.async: registers carry them). FP8 latent values are dequantized on the way in by FlashMLA's rule
+// (KvCacheType.FP8_FLASHMLA): bf16(decode(code) · bf16(scale)), the token's F32 scale of the 128-wide group rounded
+// to BF16 first; the tile then holds BF16 values like a BF16 cache's and Q·Kᵀ and P·V are the same as for BF16
+// (the F32 scales are kept in shared memory only for the copy). With one stage (A100: 163 KiB) the next
 // tile is copied after the current one. Q (64×576 BF16) stays in shared memory, O (32×128 F32 a warp) in
 // registers. Split-KV: an item may cover part of a unit's tiles and then writes unnormalized F32 rows plus
 // (max, sum) for dz_mla_combine.
@@ -119,13 +120,21 @@ __device__ __forceinline__ uint32_t e4m3_bf16(uint32_t code) {
     return bf16_bits(float(v));
 }
 
-__device__ __forceinline__ uint32_t half_of(uint32_t w, int hi) {
-    return hi ? (w >> 16) : (w & 0xffffu);
+// F32 rounded to the nearest BF16 (even), as an F32.
+__device__ __forceinline__ float bf16_round(float v) {
+    return __bfloat162float(__float2bfloat16_rn(v));
 }
 
-// BF16 pair w times (s0, s1) in F32, rounded back to a BF16 pair.
-__device__ __forceinline__ uint32_t scale_pair(uint32_t w, float s0, float s1) {
-    return dz_pack_bf16(bits_float(w << 16) * s0, bits_float(w & 0xffff0000u) * s1);
+// FlashMLA's dequantization of an E4M3FN code with a BF16-rounded scale: bf16(decode(code) · scale), as BF16 bits.
+// decode(code) (4 significant bits) times the scale (8) is exact in F32, so the one rounding is the BF16 one.
+__device__ __forceinline__ uint32_t dequant(uint32_t code, float scale) {
+    __nv_fp8_e4m3 v;
+    v.__x = (__nv_fp8_storage_t)code;
+    return bf16_bits(float(v) * scale);
+}
+
+__device__ __forceinline__ uint32_t half_of(uint32_t w, int hi) {
+    return hi ? (w >> 16) : (w & 0xffffu);
 }
 
 // Kernel arguments shared by the four variants.
@@ -220,6 +229,14 @@ struct Loader {
         if (sub == 0) {
             keys[row] = key;
         }
+        if constexpr (FP8) {
+            // The token's four F32 scales (unit 32: slot 4 of its thread 0) for its 8 threads, which are lanes of
+            // one warp: each needs every group's scale.
+            if (sub == 0) {
+                *reinterpret_cast<V4*>(scales + row * 4) = V4{reg[4][0], reg[4][1], reg[4][2], reg[4][3]};
+            }
+            __syncwarp();
+        }
         const int units = FP8 ? kUnits : a.dk / 16;
 #pragma unroll
         for (int k = 0; k < kSlots; k++) {
@@ -229,17 +246,17 @@ struct Loader {
             }
             if constexpr (!FP8) {
                 store_block(tile, row, u, reg[k], sub >= 4);
-            } else if (u < 32) {  // 16 latent codes -> 16 exact BF16 values of block u
+            } else if (u < 32) {  // 16 latent codes of group u / 8 -> 16 values bf16(decode(code) · bf16(scale))
+                const float sc = bf16_round(scales[row * 4 + (u >> 3)]);
                 uint32_t l[8];
 #pragma unroll
                 for (int w = 0; w < 4; w++) {
                     const uint32_t c = reg[k][w];
-                    l[2 * w] = e4m3_bf16(c & 0xffu) | (e4m3_bf16((c >> 8) & 0xffu) << 16);
-                    l[2 * w + 1] = e4m3_bf16((c >> 16) & 0xffu) | (e4m3_bf16(c >> 24) << 16);
+                    l[2 * w] = dequant(c & 0xffu, sc) | (dequant((c >> 8) & 0xffu, sc) << 16);
+                    l[2 * w + 1] = dequant((c >> 16) & 0xffu, sc) | (dequant(c >> 24, sc) << 16);
                 }
                 store_block(tile, row, u, l, sub >= 4);
-            } else if (u == 32) {  // the four F32 scales
-                *reinterpret_cast<V4*>(scales + row * 4) = V4{reg[k][0], reg[k][1], reg[k][2], reg[k][3]};
+            } else if (u == 32) {  // the four F32 scales: stored above
             } else {  // 8 rope values: half h of block 32 + r / 2, logical words 4h..4h+3 -> physical 2w + h
                 const int r = u - 33;
                 const int blk = 32 + (r >> 1);
@@ -354,7 +371,6 @@ __device__ __forceinline__ void mla_body(const Args& a) {
     for (int it = 0; it < ntiles; it++) {
         const int stage = STAGES == 2 ? (it & 1) : 0;
         unsigned char* kv = smem + L::kv + stage * kTileBytes;
-        const float* sc = reinterpret_cast<const float*>(smem + L::scales) + stage * kTok * 4;
         const int* keys = reinterpret_cast<const int*>(smem + L::keys) + stage * kTok;
         const bool next = it + 1 < ntiles;
         unsigned char* nextKv = smem + L::kv + (STAGES == 2 ? (stage ^ 1) : 0) * kTileBytes;
@@ -415,48 +431,11 @@ __device__ __forceinline__ void mla_body(const Args& a) {
                 }
             }
         };
-        if (live) {
-            if (FP8) {
-#pragma unroll 1
-                for (int grp = 0; grp < 4; grp++) {
-                    float part[2][2][4];
-#pragma unroll
-                    for (int mi = 0; mi < 2; mi++) {
-#pragma unroll
-                        for (int ni = 0; ni < 2; ni++) {
-#pragma unroll
-                            for (int c = 0; c < 4; c++) {
-                                part[mi][ni][c] = 0.0f;
-                            }
-                        }
-                    }
-#pragma unroll
-                    for (int blk = 0; blk < 8; blk++) {
-                        qk_block(part, 8 * grp + blk);
-                    }
-#pragma unroll
-                    for (int ni = 0; ni < 2; ni++) {
-                        const float s0 = sc[(tok0 + 8 * ni + 2 * t) * 4 + grp];
-                        const float s1 = sc[(tok0 + 8 * ni + 2 * t + 1) * 4 + grp];
-#pragma unroll
-                        for (int mi = 0; mi < 2; mi++) {
-                            s[mi][ni][0] += part[mi][ni][0] * s0;
-                            s[mi][ni][1] += part[mi][ni][1] * s1;
-                            s[mi][ni][2] += part[mi][ni][2] * s0;
-                            s[mi][ni][3] += part[mi][ni][3] * s1;
-                        }
-                    }
-                }
-#pragma unroll
-                for (int blk = 32; blk < 36; blk++) {
-                    qk_block(s, blk);
-                }
-            } else {
-                const int nblk = a.dk / 16;
+        if (live) {  // FP8 latent values were dequantized into the tile as BF16 (FlashMLA's rule)
+            const int nblk = a.dk / 16;
 #pragma unroll 4
-                for (int blk = 0; blk < nblk; blk++) {
-                    qk_block(s, blk);
-                }
+            for (int blk = 0; blk < nblk; blk++) {
+                qk_block(s, blk);
             }
         }
 
@@ -552,22 +531,6 @@ __device__ __forceinline__ void mla_body(const Args& a) {
                     af[mi][3] = *reinterpret_cast<const uint32_t*>(kv + p_at(row + 8, 2 * ks + 1) + 4 * t);
                 }
                 const int tk = 16 * ks + 2 * t;
-                if (FP8) {  // V = code · scale[token][quarter]: fold the scale into P
-                    const float s0 = sc[tk * 4 + quarter];
-                    const float s1 = sc[(tk + 1) * 4 + quarter];
-                    const float s8 = sc[(tk + 8) * 4 + quarter];
-                    const float s9 = sc[(tk + 9) * 4 + quarter];
-#pragma unroll
-                    for (int mi = 0; mi < 2; mi++) {
-                        if (mi >= mtiles) {
-                            continue;
-                        }
-                        af[mi][0] = scale_pair(af[mi][0], s0, s1);
-                        af[mi][1] = scale_pair(af[mi][1], s0, s1);
-                        af[mi][2] = scale_pair(af[mi][2], s8, s9);
-                        af[mi][3] = scale_pair(af[mi][3], s8, s9);
-                    }
-                }
 #pragma unroll
                 for (int qg = 0; qg < 4; qg++) {
                     if (128 * quarter + 32 * qg >= a.dv) {

@@ -25,8 +25,9 @@ import org.junit.jupiter.api.Test;
  * The FP8 (FlashMLA 656-byte) cache paths apply each token's four F32 scales where they belong, checked at BF16
  * accuracy: the kit's FP8 inputs have scales of similar size, and its FP8 tolerance would let a token's scale
  * applied to its neighbour pass. Here every (token, group) scale is multiplied by its own power of two in
- * [2^-4, 2^4] and the result must meet the BF16-from-BF16 bound, which the kernel's exact E4M3-to-BF16 conversion
- * with F32 scales allows. On the CUDA emulator.
+ * [2^-4, 2^4] and the result must meet the BF16-from-BF16 bound, which the kernel meets by dequantizing each
+ * latent value exactly as the oracle does, {@code bf16(decode(code) · bf16(scale))} (FlashMLA's rule,
+ * {@code KvCacheType.FP8_FLASHMLA}). On the CUDA emulator.
  */
 class MlaFp8ScalesEmulatedTest {
 
