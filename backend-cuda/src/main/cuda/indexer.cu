@@ -186,7 +186,8 @@ __device__ __forceinline__ void logits_body(const LogitsArgs& a) {
                             const unsigned char* block = a.k + page * a.pageSize * (long long)(D + 4);
                             src = block + (long long)slot * D;
                             if (w == 0) {
-                                sScale[n] = *reinterpret_cast<const float*>(block + (long long)a.pageSize * D + 4 * slot);
+                                sScale[n] =
+                                        *reinterpret_cast<const float*>(block + (long long)a.pageSize * D + 4 * slot);
                             }
                         } else {
                             src = a.k + (long long)key * D;

@@ -104,8 +104,9 @@ final class IndexerOp extends CudaOp<IndexerSpec> {
                 + (spec.keyType() == IndexerSpec.KeyType.FP8 ? ", E4M3 codes decoded exactly to BF16" : "")
                 + ", F32 accumulation), ReLU and head weights in F32, " + sharedBytes + " B shared memory a block");
         if (!(spec instanceof IndexerSpec.IndexerLogits)) {
-            notes.add(TOPK + ": one block of " + TOPK_THREADS + " threads a row, radix select (8-bit digits, shared "
-                    + "histograms) over the F32 logits in a " + workspaceBytes(spec) + " B workspace allocated at bind");
+            notes.add(TOPK + ": one block of " + TOPK_THREADS + " threads a row, radix select (11-bit digits, "
+                    + "shared-memory histograms, the threshold's bin gathered into shared memory) over the F32 logits "
+                    + "in a " + workspaceBytes(spec) + " B workspace allocated at bind");
         }
         return notes;
     }

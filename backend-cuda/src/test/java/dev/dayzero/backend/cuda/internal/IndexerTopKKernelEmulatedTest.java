@@ -129,7 +129,8 @@ class IndexerTopKKernelEmulatedTest {
             ByteBuffer out = ByteBuffer.allocate(4 * n * k).order(ByteOrder.LITTLE_ENDIAN);
             dOut.read(0, out);
             for (int r = 0; r < n; r++) {
-                check(rows.get(r), mode == 1 ? rows.get(r).base() : 0, out, r, k, "mode " + mode + " k " + k + " row " + r);
+                check(rows.get(r), mode == 1 ? rows.get(r).base() : 0, out, r, k,
+                        "mode " + mode + " k " + k + " row " + r);
             }
         }
     }
@@ -145,7 +146,8 @@ class IndexerTopKKernelEmulatedTest {
                 assertEquals(-1, idx, what + ": slot " + i + " past the " + want + " valid ones");
                 continue;
             }
-            assertTrue(idx >= base && idx < base + n, what + ": index " + idx + " outside [" + base + ", " + (base + n) + ")");
+            assertTrue(idx >= base && idx < base + n,
+                    what + ": index " + idx + " outside [" + base + ", " + (base + n) + ")");
             assertTrue(seen.add(idx), what + ": index " + idx + " repeated");
         }
         if (n <= k) {
