@@ -16,6 +16,7 @@ import dev.dayzero.hal.Stream;
 import dev.dayzero.hal.Support;
 import dev.dayzero.hal.UnsupportedSpecException;
 import dev.dayzero.hal.op.AttentionSpec;
+import dev.dayzero.hal.op.IndexerSpec;
 import dev.dayzero.hal.op.MoeGemmSpec;
 import dev.dayzero.hal.op.OpSpec;
 import dev.dayzero.hal.op.QuantizeSpec;
@@ -169,8 +170,11 @@ public final class CudaDevice extends AbstractDevice {
         Objects.requireNonNull(spec, "spec");
         Support s = SupportRules.supports(spec, KernelImages.allPresent(), moeGemm, cublasLtCaps);
         if (s.isSupported() && (spec instanceof AttentionSpec.LatentDecode
-                || spec instanceof AttentionSpec.SparseLatentDecode)) {
+                || spec instanceof AttentionSpec.SparseLatentDecode || spec instanceof AttentionSpec.SparsePrefill)) {
             return MlaKernel.deviceSupport(info);
+        }
+        if (s.isSupported() && spec instanceof IndexerSpec x) {
+            return SupportRules.indexerDevice(x, MlaKernel.sharedOptin(info), info.name());
         }
         return s;
     }
@@ -196,6 +200,12 @@ public final class CudaDevice extends AbstractDevice {
         }
         if (spec instanceof AttentionSpec.PagedDecode d) {
             return own(new PagedDecodeOp(this, d));
+        }
+        if (spec instanceof AttentionSpec.SparsePrefill p) {
+            return own(new SparsePrefillOp(this, p));
+        }
+        if (spec instanceof IndexerSpec x) {
+            return own(new IndexerOp(this, x));
         }
         throw new UnsupportedSpecException(CudaErrors.VENDOR, "backend-cuda has no operator for " + spec.describe());
     }

@@ -24,8 +24,11 @@ public final class KernelImages {
     public static final String MOE_GEMM = "moe_gemm";
     /** The attention prefill and paged-decode kernels' source name. */
     public static final String ATTENTION = "attention";
+    /** The lightning indexer's logits and top-k kernels' source name. */
+    public static final String INDEXER = "indexer";
     /** Every kernel source the build compiles. */
-    public static final java.util.List<String> ALL = java.util.List.of(QUANTIZE, MLA_DECODE, MOE_GEMM, ATTENTION);
+    public static final java.util.List<String> ALL = java.util.List.of(QUANTIZE, MLA_DECODE, MOE_GEMM, ATTENTION,
+            INDEXER);
     /** What the fatbins hold, for messages. */
     public static final String TARGETS = "sm_80, sm_90a and sm_100a SASS plus compute_80 PTX";
 

@@ -86,7 +86,8 @@ final class MlaKernel {
                 + stages;
     }
 
-    private static int sharedOptin(DeviceInfo info) {
+    /** The device's opt-in shared memory a block ({@code maxSharedMemoryPerBlockOptin}), 0 when unknown. */
+    static int sharedOptin(DeviceInfo info) {
         String v = info.properties().get("maxSharedMemoryPerBlockOptin");
         try {
             return v == null ? 0 : Integer.parseInt(v.trim());
@@ -120,11 +121,16 @@ final class MlaKernel {
      */
     MlaKernel(CudaDevice device, String what, boolean sparse, KvCacheType cache, List<MlaPlan.Unit> units, int dv,
               Config config) {
+        this(device, what, sparse, cache, MlaPlan.of(units, config.sms()), dv, config);
+    }
+
+    /** As above, with the plan made by the caller. */
+    MlaKernel(CudaDevice device, String what, boolean sparse, KvCacheType cache, MlaPlan plan, int dv, Config config) {
         this.device = device;
         this.what = what;
         this.config = config;
         this.dv = dv;
-        this.plan = MlaPlan.of(units, config.sms());
+        this.plan = plan;
         this.kernel = kernelName(sparse, cache, config.stages());
         CudaModule module = device.module(KernelImages.MLA_DECODE);
         this.function = module.function(kernel, sharedBytes(config.stages()));

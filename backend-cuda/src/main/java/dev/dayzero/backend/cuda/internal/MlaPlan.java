@@ -92,6 +92,18 @@ final class MlaPlan {
         return build(units, ceilDiv(longest, bestPieces), best);
     }
 
+    /**
+     * The plan without split-KV: one item per unit (for sparse prefill, whose units — tokens × 64-head groups —
+     * outnumber the SMs many times over); the makespan is estimated as for {@link #of}.
+     */
+    static MlaPlan unsplit(List<Unit> units, int sms) {
+        if (units.isEmpty()) {
+            throw new IllegalArgumentException("an MLA plan needs at least one unit");
+        }
+        int longest = units.stream().mapToInt(Unit::tiles).max().orElseThrow();
+        return build(units, longest, makespan(units, longest, Math.max(1, sms)));
+    }
+
     /** Estimated makespan, in tiles, of splitting every unit into pieces of at most {@code chunk} tiles. */
     static double makespan(List<Unit> units, int chunk, int sms) {
         List<Double> costs = new ArrayList<>();

@@ -4,6 +4,7 @@ import dev.dayzero.backend.cuda.CudaConfig;
 import dev.dayzero.backend.cuda.jna.CublasLtApi;
 import dev.dayzero.hal.Support;
 import dev.dayzero.hal.op.AttentionSpec;
+import dev.dayzero.hal.op.IndexerSpec;
 import dev.dayzero.hal.op.MoeGemmSpec;
 import dev.dayzero.hal.op.OpSpec;
 import dev.dayzero.hal.op.QuantizeSpec;
@@ -18,7 +19,8 @@ public final class SupportRules {
     /** The operators the nvcc-built kernels provide, for messages. */
     public static final String KERNEL_OPERATORS = "quantize (FP8 E4M3/E5M2 and INT8, every granularity), dense and "
             + "sparse MLA decode (BF16 and FP8 FlashMLA KV caches), the MoE grouped GEMM (BF16 and FP8 block-scaled on "
-            + "tensor cores, INT8), attention prefill and paged decode";
+            + "tensor cores, INT8), attention prefill and paged decode, sparse prefill (MLA), the lightning indexer (logits and "
+            + "top-k, FP8 and BF16 keys)";
     /** Widest key the MLA kernels hold in shared memory ({@code kDk} of {@code mla_decode.cu}). */
     static final int MLA_MAX_DK = MlaKernel.MAX_DK;
     /** Widest value the MLA kernels accumulate in registers ({@code kDv}). */
@@ -172,6 +174,13 @@ public final class SupportRules {
             return latent("sparse MLA decode", kernelsBuilt, d.headDim(), d.valueDim(),
                     (long) d.batch() * d.queriesPerSeq() * d.numHeads());
         }
+        if (spec instanceof AttentionSpec.SparsePrefill p) {
+            return latent("sparse prefill", kernelsBuilt, p.headDim(), p.valueDim(),
+                    p.totalTokens() * p.numHeads());
+        }
+        if (spec instanceof IndexerSpec x) {
+            return indexer(x, kernelsBuilt);
+        }
         if (spec instanceof AttentionSpec.Prefill p) {
             return prefill(p, kernelsBuilt);
         }
@@ -242,6 +251,45 @@ public final class SupportRules {
         if ((long) d.batch() * d.numHeads() > Integer.MAX_VALUE) {
             return Support.unsupported("attention paged decode with B·Hq=" + (long) d.batch() * d.numHeads()
                     + " output rows exceeds one launch's grid");
+        }
+        return Support.supported();
+    }
+
+    /** SMs assumed for the indexer's grid limit when the device does not say (the plan cuts keys finer with more). */
+    static final int INDEXER_PLAN_SMS = 1024;
+
+    /**
+     * The lightning indexer: every shape the spec allows (heads up to 64, head dims 32 / 64 / 128, nextN 1 or 2,
+     * any page size, compress ratio and top-k) runs, within I32 indexing: queries (the top-k grid and output rows),
+     * keys of a row and the logits kernel's blocks each below 2^31; workspace rows are indexed in 64 bits.
+     */
+    private static Support indexer(IndexerSpec x, boolean kernelsBuilt) {
+        if (!kernelsBuilt) {
+            return notBuilt("the lightning indexer (" + x.variant() + ")");
+        }
+        if (x.queries() > Integer.MAX_VALUE) {
+            return Support.unsupported("indexer " + x.variant() + " with " + x.queries() + " query rows exceeds "
+                    + "backend-cuda's top-k grid (2^31 - 1 rows)");
+        }
+        if (x instanceof IndexerSpec.IndexerTopK t && t.totalTokens() * (long) t.heads() > Integer.MAX_VALUE) {
+            return Support.unsupported("indexer topk with T·H = " + t.totalTokens() * t.heads() + " query head rows "
+                    + "exceeds the 2^31 rows backend-cuda's indexer kernels index");
+        }
+        long blocks = IndexerPlan.itemCount(x, INDEXER_PLAN_SMS);
+        if (blocks > Integer.MAX_VALUE) {
+            return Support.unsupported("indexer " + x.variant() + " needs " + blocks + " logits blocks, more than one "
+                    + "launch's grid (2^31 - 1)");
+        }
+        return Support.supported();
+    }
+
+    /** The indexer on a device whose blocks may use {@code optin} bytes of shared memory. */
+    static Support indexerDevice(IndexerSpec x, int optin, String deviceName) {
+        int need = IndexerOp.sharedBytes(x.headDim());
+        if (optin < need) {
+            return Support.unsupported("backend-cuda's indexer logits kernel for head dim " + x.headDim() + " needs "
+                    + need + " bytes of shared memory a block (128 query rows and a 64-key tile), but " + deviceName
+                    + " allows " + optin);
         }
         return Support.supported();
     }

@@ -142,6 +142,9 @@ class MlaEmulatedConformanceTest {
             if (spec instanceof AttentionSpec.SparseLatentDecode d && device.supports(d).isSupported()) {
                 return device.own(new SparseMlaDecodeOp(device, d, config));
             }
+            if (spec instanceof AttentionSpec.SparsePrefill p && device.supports(p).isSupported()) {
+                return device.own(new SparsePrefillOp(device, p, config));
+            }
             return device.prepare(spec);
         }
 

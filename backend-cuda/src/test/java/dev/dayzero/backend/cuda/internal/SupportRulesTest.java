@@ -286,4 +286,54 @@ class SupportRulesTest {
         Support k = SupportRules.supports(BF16, false, CudaConfig.MoeGemm.KERNEL, LT13_H100);
         assertTrue(k instanceof Support.Unsupported u && !u.reason().contains("cuBLASLt"), k.toString());
     }
+
+    @Test
+    void everyStandardIndexerAndSparsePrefillCaseRunsWhenBuilt() {
+        int n = 0;
+        for (ConformanceCase c : StandardCases.all()) {
+            if (c.spec() instanceof dev.dayzero.hal.op.IndexerSpec || c.spec() instanceof AttentionSpec.SparsePrefill) {
+                n++;
+                assertTrue(SupportRules.supports(c.spec(), true).isSupported(), c.id());
+                Support s = SupportRules.supports(c.spec(), false);
+                assertTrue(s instanceof Support.Unsupported u && u.reason().contains("kernels were not built"), c.id());
+            }
+        }
+        assertTrue(n >= 10, "the kit has indexer and sparse prefill cases: " + n);
+    }
+
+    @Test
+    void sparsePrefillTakesTheSparseMlaKernelsWidths() {
+        assertTrue(SupportRules.supports(new AttentionSpec.SparsePrefill(List.of(9), 80, 128, 64, 100, 0.2f), true)
+                .isSupported());
+        Support odd = SupportRules.supports(new AttentionSpec.SparsePrefill(List.of(9), 8, 72, 64, 16, 0.2f), true);
+        assertTrue(odd instanceof Support.Unsupported u && u.reason().startsWith("backend-cuda's sparse prefill kernels")
+                && u.reason().contains("Dk=72"), odd.toString());
+        Support wide = SupportRules.supports(new AttentionSpec.SparsePrefill(List.of(9), 8, 576, 528, 16, 0.2f), true);
+        assertTrue(wide instanceof Support.Unsupported u && u.reason().contains("Dv=528"), wide.toString());
+    }
+
+    @Test
+    void indexerNeedsItsSharedMemoryOnTheDevice() {
+        dev.dayzero.hal.op.IndexerSpec d128 = dev.dayzero.hal.op.IndexerSpec.PagedIndexerTopK.of(List.of(100), 1, 64,
+                128, dev.dayzero.hal.op.IndexerSpec.KeyType.FP8, 1, 16);
+        assertTrue(SupportRules.indexerDevice(d128, 227 * 1024, "H100").isSupported());
+        assertTrue(SupportRules.indexerDevice(d128, 163 * 1024, "A100").isSupported());
+        Support small = SupportRules.indexerDevice(d128, 64 * 1024, "T4");
+        assertTrue(small instanceof Support.Unsupported u && u.reason().contains("90880 bytes of shared memory")
+                && u.reason().contains("T4 allows 65536"), small.toString());
+        dev.dayzero.hal.op.IndexerSpec d32 = new dev.dayzero.hal.op.IndexerSpec.IndexerTopK(List.of(10), 4, 32,
+                dev.dayzero.hal.op.IndexerSpec.KeyType.BF16, 4);
+        assertTrue(SupportRules.indexerDevice(d32, 64 * 1024, "T4").isSupported(), "54016 bytes fit");
+    }
+
+    @Test
+    void indexerAnswersEveryShapeOfTheSpecIncludingLongRowsAndLargeTopK() {
+        // GLM-5's longest context, top-2048; top-k above 2048; one head; compressed keys
+        assertTrue(SupportRules.supports(dev.dayzero.hal.op.IndexerSpec.PagedIndexerTopK.of(List.of(202_752, 5), 2,
+                32, 128, dev.dayzero.hal.op.IndexerSpec.KeyType.FP8, 1, 2048), true).isSupported());
+        assertTrue(SupportRules.supports(dev.dayzero.hal.op.IndexerSpec.PagedIndexerTopK.of(List.of(9000), 1, 1, 32,
+                dev.dayzero.hal.op.IndexerSpec.KeyType.BF16, 4, 8192), true).isSupported());
+        assertTrue(SupportRules.supports(new dev.dayzero.hal.op.IndexerSpec.IndexerTopK(List.of(4096, 1), 64, 64,
+                dev.dayzero.hal.op.IndexerSpec.KeyType.FP8, 2048), true).isSupported());
+    }
 }
