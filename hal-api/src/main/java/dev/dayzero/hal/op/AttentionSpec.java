@@ -414,6 +414,18 @@ public sealed interface AttentionSpec extends OpSpec {
             return Checks.sum(seqLens);
         }
 
+        /**
+         * The same computation as a {@link SparseLatentDecode}: {@code T} one-token queries over a BF16 cache of
+         * {@code T} one-token pages, whose flat slots are the key rows (the operands' bytes are identical). For
+         * backends that run sparse prefill on their sparse decode kernel; its {@code flops()} and
+         * {@code bytes()} are not this spec's.
+         */
+        public SparseLatentDecode asSparseDecode() {
+            int t = Math.toIntExact(totalTokens());
+            return new SparseLatentDecode(java.util.Collections.nCopies(t, 1), numHeads, 1, headDim, valueDim, topk, 1, t,
+                    KvCacheType.BF16, softmaxScale);
+        }
+
         /** Valid indices of a query at position {@code i} of its sequence: {@code min(topk, i + 1)}. */
         public int attended(int i) {
             return Math.min(topk, i + 1);

@@ -223,13 +223,54 @@ public sealed interface IndexerSpec extends OpSpec {
         }
     }
 
+    /** The decode members, which read a {@link PagedKeys} cache: everything but the outputs comes from it. */
+    sealed interface Paged extends IndexerSpec permits PagedIndexerTopK, IndexerLogits {
+        /** The paged key cache and the queries that read it. */
+        PagedKeys cache();
+
+        @Override
+        default int heads() {
+            return cache().heads();
+        }
+
+        @Override
+        default int headDim() {
+            return cache().headDim();
+        }
+
+        @Override
+        default KeyType keyType() {
+            return cache().keyType();
+        }
+
+        @Override
+        default long queries() {
+            return (long) cache().batch() * cache().nextN();
+        }
+
+        @Override
+        default long validKeys(long i) {
+            return cache().validKeys((int) (i / cache().nextN()), (int) (i % cache().nextN()));
+        }
+
+        @Override
+        default List<TensorSpec> inputs() {
+            return cache().inputs();
+        }
+
+        @Override
+        default long flops() {
+            return cache().flops();
+        }
+    }
+
     /**
      * Decode: the top-{@code topk} keys of each query over a paged key cache (DeepGEMM's
      * {@code fp8_paged_mqa_logits} then a top-k; Ascend's {@code aclnnLightningIndexer}, which fuses them).
      * Inputs as in {@link PagedKeys}; output {@code indices [B · nextN, topk]} I32: key positions {@code k}
      * within the sequence ({@code 0 <= k < context_lens[b, j]}), as the interface Javadoc says.
      */
-    record PagedIndexerTopK(PagedKeys cache, int topk) implements IndexerSpec {
+    record PagedIndexerTopK(PagedKeys cache, int topk) implements Paged {
         public PagedIndexerTopK {
             Objects.requireNonNull(cache, "PagedIndexerTopK.cache");
             Checks.positive("PagedIndexerTopK", "topk", topk);
@@ -243,31 +284,6 @@ public sealed interface IndexerSpec extends OpSpec {
         }
 
         @Override
-        public int heads() {
-            return cache.heads();
-        }
-
-        @Override
-        public int headDim() {
-            return cache.headDim();
-        }
-
-        @Override
-        public KeyType keyType() {
-            return cache.keyType();
-        }
-
-        @Override
-        public long queries() {
-            return (long) cache.batch() * cache.nextN();
-        }
-
-        @Override
-        public long validKeys(long i) {
-            return cache.validKeys((int) (i / cache.nextN()), (int) (i % cache.nextN()));
-        }
-
-        @Override
         public IndexerSpec withKeyType(KeyType type) {
             return new PagedIndexerTopK(cache.withKeyType(type), topk);
         }
@@ -278,18 +294,8 @@ public sealed interface IndexerSpec extends OpSpec {
         }
 
         @Override
-        public List<TensorSpec> inputs() {
-            return cache.inputs();
-        }
-
-        @Override
         public List<TensorSpec> outputs() {
             return List.of(TensorSpec.of("indices", DType.I32, queries(), topk));
-        }
-
-        @Override
-        public long flops() {
-            return cache.flops();
         }
 
         @Override
@@ -308,34 +314,9 @@ public sealed interface IndexerSpec extends OpSpec {
      * {@link PagedKeys}; output {@code logits [B · nextN, maxKeys]} F32, the score of key {@code k} at
      * column {@code k} for {@code k < context_lens[b, j]}, {@code -inf} at and past the row's length.
      */
-    record IndexerLogits(PagedKeys cache) implements IndexerSpec {
+    record IndexerLogits(PagedKeys cache) implements Paged {
         public IndexerLogits {
             Objects.requireNonNull(cache, "IndexerLogits.cache");
-        }
-
-        @Override
-        public int heads() {
-            return cache.heads();
-        }
-
-        @Override
-        public int headDim() {
-            return cache.headDim();
-        }
-
-        @Override
-        public KeyType keyType() {
-            return cache.keyType();
-        }
-
-        @Override
-        public long queries() {
-            return (long) cache.batch() * cache.nextN();
-        }
-
-        @Override
-        public long validKeys(long i) {
-            return cache.validKeys((int) (i / cache.nextN()), (int) (i % cache.nextN()));
         }
 
         @Override
@@ -349,18 +330,8 @@ public sealed interface IndexerSpec extends OpSpec {
         }
 
         @Override
-        public List<TensorSpec> inputs() {
-            return cache.inputs();
-        }
-
-        @Override
         public List<TensorSpec> outputs() {
             return List.of(TensorSpec.of("logits", DType.F32, queries(), Math.max(1, cache.maxKeys())));
-        }
-
-        @Override
-        public long flops() {
-            return cache.flops();
         }
 
         @Override

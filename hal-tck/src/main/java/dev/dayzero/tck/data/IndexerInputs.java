@@ -30,7 +30,7 @@ final class IndexerInputs {
         if (spec instanceof IndexerTopK p) {
             return prefill(p, seed);
         }
-        PagedKeys c = spec instanceof IndexerSpec.PagedIndexerTopK t ? t.cache() : ((IndexerSpec.IndexerLogits) spec).cache();
+        PagedKeys c = ((IndexerSpec.Paged) spec).cache();
         return paged(c, seed);
     }
 

@@ -29,8 +29,7 @@ final class IndexerOracle {
         if (spec instanceof IndexerTopK p) {
             prefill(p, inputs, rows, scores, magnitudes);
         } else {
-            PagedKeys cache = spec instanceof IndexerSpec.PagedIndexerTopK t ? t.cache()
-                    : ((IndexerSpec.IndexerLogits) spec).cache();
+            PagedKeys cache = ((IndexerSpec.Paged) spec).cache();
             paged(cache, inputs, rows, scores, magnitudes);
         }
         return new IndexerScores(scores, magnitudes);

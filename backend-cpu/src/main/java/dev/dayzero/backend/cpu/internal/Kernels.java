@@ -4,7 +4,6 @@ import dev.dayzero.backend.cpu.internal.attention.LatentDecodeKernel;
 import dev.dayzero.backend.cpu.internal.attention.PagedDecodeKernel;
 import dev.dayzero.backend.cpu.internal.attention.PrefillKernel;
 import dev.dayzero.backend.cpu.internal.attention.SparseLatentDecodeKernel;
-import dev.dayzero.backend.cpu.internal.attention.SparsePrefillKernel;
 import dev.dayzero.backend.cpu.internal.gemm.MoeGemmKernel;
 import dev.dayzero.backend.cpu.internal.indexer.PagedIndexerKernel;
 import dev.dayzero.backend.cpu.internal.indexer.PrefillIndexerKernel;
@@ -63,7 +62,7 @@ final class Kernels {
             return new SparseLatentDecodeKernel(s, device);
         }
         if (spec instanceof AttentionSpec.SparsePrefill s) {
-            return new SparsePrefillKernel(s, device);
+            return new SparseLatentDecodeKernel(s.asSparseDecode(), device); // identical bytes: see asSparseDecode
         }
         if (spec instanceof IndexerSpec.PagedIndexerTopK || spec instanceof IndexerSpec.IndexerLogits) {
             return new PagedIndexerKernel((IndexerSpec) spec, device);
