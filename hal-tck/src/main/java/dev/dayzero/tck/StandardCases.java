@@ -161,7 +161,7 @@ public final class StandardCases {
      * block 2), at contexts 8K and 128K. Every sink case gives heads {@code +∞}, {@code −∞} and finite sinks
      * (see {@link dev.dayzero.tck.data.SharedKvInputs}).
      */
-    static List<ConformanceCase> deepseekV4Attention() {
+    public static List<ConformanceCase> deepseekV4Attention() {
         SharedKvFormat m1 = SharedKvFormat.FP8_MODEL1;
         return List.of(
                 c("deepseek-v4-flash/attention/csa-ctx8k-fp8-mtp",
