@@ -83,6 +83,29 @@ public final class StandardCases {
                         MoeGemmSpec.masked(MoeGemmSpec.Type.BF16, 4096, 1536, 16, List.of(16, 0, 7, 2)),
                         "Qwen3-235B-A22B expert down projection, decode"),
 
+                // MoE grouped GEMM: UE8M0 scales (DeepSeek-V3.2 / V4 FP8 checkpoints, DeepGEMM use_ue8m0), the V3 shapes
+                c("deepseek-v3.2/moe/gate-up-fp8-ue8m0-contiguous",
+                        MoeGemmSpec.contiguous(MoeGemmSpec.Type.FP8_BLOCK, DType.UE8M0, 4096, 7168, List.of(9, 17, 0, 6)),
+                        "FP8 1x128 / 128x128 with UE8M0 scales, block magnitudes 2^-4..2^3 so a misplaced scale fails"),
+                c("deepseek-v3.2/moe/down-fp8-ue8m0-masked",
+                        MoeGemmSpec.masked(MoeGemmSpec.Type.FP8_BLOCK, DType.UE8M0, 7168, 2048, 16, List.of(16, 3, 0, 9)),
+                        "FP8 down projection with UE8M0 scales, decode"),
+
+                // MoE grouped GEMM: DeepSeek-V4-Flash routed experts, MXFP4 (hidden 4096, expert intermediate 2048:
+                // gate+up N=4096, K=4096; down N=4096, K=2048), FP8 1x128 UE8M0 activations
+                c("deepseek-v4-flash/moe/gate-up-mxfp4-fp8-masked",
+                        MoeGemmSpec.masked(MoeGemmSpec.Type.MXFP4_FP8, 4096, 4096, 8, List.of(8, 1, 0, 5)),
+                        "DeepSeek-V4-Flash expert gate+up, decode: MXFP4 weights (UE8M0 per 32) x FP8 1x128 activations"),
+                c("deepseek-v4-flash/moe/down-mxfp4-fp8-masked",
+                        MoeGemmSpec.masked(MoeGemmSpec.Type.MXFP4_FP8, 4096, 2048, 8, List.of(3, 8, 0, 2)),
+                        "DeepSeek-V4-Flash expert down projection, decode"),
+                c("deepseek-v4-flash/moe/gate-up-mxfp4-fp8-contiguous",
+                        MoeGemmSpec.contiguous(MoeGemmSpec.Type.MXFP4_FP8, 4096, 4096, List.of(11, 0, 23, 6)),
+                        "DeepSeek-V4-Flash expert gate+up, prefill"),
+                c("deepseek-v4-flash/moe/down-mxfp4-bf16-contiguous",
+                        MoeGemmSpec.contiguous(MoeGemmSpec.Type.MXFP4_BF16, 4096, 2048, List.of(7, 13, 0, 4)),
+                        "MXFP4 weights x BF16 activations (weight-only MXFP4), prefill"),
+
                 // attention: DeepSeek-V3 / V3.2 MLA decode
                 c("deepseek-v3/attention/mla-decode-bf16",
                         AttentionSpec.LatentDecode.deepseek(List.of(1, 300, 1029, 4097), 128, 1, KvCacheType.BF16),

@@ -48,6 +48,7 @@ public final class SpecJson {
             n.put("k", m.k());
             n.put("maxRows", m.maxRows());
             n.set("rowsPerExpert", ints(m.rowsPerExpert()));
+            n.put("scaleType", m.scaleType().name());
         } else if (spec instanceof AttentionSpec a) {
             n.put("variant", a.variant());
             n.set("seqLens", ints(a.seqLens()));
@@ -140,9 +141,13 @@ public final class SpecJson {
                 return new QuantizeSpec(m, k, dtype(n, "inputType"), dtype(n, "format"), g, dtype(n, "scaleType"));
             }
             case "moe-gemm":
-                return new MoeGemmSpec(enumOf(MoeGemmSpec.Layout.class, n, "layout"),
-                        enumOf(MoeGemmSpec.Type.class, n, "type"), integer(n, "experts"), integer(n, "n"),
-                        integer(n, "k"), intList(n, "rowsPerExpert"), integer(n, "maxRows"));
+            {
+                MoeGemmSpec.Type type = enumOf(MoeGemmSpec.Type.class, n, "type");
+                // results written before scaleType existed hold F32 scales (the type's default)
+                DType scaleType = n.has("scaleType") ? dtype(n, "scaleType") : type.defaultScaleType();
+                return new MoeGemmSpec(enumOf(MoeGemmSpec.Layout.class, n, "layout"), type, integer(n, "experts"),
+                        integer(n, "n"), integer(n, "k"), intList(n, "rowsPerExpert"), integer(n, "maxRows"), scaleType);
+            }
             case "attention":
                 return attention(n);
             case "indexer":

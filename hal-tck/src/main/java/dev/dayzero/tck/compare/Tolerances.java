@@ -53,8 +53,11 @@ public final class Tolerances {
         if (spec instanceof MoeGemmSpec m) {
             return switch (m.type()) {
                 case BF16 -> BF16_FROM_BF16;
-                case FP8_BLOCK -> BF16_FROM_FP8;
+                case FP8_BLOCK, MXFP4_FP8 -> BF16_FROM_FP8;
                 case INT8_W8A8 -> BF16_FROM_INT8;
+                // E2M1 · 2^s is exact in BF16: a kernel that dequantizes the weights and runs BF16 × BF16
+                // with F32 accumulation is as close as a BF16 GEMM
+                case MXFP4_BF16 -> BF16_FROM_BF16;
             };
         }
         if (spec instanceof AttentionSpec.LatentDecode l) {

@@ -178,10 +178,31 @@ public final class SupportRules {
     // ---------------------------------------------------------------- MoE: aclnnGroupedMatmulV4
 
     private static Support moe(SocCapability c, MoeGemmSpec m) {
+        if (m.type().isMxfp4()) {
+            // 950 (GMM V4/V5 docs): FLOAT4_E2M1 weights in the MX mode, E8M0 scales per 32 along K on both operands,
+            // scale shape (g, ceil(K/64), N, 2). The spec's 1x128 FP8 activation scales would be replicated four
+            // times (exact); not bound yet. A2/A3: no FP4 and no E8M0 ("A2/A3 do not support ... FLOAT8_E8M0").
+            String why = c.fp8()
+                    ? "MXFP4 grouped matmul needs aclnnGroupedMatmulV5's MX mode (Ascend 950: FLOAT4_E2M1 weights, E8M0"
+                    + " scales per 32 along K on both x and weight), which this backend does not bind yet"
+                    : "no FP4 (E2M1) data type and no E8M0 scales on " + c.label()
+                    + " (GroupedMatmul on A2/A3 takes INT8/INT4/BF16/FP16)";
+            MoeGemmSpec alt = m.withType(MoeGemmSpec.Type.BF16);
+            Support altSupport = moe(c, alt);
+            if (altSupport.isSupported()) {
+                return Support.alternative(alt, why + "; the same GEMM in BF16 (E2M1 times its UE8M0 scale is exact in"
+                        + " BF16: 4x the weight bytes) runs through aclnnGroupedMatmulV4");
+            }
+            return Support.unsupported(why + ", and the BF16 alternative is unsupported too: " + altSupport.reason());
+        }
         if (m.type() == MoeGemmSpec.Type.FP8_BLOCK) {
             String why = c.fp8()
                     ? "FP8 block-scaled grouped matmul needs aclnnGroupedMatmulV5's G-B mode, which this backend does not bind yet"
                     : "no FP8 data type on " + c.label() + " (GroupedMatmul on A2/A3 takes INT8/INT4/BF16/FP16)";
+            if (m.scaleType() == DType.UE8M0) {
+                why += c.fp8() ? " (its G-B mode takes FP32 scales; E8M0 scales are the MX mode's, per 32)"
+                        : "; nor E8M0 scales (GMM V5 doc: A2/A3 do not support FLOAT8_E8M0)";
+            }
             MoeGemmSpec alt = m.withType(MoeGemmSpec.Type.INT8_W8A8);
             Support altSupport = moe(c, alt);
             if (altSupport.isSupported()) {

@@ -74,6 +74,22 @@ class SupportRulesTest {
     }
 
     @Test
+    void mxfp4MoeIsOfferedAsBf16WithTheSocsReason() {
+        MoeGemmSpec mx = MoeGemmSpec.masked(MoeGemmSpec.Type.MXFP4_FP8, 4096, 4096, 8, List.of(8, 1, 0, 5));
+        Support.Alternative a3 = assertInstanceOf(Support.Alternative.class, SupportRules.answer("Ascend910_9382", mx, NONE));
+        assertEquals(mx.withType(MoeGemmSpec.Type.BF16), a3.spec());
+        assertEquals(DType.F32, ((MoeGemmSpec) a3.spec()).scaleType());
+        assertTrue(a3.reason().contains("no FP4 (E2M1) data type and no E8M0 scales on Ascend910_9382"), a3.reason());
+        Support.Alternative a950 = assertInstanceOf(Support.Alternative.class,
+                SupportRules.answer("Ascend950DT_9591", mx.withType(MoeGemmSpec.Type.MXFP4_BF16), NONE));
+        assertTrue(a950.reason().contains("GroupedMatmulV5's MX mode"), a950.reason());
+        MoeGemmSpec ue8m0 = FP8_MOE.withScaleType(DType.UE8M0);
+        Support.Alternative u = assertInstanceOf(Support.Alternative.class, SupportRules.answer("Ascend910B1", ue8m0, NONE));
+        assertEquals(FP8_MOE.withType(MoeGemmSpec.Type.INT8_W8A8), u.spec());
+        assertTrue(u.reason().contains("FLOAT8_E8M0"), u.reason());
+    }
+
+    @Test
     void maskedInt8AndThereforeMaskedFp8AreUnsupportedWithTheReason() {
         MoeGemmSpec masked = MoeGemmSpec.masked(MoeGemmSpec.Type.FP8_BLOCK, 7168, 2048, 16, List.of(16, 3, 0, 9));
         Support.Unsupported u = assertInstanceOf(Support.Unsupported.class, SupportRules.answer("Ascend910B1", masked, NONE));

@@ -105,6 +105,15 @@ public final class SupportRules {
         if (g.type() == MoeGemmSpec.Type.INT8_W8A8) {
             return "INT8 W8A8 MoE GEMM runs on backend-cuda's kernel (per-row and per-channel scales), not cuBLASLt";
         }
+        if (g.type().isMxfp4()) {
+            return "cuBLASLt's MX block scaling (VEC32_UE8M0, Blackwell) scales both operands per 32 values; this spec's "
+                    + (g.type() == MoeGemmSpec.Type.MXFP4_FP8 ? "FP8 activations carry 1x128 scales" : "activations are BF16")
+                    + " against MXFP4 weights, which is not a cuBLASLt matmul: runs on backend-cuda's kernel";
+        }
+        if (g.type() == MoeGemmSpec.Type.FP8_BLOCK && g.scaleType() == dev.dayzero.hal.DType.UE8M0) {
+            return "cuBLASLt's 1x128 / 128x128 block scaling (VEC128_32F, BLK128x128_32F) takes F32 scales, not UE8M0:"
+                    + " runs on backend-cuda's kernel";
+        }
         if (!lt.loaded()) {
             return lt.missing();
         }
