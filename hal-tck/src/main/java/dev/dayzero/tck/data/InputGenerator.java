@@ -4,6 +4,7 @@ import dev.dayzero.hal.Bf16;
 import dev.dayzero.hal.DType;
 import dev.dayzero.hal.Fp8;
 import dev.dayzero.hal.op.AttentionSpec;
+import dev.dayzero.hal.op.GemmSpec;
 import dev.dayzero.hal.op.IndexerSpec;
 import dev.dayzero.hal.op.KvCacheType;
 import dev.dayzero.hal.op.MoeGemmSpec;
@@ -36,6 +37,9 @@ public final class InputGenerator {
         }
         if (spec instanceof MoeGemmSpec m) {
             return moe(m, seed);
+        }
+        if (spec instanceof GemmSpec g) {
+            return GemmInputs.generate(g, seed);
         }
         if (spec instanceof AttentionSpec.SparsePrefill sp) {
             return sparsePrefill(sp, seed);
