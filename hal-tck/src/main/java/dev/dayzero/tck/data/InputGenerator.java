@@ -7,6 +7,7 @@ import dev.dayzero.hal.Fp8;
 import dev.dayzero.hal.Ue8m0;
 import dev.dayzero.hal.op.AttentionSpec;
 import dev.dayzero.hal.op.CacheWriteSpec;
+import dev.dayzero.hal.op.GemmSpec;
 import dev.dayzero.hal.op.IndexerSpec;
 import dev.dayzero.hal.op.KvCacheType;
 import dev.dayzero.hal.op.MoeGemmSpec;
@@ -45,6 +46,9 @@ public final class InputGenerator {
         }
         if (spec instanceof CacheWriteSpec.QuantInsert w) {
             return SharedKvInputs.cacheWrite(w, seed);
+        }
+        if (spec instanceof GemmSpec g) {
+            return GemmInputs.generate(g, seed);
         }
         if (spec instanceof AttentionSpec.SparsePrefill sp) {
             return sparsePrefill(sp, seed);
