@@ -252,8 +252,16 @@ class SupportRulesTest {
         for (ConformanceCase c : StandardCases.all()) {
             if (c.spec() instanceof MoeGemmSpec g) {
                 assertTrue(SupportRules.supports(g, true, CudaConfig.MoeGemm.AUTO, LT13_H100).isSupported(), c.id());
-                assertEquals(g.type() == MoeGemmSpec.Type.INT8_W8A8 ? kernel : lt,
+                // MXFP4 and UE8M0-scaled FP8 are not cuBLASLt matmuls: kernel under auto, none when pinned to cuBLASLt
+                boolean ltTakes = g.type() == MoeGemmSpec.Type.BF16
+                        || g.type() == MoeGemmSpec.Type.FP8_BLOCK && g.scaleType() == dev.dayzero.hal.DType.F32;
+                assertEquals(g.type() == MoeGemmSpec.Type.INT8_W8A8 ? kernel : ltTakes ? lt : Optional.empty(),
                         path(g, true, CudaConfig.MoeGemm.CUBLASLT, LT13_H100), c.id());
+                if (!ltTakes && g.type() != MoeGemmSpec.Type.INT8_W8A8) {
+                    assertEquals(kernel, path(g, true, CudaConfig.MoeGemm.AUTO, LT13_H100), c.id());
+                    String why = SupportRules.cublasLtRefusal(g, LT13_H100);
+                    assertTrue(why.contains(g.type().isMxfp4() ? "scales both operands per 32" : "not UE8M0"), why);
+                }
             }
         }
     }
