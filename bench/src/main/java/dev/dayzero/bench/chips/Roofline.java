@@ -4,6 +4,7 @@ import dev.dayzero.bench.chips.ChipSpec.Figure;
 import dev.dayzero.bench.report.DeviceRoofs;
 import dev.dayzero.hal.DType;
 import dev.dayzero.hal.op.AttentionSpec;
+import dev.dayzero.hal.op.GemmSpec;
 import dev.dayzero.hal.op.IndexerSpec;
 import dev.dayzero.hal.op.MoeGemmSpec;
 import dev.dayzero.hal.op.OpSpec;
@@ -38,7 +39,7 @@ public final class Roofline {
 
     /**
      * The precision whose peak applies to a case: MoE GEMM {@code BF16 → bf16}, {@code FP8_BLOCK → fp8},
-     * {@code INT8_W8A8 → int8}; attention {@code bf16} (every variant multiplies BF16 on the tensor cores; an
+     * {@code INT8_W8A8 → int8}, and the dense GEMM alike; attention {@code bf16} (every variant multiplies BF16 on the tensor cores; an
      * FP8 latent cache is dequantized to BF16 before the MMA, as FlashMLA does; sparse prefill reads BF16
      * queries and a BF16 latent, so it is {@code bf16} too); indexer by its key type, {@code FP8 → fp8}
      * ({@link IndexerSpec.KeyType#FP8}: DeepGEMM's logits kernels multiply the E4M3 codes themselves on the FP8
@@ -49,6 +50,13 @@ public final class Roofline {
         Objects.requireNonNull(spec, "spec");
         if (spec instanceof MoeGemmSpec moe) {
             return switch (moe.type()) {
+                case BF16 -> "bf16";
+                case FP8_BLOCK -> "fp8";
+                case INT8_W8A8 -> "int8";
+            };
+        }
+        if (spec instanceof GemmSpec g) {
+            return switch (g.type()) {
                 case BF16 -> "bf16";
                 case FP8_BLOCK -> "fp8";
                 case INT8_W8A8 -> "int8";

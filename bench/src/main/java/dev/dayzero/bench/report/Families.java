@@ -7,7 +7,7 @@ public final class Families {
 
     /**
      * The title of an operator family: {@code attention → Attention}, {@code indexer → Indexer},
-     * {@code moe-gemm → MoE grouped GEMM}, {@code quantize → Quantization}; any other name as it is
+     * {@code moe-gemm → MoE grouped GEMM}, {@code gemm → Dense GEMM}, {@code quantize → Quantization}; any other name as it is
      * ({@code other} for an empty one).
      */
     public static String title(String family) {
@@ -18,6 +18,7 @@ public final class Families {
             case "attention" -> "Attention";
             case "indexer" -> "Indexer";
             case "moe-gemm" -> "MoE grouped GEMM";
+            case "gemm" -> "Dense GEMM";
             case "quantize" -> "Quantization";
             default -> family;
         };
