@@ -6,6 +6,7 @@ import dev.dayzero.hal.op.AttentionSpec;
 import dev.dayzero.hal.op.CacheWriteSpec;
 import dev.dayzero.hal.op.IndexerSpec;
 import dev.dayzero.hal.op.KvCacheType;
+import dev.dayzero.hal.op.GemmSpec;
 import dev.dayzero.hal.op.MoeGemmSpec;
 import dev.dayzero.hal.op.OpSpec;
 import dev.dayzero.hal.op.QuantizeSpec;
@@ -92,6 +93,9 @@ public final class SupportRules {
         }
         if (spec instanceof AttentionSpec.SparseSharedKvDecode) {
             return Support.unsupported(SHARED_KV_REASON);
+        }
+        if (spec instanceof GemmSpec g) {
+            return gemm(c, g);
         }
         return attention(c, (AttentionSpec) spec, dsa.sparseFlashAttention(), cann);
     }
@@ -225,6 +229,42 @@ public final class SupportRules {
                     + "requires them untouched");
         }
         return Support.supported();
+    }
+
+    // ---------------------------------------------------------------- dense GEMM: aclnnGroupedMatmulV4, one group an entry
+
+    /** The contiguous grouped matmul with the dense GEMM's bytes: one expert (group) per batch entry of M rows. */
+    static MoeGemmSpec asMoe(GemmSpec g) {
+        MoeGemmSpec.Type type = switch (g.type()) {
+            case BF16 -> MoeGemmSpec.Type.BF16;
+            case FP8_BLOCK -> MoeGemmSpec.Type.FP8_BLOCK;
+            case INT8_W8A8 -> MoeGemmSpec.Type.INT8_W8A8;
+        };
+        return MoeGemmSpec.contiguous(type, g.n(), g.k(), java.util.Collections.nCopies(g.batch(), g.m()));
+    }
+
+    /**
+     * The dense GEMM runs on the grouped matmul the MoE GEMM binds (aclnnGroupedMatmulV4, groupType 0, one group per
+     * batch entry), so BF16 and INT8 W8A8 (per-token x per-channel scales) run, and FP8 block scaling gets the MoE
+     * GEMM's answer: INT8 W8A8 as the alternative (A2/A3 have no FP8; on 950, aclnnQuantMatmulV5's G-B mode
+     * [1,128,128] is the operator for it and is not bound yet). aclnnMatmul / aclnnBatchMatMul / aclnnQuantMatmulV4
+     * would be the one-matrix operators; see the README for the mapping.
+     */
+    private static Support gemm(SocCapability c, GemmSpec g) {
+        if (g.type() == GemmSpec.Type.FP8_BLOCK) {
+            GemmSpec alt = g.withType(GemmSpec.Type.INT8_W8A8);
+            Support altSupport = gemm(c, alt);
+            String why = c.fp8()
+                    ? "FP8 1x128 / 128x128 block scaling is aclnnQuantMatmulV5's G-B mode (groupSize [1,128,128], F32 "
+                    + "scales; its MX mode [1,1,32] is the only one taking E8M0 scales), which this backend does not bind yet"
+                    : "no FP8 data type on " + c.label() + " (its matmuls take INT8/INT4/BF16/FP16)";
+            if (altSupport.isSupported()) {
+                return Support.alternative(alt, why + "; the same GEMM as INT8 W8A8 (per-token activation and "
+                        + "per-channel weight scales) runs through aclnnGroupedMatmulV4, one group per batch entry");
+            }
+            return Support.unsupported(why + ", and the INT8 W8A8 alternative is unsupported too: " + altSupport.reason());
+        }
+        return moe(c, asMoe(g));
     }
 
     // ---------------------------------------------------------------- attention: aclnnFusedInferAttentionScoreV3
