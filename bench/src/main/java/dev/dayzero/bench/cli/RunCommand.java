@@ -2,6 +2,7 @@ package dev.dayzero.bench.cli;
 
 import dev.dayzero.bench.model.ModelConfig;
 import dev.dayzero.bench.model.ModelConfigs;
+import dev.dayzero.bench.model.QuantConfig;
 import dev.dayzero.bench.model.Presets;
 import dev.dayzero.bench.workload.Phase;
 import dev.dayzero.bench.workload.Routing;
@@ -76,6 +77,11 @@ final class RunCommand implements Callable<Integer> {
             description = "How tokens spread over experts. Default: ${DEFAULT-VALUE}.", defaultValue = "uniform")
     String routing;
 
+    @Option(names = "--expert-dtype", paramLabel = "bf16|fp8|fp4",
+            description = "Store the routed experts as BF16, FP8 block (128x128) or MXFP4 (fp4), overriding the "
+                    + "config (expert_dtype; DeepSeek-V4 defaults to MXFP4).")
+    String expertDtype;
+
     @Option(names = "--no-report", description = "Do not write the report (report.md, report.html, charts/, "
             + "summary.csv under <run dir>/report/).")
     boolean noReport;
@@ -90,6 +96,15 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ModelConfig m = model.config != null ? ModelConfigs.load(model.config) : Presets.get(model.preset);
+        if (expertDtype != null) {
+            QuantConfig.ExpertWeights w;
+            try {
+                w = QuantConfig.ExpertWeights.parse(expertDtype);
+            } catch (IllegalArgumentException e) {
+                throw new BadInputException("--expert-dtype: " + e.getMessage());
+            }
+            m = m.withQuant(m.quant().withExperts(w));
+        }
         WorkloadOptions w = WorkloadOptions.defaults()
                 .withPhases(phases.stream().map(Phase::parse).toList())
                 .withBatchSizes(batches)
@@ -105,6 +120,7 @@ final class RunCommand implements Callable<Integer> {
                 + (plan.leftOut().isEmpty() ? "" : ", " + plan.leftOut().size() + " operators left out"));
         RunOutcome outcome = options.execute(plan.cases(), m.id(), true, true, spec.commandLine());
         Summary.print(out, outcome, plan.leftOut());
+        plan.notes().forEach(out::println);
         out.println("Results: " + outcome.resultsFile().toAbsolutePath());
         if (!noReport) {
             try {

@@ -58,6 +58,12 @@ public record ModelConfig(String id, String displayName, String architecture, St
                 moe, quant, newDeployment, leftOut, notes);
     }
 
+    /** The same model with its checkpoint read as {@code newQuant} ({@code --expert-dtype}). */
+    public ModelConfig withQuant(QuantConfig newQuant) {
+        return new ModelConfig(id, displayName, architecture, modelType, source, hiddenSize, numLayers, attention,
+                moe, newQuant, deployment, leftOut, notes);
+    }
+
     /**
      * One line of key dimensions for {@code dayzero models}, e.g. {@code deepseek-v3  DeepseekV3ForCausalLM:
      * MLA 128 heads (latent 512+64, qk 192, v 128); MoE 256 experts top-8, I=2048; hidden 7168, 61 layers;

@@ -7,16 +7,19 @@ import dev.dayzero.bench.model.MoeConfig;
 import dev.dayzero.bench.model.QuantConfig;
 import dev.dayzero.hal.DType;
 import dev.dayzero.hal.op.AttentionSpec;
+import dev.dayzero.hal.op.CacheWriteSpec;
 import dev.dayzero.hal.op.IndexerSpec;
 import dev.dayzero.hal.op.KvCacheType;
 import dev.dayzero.hal.op.MoeGemmSpec;
 import dev.dayzero.hal.op.QuantizeSpec;
+import dev.dayzero.hal.op.SharedKvFormat;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Derives a model's per-device operator cases from its {@link ModelConfig} and {@link WorkloadOptions}.
@@ -90,7 +93,12 @@ public final class Workloads {
                 model.moe().ifPresent(ctx::moe);
             }
         }
-        return new WorkloadPlan(cases, new ArrayList<>(leftOut.values()));
+        List<String> notes = new ArrayList<>();
+        if (model.attention().orElse(null) instanceof AttentionConfig.V4 v) {
+            notes.add(model.displayName() + " layers: " + v.layerCounts() + " (of " + model.numLayers()
+                    + "); each attention case's origin names its layer type and count");
+        }
+        return new WorkloadPlan(cases, new ArrayList<>(leftOut.values()), notes);
     }
 
     private static Parallel parallel(ModelConfig model, int tp, int ep) {
@@ -192,6 +200,11 @@ public final class Workloads {
                                     + " + qk_rope_head_dim " + m.qkRopeHeadDim() + "; v_head_dim " + m.vHeadDim()
                                     + " padded to " + m.qkHeadDim() + " (the spec has one head width); " + scaleText
                                     + "; " + seqs);
+                } else if (a instanceof AttentionConfig.V4 v) {
+                    leftOut.putIfAbsent("v4-prefill", new LeftOut("v4-prefill", "DeepSeek-V4 prefill (" + v.layerCounts()
+                            + " layers: each prompt token attends its 128-token window plus compressed entries, with a"
+                            + " per-head sink) has no hal-api spec: SparsePrefill takes one latent cache and no sink,"
+                            + " SparseSharedKvDecode is a decode operator"));
                 } else if (a instanceof AttentionConfig.Gqa g) {
                     int kv = Math.max(1, g.numKvHeads() / par.tp());
                     add("prefill", new AttentionSpec.Prefill(lens, heads, kv, g.headDim(), true, scale),
@@ -241,6 +254,8 @@ public final class Workloads {
                                 where() + ": absorbed MLA decode, " + dims + ", " + cache + "; " + seqs);
                     }
                 }
+            } else if (a instanceof AttentionConfig.V4 v) {
+                v4Decode(v, heads, scale, scaleText);
             } else if (a instanceof AttentionConfig.Gqa g) {
                 int kv = Math.max(1, g.numKvHeads() / par.tp());
                 add("paged-decode", new AttentionSpec.PagedDecode(lens, heads, kv, g.headDim(), page, pages, scale),
@@ -248,6 +263,79 @@ public final class Workloads {
                                 + g.numKvHeads() + " KV heads" + (g.numKvHeads() < par.tp() ? " (replicated)" : "")
                                 + ", head " + g.headDim() + ", BF16 cache; " + scaleText + "; " + seqs);
             }
+        }
+
+        /**
+         * DeepSeek-V4 decode, per layer type: the window (main cache, page 64), plus for CSA the indexer's
+         * top-{@code index_topk} of context/4 compressed entries (extra page block 64) and for HCA every one of
+         * the context/128 entries (extra page block 2); sinks on; the MODEL1 FP8 cache and BF16; the cache write.
+         */
+        void v4Decode(AttentionConfig.V4 v, int heads, float scale, String scaleText) {
+            int ctx = options.contextLength();
+            if (heads != 64 && heads != 128) {
+                leftOut.putIfAbsent("v4-attention", new LeftOut("v4-attention", "DeepSeek-V4 attention with " + heads
+                        + " heads a device (" + v.numHeads() + " / tp " + par.tp() + "): the sparse shared-KV decode"
+                        + " spec (FlashMLA's MODEL1 kernel) takes 64 or 128 query heads; choose tp so that "
+                        + "num_attention_heads / tp is 64 or 128"));
+                return;
+            }
+            int window = Math.min(v.window(), ctx);
+            List<Integer> windowTokens = Collections.nCopies(batch, window);
+            AttentionSpec.KvIndexSet main = AttentionSpec.KvIndexSet.full(v.window(), V4_PAGE, windowTokens);
+            int csaEntries = ctx / AttentionConfig.V4.CSA_RATIO;
+            int hcaEntries = ctx / AttentionConfig.V4.HCA_RATIO;
+            String seqs = batch + " sequences x " + ctx + " cached tokens";
+            String common = heads + " of " + v.numHeads() + " heads, head 512 (448 NoPE + 64 RoPE; V is all 512),"
+                    + " one KV head shared by K and V, per-head attention sink; window " + window + " of sliding_window "
+                    + v.window() + " (page " + V4_PAGE + "); " + scaleText + "; " + seqs;
+            if (v.csaLayers() > 0 && v.indexerUnsupported().isEmpty()) {
+                add("indexer-topk-csa", new IndexerSpec.PagedIndexerTopK(IndexerSpec.PagedKeys.of(
+                                Collections.nCopies(batch, ctx), queriesPerSeq(), v.indexHeads(), v.indexHeadDim(),
+                                IndexerSpec.KeyType.FP8, INDEXER_PAGE_SIZE, AttentionConfig.V4.CSA_RATIO), v.indexTopk()),
+                        where() + ": DeepSeek-V4 CSA layers' lightning indexer (" + v.csaLayers() + " of "
+                                + model.numLayers() + " layers), decode: each new token scores the " + csaEntries
+                                + " compressed keys (context " + ctx + " / compress ratio 4) and keeps the top "
+                                + v.indexTopk() + " (index_topk); " + v.indexHeads() + " heads (index_n_heads, all on"
+                                + " every device) x " + v.indexHeadDim() + " (index_head_dim), FP8 keys, page "
+                                + INDEXER_PAGE_SIZE + "; " + seqs);
+            }
+            record LayerType(String word, int layers, Optional<AttentionSpec.KvIndexSet> extra, String what) {
+            }
+            List<LayerType> types = new ArrayList<>();
+            types.add(new LayerType("swa", v.slidingLayers(), Optional.empty(), "sliding-window layers: the window only"));
+            types.add(new LayerType("csa", v.csaLayers(), csaEntries == 0 ? Optional.empty()
+                    : Optional.of(AttentionSpec.KvIndexSet.full(v.indexTopk(), V4_PAGE, Collections.nCopies(batch,
+                            csaEntries))), "CSA layers: the window + the indexer's top-" + v.indexTopk() + " of "
+                    + csaEntries + " compressed entries (context / 4; extra page block " + V4_PAGE + ")"));
+            types.add(new LayerType("hca", v.hcaLayers(), hcaEntries == 0 ? Optional.empty()
+                    : Optional.of(AttentionSpec.KvIndexSet.full(hcaEntries, V4_HCA_PAGE, Collections.nCopies(batch,
+                            hcaEntries))), "HCA layers: the window + all " + hcaEntries
+                    + " compressed entries (context / 128; extra page block " + V4_HCA_PAGE + ")"));
+            for (SharedKvFormat f : List.of(SharedKvFormat.FP8_MODEL1, SharedKvFormat.BF16)) {
+                String suffix = f == SharedKvFormat.BF16 ? "bf16" : "fp8";
+                String cache = f == SharedKvFormat.BF16 ? "BF16 caches (1,024 B a token)"
+                        : "MODEL1 FP8 caches (584 B a token: 448 E4M3 + 64 BF16 + 7 UE8M0 scales + pad)";
+                for (LayerType t : types) {
+                    if (t.layers() == 0) {
+                        continue;
+                    }
+                    add("attention-" + t.word() + "-" + suffix, new AttentionSpec.SparseSharedKvDecode(heads,
+                                    queriesPerSeq(), SharedKvFormat.VALUE_DIM, f, main, t.extra(), true, true, scale),
+                            where() + ": DeepSeek-V4 sparse shared-KV decode, " + t.layers() + " of "
+                                    + model.numLayers() + " layers are " + t.what() + "; " + common + "; " + cache);
+                }
+            }
+            add("cache-write-fp8", new CacheWriteSpec.QuantInsert(batch * queriesPerSeq(), SharedKvFormat.VALUE_DIM,
+                            SharedKvFormat.FP8_MODEL1, V4_PAGE, AttentionSpec.pagesWithSpares(
+                                    Collections.nCopies(batch, Math.max(window, 1)), V4_PAGE)),
+                    where() + ": DeepSeek-V4 window-cache write every step in every layer: " + batch * queriesPerSeq()
+                            + " new BF16 KV rows (512 wide) quantized into the MODEL1 FP8 cache (7 UE8M0 scales per"
+                            + " token, 64-value tiles) at their slots, page " + V4_PAGE);
+        }
+
+        /** Query tokens a sequence in decode: 1, or 2 with an MTP draft token. */
+        int queriesPerSeq() {
+            return 1;
         }
 
         void moe(MoeConfig m) {
@@ -269,15 +357,27 @@ public final class Workloads {
             int maxRows = active.stream().mapToInt(Integer::intValue).max().orElse(0);
 
             QuantConfig q = model.quant();
-            MoeGemmSpec.Type type = q.fp8Block() ? MoeGemmSpec.Type.FP8_BLOCK : MoeGemmSpec.Type.BF16;
-            String t = q.fp8Block() ? "fp8" : "bf16";
+            MoeGemmSpec.Type type = expertType(q);
+            boolean fp8Act = type.hasGroupActivationScales();
+            DType scaleType = type.isMxfp4() ? DType.UE8M0 : fp8Act ? q.scaleType() : DType.F32;
+            String t = switch (type) {
+                case FP8_BLOCK -> "fp8";
+                case MXFP4_FP8 -> "mxfp4-fp8";
+                case MXFP4_BF16 -> "mxfp4-bf16";
+                default -> "bf16";
+            };
             int slice = m.intermediateSize() / par.moeTp();
             String routing = rows + " rows = ceil(" + tokens + " tokens (" + tokensPerRank + " a rank x dp "
                     + par.dp() + ") x top-" + m.topk() + " / ep " + par.ep() + ") over " + local + " local experts ("
                     + m.experts() + " / ep " + par.ep() + "), " + options.routing().label() + " " + describeRows(perExpert)
                     + "; " + active.size() + " receive rows, " + idle + " idle (dropped from the spec)";
-            String types = q.fp8Block() ? "FP8 E4M3, 128x128 weight blocks, 1x128 activation groups (" + q.scaleType()
-                    + " scales)" : "BF16 (" + q.label() + ")";
+            String types = switch (type) {
+                case FP8_BLOCK -> "FP8 E4M3, 128x128 weight blocks, 1x128 activation groups (" + scaleType + " scales)";
+                case MXFP4_FP8 -> "MXFP4 weights (E2M1, one UE8M0 scale per 32) x FP8 E4M3 activations (1x128 groups,"
+                        + " UE8M0 scales)";
+                case MXFP4_BF16 -> "MXFP4 weights (E2M1, one UE8M0 scale per 32) x BF16 activations";
+                default -> "BF16 (" + q.label() + ")";
+            };
             String split = par.moeTp() == 1 ? "whole experts" : "experts split " + par.moeTp() + " ways (tp without ep)";
             String layout = phase == Phase.DECODE ? "masked, maxRows " + nextPowerOfTwo(maxRows)
                     : "contiguous";
@@ -286,34 +386,52 @@ public final class Workloads {
                 return; // unreachable: rows >= 1 whenever tokens >= 1
             }
             int nGu = 2 * slice;
-            if (q.fp8Block()) {
+            if (fp8Act) {
                 add("quantize-gate-up-input", new QuantizeSpec(rows, model.hiddenSize(), DType.BF16, DType.F8_E4M3FN,
-                                QuantizeSpec.perGroup(MoeGemmSpec.FP8_BLOCK), q.scaleType()),
+                                QuantizeSpec.perGroup(MoeGemmSpec.FP8_BLOCK), scaleType),
                         where() + ": FP8 quantization of the " + rows + " rows entering gate+up, K = hidden_size "
-                                + model.hiddenSize() + ", 1x128 groups, " + q.scaleType() + " scales");
+                                + model.hiddenSize() + ", 1x128 groups, " + scaleType + " scales");
             }
-            add("moe-gate-up-" + t, gemm(type, nGu, model.hiddenSize(), active, maxRows),
+            add("moe-gate-up-" + t, gemm(type, scaleType, nGu, model.hiddenSize(), active, maxRows),
                     where() + ": expert gate+up, N = 2 x " + slice + " (moe_intermediate_size " + m.intermediateSize()
                             + (par.moeTp() == 1 ? "" : " / " + par.moeTp()) + "), K = hidden_size " + model.hiddenSize()
                             + ", " + split + ", " + layout + "; " + types + "; " + routing);
-            if (q.fp8Block()) {
+            if (fp8Act) {
                 add("quantize-down-input", new QuantizeSpec(rows, slice, DType.BF16, DType.F8_E4M3FN,
-                                QuantizeSpec.perGroup(MoeGemmSpec.FP8_BLOCK), q.scaleType()),
+                                QuantizeSpec.perGroup(MoeGemmSpec.FP8_BLOCK), scaleType),
                         where() + ": FP8 quantization of the " + rows + " rows entering down, K = " + slice
-                                + ", 1x128 groups, " + q.scaleType() + " scales");
+                                + ", 1x128 groups, " + scaleType + " scales");
             }
-            add("moe-down-" + t, gemm(type, model.hiddenSize(), slice, active, maxRows),
+            add("moe-down-" + t, gemm(type, scaleType, model.hiddenSize(), slice, active, maxRows),
                     where() + ": expert down, N = hidden_size " + model.hiddenSize() + ", K = " + slice + ", " + split
                             + ", " + layout + "; " + types + "; " + routing);
         }
 
-        private MoeGemmSpec gemm(MoeGemmSpec.Type type, int n, int k, List<Integer> active, int maxRows) {
+        private MoeGemmSpec gemm(MoeGemmSpec.Type type, DType scaleType, int n, int k, List<Integer> active,
+                                 int maxRows) {
             if (phase == Phase.DECODE) {
-                return MoeGemmSpec.masked(type, n, k, nextPowerOfTwo(maxRows), active);
+                return MoeGemmSpec.masked(type, scaleType, n, k, nextPowerOfTwo(maxRows), active);
             }
-            return MoeGemmSpec.contiguous(type, n, k, active);
+            return MoeGemmSpec.contiguous(type, scaleType, n, k, active);
         }
     }
+
+    /**
+     * The routed experts' GEMM type: the checkpoint's FP8 block recipe or BF16, or for MXFP4 experts
+     * {@code MXFP4_FP8} (FP8 1x128 UE8M0 activations) when the checkpoint is FP8 block, else {@code MXFP4_BF16}.
+     */
+    static MoeGemmSpec.Type expertType(QuantConfig q) {
+        return switch (q.experts()) {
+            case MXFP4 -> q.fp8Block() ? MoeGemmSpec.Type.MXFP4_FP8 : MoeGemmSpec.Type.MXFP4_BF16;
+            case FP8_BLOCK -> MoeGemmSpec.Type.FP8_BLOCK;
+            case BF16 -> MoeGemmSpec.Type.BF16;
+        };
+    }
+
+    /** Page size of DeepSeek-V4's window cache and CSA compressed cache (FlashMLA MODEL1: 64). */
+    static final int V4_PAGE = 64;
+    /** Page block size of DeepSeek-V4's HCA compressed cache (one entry per 128 tokens: 2 entries a 256-token page). */
+    static final int V4_HCA_PAGE = 2;
 
     /** Operator name of the lightning indexer's case, decode and prefill. */
     static final String INDEXER = "indexer-topk";

@@ -411,4 +411,96 @@ class WorkloadsTest {
         assertTrue(p.cases().stream().allMatch(c -> c.id().startsWith("raw/decode/b8/ctx4096/tp1-ep1/uniform/")));
         assertEquals(32, ((AttentionSpec.PagedDecode) find(p, "paged-decode").spec()).numHeads());
     }
+
+    private static ModelConfig v4Config() {
+        return dev.dayzero.bench.model.ModelConfigs.load(java.nio.file.Path.of(
+                "src/test/resources/dev/dayzero/bench/model/deepseek-v4-flash/config.json"));
+    }
+
+    @Test
+    void deepSeekV4DecodeMapsEachLayerTypeTheIndexerTheCacheWriteAndMxfp4Experts() {
+        ModelConfig m = v4Config();
+        WorkloadPlan p = Workloads.derive(m, WorkloadOptions.defaults().withBatchSizes(List.of(2)));
+        // compress_ratios: [0, 0, then 4/128 alternating for 41 layers] over 43 layers (the 44th entry is MTP's)
+        assertTrue(p.notes().get(0).contains("2 sliding-window, 21 CSA, 20 HCA"), p.notes().toString());
+
+        AttentionSpec.SparseSharedKvDecode csa = assertInstanceOf(AttentionSpec.SparseSharedKvDecode.class,
+                find(p, "attention-csa-fp8").spec());
+        assertEquals(64, csa.numHeads());
+        assertEquals(512, csa.headDim());
+        assertEquals(dev.dayzero.hal.op.SharedKvFormat.FP8_MODEL1, csa.format());
+        assertTrue(csa.sink());
+        assertEquals(128, csa.main().topk());
+        assertEquals(64, csa.main().pageBlockSize());
+        assertEquals(List.of(128, 128), csa.main().lengths());
+        // context 4096 / 4 = 1024 compressed entries; the indexer keeps 512 of them
+        assertEquals(512, csa.extra().orElseThrow().topk());
+        assertEquals(64, csa.extra().orElseThrow().pageBlockSize());
+        assertEquals(List.of(1024, 1024), csa.extra().orElseThrow().tokens());
+        assertEquals(List.of(512, 512), csa.extra().orElseThrow().lengths());
+
+        AttentionSpec.SparseSharedKvDecode hca = assertInstanceOf(AttentionSpec.SparseSharedKvDecode.class,
+                find(p, "attention-hca-fp8").spec());
+        // every one of 4096 / 128 = 32 entries, page block 2
+        assertEquals(32, hca.extra().orElseThrow().topk());
+        assertEquals(2, hca.extra().orElseThrow().pageBlockSize());
+        assertEquals(List.of(32, 32), hca.extra().orElseThrow().lengths());
+
+        AttentionSpec.SparseSharedKvDecode swa = assertInstanceOf(AttentionSpec.SparseSharedKvDecode.class,
+                find(p, "attention-swa-bf16").spec());
+        assertTrue(swa.extra().isEmpty());
+        assertEquals(dev.dayzero.hal.op.SharedKvFormat.BF16, swa.format());
+        assertTrue(find(p, "attention-swa-fp8").origin().contains("2 of 43 layers"));
+        assertTrue(find(p, "attention-csa-fp8").origin().contains("21 of 43 layers"));
+        assertTrue(find(p, "attention-hca-fp8").origin().contains("20 of 43 layers"));
+
+        IndexerSpec.PagedIndexerTopK idx = assertInstanceOf(IndexerSpec.PagedIndexerTopK.class,
+                find(p, "indexer-topk-csa").spec());
+        assertEquals(4, idx.cache().compressRatio());
+        assertEquals(512, idx.topk());
+        assertEquals(64, idx.cache().heads());
+        assertEquals(128, idx.cache().headDim());
+        assertEquals(List.of(4096, 4096), idx.cache().seqLens());
+
+        dev.dayzero.hal.op.CacheWriteSpec.QuantInsert write = assertInstanceOf(
+                dev.dayzero.hal.op.CacheWriteSpec.QuantInsert.class, find(p, "cache-write-fp8").spec());
+        assertEquals(2, write.tokens());
+        assertEquals(dev.dayzero.hal.op.SharedKvFormat.FP8_MODEL1, write.format());
+
+        // V4-Flash: expert_dtype fp4 in an FP8 (ue8m0) checkpoint: MXFP4 weights x FP8 UE8M0 activations
+        MoeGemmSpec gu = assertInstanceOf(MoeGemmSpec.class, find(p, "moe-gate-up-mxfp4-fp8").spec());
+        assertEquals(MoeGemmSpec.Type.MXFP4_FP8, gu.type());
+        assertEquals(DType.UE8M0, gu.scaleType());
+        assertEquals(4096, gu.n()); // 2 x 2048, tp1
+        assertEquals(DType.UE8M0, ((QuantizeSpec) find(p, "quantize-gate-up-input").spec()).scaleType());
+        assertTrue(p.leftOut().stream().noneMatch(l -> l.operator().equals("attention")));
+    }
+
+    @Test
+    void deepSeekV4ExpertDtypeOverrideAndFp8BlockScaleType() {
+        ModelConfig m = v4Config();
+        ModelConfig fp8 = m.withQuant(m.quant().withExperts(dev.dayzero.bench.model.QuantConfig.ExpertWeights.FP8_BLOCK));
+        WorkloadPlan p = Workloads.derive(fp8, WorkloadOptions.defaults().withBatchSizes(List.of(1)));
+        MoeGemmSpec down = assertInstanceOf(MoeGemmSpec.class, find(p, "moe-down-fp8").spec());
+        assertEquals(MoeGemmSpec.Type.FP8_BLOCK, down.type());
+        assertEquals(DType.UE8M0, down.scaleType()); // scale_fmt ue8m0 reaches the GEMM, not only the quantize case
+
+        ModelConfig bf16Ckpt = m.withQuant(dev.dayzero.bench.model.QuantConfig.none()
+                .withExperts(dev.dayzero.bench.model.QuantConfig.ExpertWeights.MXFP4));
+        WorkloadPlan q = Workloads.derive(bf16Ckpt, WorkloadOptions.defaults().withBatchSizes(List.of(1)));
+        assertEquals(MoeGemmSpec.Type.MXFP4_BF16, ((MoeGemmSpec) find(q, "moe-gate-up-mxfp4-bf16").spec()).type());
+        assertTrue(q.cases().stream().noneMatch(c -> c.operator().startsWith("quantize")));
+    }
+
+    @Test
+    void deepSeekV4HeadsOtherThan64Or128AndPrefillAreLeftOutWithReasons() {
+        ModelConfig m = v4Config();
+        WorkloadPlan tp2 = Workloads.derive(m, WorkloadOptions.defaults().withTp(2).withEp(2));
+        assertTrue(tp2.cases().stream().noneMatch(c -> c.operator().startsWith("attention-")));
+        assertTrue(tp2.leftOut().stream().anyMatch(l -> l.operator().equals("v4-attention")
+                && l.reason().contains("32 heads")), tp2.leftOut().toString());
+        WorkloadPlan pre = Workloads.derive(m, WorkloadOptions.defaults().withPhases(List.of(Phase.PREFILL)));
+        assertTrue(pre.leftOut().stream().anyMatch(l -> l.operator().equals("v4-prefill")));
+        assertTrue(pre.cases().stream().noneMatch(c -> c.spec() instanceof AttentionSpec));
+    }
 }
