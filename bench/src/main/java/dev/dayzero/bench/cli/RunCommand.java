@@ -3,6 +3,7 @@ package dev.dayzero.bench.cli;
 import dev.dayzero.bench.model.ModelConfig;
 import dev.dayzero.bench.model.ModelConfigs;
 import dev.dayzero.bench.model.QuantConfig;
+import dev.dayzero.bench.projection.StepProjection;
 import dev.dayzero.bench.model.Presets;
 import dev.dayzero.bench.workload.Phase;
 import dev.dayzero.bench.workload.Routing;
@@ -82,6 +83,10 @@ final class RunCommand implements Callable<Integer> {
                     + "config (expert_dtype; DeepSeek-V4 defaults to MXFP4).")
     String expertDtype;
 
+    @Option(names = "--mtp", description = "Decode with one MTP draft token a sequence (s_q = 2) and count the "
+            + "model's MTP layers in the projected step.")
+    boolean mtp;
+
     @Option(names = "--no-report", description = "Do not write the report (report.md, report.html, charts/, "
             + "summary.csv under <run dir>/report/).")
     boolean noReport;
@@ -112,7 +117,8 @@ final class RunCommand implements Callable<Integer> {
                 .withPrefillLength(prefillLength)
                 .withTp(tp)
                 .withEp(ep)
-                .withRouting(Routing.parse(routing));
+                .withRouting(Routing.parse(routing))
+                .withMtp(mtp);
         WorkloadPlan plan = Workloads.derive(m, w);
         ChipTable table = noReport ? null : ReportCommand.chipTable(chips); // a bad --chips file fails before the run
         PrintWriter out = spec.commandLine().getOut();
@@ -121,6 +127,12 @@ final class RunCommand implements Callable<Integer> {
         RunOutcome outcome = options.execute(plan.cases(), m.id(), true, true, spec.commandLine());
         Summary.print(out, outcome, plan.leftOut());
         plan.notes().forEach(out::println);
+        List<StepProjection> steps = StepProjection.project(outcome.records());
+        if (!steps.isEmpty()) {
+            out.println();
+            out.println("Projected decode step (" + StepProjection.LABEL + "; leaves out " + StepProjection.LEAVES_OUT + "):");
+            steps.forEach(p -> out.println("  " + p.step() + " on " + p.line()));
+        }
         out.println("Results: " + outcome.resultsFile().toAbsolutePath());
         if (!noReport) {
             try {

@@ -12,6 +12,7 @@ import dev.dayzero.bench.model.ModelConfig;
 import dev.dayzero.bench.model.Presets;
 import dev.dayzero.hal.DType;
 import dev.dayzero.hal.op.AttentionSpec;
+import dev.dayzero.hal.op.GemmSpec;
 import dev.dayzero.hal.op.IndexerSpec;
 import dev.dayzero.hal.op.KvCacheType;
 import dev.dayzero.hal.op.MoeGemmSpec;
@@ -44,7 +45,7 @@ class WorkloadsTest {
         WorkloadPlan p = plan("deepseek-v3", WorkloadOptions.defaults());
         assertEquals(List.of(PREFIX + "mla-decode-bf16", PREFIX + "mla-decode-fp8", PREFIX + "quantize-gate-up-input",
                 PREFIX + "moe-gate-up-fp8", PREFIX + "quantize-down-input", PREFIX + "moe-down-fp8"),
-                p.cases().stream().map(WorkloadCase::id).toList());
+                p.cases().stream().filter(c -> !c.operator().startsWith("gemm-")).map(WorkloadCase::id).toList());
 
         AttentionSpec.LatentDecode mla = assertInstanceOf(AttentionSpec.LatentDecode.class,
                 find(p, "mla-decode-fp8").spec());
@@ -502,5 +503,116 @@ class WorkloadsTest {
         WorkloadPlan pre = Workloads.derive(m, WorkloadOptions.defaults().withPhases(List.of(Phase.PREFILL)));
         assertTrue(pre.leftOut().stream().anyMatch(l -> l.operator().equals("v4-prefill")));
         assertTrue(pre.cases().stream().noneMatch(c -> c.spec() instanceof AttentionSpec));
+    }
+
+    private static GemmSpec gemmOf(WorkloadPlan p, String operator) {
+        return assertInstanceOf(GemmSpec.class, find(p, operator).spec());
+    }
+
+    private static void shape(WorkloadPlan p, String operator, int batch, int m, int n, int k, GemmSpec.Type type,
+                              int runs) {
+        GemmSpec g = gemmOf(p, operator);
+        assertEquals(List.of(batch, m, n, k, type), List.of(g.batch(), g.m(), g.n(), g.k(), g.type()), operator);
+        assertEquals(runs, find(p, operator).runsPerStep(), operator + " runs per step");
+    }
+
+    @Test
+    void deepSeekV3GemmsAndRunsPerStepByHand() {
+        // config.json: hidden 7168, 61 layers, first_k_dense_replace 3 (so 58 MoE layers), 128 heads, q_lora 1536,
+        // kv_lora 512 + rope 64, qk_nope 128, v 128, 256 experts top-8 I=2048, 1 shared expert (2048),
+        // intermediate_size 18432, vocab 129280, FP8 block (F32 scales), 1 MTP layer.
+        // Default deployment tp1-ep32: W = 32 devices, dp = 32 ranks of batch 8.
+        WorkloadPlan p = plan("deepseek-v3", WorkloadOptions.defaults());
+        GemmSpec.Type f8 = GemmSpec.Type.FP8_BLOCK;
+        shape(p, "gemm-q-a", 1, 8, 1536, 7168, f8, 61);
+        shape(p, "gemm-q-b", 1, 8, 128 * 192, 1536, f8, 61);               // 128 heads / tp1 x (128 + 64)
+        shape(p, "gemm-kv-a", 1, 8, 576, 7168, f8, 61);
+        shape(p, "gemm-kv-b-absorb-uk", 128, 8, 512, 128, GemmSpec.Type.BF16, 61); // per head: kv_lora x qk_nope
+        shape(p, "gemm-kv-b-absorb-uv", 128, 8, 128, 512, GemmSpec.Type.BF16, 61); // per head: v_head x kv_lora
+        shape(p, "gemm-o", 1, 8, 7168, 128 * 128, f8, 61);
+        shape(p, "gemm-router", 1, 8, 256, 7168, GemmSpec.Type.BF16, 58);    // 61 - 3 dense layers
+        shape(p, "gemm-shared-gate-up", 1, 8, 2 * 2048, 7168, f8, 58);
+        shape(p, "gemm-shared-down", 1, 8, 7168, 2048, f8, 58);
+        // dense FFN over all 32 devices on 32 x 8 = 256 gathered rows: 18432 / 32 = 576 columns a device;
+        // 576 is not a multiple of 128, so the down GEMM (K = 576) runs BF16
+        shape(p, "gemm-dense-gate-up", 1, 256, 2 * 576, 7168, f8, 3);
+        shape(p, "gemm-dense-down", 1, 256, 7168, 576, GemmSpec.Type.BF16, 3);
+        shape(p, "gemm-lm-head", 1, 256, 4040, 7168, GemmSpec.Type.BF16, 1); // ceil(129280 / 32) = 4040
+        assertEquals(61, find(p, "mla-decode-fp8").runsPerStep());
+        assertEquals(0, find(p, "mla-decode-bf16").runsPerStep());        // the step takes the FP8 cache
+        assertEquals(58, find(p, "moe-gate-up-fp8").runsPerStep());
+        assertEquals(58, find(p, "quantize-down-input").runsPerStep());
+        java.util.Set<String> out = new HashSet<>(p.leftOut().stream().map(l -> l.operator()).toList());
+        assertFalse(out.contains("dense-projections") || out.contains("shared-expert") || out.contains("dense-ffn-layers"),
+                out.toString());
+        assertTrue(out.contains("mtp-layers"), out.toString());
+    }
+
+    @Test
+    void deepSeekV3MtpDoublesTheQueryTokensAndAddsTheMtpLayer() {
+        WorkloadPlan p = plan("deepseek-v3", WorkloadOptions.defaults().withMtp(true));
+        AttentionSpec.LatentDecode mla = assertInstanceOf(AttentionSpec.LatentDecode.class, find(p, "mla-decode-fp8").spec());
+        assertEquals(2, mla.queriesPerSeq());
+        assertEquals(62, find(p, "mla-decode-fp8").runsPerStep());         // 61 + 1 MTP layer
+        assertEquals(59, find(p, "moe-down-fp8").runsPerStep());           // 58 + 1
+        shape(p, "gemm-q-a", 1, 16, 1536, 7168, GemmSpec.Type.FP8_BLOCK, 62);
+        assertTrue(p.leftOut().stream().noneMatch(l -> l.operator().equals("mtp-layers")));
+    }
+
+    @Test
+    void qwen3235bGemmsAndRunsPerStepByHand() {
+        // config.json: hidden 4096, 94 layers, 64 heads / 4 KV heads of 128, 128 experts top-8 I=1536, no shared
+        // expert, decoder_sparse_step 1 and mlp_only_layers [] (every layer MoE), vocab 151936, BF16.
+        // Preset tp8-ep1: W = 8, dp = 1; 64 / 8 = 8 query heads, max(1, 4 / 8) = 1 KV head a device.
+        WorkloadPlan p = plan("qwen3-235b-a22b", WorkloadOptions.defaults());
+        GemmSpec.Type bf = GemmSpec.Type.BF16;
+        shape(p, "gemm-qkv", 1, 8, (8 + 2) * 128, 4096, bf, 94);
+        shape(p, "gemm-o", 1, 8, 4096, 8 * 128, bf, 94);
+        shape(p, "gemm-router", 1, 8, 128, 4096, bf, 94);
+        shape(p, "gemm-lm-head", 1, 8, 151936 / 8, 4096, bf, 1);         // 18992
+        assertEquals(94, find(p, "paged-decode").runsPerStep());
+        assertEquals(94, find(p, "moe-gate-up-bf16").runsPerStep());
+        assertTrue(p.cases().stream().noneMatch(c -> c.operator().startsWith("gemm-shared")
+                || c.operator().startsWith("gemm-dense")));
+    }
+
+    @Test
+    void glm45GemmsAndRunsPerStepByHand() {
+        // config.json: hidden 5120, 92 layers, first_k_dense_replace 3 (89 MoE layers), 96 heads / 8 KV heads of
+        // 128, 160 experts top-8 I=1536, 1 shared expert (1536), intermediate_size 12288, vocab 151552, BF16, 1 MTP.
+        // Preset tp8-ep1: 12 query heads and 1 KV head a device; shared 1536 / 8 = 192; dense 12288 / 8 = 1536.
+        WorkloadPlan p = plan("glm-4.5", WorkloadOptions.defaults());
+        GemmSpec.Type bf = GemmSpec.Type.BF16;
+        shape(p, "gemm-qkv", 1, 8, (12 + 2) * 128, 5120, bf, 92);
+        shape(p, "gemm-o", 1, 8, 5120, 12 * 128, bf, 92);
+        shape(p, "gemm-router", 1, 8, 160, 5120, bf, 89);
+        shape(p, "gemm-shared-gate-up", 1, 8, 2 * 192, 5120, bf, 89);
+        shape(p, "gemm-shared-down", 1, 8, 5120, 192, bf, 89);
+        shape(p, "gemm-dense-gate-up", 1, 8, 2 * 1536, 5120, bf, 3);
+        shape(p, "gemm-dense-down", 1, 8, 5120, 1536, bf, 3);
+        shape(p, "gemm-lm-head", 1, 8, 151552 / 8, 5120, bf, 1);         // 18944
+        assertEquals(89, find(p, "moe-down-bf16").runsPerStep());
+        assertTrue(p.leftOut().stream().anyMatch(l -> l.operator().equals("mtp-layers")));
+    }
+
+    @Test
+    void deepSeekV4GemmsPerLayerType() {
+        WorkloadPlan p = Workloads.derive(v4Config(), WorkloadOptions.defaults().withBatchSizes(List.of(2)));
+        GemmSpec.Type f8 = GemmSpec.Type.FP8_BLOCK;
+        // tp1-ep1 (a raw config): 64 heads of 512; 2 SWA, 21 CSA, 20 HCA of 43 layers
+        shape(p, "gemm-wq-a-wkv", 1, 2, 1024 + 512, 4096, f8, 43);
+        shape(p, "gemm-wq-b", 1, 2, 64 * 512, 1024, f8, 43);
+        shape(p, "gemm-wo-a-grouped", 8, 2, 1024, 8 * 512, f8, 43);        // 8 groups of 8 heads x 512
+        shape(p, "gemm-wo-b", 1, 2, 4096, 8 * 1024, f8, 43);
+        shape(p, "gemm-indexer-wq-b", 1, 2, 64 * 128, 1024, f8, 21);
+        shape(p, "gemm-compressor-csa", 1, 2, 2 * 2 * 512, 4096, GemmSpec.Type.BF16, 21);
+        shape(p, "gemm-compressor-hca", 1, 2, 2 * 512, 4096, GemmSpec.Type.BF16, 20);
+        assertEquals(21, find(p, "attention-csa-fp8").runsPerStep());
+        assertEquals(20, find(p, "attention-hca-fp8").runsPerStep());
+        assertEquals(2, find(p, "attention-swa-fp8").runsPerStep());
+        assertEquals(0, find(p, "attention-csa-bf16").runsPerStep());
+        assertEquals(43, find(p, "cache-write-fp8").runsPerStep());
+        assertEquals(DType.UE8M0, gemmOf(p, "gemm-wq-b").scaleType());
+        assertTrue(p.leftOut().stream().noneMatch(l -> l.operator().equals("grouped-output-lora")));
     }
 }
