@@ -633,7 +633,7 @@ public final class Workloads {
             }
             add("moe-down-" + t, gemm(type, scaleType, model.hiddenSize(), slice, active, maxRows),
                     where() + ": expert down, N = hidden_size " + model.hiddenSize() + ", K = " + slice + ", " + split
-                            + ", " + layout + "; " + types + "; " + routing);
+                            + ", " + layout + "; " + types + "; " + routing, moeRuns());
         }
 
         private MoeGemmSpec gemm(MoeGemmSpec.Type type, DType scaleType, int n, int k, List<Integer> active,

@@ -98,17 +98,17 @@ class SpecJsonTest {
 
     @Test
     void anUnknownFamilyOrVariantIsRefusedNamingTheChoices() {
-        ObjectNode n = SpecJson.toJson(everySpec().get(9));
+        ObjectNode n = SpecJson.toJson(everySpec().get(15));
         n.put("family", "conv2d");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SpecJson.fromJson(n));
         assertTrue(e.getMessage().contains("spec.family") && e.getMessage().contains("indexer")
                 && e.getMessage().contains("'conv2d'"), e.getMessage());
-        ObjectNode v = SpecJson.toJson(everySpec().get(9));
+        ObjectNode v = SpecJson.toJson(everySpec().get(15));
         v.put("variant", "sorted-topk");
         e = assertThrows(IllegalArgumentException.class, () -> SpecJson.fromJson(v));
         assertTrue(e.getMessage().contains("spec.variant") && e.getMessage().contains("paged-topk")
                 && e.getMessage().contains("'sorted-topk'"), e.getMessage());
-        ObjectNode a = SpecJson.toJson(everySpec().get(8));
+        ObjectNode a = SpecJson.toJson(everySpec().get(14));
         a.put("variant", "sparse-decode");
         e = assertThrows(IllegalArgumentException.class, () -> SpecJson.fromJson(a));
         assertTrue(e.getMessage().contains("sparse-prefill"), e.getMessage());
@@ -116,15 +116,15 @@ class SpecJsonTest {
 
     @Test
     void aMissingOrBadIndexerFieldIsNamed() {
-        ObjectNode n = SpecJson.toJson(everySpec().get(9));
+        ObjectNode n = SpecJson.toJson(everySpec().get(15));
         n.remove("nextN");
         assertTrue(assertThrows(IllegalArgumentException.class, () -> SpecJson.fromJson(n)).getMessage()
                 .contains("spec.nextN is missing"));
-        ObjectNode k = SpecJson.toJson(everySpec().get(12));
+        ObjectNode k = SpecJson.toJson(everySpec().get(18));
         k.put("keyType", "INT4");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SpecJson.fromJson(k));
         assertTrue(e.getMessage().contains("spec.keyType") && e.getMessage().contains("FP8"), e.getMessage());
-        ObjectNode h = SpecJson.toJson(everySpec().get(12));
+        ObjectNode h = SpecJson.toJson(everySpec().get(18));
         h.put("heads", 65);
         e = assertThrows(IllegalArgumentException.class, () -> SpecJson.fromJson(h));
         assertTrue(e.getMessage().contains("heads"), "the spec's own validation names the field: " + e.getMessage());
