@@ -23,7 +23,10 @@ softmax einsum over the gathered latent cache, and SDPA with one KV head; sparse
 (inside timing: it is part of the operator) then einsum; FP8 MLA — the same on the cache dequantized to BF16
 outside timing (PyTorch has no FP8 MLA; labelled so); MoE BF16 — torch._grouped_mm where present, a per-expert
 matmul loop (cuBLAS/cuBLASLt), both; MoE FP8 block-scaled — torch._scaled_mm per expert with 1x128 / 128x128
-scales where this PyTorch accepts them, else dequantize + BF16 matmul (labelled so); quantize — the torch
+scales where this PyTorch accepts them, else dequantize + BF16 matmul (labelled so; UE8M0-scaled cases use the
+same candidates: the scale format does not change PyTorch's arithmetic); MoE MXFP4 (V4-Flash experts) —
+dequantize to BF16 inside timing + per-expert matmul, and BF16 matmul on weights dequantized outside timing (both
+labelled not an MXFP4 path: PyTorch has no FP8-1x128 x MXFP4 GEMM); quantize — the torch
 expression of the spec's recipe (amax per scaling unit, scale, divide, cast); indexer (DeepSeek sparse
 attention's lightning indexer) — einsum of the queries with the keys (gathered through the block table inside
 timing for the paged cache), ReLU, the per-head weights, the key scales, a length / causal mask, then
@@ -64,7 +67,8 @@ def precision_of(spec):
     """Roofline.precisionOf: which peak applies to the spec."""
     fam = spec["family"]
     if fam == "moe-gemm":
-        return {"BF16": "bf16", "FP8_BLOCK": "fp8", "INT8_W8A8": "int8"}[spec["type"]]
+        return {"BF16": "bf16", "FP8_BLOCK": "fp8", "INT8_W8A8": "int8", "MXFP4_FP8": "fp8",
+                "MXFP4_BF16": "bf16"}[spec["type"]]
     if fam == "attention":
         return "bf16"
     if fam == "quantize":
@@ -393,6 +397,57 @@ def moe_fp8_candidates(torch, s):
     return cands
 
 
+E2M1_VALUES = [0.0, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0, -0.0, -0.5, -1.0, -1.5, -2.0, -3.0, -4.0, -6.0]
+
+
+def mxfp4_dequant(torch, packed, scales):
+    """MXFP4 [n, k/2] uint8 (element 2i in the low nibble) with UE8M0 [n, k/32] -> float32 [n, k]."""
+    lut = torch.tensor(E2M1_VALUES, device=packed.device, dtype=torch.float32)
+    codes = torch.stack([packed & 0xF, packed >> 4], dim=-1).view(packed.shape[0], -1).long()
+    s = torch.exp2(scales.float() - 127.0).repeat_interleave(32, dim=1)
+    return lut[codes] * s
+
+
+def moe_mxfp4_candidates(torch, s):
+    """MXFP4 experts (V4-Flash). PyTorch has no FP8-1x128 x MXFP4 GEMM (torch._scaled_mm's MX mode scales both
+    operands per 32, FP4 x FP4 or FP8 x FP8): the candidates dequantize to BF16, inside timing (the honest
+    operator) and outside (a BF16 GEMM on pre-expanded weights, 4x the weight bytes; not an MXFP4 path)."""
+    rows = s["rowsPerExpert"]
+    e, n, k = s["experts"], s["n"], s["k"]
+    masked = s["layout"] == "MASKED"
+    total = max(e * s["maxRows"] if masked else sum(rows), 1)
+    starts = [i * s["maxRows"] for i in range(e)] if masked else [sum(rows[:i]) for i in range(e)]
+    w = torch.randint(0, 256, (e, n, k // 2), device="cuda", dtype=torch.uint8)
+    ws = torch.randint(118, 124, (e, n, k // 32), device="cuda", dtype=torch.uint8)
+    fp8 = s["type"] == "MXFP4_FP8"
+    if fp8:
+        xq = torch.randn(total, k, device="cuda").to(torch.float8_e4m3fn)
+        xs = torch.randint(120, 128, (total, k // 128), device="cuda", dtype=torch.uint8)
+    else:
+        x = torch.randn(total, k, device="cuda", dtype=torch.bfloat16)
+
+    def act(i, r):
+        if not fp8:
+            return x[starts[i]:starts[i] + r]
+        a = xq[starts[i]:starts[i] + r].float().view(r, k // 128, 128)
+        return (a * torch.exp2(xs[starts[i]:starts[i] + r].float() - 127.0)[:, :, None]).view(r, k).bfloat16()
+
+    def inside():
+        for i, r in enumerate(rows):
+            if r:
+                torch.matmul(act(i, r), mxfp4_dequant(torch, w[i], ws[i]).bfloat16().t())
+
+    wb = [mxfp4_dequant(torch, w[i], ws[i]).bfloat16() if r else None for i, r in enumerate(rows)]
+
+    def outside():
+        for i, r in enumerate(rows):
+            if r:
+                torch.matmul(act(i, r), wb[i].t())
+
+    return {"dequantize MXFP4 -> BF16 + per-expert matmul (not an MXFP4 path)": inside,
+            "BF16 matmul on weights dequantized outside timing (4x weight bytes; not an MXFP4 path)": outside}
+
+
 def attention_candidates(torch, s):
     F = torch.nn.functional
     v = s["variant"]
@@ -644,6 +699,8 @@ def candidates(torch, spec):
             return moe_bf16_candidates(torch, spec)
         if spec["type"] == "FP8_BLOCK":
             return moe_fp8_candidates(torch, spec)
+        if spec["type"] in ("MXFP4_FP8", "MXFP4_BF16"):
+            return moe_mxfp4_candidates(torch, spec)
         return {}
     if fam == "attention":
         return attention_candidates(torch, spec)

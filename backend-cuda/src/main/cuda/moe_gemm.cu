@@ -23,6 +23,13 @@
 //     activation rows and weight tiles in L2. Each block finds its expert from rows_per_expert with one warp (a
 //     prefix sum over the experts' tile counts). No empty blocks, no atomics, graph-capturable.
 // INT8_W8A8 stays on a plain 16×16 shared-memory tile loop with I32 accumulation (no INT8 tensor-core path here).
+// UE8M0 block scales (FP8_BLOCK with scaleType UE8M0, MXFP4_FP8's 1×128 activation scales): the same kernels read one
+// byte a scale and decode it to F32 (2^(code-127); code 0 = 2^-127, 255 = NaN) where they read an F32 scale.
+// MXFP4 weights (MXFP4_FP8, MXFP4_BF16): w [E, N, K] E2M1 packed two a byte (element 2i in the low nibble of byte
+// i, K/2 bytes a row), w_scale [E, N, K/32] UE8M0. The 32-wide K step is exactly one MX block, so each weight row of
+// a K step has one scale: the loader reads half as many weight bytes, and on the way into shared memory decodes each
+// code times its scale to BF16 (exact: e2m1 · 2^s is a BF16 value in the normal range). The tensor-core loop is the
+// BF16 one; MXFP4_FP8 keeps the FP8 path's 1×128 promotion with the activation scale only.
 #include "dz_common.cuh"
 #include <cuda_bf16.h>
 #include <cuda_fp8.h>
@@ -66,6 +73,9 @@ using CfgBf16M64 = TileCfg<64, 2, 2, 4, 2>;
 // of 64 × 32 (~235 registers, 1 block per SM), 64 rows = 4 warps of 32 × 64 (~235 registers, 2 blocks per SM).
 using CfgFp8M128 = TileCfg<128, 2, 4, 1, 2>;
 using CfgFp8M64 = TileCfg<64, 2, 2, 1, 2>;
+// BF16 × MXFP4, 64 rows: the BF16 tile with the MX scales and decode on top; 4 blocks per SM would cap it at 128
+// registers and spill, so 3.
+using CfgMxBf16M64 = TileCfg<64, 2, 2, 3, 2>;
 
 __device__ __forceinline__ uint4 u4(uint32_t a, uint32_t b, uint32_t c, uint32_t d) {
     uint4 v;
@@ -82,6 +92,31 @@ __device__ __forceinline__ uint32_t e4m3x2_to_bf16x2(uint32_t codes) {
     v.__x = (__nv_fp8x2_storage_t)(codes & 0xffffu);
     const float2 f = float2(v);
     return dz_pack_bf16(f.x, f.y);
+}
+
+// One E2M1 code (low 4 bits) to F32, exact: s.ee.m, bias 1, exponent 0 subnormal (m · 0.5).
+__device__ __forceinline__ float e2m1_to_f32(uint32_t c) {
+    const uint32_t e = (c >> 1) & 3u;
+    const uint32_t m = c & 1u;
+    const uint32_t bits = e ? (((e + 126u) << 23) | (m << 22)) : (m ? 0x3f000000u : 0u);
+    return __uint_as_float(bits | ((c & 8u) << 28));
+}
+
+// One UE8M0 scale to F32: 2^(code-127); code 0 is the subnormal 2^-127, 255 NaN.
+__device__ __forceinline__ float ue8m0_to_f32(uint32_t code) {
+    code &= 0xffu;
+    return __uint_as_float(code == 0 ? 0x00400000u : code == 255 ? 0x7fc00000u : code << 23);
+}
+
+// Scale i of a block-scale tensor: F32, or UE8M0 bytes.
+template <bool UE8>
+__device__ __forceinline__ float block_scale(const void* p, long long i) {
+    return UE8 ? ue8m0_to_f32(reinterpret_cast<const uint8_t*>(p)[i]) : reinterpret_cast<const float*>(p)[i];
+}
+
+// Two E2M1 codes of one byte (element 2i low nibble) times scale s → two BF16 in one register; exact.
+__device__ __forceinline__ uint32_t e2m1x2_to_bf16x2(uint32_t byte, float s) {
+    return dz_pack_bf16(e2m1_to_f32(byte) * s, e2m1_to_f32(byte >> 4) * s);
 }
 
 // Valid rows of expert e, never more than its storage holds (masked: maxRows).
@@ -193,32 +228,48 @@ __device__ __forceinline__ TileWork locate_tile(const int* rowsPerExpert, int ex
 
 // Global → registers → shared loader of one K step: A = BM rows of x, B = 128 rows of W_e, both BF16 in shared.
 // BF16 operands: 16-byte chunks of 8 values; FP8: 16-byte chunks of 16 codes, decoded to BF16 at the store.
-template <typename Cfg, bool FP8>
+template <typename Cfg, bool FP8, bool FP4W>
 struct StageLoader {
-    static constexpr int VALS = FP8 ? 16 : 8;  // values per 16-byte chunk
+    static constexpr int VALS = FP8 ? 16 : 8;  // values per chunk (16 bytes of x)
     static constexpr int CHUNKS_ROW = kBK / VALS;
     static constexpr int A_ITERS = Cfg::BM * CHUNKS_ROW / Cfg::THREADS;
     static constexpr int B_ITERS = kBN * CHUNKS_ROW / Cfg::THREADS;
     static_assert(A_ITERS >= 1 && B_ITERS >= 1, "every thread loads whole chunks");
     static_assert(Cfg::BM * CHUNKS_ROW % Cfg::THREADS == 0 && kBN * CHUNKS_ROW % Cfg::THREADS == 0, "even split");
+    static_assert(!FP4W || kBK == 32, "MXFP4: one K step is one 32-value MX block");
 
     static constexpr int ROWS_PER_ITER = Cfg::THREADS / CHUNKS_ROW;  // rows between a thread's chunks
     static constexpr int BYTES = FP8 ? 1 : 2;
 
     uint4 ra[A_ITERS];
     uint4 rb[B_ITERS];
+    float sb[FP4W ? B_ITERS : 1];  // MXFP4: the scale of each B chunk's row in this K step
     const uint8_t* pa;  // this thread's first A chunk of the next K step (row tid / CHUNKS_ROW)
     const uint8_t* pb;
-    long long rowBytes;  // bytes between a thread's successive chunk rows
+    const uint8_t* ps;  // MXFP4: this thread's first row's UE8M0 scale of the next K step
+    long long rowBytes;  // bytes between a thread's successive chunk rows (A; B too unless MXFP4)
+    long long rowBytesB;
+    long long rowScales;  // MXFP4: scale bytes between a thread's successive chunk rows
     int firstRow;
     int kk;  // K index of this thread's chunks in the next K step
 
-    __device__ __forceinline__ StageLoader(const uint8_t* xRows, const uint8_t* wRows, int k, int tid) {
+    __device__ __forceinline__ StageLoader(const uint8_t* xRows, const uint8_t* wRows, const uint8_t* wScaleRows,
+                                           int k, int tid) {
         firstRow = tid / CHUNKS_ROW;
         kk = (tid % CHUNKS_ROW) * VALS;
         pa = xRows + ((long long)firstRow * k + kk) * BYTES;
-        pb = wRows + ((long long)firstRow * k + kk) * BYTES;
         rowBytes = (long long)ROWS_PER_ITER * k * BYTES;
+        if (FP4W) {
+            pb = wRows + ((long long)firstRow * k + kk) / 2;
+            rowBytesB = (long long)ROWS_PER_ITER * k / 2;
+            ps = wScaleRows + (long long)firstRow * (k / 32);
+            rowScales = (long long)ROWS_PER_ITER * (k / 32);
+        } else {
+            pb = wRows + ((long long)firstRow * k + kk) * BYTES;
+            rowBytesB = rowBytes;
+            ps = nullptr;
+            rowScales = 0;
+        }
     }
 
     // Loads the next K step into registers and moves on by one K step.
@@ -231,11 +282,25 @@ struct StageLoader {
         }
 #pragma unroll
         for (int i = 0; i < B_ITERS; i++) {
-            rb[i] = inK && firstRow + i * ROWS_PER_ITER < nRows
-                    ? *reinterpret_cast<const uint4*>(pb + i * rowBytes) : u4(0, 0, 0, 0);
+            const bool live = inK && firstRow + i * ROWS_PER_ITER < nRows;
+            if (FP4W) {
+                // VALS codes = VALS / 2 bytes: 8 (FP8 x) or 4 (BF16 x); the row's scale of this 32-wide step
+                if (VALS == 16) {
+                    const uint2 v = live ? *reinterpret_cast<const uint2*>(pb + i * rowBytesB) : make_uint2(0, 0);
+                    rb[i] = u4(v.x, v.y, 0, 0);
+                } else {
+                    rb[i] = u4(live ? *reinterpret_cast<const uint32_t*>(pb + i * rowBytesB) : 0u, 0, 0, 0);
+                }
+                sb[FP4W ? i : 0] = live ? ue8m0_to_f32(ps[i * rowScales]) : 0.f;
+            } else {
+                rb[i] = live ? *reinterpret_cast<const uint4*>(pb + i * rowBytesB) : u4(0, 0, 0, 0);
+            }
         }
         pa += kBK * BYTES;
-        pb += kBK * BYTES;
+        pb += FP4W ? kBK / 2 : kBK * BYTES;
+        if (FP4W) {
+            ps += 1;
+        }
         kk += kBK;
     }
 
@@ -253,6 +318,19 @@ struct StageLoader {
         }
     }
 
+    // An MXFP4 chunk: VALS codes (VALS / 2 bytes in v.x, v.y) times the row's scale, as VALS BF16.
+    __device__ __forceinline__ static void put_fp4(__nv_bfloat16* s, int c, const uint4& v, float scale) {
+        const int r = c / CHUNKS_ROW;
+        const int col = (c % CHUNKS_ROW) * VALS;
+        uint4* dst = reinterpret_cast<uint4*>(s + r * kLd + col);
+        dst[0] = u4(e2m1x2_to_bf16x2(v.x & 0xffu, scale), e2m1x2_to_bf16x2((v.x >> 8) & 0xffu, scale),
+                    e2m1x2_to_bf16x2((v.x >> 16) & 0xffu, scale), e2m1x2_to_bf16x2(v.x >> 24, scale));
+        if (VALS == 16) {
+            dst[1] = u4(e2m1x2_to_bf16x2(v.y & 0xffu, scale), e2m1x2_to_bf16x2((v.y >> 8) & 0xffu, scale),
+                        e2m1x2_to_bf16x2((v.y >> 16) & 0xffu, scale), e2m1x2_to_bf16x2(v.y >> 24, scale));
+        }
+    }
+
     __device__ __forceinline__ void store(__nv_bfloat16* sA, __nv_bfloat16* sB, int tid) const {
 #pragma unroll
         for (int i = 0; i < A_ITERS; i++) {
@@ -260,15 +338,22 @@ struct StageLoader {
         }
 #pragma unroll
         for (int i = 0; i < B_ITERS; i++) {
-            put(sB, tid + i * Cfg::THREADS, rb[i]);
+            if (FP4W) {
+                put_fp4(sB, tid + i * Cfg::THREADS, rb[i], sb[FP4W ? i : 0]);
+            } else {
+                put(sB, tid + i * Cfg::THREADS, rb[i]);
+            }
         }
     }
 };
 
 // The tensor-core grouped GEMM for one output tile. x and w are BF16 or E4M3 bytes; xScale / wScale only for FP8.
-template <typename Cfg, bool FP8>
-__device__ __forceinline__ void moe_gemm_tc(const uint8_t* __restrict__ x, const float* __restrict__ xScale,
-                                            const uint8_t* __restrict__ w, const float* __restrict__ wScale,
+// FP8: x is E4M3 with 1×128 scales (promotion per 128-wide K block); FP4W: w is MXFP4 (wScale UE8M0 [E, N, K/32],
+// applied on the way into shared memory, so the promotion uses the activation scale only); UE8: xScale (and, without
+// FP4W, wScale) are UE8M0 bytes instead of F32.
+template <typename Cfg, bool FP8, bool FP4W = false, bool UE8 = false>
+__device__ __forceinline__ void moe_gemm_tc(const uint8_t* __restrict__ x, const void* __restrict__ xScale,
+                                            const uint8_t* __restrict__ w, const void* __restrict__ wScale,
                                             const int* __restrict__ rowsPerExpert, __nv_bfloat16* __restrict__ out,
                                             int n, int k, int experts, int masked, int maxRows, long long storedRows,
                                             int totalRowTiles) {
@@ -291,11 +376,13 @@ __device__ __forceinline__ void moe_gemm_tc(const uint8_t* __restrict__ x, const
     const int rows = tw.rows;
     const int nRows = min(kBN, n - tw.n0);
     const uint8_t* xRows = x + tw.row0 * k * BYTES;
-    const uint8_t* wRows = w + ((long long)tw.expert * n + tw.n0) * k * BYTES;
+    const long long firstW = (long long)tw.expert * n + tw.n0;  // the tile's first weight row over all experts
+    const uint8_t* wRows = FP4W ? w + firstW * k / 2 : w + firstW * k * BYTES;
+    const uint8_t* wScaleRows = FP4W ? reinterpret_cast<const uint8_t*>(wScale) + firstW * (k / 32) : nullptr;
     const int kBlocks = k / DZ_BLOCK_K;  // FP8 only
-    const float* wScaleTile = FP8 ? wScale + ((long long)tw.expert * ((n + DZ_BLOCK_N - 1) / DZ_BLOCK_N)
-                                              + tw.n0 / DZ_BLOCK_N) * kBlocks
-                                  : nullptr;
+    // FP8_BLOCK: index of this tile's first 128x128 weight scale (one per (tile, kb)); unused with FP4W
+    const long long wScaleTile = ((long long)tw.expert * ((n + DZ_BLOCK_N - 1) / DZ_BLOCK_N)
+                                  + tw.n0 / DZ_BLOCK_N) * kBlocks;
 
     // Warp-uniform: how many of this warp's 16-row and 8-column mma tiles hold anything valid.
     const int liveRows = rows - wm * Cfg::WM;
@@ -330,7 +417,7 @@ __device__ __forceinline__ void moe_gemm_tc(const uint8_t* __restrict__ x, const
     const int t = lane & 3;
     float rowScale[FP8 ? MI : 1][2];
 
-    StageLoader<Cfg, FP8> loader(xRows, wRows, k, tid);
+    StageLoader<Cfg, FP8, FP4W> loader(xRows, wRows, wScaleRows, k, tid);
     const int steps = (k + kBK - 1) / kBK;
     loader.load(rows, nRows, k);
     loader.store(sA[0], sB[0], tid);
@@ -344,13 +431,13 @@ __device__ __forceinline__ void moe_gemm_tc(const uint8_t* __restrict__ x, const
         if (FP8 && ks % STEPS_PER_KB == 0) {
             // The scales of this 128-wide K block, fetched now and used after its last K step.
             const int kb = ks / STEPS_PER_KB;
-            const float sw = wScaleTile[kb];
+            const float sw = FP4W ? 1.f : block_scale<UE8>(wScale, wScaleTile + kb);
 #pragma unroll
             for (int mi = 0; mi < (FP8 ? MI : 1); mi++) {
 #pragma unroll
                 for (int h = 0; h < 2; h++) {
                     const int r = wm * Cfg::WM + mi * 16 + g + 8 * h;
-                    rowScale[mi][h] = r < rows ? xScale[(tw.row0 + r) * kBlocks + kb] * sw : 0.f;
+                    rowScale[mi][h] = r < rows ? block_scale<UE8>(xScale, (tw.row0 + r) * kBlocks + kb) * sw : 0.f;
                 }
             }
         }
@@ -511,10 +598,41 @@ __device__ __forceinline__ void tile_gemm(const int* rowsPerExpert, int n, int k
     }                                                                                                            \
     DZ_REGISTER_KERNEL(NAME)
 
+// UE8M0 scales and MXFP4 weights: the FP8 macro's signature with byte scales (x_scale [R, K/128] UE8M0; w_scale
+// [E, ceil(N/128), K/128] UE8M0 for FP8_BLOCK, [E, N, K/32] UE8M0 for MXFP4_FP8).
+#define DZ_MOE_FP8_BYTES(NAME, CFG, FP4W)                                                                          \
+    extern "C" __global__ void __launch_bounds__(CFG::THREADS, CFG::MIN_BLOCKS)                                    \
+    NAME(const uint8_t* __restrict__ x, const uint8_t* __restrict__ xScale, const uint8_t* __restrict__ w,        \
+         const uint8_t* __restrict__ wScale, const int* __restrict__ rowsPerExpert,                               \
+         __nv_bfloat16* __restrict__ out, int n, int k, int experts, int masked, int maxRows, long long storedRows, \
+         int rowTiles) {                                                                                           \
+        moe_gemm_tc<CFG, true, FP4W, true>(x, xScale, w, wScale, rowsPerExpert, out, n, k, experts, masked,       \
+                                           maxRows, storedRows, rowTiles);                                         \
+    }                                                                                                              \
+    DZ_REGISTER_KERNEL(NAME)
+
+// BF16 activations × MXFP4 weights: x [R, K] BF16, w [E, N, K/2 bytes], w_scale [E, N, K/32] UE8M0.
+#define DZ_MOE_MXFP4_BF16(NAME, CFG)                                                                               \
+    extern "C" __global__ void __launch_bounds__(CFG::THREADS, CFG::MIN_BLOCKS)                                    \
+    NAME(const __nv_bfloat16* __restrict__ x, const uint8_t* __restrict__ w, const uint8_t* __restrict__ wScale,  \
+         const int* __restrict__ rowsPerExpert, __nv_bfloat16* __restrict__ out, int n, int k, int experts,        \
+         int masked, int maxRows, long long storedRows, int rowTiles) {                                            \
+        moe_gemm_tc<CFG, false, true, true>(reinterpret_cast<const uint8_t*>(x), nullptr, w, wScale,              \
+                                            rowsPerExpert, out, n, k, experts, masked, maxRows, storedRows,        \
+                                            rowTiles);                                                             \
+    }                                                                                                              \
+    DZ_REGISTER_KERNEL(NAME)
+
 DZ_MOE_BF16(dz_moe_gemm_bf16_m128, CfgBf16M128)
 DZ_MOE_BF16(dz_moe_gemm_bf16_m64, CfgBf16M64)
 DZ_MOE_FP8(dz_moe_gemm_fp8_block_m128, CfgFp8M128)
 DZ_MOE_FP8(dz_moe_gemm_fp8_block_m64, CfgFp8M64)
+DZ_MOE_FP8_BYTES(dz_moe_gemm_fp8_block_ue8m0_m128, CfgFp8M128, false)
+DZ_MOE_FP8_BYTES(dz_moe_gemm_fp8_block_ue8m0_m64, CfgFp8M64, false)
+DZ_MOE_FP8_BYTES(dz_moe_gemm_mxfp4_fp8_m128, CfgFp8M128, true)
+DZ_MOE_FP8_BYTES(dz_moe_gemm_mxfp4_fp8_m64, CfgFp8M64, true)
+DZ_MOE_MXFP4_BF16(dz_moe_gemm_mxfp4_bf16_m128, CfgBf16M128)
+DZ_MOE_MXFP4_BF16(dz_moe_gemm_mxfp4_bf16_m64, CfgMxBf16M64)
 
 // INT8 W8A8, scalar. Grid (ceil(N/16), ceil(maxRowsOfAnyExpert/16), E); block 16×16.
 extern "C" __global__ void __launch_bounds__(DZ_TILE * DZ_TILE)

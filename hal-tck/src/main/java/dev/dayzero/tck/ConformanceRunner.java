@@ -8,6 +8,7 @@ import dev.dayzero.hal.Stream;
 import dev.dayzero.hal.Support;
 import dev.dayzero.hal.op.AttentionSpec;
 import dev.dayzero.hal.op.CacheWriteSpec;
+import dev.dayzero.hal.op.GemmSpec;
 import dev.dayzero.hal.op.IndexerSpec;
 import dev.dayzero.hal.op.MoeGemmSpec;
 import dev.dayzero.hal.op.OpSpec;
@@ -231,12 +232,15 @@ public final class ConformanceRunner {
     }
 
     /**
-     * The oracle's output rows of a float-output spec (MoE GEMM, attention): the 2-D view
+     * The oracle's output rows of a float-output spec (MoE GEMM, dense GEMM, attention): the 2-D view
      * {@code [rows, cols]} of its one output, for the given row indices.
      */
     public static double[][] oracleRows(OpSpec spec, List<HostTensor> inputs, int[] rows) {
         if (spec instanceof MoeGemmSpec m) {
             return Oracle.moeGemm(m, inputs, rows);
+        }
+        if (spec instanceof GemmSpec g) {
+            return Oracle.gemm(g, inputs, rows);
         }
         if (spec instanceof AttentionSpec a) {
             return Oracle.attention(a, inputs, rows);

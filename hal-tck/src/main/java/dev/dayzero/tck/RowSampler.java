@@ -2,6 +2,7 @@ package dev.dayzero.tck;
 
 import dev.dayzero.hal.op.AttentionSpec;
 import dev.dayzero.hal.op.CacheWriteSpec;
+import dev.dayzero.hal.op.GemmSpec;
 import dev.dayzero.hal.op.IndexerSpec;
 import dev.dayzero.hal.op.MoeGemmSpec;
 import dev.dayzero.hal.op.OpSpec;
@@ -12,7 +13,7 @@ import java.util.TreeSet;
 
 /**
  * Which output rows the oracle checks. Below {@link #FULL_CHECK_FLOPS} every valid row. Above, a seeded
- * sample of at least {@link #MIN_SAMPLE} rows spread over the groups (experts or sequences) in
+ * sample of at least {@link #MIN_SAMPLE} rows spread over the groups (experts, batch entries or sequences) in
  * proportion to their size, with every row of each group that has at most {@link #SMALL_GROUP} rows.
  */
 public final class RowSampler {
@@ -36,6 +37,10 @@ public final class RowSampler {
         if (spec instanceof MoeGemmSpec m) {
             for (int e = 0; e < m.experts(); e++) {
                 groups.add(new Group(Math.toIntExact(m.firstRow(e)), m.rowsPerExpert().get(e)));
+            }
+        } else if (spec instanceof GemmSpec g) {
+            for (int b = 0; b < g.batch(); b++) {
+                groups.add(new Group(b * g.m(), g.m()));
             }
         } else if (spec instanceof AttentionSpec.Prefill p) {
             packed(p.seqLens(), groups);

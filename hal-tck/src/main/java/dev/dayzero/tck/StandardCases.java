@@ -5,6 +5,7 @@ import dev.dayzero.hal.op.AttentionSpec;
 import dev.dayzero.hal.op.AttentionSpec.KvIndexSet;
 import dev.dayzero.hal.op.AttentionSpec.SparseSharedKvDecode;
 import dev.dayzero.hal.op.CacheWriteSpec;
+import dev.dayzero.hal.op.GemmSpec;
 import dev.dayzero.hal.op.IndexerSpec;
 import dev.dayzero.hal.op.IndexerSpec.KeyType;
 import dev.dayzero.hal.op.KvCacheType;
@@ -31,6 +32,8 @@ public final class StandardCases {
     public static List<ConformanceCase> all() {
         List<ConformanceCase> all = new ArrayList<>(earlier());
         all.addAll(deepseekV4Attention());
+        all.addAll(denseGemm());
+        all.addAll(prefillValueWidth());
         return List.copyOf(all);
     }
 
@@ -82,6 +85,29 @@ public final class StandardCases {
                 c("qwen3-235b-a22b/moe/down-bf16-masked",
                         MoeGemmSpec.masked(MoeGemmSpec.Type.BF16, 4096, 1536, 16, List.of(16, 0, 7, 2)),
                         "Qwen3-235B-A22B expert down projection, decode"),
+
+                // MoE grouped GEMM: UE8M0 scales (DeepSeek-V3.2 / V4 FP8 checkpoints, DeepGEMM use_ue8m0), the V3 shapes
+                c("deepseek-v3.2/moe/gate-up-fp8-ue8m0-contiguous",
+                        MoeGemmSpec.contiguous(MoeGemmSpec.Type.FP8_BLOCK, DType.UE8M0, 4096, 7168, List.of(9, 17, 0, 6)),
+                        "FP8 1x128 / 128x128 with UE8M0 scales, block magnitudes 2^-4..2^3 so a misplaced scale fails"),
+                c("deepseek-v3.2/moe/down-fp8-ue8m0-masked",
+                        MoeGemmSpec.masked(MoeGemmSpec.Type.FP8_BLOCK, DType.UE8M0, 7168, 2048, 16, List.of(16, 3, 0, 9)),
+                        "FP8 down projection with UE8M0 scales, decode"),
+
+                // MoE grouped GEMM: DeepSeek-V4-Flash routed experts, MXFP4 (hidden 4096, expert intermediate 2048:
+                // gate+up N=4096, K=4096; down N=4096, K=2048), FP8 1x128 UE8M0 activations
+                c("deepseek-v4-flash/moe/gate-up-mxfp4-fp8-masked",
+                        MoeGemmSpec.masked(MoeGemmSpec.Type.MXFP4_FP8, 4096, 4096, 8, List.of(8, 1, 0, 5)),
+                        "DeepSeek-V4-Flash expert gate+up, decode: MXFP4 weights (UE8M0 per 32) x FP8 1x128 activations"),
+                c("deepseek-v4-flash/moe/down-mxfp4-fp8-masked",
+                        MoeGemmSpec.masked(MoeGemmSpec.Type.MXFP4_FP8, 4096, 2048, 8, List.of(3, 8, 0, 2)),
+                        "DeepSeek-V4-Flash expert down projection, decode"),
+                c("deepseek-v4-flash/moe/gate-up-mxfp4-fp8-contiguous",
+                        MoeGemmSpec.contiguous(MoeGemmSpec.Type.MXFP4_FP8, 4096, 4096, List.of(11, 0, 23, 6)),
+                        "DeepSeek-V4-Flash expert gate+up, prefill"),
+                c("deepseek-v4-flash/moe/down-mxfp4-bf16-contiguous",
+                        MoeGemmSpec.contiguous(MoeGemmSpec.Type.MXFP4_BF16, 4096, 2048, List.of(7, 13, 0, 4)),
+                        "MXFP4 weights x BF16 activations (weight-only MXFP4), prefill"),
 
                 // attention: DeepSeek-V3 / V3.2 MLA decode
                 c("deepseek-v3/attention/mla-decode-bf16",
@@ -221,6 +247,63 @@ public final class StandardCases {
                 c("deepseek-v4-flash/cache-write/bf16",
                         CacheWriteSpec.QuantInsert.of(50, SharedKvFormat.BF16, 512, 64),
                         "BF16 cache: a copy into the slots"));
+    }
+
+    /**
+     * Dense GEMM at the projections of DeepSeek-V3 (hidden 7168, q_lora 1536, kv_lora 512 + rope 64, 128 heads
+     * of 128 nope + 64 rope, v 128, dense FFN 18432, shared expert 2048), Qwen3-235B-A22B (hidden 4096, 64 / 4
+     * heads of 128) and GLM-4.5 (hidden 5120, 96 / 8 heads of 128, dense FFN 12288, shared expert 1536, vocab
+     * 151552): N and K from their config.json, decode rows 1 to 256 and prefill rows 4096. Where a whole
+     * matrix would be hundreds of MB, the case takes the tensor-parallel shard a deployment runs (named in
+     * the origin), so the oracle and the CPU finish in seconds.
+     */
+    public static List<ConformanceCase> denseGemm() {
+        return List.of(
+                c("deepseek-v3/gemm/q-a-fp8-decode-1", GemmSpec.fp8Block(DType.F32, 1, 1, 1536, 7168),
+                        "DeepSeek-V3 q_a_proj (N = q_lora_rank 1536, K = hidden 7168), one decode row"),
+                c("deepseek-v3.2/gemm/kv-a-fp8-ue8m0-decode-64", GemmSpec.fp8Block(DType.UE8M0, 1, 64, 576, 7168),
+                        "DeepSeek-V3.2 kv_a_proj_with_mqa (N = 512 + 64), UE8M0 scales (scale_fmt ue8m0), 64 rows"),
+                c("deepseek-v3/gemm/q-b-fp8-decode-16", GemmSpec.fp8Block(DType.F32, 1, 16, 3072, 1536),
+                        "DeepSeek-V3 q_b_proj, TP8 shard (N = 16 heads x 192, K = q_lora_rank 1536), 16 rows"),
+                c("deepseek-v3/gemm/mla-absorb-uk-bf16-decode", GemmSpec.batched(GemmSpec.Type.BF16, 16, 8, 512, 128),
+                        "DeepSeek-V3 absorbed MLA: q_nope x W_UK per head (16 heads of a TP8 shard, N = kv_lora 512,"
+                                + " K = qk_nope 128), 8 rows"),
+                c("deepseek-v3/gemm/mla-absorb-uv-fp8-decode", GemmSpec.fp8Block(DType.UE8M0, 16, 3, 128, 512),
+                        "DeepSeek-V3 absorbed MLA: latent out x W_UV per head (N = v_head 128, K = kv_lora 512), 3 rows"),
+                c("deepseek-v3/gemm/o-proj-bf16-decode-32", GemmSpec.of(GemmSpec.Type.BF16, 32, 7168, 2048),
+                        "DeepSeek-V3 o_proj, TP8 shard (N = hidden 7168, K = 16 heads x 128), 32 rows"),
+                c("deepseek-v3/gemm/shared-down-int8-decode-256", GemmSpec.of(GemmSpec.Type.INT8_W8A8, 256, 7168, 2048),
+                        "DeepSeek-V3 shared expert down_proj (N = 7168, K = 2048), INT8 W8A8, 256 rows"),
+                c("deepseek-v3/gemm/dense-gate-up-fp8-decode-8", GemmSpec.fp8Block(DType.F32, 1, 8, 4608, 7168),
+                        "DeepSeek-V3 dense FFN gate+up, TP8 shard (N = 2 x 18432 / 8), 8 rows"),
+                c("deepseek-v3/gemm/kv-a-fp8-prefill-4096", GemmSpec.fp8Block(DType.F32, 1, 4096, 576, 7168),
+                        "DeepSeek-V3 kv_a_proj_with_mqa, prefill of 4096 rows (the oracle checks a sample)"),
+                c("qwen3-235b-a22b/gemm/qkv-bf16-decode-4", GemmSpec.of(GemmSpec.Type.BF16, 4, 2304, 4096),
+                        "Qwen3-235B-A22B fused qkv, TP4 shard (N = (16 + 2 x 1) x 128, K = hidden 4096), 4 rows"),
+                c("qwen3-235b-a22b/gemm/o-proj-fp8-decode-128", GemmSpec.fp8Block(DType.F32, 1, 128, 4096, 2048),
+                        "Qwen3-235B-A22B-FP8 o_proj, TP4 shard (N = 4096, K = 16 heads x 128), 128 rows"),
+                c("qwen3-235b-a22b/gemm/lm-head-bf16-decode-2", GemmSpec.of(GemmSpec.Type.BF16, 2, 18992, 4096),
+                        "Qwen3-235B-A22B lm_head, TP8 shard (N = 151936 / 8), 2 rows"),
+                c("qwen3-235b-a22b/gemm/o-proj-bf16-prefill-4096", GemmSpec.of(GemmSpec.Type.BF16, 4096, 4096, 1024),
+                        "Qwen3-235B-A22B o_proj, TP8 shard (K = 8 heads x 128), prefill of 4096 rows"),
+                c("glm-4.5/gemm/qkv-bf16-decode-64", GemmSpec.of(GemmSpec.Type.BF16, 64, 1792, 5120),
+                        "GLM-4.5 fused qkv, TP8 shard (N = (12 + 2 x 1) x 128, K = hidden 5120), 64 rows"),
+                c("glm-4.5/gemm/shared-gate-up-fp8-decode-16", GemmSpec.fp8Block(DType.UE8M0, 1, 16, 3072, 5120),
+                        "GLM-4.5 shared expert gate+up (N = 2 x 1536, K = 5120), UE8M0 scales, 16 rows"),
+                c("glm-4.5/gemm/dense-down-int8-decode-1", GemmSpec.of(GemmSpec.Type.INT8_W8A8, 1, 5120, 1536),
+                        "GLM-4.5 dense FFN down_proj, TP8 shard (N = 5120, K = 12288 / 8), INT8 W8A8, one row"),
+                c("gemm/fp8-odd-n-batched", GemmSpec.fp8Block(DType.F32, 3, 5, 200, 384),
+                        "a partial last 128-row weight block, three batch entries"));
+    }
+
+    /**
+     * Prefill with a value narrower than the key: DeepSeek's MLA prefill (non-absorbed, MHA over the
+     * up-projected keys), Dk = qk_nope 128 + qk_rope 64 = 192, Dv = v_head 128, 16 heads of a TP8 shard.
+     */
+    public static List<ConformanceCase> prefillValueWidth() {
+        return List.of(c("deepseek-v3/attention/prefill-mla-dk192-dv128",
+                new AttentionSpec.Prefill(List.of(1, 70, 250), 16, 16, 192, 128, true, AttentionSpec.defaultScale(192)),
+                "DeepSeek-V3 MLA prefill, Dk 192 / Dv 128, 16 heads (TP8)"));
     }
 
     private static ConformanceCase c(String id, dev.dayzero.hal.op.OpSpec spec, String origin) {

@@ -25,7 +25,10 @@ class ConformanceRunnerTest {
         for (OpSpec spec : List.of(MASKED, PAGED, QUANT,
                 AttentionSpec.LatentDecode.deepseek(List.of(70), 4, 2, KvCacheType.FP8_FLASHMLA),
                 AttentionSpec.SparseLatentDecode.deepseek(List.of(100), 4, 1, 32, KvCacheType.BF16),
-                new AttentionSpec.Prefill(List.of(3, 9), 4, 2, 16, true, 0.25f))) {
+                new AttentionSpec.Prefill(List.of(3, 9), 4, 2, 16, true, 0.25f),
+                new AttentionSpec.Prefill(List.of(3, 9), 4, 2, 24, 16, true, 0.25f),
+                dev.dayzero.hal.op.GemmSpec.fp8Block(DType.UE8M0, 2, 3, 130, 256),
+                dev.dayzero.hal.op.GemmSpec.batched(dev.dayzero.hal.op.GemmSpec.Type.INT8_W8A8, 2, 3, 17, 40))) {
             CaseResult r = ConformanceRunner.check(HostDevice.reference(), "ok", spec, 5);
             assertEquals(CaseStatus.PASSED, r.status(), r.summary());
             assertEquals(r.rowsTotal(), r.rowsChecked());
@@ -52,6 +55,57 @@ class ConformanceRunnerTest {
         CaseResult r = ConformanceRunner.check(device, "bad", MASKED, 5);
         assertEquals(CaseStatus.FAILED_NUMERICS, r.status());
         assertTrue(r.message().contains("expert 1"), r.message());
+    }
+
+    @Test
+    void aGemmKernelThatMisplacesAScaleFails() {
+        // the kernel reads the weight-scale grid transposed ([K/128, N/128] instead of [N/128, K/128]), or
+        // applies the first batch entry's weights to every entry: both must fail
+        dev.dayzero.hal.op.GemmSpec fp8 = dev.dayzero.hal.op.GemmSpec.fp8Block(DType.F32, 1, 4, 512, 512);
+        HostDevice transposed = new HostDevice((spec, in, out) -> {
+            List<dev.dayzero.tck.data.HostTensor> patched = new java.util.ArrayList<>(in);
+            var ws = dev.dayzero.tck.data.HostTensor.allocate(in.get(3).spec());
+            for (int i = 0; i < 4; i++) {
+                for (int j = 0; j < 4; j++) {
+                    ws.setFloat(i * 4 + j, in.get(3).getFloat(j * 4 + i));
+                }
+            }
+            patched.set(3, ws);
+            HostDevice.oracleKernel(spec, patched, out);
+        }, s -> Support.supported());
+        assertEquals(CaseStatus.FAILED_NUMERICS, ConformanceRunner.check(transposed, "bad", fp8, 5).status());
+        dev.dayzero.hal.op.GemmSpec bf16 = dev.dayzero.hal.op.GemmSpec.batched(dev.dayzero.hal.op.GemmSpec.Type.BF16,
+                2, 3, 8, 128);
+        HostDevice firstEntry = new HostDevice((spec, in, out) -> {
+            List<dev.dayzero.tck.data.HostTensor> patched = new java.util.ArrayList<>(in);
+            var w = dev.dayzero.tck.data.HostTensor.allocate(in.get(1).spec());
+            for (int i = 0; i < 8 * 128; i++) {
+                w.setShort(i, in.get(1).getShort(i));
+                w.setShort(8 * 128 + i, in.get(1).getShort(i));
+            }
+            patched.set(1, w);
+            HostDevice.oracleKernel(spec, patched, out);
+        }, s -> Support.supported());
+        assertEquals(CaseStatus.FAILED_NUMERICS, ConformanceRunner.check(firstEntry, "bad", bf16, 5).status());
+    }
+
+    @Test
+    void aPrefillThatTakesTheValueAtTheKeyWidthFails() {
+        // Dk = 24, Dv = 16: reading v as if it had Dk columns shifts every token's value
+        AttentionSpec.Prefill spec = new AttentionSpec.Prefill(List.of(5), 2, 1, 24, 16, true, 0.25f);
+        HostDevice wrong = new HostDevice((s, in, out) -> {
+            List<dev.dayzero.tck.data.HostTensor> patched = new java.util.ArrayList<>(in);
+            var v = dev.dayzero.tck.data.HostTensor.allocate(in.get(2).spec());
+            for (int t = 0; t < 5; t++) { // token t's value read at t * Dk instead of t * Dv
+                for (int d = 0; d < 16; d++) {
+                    long src = t * 24L + d;
+                    v.setShort(t * 16L + d, src < 5 * 16 ? in.get(2).getShort(src) : 0);
+                }
+            }
+            patched.set(2, v);
+            HostDevice.oracleKernel(s, patched, out);
+        }, s -> Support.supported());
+        assertEquals(CaseStatus.FAILED_NUMERICS, ConformanceRunner.check(wrong, "bad", spec, 5).status());
     }
 
     @Test

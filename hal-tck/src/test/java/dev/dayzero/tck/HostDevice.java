@@ -8,6 +8,7 @@ import dev.dayzero.hal.PreparedOp;
 import dev.dayzero.hal.Stream;
 import dev.dayzero.hal.Support;
 import dev.dayzero.hal.op.AttentionSpec;
+import dev.dayzero.hal.op.GemmSpec;
 import dev.dayzero.hal.op.IndexerSpec;
 import dev.dayzero.hal.op.MoeGemmSpec;
 import dev.dayzero.hal.op.OpSpec;
@@ -60,6 +61,7 @@ final class HostDevice implements Device {
         int[] rows = RowSampler.groups(spec).stream()
                 .flatMapToInt(g -> java.util.stream.IntStream.range(g.start(), g.start() + g.count())).toArray();
         double[][] values = spec instanceof MoeGemmSpec m ? Oracle.moeGemm(m, in, rows)
+                : spec instanceof GemmSpec g ? Oracle.gemm(g, in, rows)
                 : Oracle.attention((AttentionSpec) spec, in, rows);
         HostTensor o = out.get(0);
         for (int r = 0; r < rows.length; r++) {

@@ -51,6 +51,9 @@ class AttentionEmulatedTest extends ConformanceKit {
                 AttentionSpec.defaultScale(16))));
         cases.add(c("emu/attention/prefill-causal-d176", new Prefill(List.of(66), 2, 2, 176, true,
                 AttentionSpec.defaultScale(176))));
+        // Dk != Dv (DeepSeek MLA prefill 192 / 128, cut down): answered with v padded to Dk, checked as alternative-only
+        cases.add(c("emu/attention/prefill-dk192-dv128-alternative", new Prefill(List.of(40, 3), 2, 2, 192, 128, true,
+                AttentionSpec.defaultScale(192))));
         // paged decode
         cases.add(c("emu/attention/decode-g16-d128-page16", PagedDecode.of(List.of(1, 100, 513, 70), 16, 1, 128, 16)));
         cases.add(c("emu/attention/decode-g8-d64-page7", PagedDecode.of(List.of(1, 64, 65, 300), 16, 2, 64, 7)));

@@ -5,6 +5,7 @@ import dev.dayzero.bench.report.DeviceRoofs;
 import dev.dayzero.hal.DType;
 import dev.dayzero.hal.op.AttentionSpec;
 import dev.dayzero.hal.op.CacheWriteSpec;
+import dev.dayzero.hal.op.GemmSpec;
 import dev.dayzero.hal.op.IndexerSpec;
 import dev.dayzero.hal.op.MoeGemmSpec;
 import dev.dayzero.hal.op.OpSpec;
@@ -39,7 +40,7 @@ public final class Roofline {
 
     /**
      * The precision whose peak applies to a case: MoE GEMM {@code BF16 → bf16}, {@code FP8_BLOCK → fp8},
-     * {@code INT8_W8A8 → int8}; attention {@code bf16} (every variant multiplies BF16 on the tensor cores; an
+     * {@code INT8_W8A8 → int8}, {@code MXFP4_FP8 → fp8}, {@code MXFP4_BF16 → bf16}, and the dense GEMM alike; attention {@code bf16} (every variant multiplies BF16 on the tensor cores; an
      * FP8 latent cache is dequantized to BF16 before the MMA, as FlashMLA does; sparse prefill reads BF16
      * queries and a BF16 latent, so it is {@code bf16} too); indexer by its key type, {@code FP8 → fp8}
      * ({@link IndexerSpec.KeyType#FP8}: DeepGEMM's logits kernels multiply the E4M3 codes themselves on the FP8
@@ -50,6 +51,17 @@ public final class Roofline {
         Objects.requireNonNull(spec, "spec");
         if (spec instanceof MoeGemmSpec moe) {
             return switch (moe.type()) {
+                case BF16 -> "bf16";
+                case FP8_BLOCK -> "fp8";
+                case INT8_W8A8 -> "int8";
+                // FP8 × MXFP4: mixed-precision MMA (Blackwell kind::f8f6f4) runs at the FP8 rate; BF16 × MXFP4
+                // multiplies BF16 once the weights are decoded
+                case MXFP4_FP8 -> "fp8";
+                case MXFP4_BF16 -> "bf16";
+            };
+        }
+        if (spec instanceof GemmSpec g) {
+            return switch (g.type()) {
                 case BF16 -> "bf16";
                 case FP8_BLOCK -> "fp8";
                 case INT8_W8A8 -> "int8";

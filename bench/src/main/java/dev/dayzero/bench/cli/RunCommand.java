@@ -2,6 +2,8 @@ package dev.dayzero.bench.cli;
 
 import dev.dayzero.bench.model.ModelConfig;
 import dev.dayzero.bench.model.ModelConfigs;
+import dev.dayzero.bench.model.QuantConfig;
+import dev.dayzero.bench.projection.StepProjection;
 import dev.dayzero.bench.model.Presets;
 import dev.dayzero.bench.workload.Phase;
 import dev.dayzero.bench.workload.Routing;
@@ -76,6 +78,15 @@ final class RunCommand implements Callable<Integer> {
             description = "How tokens spread over experts. Default: ${DEFAULT-VALUE}.", defaultValue = "uniform")
     String routing;
 
+    @Option(names = "--expert-dtype", paramLabel = "bf16|fp8|fp4",
+            description = "Store the routed experts as BF16, FP8 block (128x128) or MXFP4 (fp4), overriding the "
+                    + "config (expert_dtype; DeepSeek-V4 defaults to MXFP4).")
+    String expertDtype;
+
+    @Option(names = "--mtp", description = "Decode with one MTP draft token a sequence (s_q = 2) and count the "
+            + "model's MTP layers in the projected step.")
+    boolean mtp;
+
     @Option(names = "--no-report", description = "Do not write the report (report.md, report.html, charts/, "
             + "summary.csv under <run dir>/report/).")
     boolean noReport;
@@ -90,6 +101,15 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ModelConfig m = model.config != null ? ModelConfigs.load(model.config) : Presets.get(model.preset);
+        if (expertDtype != null) {
+            QuantConfig.ExpertWeights w;
+            try {
+                w = QuantConfig.ExpertWeights.parse(expertDtype);
+            } catch (IllegalArgumentException e) {
+                throw new BadInputException("--expert-dtype: " + e.getMessage());
+            }
+            m = m.withQuant(m.quant().withExperts(w));
+        }
         WorkloadOptions w = WorkloadOptions.defaults()
                 .withPhases(phases.stream().map(Phase::parse).toList())
                 .withBatchSizes(batches)
@@ -97,7 +117,8 @@ final class RunCommand implements Callable<Integer> {
                 .withPrefillLength(prefillLength)
                 .withTp(tp)
                 .withEp(ep)
-                .withRouting(Routing.parse(routing));
+                .withRouting(Routing.parse(routing))
+                .withMtp(mtp);
         WorkloadPlan plan = Workloads.derive(m, w);
         ChipTable table = noReport ? null : ReportCommand.chipTable(chips); // a bad --chips file fails before the run
         PrintWriter out = spec.commandLine().getOut();
@@ -105,6 +126,13 @@ final class RunCommand implements Callable<Integer> {
                 + (plan.leftOut().isEmpty() ? "" : ", " + plan.leftOut().size() + " operators left out"));
         RunOutcome outcome = options.execute(plan.cases(), m.id(), true, true, spec.commandLine());
         Summary.print(out, outcome, plan.leftOut());
+        plan.notes().forEach(out::println);
+        List<StepProjection> steps = StepProjection.project(outcome.records());
+        if (!steps.isEmpty()) {
+            out.println();
+            out.println("Projected decode step (" + StepProjection.LABEL + "; leaves out " + StepProjection.LEAVES_OUT + "):");
+            steps.forEach(p -> out.println("  " + p.step() + " on " + p.line()));
+        }
         out.println("Results: " + outcome.resultsFile().toAbsolutePath());
         if (!noReport) {
             try {

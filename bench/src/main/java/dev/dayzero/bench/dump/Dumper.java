@@ -202,6 +202,10 @@ public final class Dumper {
                 descr = "|u1";
                 suffix = "uint8";
             }
+            case F4_E2M1 -> {
+                descr = "|u1"; // packed two a byte, element 2i in the low nibble: the last dimension halves
+                suffix = "e2m1x2-as-uint8";
+            }
             case I8 -> {
                 descr = "|i1";
                 suffix = "int8";
@@ -220,7 +224,13 @@ public final class Dumper {
             }
         }
         Path file = dir.resolve(role + "." + t.name() + "." + suffix + ".npy");
-        Npy.write(file, descr, t.spec().shape(), t.bytes());
+        List<Long> shape = t.spec().shape();
+        if (dtype.isSubByte() && !shape.isEmpty()) {
+            List<Long> packed = new java.util.ArrayList<>(shape);
+            packed.set(packed.size() - 1, dtype.bytes(shape.get(shape.size() - 1)));
+            shape = packed;
+        }
+        Npy.write(file, descr, shape, t.bytes());
         ObjectNode f = mapper.createObjectNode();
         f.put("role", role);
         f.put("tensor", t.name());

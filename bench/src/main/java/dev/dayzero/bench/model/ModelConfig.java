@@ -22,11 +22,12 @@ import java.util.Optional;
  * @param deployment   the default parallelism and page size
  * @param leftOut      operators of the model that no workload will contain, with the reason
  * @param notes        assumptions made while reading the config (defaults taken, fields derived)
+ * @param dims         dense-GEMM dimensions and layer counts (dense FFN, shared experts, q_lora, vocab, MTP)
  */
 public record ModelConfig(String id, String displayName, String architecture, String modelType, String source,
                           int hiddenSize, int numLayers, Optional<AttentionConfig> attention,
                           Optional<MoeConfig> moe, QuantConfig quant, Deployment deployment,
-                          List<LeftOut> leftOut, List<String> notes) {
+                          List<LeftOut> leftOut, List<String> notes, ModelDims dims) {
 
     public ModelConfig {
         Objects.requireNonNull(id, "id");
@@ -50,12 +51,27 @@ public record ModelConfig(String id, String displayName, String architecture, St
         source = source == null ? "" : source;
         leftOut = List.copyOf(leftOut);
         notes = List.copyOf(notes);
+        dims = dims == null ? ModelDims.unknown(numLayers) : dims;
+    }
+
+    /** A model without dense-GEMM dimensions (no dense GEMM cases). */
+    public ModelConfig(String id, String displayName, String architecture, String modelType, String source,
+                       int hiddenSize, int numLayers, Optional<AttentionConfig> attention, Optional<MoeConfig> moe,
+                       QuantConfig quant, Deployment deployment, List<LeftOut> leftOut, List<String> notes) {
+        this(id, displayName, architecture, modelType, source, hiddenSize, numLayers, attention, moe, quant, deployment,
+                leftOut, notes, null);
     }
 
     /** The same model under another id, name and deployment (presets and aliases). */
     public ModelConfig withIdentity(String newId, String newDisplayName, Deployment newDeployment) {
         return new ModelConfig(newId, newDisplayName, architecture, modelType, source, hiddenSize, numLayers, attention,
-                moe, quant, newDeployment, leftOut, notes);
+                moe, quant, newDeployment, leftOut, notes, dims);
+    }
+
+    /** The same model with its checkpoint read as {@code newQuant} ({@code --expert-dtype}). */
+    public ModelConfig withQuant(QuantConfig newQuant) {
+        return new ModelConfig(id, displayName, architecture, modelType, source, hiddenSize, numLayers, attention,
+                moe, newQuant, deployment, leftOut, notes, dims);
     }
 
     /**

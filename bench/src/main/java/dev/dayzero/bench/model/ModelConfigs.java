@@ -184,7 +184,43 @@ public final class ModelConfigs {
                 attention.orElse(null) instanceof AttentionConfig.Gqa || attention.isEmpty() ? GQA_PAGE_SIZE : MLA_PAGE_SIZE,
                 "a config.json without preset: one device (tp1, ep1); pass tp / ep for a deployment");
         return new ModelConfig(id, displayName, architecture, modelType, file, hidden, numLayers, attention, moe, quant,
-                dep, leftOut, notes);
+                dep, leftOut, notes, dims(f, attention, moe, layers, numLayers));
+    }
+
+    /**
+     * The dense-GEMM dimensions: attention layers (the softmax layers of a hybrid), dense-FFN layers
+     * ({@code first_k_dense_replace}; else {@code mlp_only_layers} and layers off {@code decoder_sparse_step},
+     * a layer {@code i} being sparse when {@code (i + 1) % step == 0}; every layer of a dense model),
+     * {@code intermediate_size}, the shared experts' total width, {@code q_lora_rank}, {@code vocab_size},
+     * {@code num_nextn_predict_layers}.
+     */
+    private static ModelDims dims(ConfigFields f, Optional<AttentionConfig> attention, Optional<MoeConfig> moe,
+                                  Layers layers, int numLayers) {
+        int attn = attention.isEmpty() ? 0 : layers.total > 0 ? Math.min(layers.softmax, numLayers) : numLayers;
+        int dense;
+        if (moe.isEmpty()) {
+            dense = numLayers;
+        } else {
+            int first = f.nonNegativeInt("first_k_dense_replace").orElse(0);
+            List<Integer> mlpOnly = f.ints("mlp_only_layers").orElse(List.of());
+            int step = f.positiveInt("decoder_sparse_step").orElse(1);
+            if (first > 0) {
+                dense = Math.min(first, numLayers);
+            } else {
+                dense = 0;
+                for (int i = 0; i < numLayers; i++) {
+                    if (mlpOnly.contains(i) || (step > 1 && (i + 1) % step != 0)) {
+                        dense++;
+                    }
+                }
+            }
+        }
+        int inter = f.positiveInt("intermediate_size", "ffn_hidden_size").orElse(0);
+        int shared = moe.map(MoeConfig::sharedExperts).orElse(0);
+        int sharedInter = shared == 0 ? 0 : f.positiveInt("shared_expert_intermediate_size")
+                .orElse(shared * moe.get().intermediateSize());
+        return new ModelDims(attn, dense, inter, sharedInter, f.positiveInt("q_lora_rank").orElse(0),
+                f.positiveInt("vocab_size").orElse(0), f.nonNegativeInt("num_nextn_predict_layers").orElse(0));
     }
 
     private static String archOf(JsonNode root, ConfigFields f, String modelType) {

@@ -37,12 +37,16 @@ import java.util.Optional;
  * @param workerStderr   the worker's last stderr lines when it crashed, timed out or ran out of memory, else empty
  * @param startedAt      when the case started (ISO-8601 instant)
  * @param elapsedMs      host time the whole case took, conformance and timing included
+ * @param runsPerStep    how many times one decode step of the model runs this case on a device (optional, schema /2
+ *                       addition; absent when the case is not part of a projected step)
  */
 public record CaseRecord(String caseId, String model, String phase, String operator, String origin, long seed,
                          OpSpec spec, String backend, int deviceOrdinal, String deviceName, boolean emulated,
                          SupportAnswer support, OpSpec ran, String status, String message, Conformance conformance,
                          Timing timing, Derived derived, long memoryBytes, long leakedBytes, List<String> notes,
-                         List<String> workerStderr, String startedAt, double elapsedMs) {
+                         List<String> workerStderr, String startedAt, double elapsedMs,
+                         @com.fasterxml.jackson.annotation.JsonInclude(
+                                 com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) Integer runsPerStep) {
 
     /** Status of a case that ran without conformance being asked for: it is never a pass. */
     public static final String NOT_CHECKED = "not-checked";
@@ -64,6 +68,23 @@ public record CaseRecord(String caseId, String model, String phase, String opera
         startedAt = startedAt == null ? "" : startedAt;
         notes = notes == null ? List.of() : List.copyOf(notes);
         workerStderr = workerStderr == null ? List.of() : List.copyOf(workerStderr);
+    }
+
+    /** A record outside any projected step. */
+    public CaseRecord(String caseId, String model, String phase, String operator, String origin, long seed,
+                      OpSpec spec, String backend, int deviceOrdinal, String deviceName, boolean emulated,
+                      SupportAnswer support, OpSpec ran, String status, String message, Conformance conformance,
+                      Timing timing, Derived derived, long memoryBytes, long leakedBytes, List<String> notes,
+                      List<String> workerStderr, String startedAt, double elapsedMs) {
+        this(caseId, model, phase, operator, origin, seed, spec, backend, deviceOrdinal, deviceName, emulated, support,
+                ran, status, message, conformance, timing, derived, memoryBytes, leakedBytes, notes, workerStderr,
+                startedAt, elapsedMs, null);
+    }
+
+    /** Runs per decode step, 0 when absent. */
+    @JsonIgnore
+    public int stepRuns() {
+        return runsPerStep == null ? 0 : runsPerStep;
     }
 
     /** The status as the kit's enum; empty for {@link #NOT_CHECKED}. */
@@ -109,6 +130,7 @@ public record CaseRecord(String caseId, String model, String phase, String opera
         private List<String> workerStderr = List.of();
         private String startedAt = "";
         private double elapsedMs;
+        private Integer runsPerStep;
 
         private Builder(String caseId, OpSpec spec, String backend) {
             this.caseId = caseId;
@@ -168,6 +190,12 @@ public record CaseRecord(String caseId, String model, String phase, String opera
             return this;
         }
 
+        /** Runs per decode step; 0 leaves the field absent. */
+        public Builder runsPerStep(int runs) {
+            this.runsPerStep = runs > 0 ? runs : null;
+            return this;
+        }
+
         public Builder memoryBytes(long bytes) {
             this.memoryBytes = bytes;
             return this;
@@ -202,7 +230,7 @@ public record CaseRecord(String caseId, String model, String phase, String opera
         public CaseRecord build() {
             return new CaseRecord(caseId, model, phase, operator, origin, seed, spec, backend, deviceOrdinal, deviceName,
                     emulated, support, ran, status, message, conformance, timing, derived, memoryBytes, leakedBytes,
-                    notes, workerStderr, startedAt, elapsedMs);
+                    notes, workerStderr, startedAt, elapsedMs, runsPerStep);
         }
     }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dayzero.hal.DType;
 import dev.dayzero.hal.op.AttentionSpec;
 import dev.dayzero.hal.op.CacheWriteSpec;
+import dev.dayzero.hal.op.GemmSpec;
 import dev.dayzero.hal.op.IndexerSpec;
 import dev.dayzero.hal.op.KvCacheType;
 import dev.dayzero.hal.op.MoeGemmSpec;
@@ -48,6 +49,14 @@ public final class SpecJson {
             n.put("k", m.k());
             n.put("maxRows", m.maxRows());
             n.set("rowsPerExpert", ints(m.rowsPerExpert()));
+            n.put("scaleType", m.scaleType().name());
+        } else if (spec instanceof GemmSpec g) {
+            n.put("type", g.type().name());
+            n.put("scaleType", g.scaleType().name());
+            n.put("batch", g.batch());
+            n.put("m", g.m());
+            n.put("n", g.n());
+            n.put("k", g.k());
         } else if (spec instanceof AttentionSpec a) {
             n.put("variant", a.variant());
             n.set("seqLens", ints(a.seqLens()));
@@ -140,9 +149,16 @@ public final class SpecJson {
                 return new QuantizeSpec(m, k, dtype(n, "inputType"), dtype(n, "format"), g, dtype(n, "scaleType"));
             }
             case "moe-gemm":
-                return new MoeGemmSpec(enumOf(MoeGemmSpec.Layout.class, n, "layout"),
-                        enumOf(MoeGemmSpec.Type.class, n, "type"), integer(n, "experts"), integer(n, "n"),
-                        integer(n, "k"), intList(n, "rowsPerExpert"), integer(n, "maxRows"));
+            {
+                MoeGemmSpec.Type type = enumOf(MoeGemmSpec.Type.class, n, "type");
+                // results written before scaleType existed hold F32 scales (the type's default)
+                DType scaleType = n.has("scaleType") ? dtype(n, "scaleType") : type.defaultScaleType();
+                return new MoeGemmSpec(enumOf(MoeGemmSpec.Layout.class, n, "layout"), type, integer(n, "experts"),
+                        integer(n, "n"), integer(n, "k"), intList(n, "rowsPerExpert"), integer(n, "maxRows"), scaleType);
+            }
+            case "gemm":
+                return new GemmSpec(enumOf(GemmSpec.Type.class, n, "type"), dtype(n, "scaleType"), integer(n, "batch"),
+                        integer(n, "m"), integer(n, "n"), integer(n, "k"));
             case "attention":
                 return attention(n);
             case "indexer":
@@ -155,7 +171,7 @@ public final class SpecJson {
                 return new CacheWriteSpec.QuantInsert(integer(n, "tokens"), integer(n, "headDim"),
                         enumOf(SharedKvFormat.class, n, "format"), integer(n, "pageBlockSize"), integer(n, "numPages"));
             default:
-                throw new IllegalArgumentException("spec.family must be quantize, moe-gemm, attention, indexer or "
+                throw new IllegalArgumentException("spec.family must be quantize, moe-gemm, gemm, attention, indexer or "
                         + "cache-write, got '" + family + "'");
         }
     }
@@ -215,7 +231,9 @@ public final class SpecJson {
         float scale = (float) number(n, "softmaxScale");
         switch (variant) {
             case "prefill":
-                return new AttentionSpec.Prefill(lens, heads, integer(n, "numKvHeads"), dk, bool(n, "causal"), scale);
+                // results written before the prefill had its own value width carry valueDim = headDim or none
+                return new AttentionSpec.Prefill(lens, heads, integer(n, "numKvHeads"), dk,
+                        n.has("valueDim") ? integer(n, "valueDim") : dk, bool(n, "causal"), scale);
             case "paged-decode":
                 return new AttentionSpec.PagedDecode(lens, heads, integer(n, "numKvHeads"), dk, integer(n, "pageSize"),
                         integer(n, "numPages"), scale);

@@ -72,7 +72,8 @@ public final class CaseExecutor {
         CaseRecord.Builder b = CaseRecord.builder(c.id(), c.spec(), backendId)
                 .workload(c.model(), c.phase(), c.operator(), c.origin(), c.seed())
                 .device(info.ordinal(), info.name(), info.emulated())
-                .memoryBytes(c.memoryBytes());
+                .memoryBytes(c.memoryBytes())
+                .runsPerStep(c.runsPerStep());
         long before = device.allocatedBytes();
         try {
             execute(c, options, b);

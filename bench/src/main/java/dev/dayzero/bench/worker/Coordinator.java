@@ -167,6 +167,7 @@ public final class Coordinator implements AutoCloseable {
                 .workload(c.model(), c.phase(), c.operator(), c.origin(), c.seed())
                 .device(ordinal, device.map(DeviceInfo::name).orElse(""), device.map(DeviceInfo::emulated).orElse(false))
                 .memoryBytes(c.memoryBytes())
+                .runsPerStep(c.runsPerStep())
                 .timeWindow(startedAt.toString(), (System.nanoTime() - t0) / 1e6);
     }
 

@@ -19,9 +19,12 @@ import java.util.Objects;
  * @param seed        input seed: {@link #seedOf(String)} of the id, so {@code dump --case} rebuilds the same bytes
  * @param memoryBytes planned device memory: every operand's bytes (inputs and outputs)
  * @param origin      where the shape comes from, for readers
+ * @param runsPerStep how many times one decode step of the model runs this case on a device (layers of its type
+ *                    x runs a layer, MTP layers with {@code --mtp}); 0 when it is not part of the projected step
+ *                    (prefill, the kit's cases, the other cache format of an attention)
  */
 public record WorkloadCase(String id, String model, String phase, String operator, OpSpec spec, long seed,
-                           long memoryBytes, String origin) {
+                           long memoryBytes, String origin, int runsPerStep) {
 
     public WorkloadCase {
         Objects.requireNonNull(id, "id");
@@ -30,6 +33,21 @@ public record WorkloadCase(String id, String model, String phase, String operato
         phase = phase == null ? "" : phase;
         operator = operator == null ? "" : operator;
         origin = origin == null ? "" : origin;
+        if (runsPerStep < 0) {
+            throw new IllegalArgumentException("WorkloadCase.runsPerStep must be >= 0, got " + runsPerStep);
+        }
+    }
+
+    /** A case outside any projected step. */
+    public WorkloadCase(String id, String model, String phase, String operator, OpSpec spec, long seed,
+                        long memoryBytes, String origin) {
+        this(id, model, phase, operator, spec, seed, memoryBytes, origin, 0);
+    }
+
+    /** A case whose seed comes from its id, memory from its operands, run {@code runsPerStep} times a decode step. */
+    public static WorkloadCase of(String id, String model, String phase, String operator, OpSpec spec, String origin,
+                                  int runsPerStep) {
+        return new WorkloadCase(id, model, phase, operator, spec, seedOf(id), memoryOf(spec), origin, runsPerStep);
     }
 
     /** A case whose seed is derived from its id and whose memory is the spec's operands. */

@@ -17,9 +17,21 @@ import java.util.Objects;
  * @param tp            attention tensor parallelism, null for the model's default deployment
  * @param ep            expert parallelism, null for the model's default deployment
  * @param routing       how rows spread over local experts (default uniform)
+ * @param mtp           decode with one MTP draft token a sequence ({@code s_q = 2}) and the MTP layers in the step
  */
 public record WorkloadOptions(List<Phase> phases, List<Integer> batchSizes, int contextLength, int prefillLength,
-                              Integer tp, Integer ep, Routing routing) {
+                              Integer tp, Integer ep, Routing routing, boolean mtp) {
+
+    /** Options without MTP. */
+    public WorkloadOptions(List<Phase> phases, List<Integer> batchSizes, int contextLength, int prefillLength,
+                           Integer tp, Integer ep, Routing routing) {
+        this(phases, batchSizes, contextLength, prefillLength, tp, ep, routing, false);
+    }
+
+    /** With or without an MTP draft token ({@code --mtp}). */
+    public WorkloadOptions withMtp(boolean newMtp) {
+        return new WorkloadOptions(phases, batchSizes, contextLength, prefillLength, tp, ep, routing, newMtp);
+    }
 
     public static final List<Integer> DEFAULT_BATCH_SIZES = List.of(8);
     public static final int DEFAULT_CONTEXT_LENGTH = 4096;
@@ -64,32 +76,32 @@ public record WorkloadOptions(List<Phase> phases, List<Integer> batchSizes, int 
     }
 
     public WorkloadOptions withPhases(List<Phase> newPhases) {
-        return new WorkloadOptions(newPhases, batchSizes, contextLength, prefillLength, tp, ep, routing);
+        return new WorkloadOptions(newPhases, batchSizes, contextLength, prefillLength, tp, ep, routing, mtp);
     }
 
     public WorkloadOptions withBatchSizes(List<Integer> newBatchSizes) {
-        return new WorkloadOptions(phases, newBatchSizes, contextLength, prefillLength, tp, ep, routing);
+        return new WorkloadOptions(phases, newBatchSizes, contextLength, prefillLength, tp, ep, routing, mtp);
     }
 
     public WorkloadOptions withContextLength(int newContextLength) {
-        return new WorkloadOptions(phases, batchSizes, newContextLength, prefillLength, tp, ep, routing);
+        return new WorkloadOptions(phases, batchSizes, newContextLength, prefillLength, tp, ep, routing, mtp);
     }
 
     public WorkloadOptions withPrefillLength(int newPrefillLength) {
-        return new WorkloadOptions(phases, batchSizes, contextLength, newPrefillLength, tp, ep, routing);
+        return new WorkloadOptions(phases, batchSizes, contextLength, newPrefillLength, tp, ep, routing, mtp);
     }
 
     /** Attention tp; null restores the model's default. */
     public WorkloadOptions withTp(Integer newTp) {
-        return new WorkloadOptions(phases, batchSizes, contextLength, prefillLength, newTp, ep, routing);
+        return new WorkloadOptions(phases, batchSizes, contextLength, prefillLength, newTp, ep, routing, mtp);
     }
 
     /** Expert ep; null restores the model's default. */
     public WorkloadOptions withEp(Integer newEp) {
-        return new WorkloadOptions(phases, batchSizes, contextLength, prefillLength, tp, newEp, routing);
+        return new WorkloadOptions(phases, batchSizes, contextLength, prefillLength, tp, newEp, routing, mtp);
     }
 
     public WorkloadOptions withRouting(Routing newRouting) {
-        return new WorkloadOptions(phases, batchSizes, contextLength, prefillLength, tp, ep, newRouting);
+        return new WorkloadOptions(phases, batchSizes, contextLength, prefillLength, tp, ep, newRouting, mtp);
     }
 }

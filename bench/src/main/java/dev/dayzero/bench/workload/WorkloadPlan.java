@@ -11,17 +11,24 @@ import java.util.Set;
  *
  * @param cases   the cases; ids are unique
  * @param leftOut operators left out, with reasons
+ * @param notes   lines for the run's summary (e.g. DeepSeek-V4's layers of each type)
  */
-public record WorkloadPlan(List<WorkloadCase> cases, List<LeftOut> leftOut) {
+public record WorkloadPlan(List<WorkloadCase> cases, List<LeftOut> leftOut, List<String> notes) {
     public WorkloadPlan {
         cases = List.copyOf(cases);
         leftOut = List.copyOf(leftOut);
+        notes = notes == null ? List.of() : List.copyOf(notes);
         Set<String> ids = new HashSet<>();
         for (WorkloadCase c : cases) {
             if (!ids.add(c.id())) {
                 throw new IllegalArgumentException("WorkloadPlan: duplicate case id " + c.id());
             }
         }
+    }
+
+    /** A plan without notes. */
+    public WorkloadPlan(List<WorkloadCase> cases, List<LeftOut> leftOut) {
+        this(cases, leftOut, List.of());
     }
 
     /** Planned device memory of the largest case. */

@@ -30,7 +30,13 @@ class SpecJsonTest {
                 new QuantizeSpec(3, 256, DType.F32, DType.I8, QuantizeSpec.perBlock(2, 128), DType.F32),
                 MoeGemmSpec.contiguous(MoeGemmSpec.Type.FP8_BLOCK, 256, 128, List.of(3, 5)),
                 MoeGemmSpec.masked(MoeGemmSpec.Type.BF16, 64, 128, 8, List.of(4, 7)),
+                MoeGemmSpec.masked(MoeGemmSpec.Type.FP8_BLOCK, DType.UE8M0, 256, 128, 8, List.of(4, 7)),
+                MoeGemmSpec.contiguous(MoeGemmSpec.Type.MXFP4_FP8, 64, 256, List.of(2, 0, 5)),
+                MoeGemmSpec.masked(MoeGemmSpec.Type.MXFP4_BF16, 64, 96, 4, List.of(4, 1)),
                 new AttentionSpec.Prefill(List.of(16, 9), 4, 2, 64, true, 0.125f),
+                new AttentionSpec.Prefill(List.of(16, 9), 4, 4, 192, 128, true, 0.072f),
+                dev.dayzero.hal.op.GemmSpec.fp8Block(DType.UE8M0, 3, 5, 200, 256),
+                dev.dayzero.hal.op.GemmSpec.of(dev.dayzero.hal.op.GemmSpec.Type.INT8_W8A8, 7, 64, 96),
                 AttentionSpec.PagedDecode.of(List.of(40, 3), 8, 2, 64, 16),
                 AttentionSpec.LatentDecode.deepseek(List.of(70), 16, 2, KvCacheType.FP8_FLASHMLA),
                 AttentionSpec.SparseLatentDecode.deepseek(List.of(300, 90), 16, 1, 64, KvCacheType.BF16),
@@ -92,17 +98,17 @@ class SpecJsonTest {
 
     @Test
     void anUnknownFamilyOrVariantIsRefusedNamingTheChoices() {
-        ObjectNode n = SpecJson.toJson(everySpec().get(9));
+        ObjectNode n = SpecJson.toJson(everySpec().get(15));
         n.put("family", "conv2d");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SpecJson.fromJson(n));
         assertTrue(e.getMessage().contains("spec.family") && e.getMessage().contains("indexer")
                 && e.getMessage().contains("'conv2d'"), e.getMessage());
-        ObjectNode v = SpecJson.toJson(everySpec().get(9));
+        ObjectNode v = SpecJson.toJson(everySpec().get(15));
         v.put("variant", "sorted-topk");
         e = assertThrows(IllegalArgumentException.class, () -> SpecJson.fromJson(v));
         assertTrue(e.getMessage().contains("spec.variant") && e.getMessage().contains("paged-topk")
                 && e.getMessage().contains("'sorted-topk'"), e.getMessage());
-        ObjectNode a = SpecJson.toJson(everySpec().get(8));
+        ObjectNode a = SpecJson.toJson(everySpec().get(14));
         a.put("variant", "sparse-decode");
         e = assertThrows(IllegalArgumentException.class, () -> SpecJson.fromJson(a));
         assertTrue(e.getMessage().contains("sparse-prefill"), e.getMessage());
@@ -110,15 +116,15 @@ class SpecJsonTest {
 
     @Test
     void aMissingOrBadIndexerFieldIsNamed() {
-        ObjectNode n = SpecJson.toJson(everySpec().get(9));
+        ObjectNode n = SpecJson.toJson(everySpec().get(15));
         n.remove("nextN");
         assertTrue(assertThrows(IllegalArgumentException.class, () -> SpecJson.fromJson(n)).getMessage()
                 .contains("spec.nextN is missing"));
-        ObjectNode k = SpecJson.toJson(everySpec().get(12));
+        ObjectNode k = SpecJson.toJson(everySpec().get(18));
         k.put("keyType", "INT4");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SpecJson.fromJson(k));
         assertTrue(e.getMessage().contains("spec.keyType") && e.getMessage().contains("FP8"), e.getMessage());
-        ObjectNode h = SpecJson.toJson(everySpec().get(12));
+        ObjectNode h = SpecJson.toJson(everySpec().get(18));
         h.put("heads", 65);
         e = assertThrows(IllegalArgumentException.class, () -> SpecJson.fromJson(h));
         assertTrue(e.getMessage().contains("heads"), "the spec's own validation names the field: " + e.getMessage());

@@ -12,6 +12,7 @@ import dev.dayzero.bench.model.ModelConfig;
 import dev.dayzero.bench.model.Presets;
 import dev.dayzero.hal.DType;
 import dev.dayzero.hal.op.AttentionSpec;
+import dev.dayzero.hal.op.GemmSpec;
 import dev.dayzero.hal.op.IndexerSpec;
 import dev.dayzero.hal.op.KvCacheType;
 import dev.dayzero.hal.op.MoeGemmSpec;
@@ -44,7 +45,7 @@ class WorkloadsTest {
         WorkloadPlan p = plan("deepseek-v3", WorkloadOptions.defaults());
         assertEquals(List.of(PREFIX + "mla-decode-bf16", PREFIX + "mla-decode-fp8", PREFIX + "quantize-gate-up-input",
                 PREFIX + "moe-gate-up-fp8", PREFIX + "quantize-down-input", PREFIX + "moe-down-fp8"),
-                p.cases().stream().map(WorkloadCase::id).toList());
+                p.cases().stream().filter(c -> !c.operator().startsWith("gemm-")).map(WorkloadCase::id).toList());
 
         AttentionSpec.LatentDecode mla = assertInstanceOf(AttentionSpec.LatentDecode.class,
                 find(p, "mla-decode-fp8").spec());
@@ -77,7 +78,8 @@ class WorkloadsTest {
         assertEquals(DType.F32, q.scaleType());
         assertEquals(2048, assertInstanceOf(QuantizeSpec.class, find(p, "quantize-down-input").spec()).k());
 
-        assertTrue(p.leftOut().stream().anyMatch(l -> l.operator().equals("shared-expert")), p.leftOut().toString());
+        assertTrue(p.leftOut().stream().noneMatch(l -> l.operator().equals("shared-expert")), p.leftOut().toString());
+        assertTrue(p.cases().stream().anyMatch(c -> c.operator().equals("gemm-shared-gate-up")));
         for (WorkloadCase c : p.cases()) {
             assertEquals("deepseek-v3", c.model());
             assertEquals("decode", c.phase());
@@ -214,7 +216,9 @@ class WorkloadsTest {
     }
 
     private static List<String> operators(WorkloadPlan p, String phase) {
-        return p.cases().stream().filter(c -> c.phase().equals(phase)).map(WorkloadCase::operator).toList();
+        // the attention / expert operators; the dense gemm-* cases have tests of their own
+        return p.cases().stream().filter(c -> c.phase().equals(phase) && !c.operator().startsWith("gemm-"))
+                .map(WorkloadCase::operator).toList();
     }
 
     @Test
@@ -237,7 +241,7 @@ class WorkloadsTest {
         assertEquals(List.of(prefix + "indexer-topk", prefix + "sparse-mla-decode-bf16", prefix + "sparse-mla-decode-fp8",
                         prefix + "quantize-gate-up-input", prefix + "moe-gate-up-fp8", prefix + "quantize-down-input",
                         prefix + "moe-down-fp8"),
-                p.cases().stream().map(WorkloadCase::id).toList());
+                p.cases().stream().filter(c -> !c.operator().startsWith("gemm-")).map(WorkloadCase::id).toList());
         WorkloadCase c = find(p, "indexer-topk");
         IndexerSpec.PagedIndexerTopK x = assertInstanceOf(IndexerSpec.PagedIndexerTopK.class, c.spec());
         assertEquals("indexer", x.family());
@@ -370,7 +374,7 @@ class WorkloadsTest {
         WorkloadPlan p = plan("qwen3-30b-a3b", WorkloadOptions.defaults());
         assertTrue(p.cases().stream().noneMatch(c -> c.spec() instanceof QuantizeSpec));
         assertEquals(List.of("paged-decode", "moe-gate-up-bf16", "moe-down-bf16"),
-                p.cases().stream().map(WorkloadCase::operator).toList());
+                p.cases().stream().filter(c -> !c.operator().startsWith("gemm-")).map(WorkloadCase::operator).toList());
     }
 
     @Test
@@ -410,5 +414,208 @@ class WorkloadsTest {
         WorkloadPlan p = Workloads.derive(raw, WorkloadOptions.defaults());
         assertTrue(p.cases().stream().allMatch(c -> c.id().startsWith("raw/decode/b8/ctx4096/tp1-ep1/uniform/")));
         assertEquals(32, ((AttentionSpec.PagedDecode) find(p, "paged-decode").spec()).numHeads());
+    }
+
+    private static ModelConfig v4Config() {
+        return dev.dayzero.bench.model.ModelConfigs.load(java.nio.file.Path.of(
+                "src/test/resources/dev/dayzero/bench/model/deepseek-v4-flash/config.json"));
+    }
+
+    @Test
+    void deepSeekV4DecodeMapsEachLayerTypeTheIndexerTheCacheWriteAndMxfp4Experts() {
+        ModelConfig m = v4Config();
+        WorkloadPlan p = Workloads.derive(m, WorkloadOptions.defaults().withBatchSizes(List.of(2)));
+        // compress_ratios: [0, 0, then 4/128 alternating for 41 layers] over 43 layers (the 44th entry is MTP's)
+        assertTrue(p.notes().get(0).contains("2 sliding-window, 21 CSA, 20 HCA"), p.notes().toString());
+
+        AttentionSpec.SparseSharedKvDecode csa = assertInstanceOf(AttentionSpec.SparseSharedKvDecode.class,
+                find(p, "attention-csa-fp8").spec());
+        assertEquals(64, csa.numHeads());
+        assertEquals(512, csa.headDim());
+        assertEquals(dev.dayzero.hal.op.SharedKvFormat.FP8_MODEL1, csa.format());
+        assertTrue(csa.sink());
+        assertEquals(128, csa.main().topk());
+        assertEquals(64, csa.main().pageBlockSize());
+        assertEquals(List.of(128, 128), csa.main().lengths());
+        // context 4096 / 4 = 1024 compressed entries; the indexer keeps 512 of them
+        assertEquals(512, csa.extra().orElseThrow().topk());
+        assertEquals(64, csa.extra().orElseThrow().pageBlockSize());
+        assertEquals(List.of(1024, 1024), csa.extra().orElseThrow().tokens());
+        assertEquals(List.of(512, 512), csa.extra().orElseThrow().lengths());
+
+        AttentionSpec.SparseSharedKvDecode hca = assertInstanceOf(AttentionSpec.SparseSharedKvDecode.class,
+                find(p, "attention-hca-fp8").spec());
+        // every one of 4096 / 128 = 32 entries, page block 2
+        assertEquals(32, hca.extra().orElseThrow().topk());
+        assertEquals(2, hca.extra().orElseThrow().pageBlockSize());
+        assertEquals(List.of(32, 32), hca.extra().orElseThrow().lengths());
+
+        AttentionSpec.SparseSharedKvDecode swa = assertInstanceOf(AttentionSpec.SparseSharedKvDecode.class,
+                find(p, "attention-swa-bf16").spec());
+        assertTrue(swa.extra().isEmpty());
+        assertEquals(dev.dayzero.hal.op.SharedKvFormat.BF16, swa.format());
+        assertTrue(find(p, "attention-swa-fp8").origin().contains("2 of 43 layers"));
+        assertTrue(find(p, "attention-csa-fp8").origin().contains("21 of 43 layers"));
+        assertTrue(find(p, "attention-hca-fp8").origin().contains("20 of 43 layers"));
+
+        IndexerSpec.PagedIndexerTopK idx = assertInstanceOf(IndexerSpec.PagedIndexerTopK.class,
+                find(p, "indexer-topk-csa").spec());
+        assertEquals(4, idx.cache().compressRatio());
+        assertEquals(512, idx.topk());
+        assertEquals(64, idx.cache().heads());
+        assertEquals(128, idx.cache().headDim());
+        assertEquals(List.of(4096, 4096), idx.cache().seqLens());
+
+        dev.dayzero.hal.op.CacheWriteSpec.QuantInsert write = assertInstanceOf(
+                dev.dayzero.hal.op.CacheWriteSpec.QuantInsert.class, find(p, "cache-write-fp8").spec());
+        assertEquals(2, write.tokens());
+        assertEquals(dev.dayzero.hal.op.SharedKvFormat.FP8_MODEL1, write.format());
+
+        // V4-Flash: expert_dtype fp4 in an FP8 (ue8m0) checkpoint: MXFP4 weights x FP8 UE8M0 activations
+        MoeGemmSpec gu = assertInstanceOf(MoeGemmSpec.class, find(p, "moe-gate-up-mxfp4-fp8").spec());
+        assertEquals(MoeGemmSpec.Type.MXFP4_FP8, gu.type());
+        assertEquals(DType.UE8M0, gu.scaleType());
+        assertEquals(4096, gu.n()); // 2 x 2048, tp1
+        assertEquals(DType.UE8M0, ((QuantizeSpec) find(p, "quantize-gate-up-input").spec()).scaleType());
+        assertTrue(p.leftOut().stream().noneMatch(l -> l.operator().equals("attention")));
+    }
+
+    @Test
+    void deepSeekV4ExpertDtypeOverrideAndFp8BlockScaleType() {
+        ModelConfig m = v4Config();
+        ModelConfig fp8 = m.withQuant(m.quant().withExperts(dev.dayzero.bench.model.QuantConfig.ExpertWeights.FP8_BLOCK));
+        WorkloadPlan p = Workloads.derive(fp8, WorkloadOptions.defaults().withBatchSizes(List.of(1)));
+        MoeGemmSpec down = assertInstanceOf(MoeGemmSpec.class, find(p, "moe-down-fp8").spec());
+        assertEquals(MoeGemmSpec.Type.FP8_BLOCK, down.type());
+        assertEquals(DType.UE8M0, down.scaleType()); // scale_fmt ue8m0 reaches the GEMM, not only the quantize case
+
+        ModelConfig bf16Ckpt = m.withQuant(dev.dayzero.bench.model.QuantConfig.none()
+                .withExperts(dev.dayzero.bench.model.QuantConfig.ExpertWeights.MXFP4));
+        WorkloadPlan q = Workloads.derive(bf16Ckpt, WorkloadOptions.defaults().withBatchSizes(List.of(1)));
+        assertEquals(MoeGemmSpec.Type.MXFP4_BF16, ((MoeGemmSpec) find(q, "moe-gate-up-mxfp4-bf16").spec()).type());
+        assertTrue(q.cases().stream().noneMatch(c -> c.operator().startsWith("quantize")));
+    }
+
+    @Test
+    void deepSeekV4HeadsOtherThan64Or128AndPrefillAreLeftOutWithReasons() {
+        ModelConfig m = v4Config();
+        WorkloadPlan tp2 = Workloads.derive(m, WorkloadOptions.defaults().withTp(2).withEp(2));
+        assertTrue(tp2.cases().stream().noneMatch(c -> c.operator().startsWith("attention-")));
+        assertTrue(tp2.leftOut().stream().anyMatch(l -> l.operator().equals("v4-attention")
+                && l.reason().contains("32 heads")), tp2.leftOut().toString());
+        WorkloadPlan pre = Workloads.derive(m, WorkloadOptions.defaults().withPhases(List.of(Phase.PREFILL)));
+        assertTrue(pre.leftOut().stream().anyMatch(l -> l.operator().equals("v4-prefill")));
+        assertTrue(pre.cases().stream().noneMatch(c -> c.spec() instanceof AttentionSpec));
+    }
+
+    private static GemmSpec gemmOf(WorkloadPlan p, String operator) {
+        return assertInstanceOf(GemmSpec.class, find(p, operator).spec());
+    }
+
+    private static void shape(WorkloadPlan p, String operator, int batch, int m, int n, int k, GemmSpec.Type type,
+                              int runs) {
+        GemmSpec g = gemmOf(p, operator);
+        assertEquals(List.of(batch, m, n, k, type), List.of(g.batch(), g.m(), g.n(), g.k(), g.type()), operator);
+        assertEquals(runs, find(p, operator).runsPerStep(), operator + " runs per step");
+    }
+
+    @Test
+    void deepSeekV3GemmsAndRunsPerStepByHand() {
+        // config.json: hidden 7168, 61 layers, first_k_dense_replace 3 (so 58 MoE layers), 128 heads, q_lora 1536,
+        // kv_lora 512 + rope 64, qk_nope 128, v 128, 256 experts top-8 I=2048, 1 shared expert (2048),
+        // intermediate_size 18432, vocab 129280, FP8 block (F32 scales), 1 MTP layer.
+        // Default deployment tp1-ep32: W = 32 devices, dp = 32 ranks of batch 8.
+        WorkloadPlan p = plan("deepseek-v3", WorkloadOptions.defaults());
+        GemmSpec.Type f8 = GemmSpec.Type.FP8_BLOCK;
+        shape(p, "gemm-q-a", 1, 8, 1536, 7168, f8, 61);
+        shape(p, "gemm-q-b", 1, 8, 128 * 192, 1536, f8, 61);               // 128 heads / tp1 x (128 + 64)
+        shape(p, "gemm-kv-a", 1, 8, 576, 7168, f8, 61);
+        shape(p, "gemm-kv-b-absorb-uk", 128, 8, 512, 128, GemmSpec.Type.BF16, 61); // per head: kv_lora x qk_nope
+        shape(p, "gemm-kv-b-absorb-uv", 128, 8, 128, 512, GemmSpec.Type.BF16, 61); // per head: v_head x kv_lora
+        shape(p, "gemm-o", 1, 8, 7168, 128 * 128, f8, 61);
+        shape(p, "gemm-router", 1, 8, 256, 7168, GemmSpec.Type.BF16, 58);    // 61 - 3 dense layers
+        shape(p, "gemm-shared-gate-up", 1, 8, 2 * 2048, 7168, f8, 58);
+        shape(p, "gemm-shared-down", 1, 8, 7168, 2048, f8, 58);
+        // dense FFN over all 32 devices on 32 x 8 = 256 gathered rows: 18432 / 32 = 576 columns a device;
+        // 576 is not a multiple of 128, so the down GEMM (K = 576) runs BF16
+        shape(p, "gemm-dense-gate-up", 1, 256, 2 * 576, 7168, f8, 3);
+        shape(p, "gemm-dense-down", 1, 256, 7168, 576, GemmSpec.Type.BF16, 3);
+        shape(p, "gemm-lm-head", 1, 256, 4040, 7168, GemmSpec.Type.BF16, 1); // ceil(129280 / 32) = 4040
+        assertEquals(61, find(p, "mla-decode-fp8").runsPerStep());
+        assertEquals(0, find(p, "mla-decode-bf16").runsPerStep());        // the step takes the FP8 cache
+        assertEquals(58, find(p, "moe-gate-up-fp8").runsPerStep());
+        assertEquals(58, find(p, "quantize-down-input").runsPerStep());
+        java.util.Set<String> out = new HashSet<>(p.leftOut().stream().map(l -> l.operator()).toList());
+        assertFalse(out.contains("dense-projections") || out.contains("shared-expert") || out.contains("dense-ffn-layers"),
+                out.toString());
+        assertTrue(out.contains("mtp-layers"), out.toString());
+    }
+
+    @Test
+    void deepSeekV3MtpDoublesTheQueryTokensAndAddsTheMtpLayer() {
+        WorkloadPlan p = plan("deepseek-v3", WorkloadOptions.defaults().withMtp(true));
+        AttentionSpec.LatentDecode mla = assertInstanceOf(AttentionSpec.LatentDecode.class, find(p, "mla-decode-fp8").spec());
+        assertEquals(2, mla.queriesPerSeq());
+        assertEquals(62, find(p, "mla-decode-fp8").runsPerStep());         // 61 + 1 MTP layer
+        assertEquals(59, find(p, "moe-down-fp8").runsPerStep());           // 58 + 1
+        shape(p, "gemm-q-a", 1, 16, 1536, 7168, GemmSpec.Type.FP8_BLOCK, 62);
+        assertTrue(p.leftOut().stream().noneMatch(l -> l.operator().equals("mtp-layers")));
+    }
+
+    @Test
+    void qwen3235bGemmsAndRunsPerStepByHand() {
+        // config.json: hidden 4096, 94 layers, 64 heads / 4 KV heads of 128, 128 experts top-8 I=1536, no shared
+        // expert, decoder_sparse_step 1 and mlp_only_layers [] (every layer MoE), vocab 151936, BF16.
+        // Preset tp8-ep1: W = 8, dp = 1; 64 / 8 = 8 query heads, max(1, 4 / 8) = 1 KV head a device.
+        WorkloadPlan p = plan("qwen3-235b-a22b", WorkloadOptions.defaults());
+        GemmSpec.Type bf = GemmSpec.Type.BF16;
+        shape(p, "gemm-qkv", 1, 8, (8 + 2) * 128, 4096, bf, 94);
+        shape(p, "gemm-o", 1, 8, 4096, 8 * 128, bf, 94);
+        shape(p, "gemm-router", 1, 8, 128, 4096, bf, 94);
+        shape(p, "gemm-lm-head", 1, 8, 151936 / 8, 4096, bf, 1);         // 18992
+        assertEquals(94, find(p, "paged-decode").runsPerStep());
+        assertEquals(94, find(p, "moe-gate-up-bf16").runsPerStep());
+        assertTrue(p.cases().stream().noneMatch(c -> c.operator().startsWith("gemm-shared")
+                || c.operator().startsWith("gemm-dense")));
+    }
+
+    @Test
+    void glm45GemmsAndRunsPerStepByHand() {
+        // config.json: hidden 5120, 92 layers, first_k_dense_replace 3 (89 MoE layers), 96 heads / 8 KV heads of
+        // 128, 160 experts top-8 I=1536, 1 shared expert (1536), intermediate_size 12288, vocab 151552, BF16, 1 MTP.
+        // Preset tp8-ep1: 12 query heads and 1 KV head a device; shared 1536 / 8 = 192; dense 12288 / 8 = 1536.
+        WorkloadPlan p = plan("glm-4.5", WorkloadOptions.defaults());
+        GemmSpec.Type bf = GemmSpec.Type.BF16;
+        shape(p, "gemm-qkv", 1, 8, (12 + 2) * 128, 5120, bf, 92);
+        shape(p, "gemm-o", 1, 8, 5120, 12 * 128, bf, 92);
+        shape(p, "gemm-router", 1, 8, 160, 5120, bf, 89);
+        shape(p, "gemm-shared-gate-up", 1, 8, 2 * 192, 5120, bf, 89);
+        shape(p, "gemm-shared-down", 1, 8, 5120, 192, bf, 89);
+        shape(p, "gemm-dense-gate-up", 1, 8, 2 * 1536, 5120, bf, 3);
+        shape(p, "gemm-dense-down", 1, 8, 5120, 1536, bf, 3);
+        shape(p, "gemm-lm-head", 1, 8, 151552 / 8, 5120, bf, 1);         // 18944
+        assertEquals(89, find(p, "moe-down-bf16").runsPerStep());
+        assertTrue(p.leftOut().stream().anyMatch(l -> l.operator().equals("mtp-layers")));
+    }
+
+    @Test
+    void deepSeekV4GemmsPerLayerType() {
+        WorkloadPlan p = Workloads.derive(v4Config(), WorkloadOptions.defaults().withBatchSizes(List.of(2)));
+        GemmSpec.Type f8 = GemmSpec.Type.FP8_BLOCK;
+        // tp1-ep1 (a raw config): 64 heads of 512; 2 SWA, 21 CSA, 20 HCA of 43 layers
+        shape(p, "gemm-wq-a-wkv", 1, 2, 1024 + 512, 4096, f8, 43);
+        shape(p, "gemm-wq-b", 1, 2, 64 * 512, 1024, f8, 43);
+        shape(p, "gemm-wo-a-grouped", 8, 2, 1024, 8 * 512, f8, 43);        // 8 groups of 8 heads x 512
+        shape(p, "gemm-wo-b", 1, 2, 4096, 8 * 1024, f8, 43);
+        shape(p, "gemm-indexer-wq-b", 1, 2, 64 * 128, 1024, f8, 21);
+        shape(p, "gemm-compressor-csa", 1, 2, 2 * 2 * 512, 4096, GemmSpec.Type.BF16, 21);
+        shape(p, "gemm-compressor-hca", 1, 2, 2 * 512, 4096, GemmSpec.Type.BF16, 20);
+        assertEquals(21, find(p, "attention-csa-fp8").runsPerStep());
+        assertEquals(20, find(p, "attention-hca-fp8").runsPerStep());
+        assertEquals(2, find(p, "attention-swa-fp8").runsPerStep());
+        assertEquals(0, find(p, "attention-csa-bf16").runsPerStep());
+        assertEquals(43, find(p, "cache-write-fp8").runsPerStep());
+        assertEquals(DType.UE8M0, gemmOf(p, "gemm-wq-b").scaleType());
+        assertTrue(p.leftOut().stream().noneMatch(l -> l.operator().equals("grouped-output-lora")));
     }
 }

@@ -58,30 +58,35 @@ public sealed interface AttentionSpec extends OpSpec {
      * or GQA ({@code numHeads} a multiple of {@code numKvHeads}; query head {@code h} reads KV head
      * {@code h / (numHeads / numKvHeads)}).
      *
-     * <p>Tensors ({@code T = Σ seqLens}): {@code q [T, Hq, D] BF16}, {@code k [T, Hkv, D] BF16},
-     * {@code v [T, Hkv, D] BF16}, {@code cu_seqlens [B + 1] I32} (prefix sums of seqLens, starting at 0);
-     * output {@code out [T, Hq, D] BF16}. With {@code causal}, token {@code i} of a sequence sees tokens
-     * {@code 0..i} of the same sequence; otherwise all of them.
+     * <p>Tensors ({@code T = Σ seqLens}, {@code Dk} = {@code headDim}, {@code Dv} = {@code valueDim}):
+     * {@code q [T, Hq, Dk] BF16}, {@code k [T, Hkv, Dk] BF16}, {@code v [T, Hkv, Dv] BF16},
+     * {@code cu_seqlens [B + 1] I32} (prefix sums of seqLens, starting at 0); output
+     * {@code out [T, Hq, Dv] BF16}. With {@code causal}, token {@code i} of a sequence sees tokens
+     * {@code 0..i} of the same sequence; otherwise all of them. The value width may differ from the key
+     * width (DeepSeek's MLA prefill: Dk = 192 = 128 nope + 64 rope, Dv = 128); the six-argument
+     * constructor takes {@code Dv = Dk}.
      *
-     * <p>{@code flops = Σ 4 · Hq · D · pairs}, pairs = {@code L(L+1)/2} causal or {@code L²};
-     * {@code bytes} = q + k + v + out + cu_seqlens.
+     * <p>{@code flops = Σ 2 · Hq · (Dk + Dv) · pairs} (QKᵀ then PV), pairs = {@code L(L+1)/2} causal or
+     * {@code L²}; {@code bytes} = q + k + v + out + cu_seqlens.
      */
-    record Prefill(List<Integer> seqLens, int numHeads, int numKvHeads, int headDim, boolean causal,
+    record Prefill(List<Integer> seqLens, int numHeads, int numKvHeads, int headDim, int valueDim, boolean causal,
                    float softmaxScale) implements AttentionSpec {
         public Prefill {
             seqLens = Checks.lengths("Prefill", "seqLens", seqLens, 1);
             heads("Prefill", numHeads, numKvHeads);
             Checks.positive("Prefill", "headDim", headDim);
+            Checks.positive("Prefill", "valueDim", valueDim);
             scale("Prefill", softmaxScale);
+        }
+
+        /** Value width equal to the key width. */
+        public Prefill(List<Integer> seqLens, int numHeads, int numKvHeads, int headDim, boolean causal,
+                       float softmaxScale) {
+            this(seqLens, numHeads, numKvHeads, headDim, headDim, causal, softmaxScale);
         }
 
         public long totalTokens() {
             return Checks.sum(seqLens);
-        }
-
-        @Override
-        public int valueDim() {
-            return headDim;
         }
 
         @Override
@@ -94,13 +99,13 @@ public sealed interface AttentionSpec extends OpSpec {
             long t = totalTokens();
             return List.of(TensorSpec.of("q", DType.BF16, t, numHeads, headDim),
                     TensorSpec.of("k", DType.BF16, t, numKvHeads, headDim),
-                    TensorSpec.of("v", DType.BF16, t, numKvHeads, headDim),
+                    TensorSpec.of("v", DType.BF16, t, numKvHeads, valueDim),
                     TensorSpec.of("cu_seqlens", DType.I32, seqLens.size() + 1L));
         }
 
         @Override
         public List<TensorSpec> outputs() {
-            return List.of(TensorSpec.of("out", DType.BF16, totalTokens(), numHeads, headDim));
+            return List.of(TensorSpec.of("out", DType.BF16, totalTokens(), numHeads, valueDim));
         }
 
         @Override
@@ -109,7 +114,7 @@ public sealed interface AttentionSpec extends OpSpec {
             for (long l : seqLens) {
                 pairs += causal ? l * (l + 1) / 2 : l * l;
             }
-            return 4L * numHeads * headDim * pairs;
+            return 2L * numHeads * (headDim + valueDim) * pairs;
         }
 
         @Override
@@ -120,7 +125,8 @@ public sealed interface AttentionSpec extends OpSpec {
         @Override
         public String describe() {
             return "attention prefill " + (causal ? "causal" : "full") + " B=" + batch() + " T=" + totalTokens()
-                    + " Hq=" + numHeads + " Hkv=" + numKvHeads + " D=" + headDim;
+                    + " Hq=" + numHeads + " Hkv=" + numKvHeads
+                    + (valueDim == headDim ? " D=" + headDim : " Dk=" + headDim + " Dv=" + valueDim);
         }
     }
 

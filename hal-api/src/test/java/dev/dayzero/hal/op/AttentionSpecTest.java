@@ -23,6 +23,21 @@ class AttentionSpecTest {
     }
 
     @Test
+    void prefillValueWidthOwnsPvAndOutput() {
+        // DeepSeek MLA prefill: Dk = 192, Dv = 128
+        AttentionSpec.Prefill p = new AttentionSpec.Prefill(List.of(3, 2), 4, 2, 192, 128, true, 0.5f);
+        // pairs = 9; QK: 2*Hq*Dk per pair, PV: 2*Hq*Dv per pair
+        assertEquals(2L * 4 * (192 + 128) * 9, p.flops());
+        assertEquals(List.of(5L, 2L, 192L), p.inputs().get(1).shape());
+        assertEquals(List.of(5L, 2L, 128L), p.inputs().get(2).shape());
+        assertEquals(List.of(5L, 4L, 128L), p.outputs().get(0).shape());
+        assertEquals(128, p.valueDim());
+        assertEquals(5L * 4 * 192 * 2 + 5L * 2 * 192 * 2 + 5L * 2 * 128 * 2 + 12 + 5L * 4 * 128 * 2, p.bytes());
+        assertTrue(p.describe().endsWith("Dk=192 Dv=128"), p.describe());
+        assertEquals(8, new AttentionSpec.Prefill(List.of(3), 4, 2, 8, true, 0.5f).valueDim());
+    }
+
+    @Test
     void pagedDecodeShapes() {
         AttentionSpec.PagedDecode d = AttentionSpec.PagedDecode.of(List.of(1, 100, 513), 64, 4, 128, 16);
         assertEquals(33, d.maxBlocks());

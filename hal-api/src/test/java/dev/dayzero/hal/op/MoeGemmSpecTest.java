@@ -62,4 +62,76 @@ class MoeGemmSpecTest {
                 () -> MoeGemmSpec.contiguous(MoeGemmSpec.Type.BF16, 16, 16, List.of(1, -1)));
         assertEquals("MoeGemmSpec.rowsPerExpert[1] must be >= 0, got -1", e.getMessage());
     }
+
+    @Test
+    void fp8BlockTakesUe8m0Scales() {
+        MoeGemmSpec f32 = MoeGemmSpec.masked(MoeGemmSpec.Type.FP8_BLOCK, 7168, 2048, 32, List.of(5, 32));
+        MoeGemmSpec s = MoeGemmSpec.masked(MoeGemmSpec.Type.FP8_BLOCK, DType.UE8M0, 7168, 2048, 32, List.of(5, 32));
+        assertEquals(DType.F32, f32.scaleType());
+        assertEquals(DType.UE8M0, s.scaleType());
+        assertEquals(DType.UE8M0, s.inputs().get(1).dtype());
+        assertEquals(List.of(2L, 32L, 16L), s.inputs().get(1).shape());
+        assertEquals(DType.UE8M0, s.inputs().get(3).dtype());
+        assertEquals(List.of(2L, 56L, 16L), s.inputs().get(3).shape());
+        assertEquals(f32.flops(), s.flops());
+        // scales a byte instead of four: 37·16 activation scales, 2·56·16 weight scales
+        assertEquals(f32.bytes() - 3L * (37 * 16 + 2 * 56 * 16), s.bytes());
+        assertTrue(s.describe().contains("FP8_BLOCK ue8m0"), s.describe());
+        assertEquals(s, f32.withScaleType(DType.UE8M0));
+        assertEquals(DType.UE8M0, s.withType(MoeGemmSpec.Type.FP8_BLOCK).scaleType());
+        assertEquals(DType.F32, s.withType(MoeGemmSpec.Type.INT8_W8A8).scaleType());
+    }
+
+    @Test
+    void mxfp4WeightsArePackedWithAScalePer32() {
+        // V4-Flash gate/up projection: N = 2·2048, K = 4096
+        MoeGemmSpec s = MoeGemmSpec.masked(MoeGemmSpec.Type.MXFP4_FP8, 4096, 4096, 8, List.of(3, 0, 8));
+        assertEquals(DType.UE8M0, s.scaleType());
+        assertEquals(List.of("x", "x_scale", "w", "w_scale", "rows_per_expert", "out"),
+                s.operands().stream().map(TensorSpec::name).toList());
+        TensorSpec x = s.inputs().get(0);
+        TensorSpec xs = s.inputs().get(1);
+        TensorSpec w = s.inputs().get(2);
+        TensorSpec ws = s.inputs().get(3);
+        assertEquals(DType.F8_E4M3FN, x.dtype());
+        assertEquals(DType.UE8M0, xs.dtype());
+        assertEquals(List.of(3L, 8L, 32L), xs.shape());
+        assertEquals(DType.F4_E2M1, w.dtype());
+        assertEquals(List.of(3L, 4096L, 4096L), w.shape());
+        assertEquals(3L * 4096 * 2048, w.bytes());
+        assertEquals(DType.UE8M0, ws.dtype());
+        assertEquals(List.of(3L, 4096L, 128L), ws.shape());
+        assertEquals(2048L, s.weightRowBytes());
+        assertEquals(2L * 11 * 4096 * 4096, s.flops());
+        long expected = 11L * 4096 + 11L * 32 + 2L * 4096 * 2048 + 2L * 4096 * 128 + 12 + 11L * 4096 * 2;
+        assertEquals(expected, s.bytes());
+        assertThrows(UnsupportedOperationException.class, () -> s.type().operandType());
+
+        MoeGemmSpec bf16 = s.withType(MoeGemmSpec.Type.MXFP4_BF16);
+        assertEquals(List.of("x", "w", "w_scale", "rows_per_expert", "out"),
+                bf16.operands().stream().map(TensorSpec::name).toList());
+        assertEquals(DType.BF16, bf16.inputs().get(0).dtype());
+        assertEquals(11L * 4096 * 2 + 2L * 4096 * 2048 + 2L * 4096 * 128 + 12 + 11L * 4096 * 2, bf16.bytes());
+        assertEquals(DType.F32, s.withType(MoeGemmSpec.Type.BF16).scaleType());
+    }
+
+    @Test
+    void scaleTypeAndBlockChecks() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> MoeGemmSpec.contiguous(MoeGemmSpec.Type.MXFP4_FP8, DType.F32, 16, 128, List.of(1)));
+        assertEquals("MoeGemmSpec.scaleType must be UE8M0 for MXFP4_FP8 (MX scales are E8M0), got F32", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> MoeGemmSpec.contiguous(MoeGemmSpec.Type.BF16, DType.UE8M0, 16, 128, List.of(1)));
+        assertEquals("MoeGemmSpec.scaleType must be F32 for BF16, got UE8M0", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> MoeGemmSpec.contiguous(MoeGemmSpec.Type.FP8_BLOCK, DType.BF16, 16, 128, List.of(1)));
+        assertEquals("MoeGemmSpec.scaleType must be F32 or UE8M0 for FP8_BLOCK, got BF16", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> MoeGemmSpec.contiguous(MoeGemmSpec.Type.MXFP4_BF16, 16, 48, List.of(1)));
+        assertTrue(e.getMessage().startsWith("MoeGemmSpec.k must be a multiple of 32"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> MoeGemmSpec.contiguous(MoeGemmSpec.Type.MXFP4_FP8, 16, 96, List.of(1)));
+        assertTrue(e.getMessage().startsWith("MoeGemmSpec.k must be a multiple of 128"), e.getMessage());
+        assertEquals(64, MoeGemmSpec.contiguous(MoeGemmSpec.Type.MXFP4_BF16, 16, 64, List.of(1)).k());
+    }
 }

@@ -2,6 +2,7 @@ package dev.dayzero.tck.data;
 
 import dev.dayzero.hal.Bf16;
 import dev.dayzero.hal.DType;
+import dev.dayzero.hal.Fp4;
 import dev.dayzero.hal.Fp8;
 import dev.dayzero.hal.Ue8m0;
 import dev.dayzero.hal.op.TensorSpec;
@@ -58,6 +59,7 @@ public record HostTensor(TensorSpec spec, ByteBuffer data) {
             case UE8M0 -> Ue8m0.decode(data.get(idx));
             case I32 -> data.getInt(idx * 4);
             case I64 -> data.getLong(idx * 8);
+            case F4_E2M1 -> Fp4.decode(Fp4.nibble(data.get(idx >>> 1), idx));
             case F16 -> throw new UnsupportedOperationException("F16 host access is not implemented");
         };
     }
@@ -77,13 +79,23 @@ public record HostTensor(TensorSpec spec, ByteBuffer data) {
         return data.getShort(Math.toIntExact(i) * 2);
     }
 
-    /** Stores {@code value} as element {@code i}, encoded by dtype (BF16 and FP8 round to nearest even). */
+    /**
+     * Stores {@code value} as element {@code i}, encoded by dtype (BF16, FP8 and FP4 round to nearest even;
+     * UE8M0 takes exact powers of two; an FP4 element replaces its nibble and keeps the other).
+     */
     public void setFloat(long i, float value) {
         int idx = Math.toIntExact(i);
         switch (spec.dtype()) {
             case F32 -> data.putFloat(idx * 4, value);
             case BF16 -> data.putShort(idx * 2, Bf16.encode(value));
             case F8_E4M3FN, F8_E5M2 -> data.put(idx, Fp8.encode(spec.dtype(), value));
+            case UE8M0 -> data.put(idx, Ue8m0.encode(value));
+            case F4_E2M1 -> {
+                int at = idx >>> 1;
+                int code = Fp4.encode(value);
+                byte old = data.get(at);
+                data.put(at, (idx & 1) == 0 ? Fp4.pack(code, Fp4.nibble(old, 1)) : Fp4.pack(Fp4.nibble(old, 0), code));
+            }
             default -> throw new UnsupportedOperationException("setFloat on " + spec.dtype());
         }
     }

@@ -2,9 +2,12 @@ package dev.dayzero.tck.data;
 
 import dev.dayzero.hal.Bf16;
 import dev.dayzero.hal.DType;
+import dev.dayzero.hal.Fp4;
 import dev.dayzero.hal.Fp8;
+import dev.dayzero.hal.Ue8m0;
 import dev.dayzero.hal.op.AttentionSpec;
 import dev.dayzero.hal.op.CacheWriteSpec;
+import dev.dayzero.hal.op.GemmSpec;
 import dev.dayzero.hal.op.IndexerSpec;
 import dev.dayzero.hal.op.KvCacheType;
 import dev.dayzero.hal.op.MoeGemmSpec;
@@ -43,6 +46,9 @@ public final class InputGenerator {
         }
         if (spec instanceof CacheWriteSpec.QuantInsert w) {
             return SharedKvInputs.cacheWrite(w, seed);
+        }
+        if (spec instanceof GemmSpec g) {
+            return GemmInputs.generate(g, seed);
         }
         if (spec instanceof AttentionSpec.SparsePrefill sp) {
             return sparsePrefill(sp, seed);
@@ -87,7 +93,8 @@ public final class InputGenerator {
         List<TensorSpec> specs = spec.inputs();
         int idx = 0;
         HostTensor x = HostTensor.allocate(specs.get(idx++));
-        HostTensor xScale = spec.type() == MoeGemmSpec.Type.BF16 ? null : HostTensor.allocate(specs.get(idx++));
+        boolean hasXScale = spec.type().hasGroupActivationScales() || spec.type() == MoeGemmSpec.Type.INT8_W8A8;
+        HostTensor xScale = hasXScale ? HostTensor.allocate(specs.get(idx++)) : null;
         HostTensor w = HostTensor.allocate(specs.get(idx++));
         HostTensor wScale = spec.type() == MoeGemmSpec.Type.BF16 ? null : HostTensor.allocate(specs.get(idx++));
         HostTensor rows = HostTensor.allocate(specs.get(idx));
@@ -101,11 +108,31 @@ public final class InputGenerator {
                 fillBf16(w, rw, 0.05f);
             }
             case FP8_BLOCK -> {
-                quantizeFp8Blocks(x, xScale, storedRows, k, 1, rx, 1f);
-                for (int e = 0; e < spec.experts(); e++) {
-                    quantizeFp8Blocks(w, wScale, spec.n(), k, MoeGemmSpec.FP8_BLOCK, rw, 0.05f,
-                            (long) e * spec.n() * k, (long) e * ceilDiv(spec.n(), MoeGemmSpec.FP8_BLOCK) * (k / 128));
+                if (spec.scaleType() == DType.UE8M0) {
+                    SplitMix64 blocks = SplitMix64.forStream(seed, "block-magnitudes");
+                    quantizeFp8BlocksUe8m0(x, xScale, storedRows, k, 1, rx, 1f, blocks, 0, 0);
+                    for (int e = 0; e < spec.experts(); e++) {
+                        quantizeFp8BlocksUe8m0(w, wScale, spec.n(), k, MoeGemmSpec.FP8_BLOCK, rw, 0.05f, blocks,
+                                (long) e * spec.n() * k,
+                                (long) e * ceilDiv(spec.n(), MoeGemmSpec.FP8_BLOCK) * (k / 128));
+                    }
+                } else {
+                    quantizeFp8Blocks(x, xScale, storedRows, k, 1, rx, 1f);
+                    for (int e = 0; e < spec.experts(); e++) {
+                        quantizeFp8Blocks(w, wScale, spec.n(), k, MoeGemmSpec.FP8_BLOCK, rw, 0.05f,
+                                (long) e * spec.n() * k,
+                                (long) e * ceilDiv(spec.n(), MoeGemmSpec.FP8_BLOCK) * (k / 128));
+                    }
                 }
+            }
+            case MXFP4_FP8, MXFP4_BF16 -> {
+                SplitMix64 blocks = SplitMix64.forStream(seed, "block-magnitudes");
+                if (spec.type() == MoeGemmSpec.Type.MXFP4_FP8) {
+                    quantizeFp8BlocksUe8m0(x, xScale, storedRows, k, 1, rx, 1f, blocks, 0, 0);
+                } else {
+                    fillBf16(x, rx, 1f);
+                }
+                quantizeMxfp4(w, wScale, (long) spec.experts() * spec.n(), k, rw, 0.05f, blocks);
             }
             case INT8_W8A8 -> {
                 fillInt8(x, rx);
@@ -163,6 +190,83 @@ public final class InputGenerator {
                         codes.setByte(codeBase + (r0 + r) * k + col,
                                 Fp8.encode(DType.F8_E4M3FN, values[r * k + col] / scale));
                     }
+                }
+            }
+        }
+    }
+
+    /**
+     * A random power of two in [2^-4, 2^3], one per scaling block of the UE8M0 and MXFP4 data: neighbouring
+     * blocks then get scales up to 128× apart, so a kernel that applies a scale to the wrong block (wrong
+     * 32 or 128 along K, wrong row or 128-row block, wrong expert) is far off instead of nearly right (with
+     * one magnitude everywhere, power-of-two scales would all be equal and a misplaced one invisible).
+     */
+    private static float blockMagnitude(SplitMix64 blocks) {
+        return Math.scalb(1f, blocks.nextInt(8) - 4);
+    }
+
+    /**
+     * As {@link #quantizeFp8Blocks}, with UE8M0 scales ({@code 2^ceil(log2(amax / 448))}, DeepGEMM's
+     * {@code use_ue8m0}) and each {@code blockRows × 128} block drawn at its own {@link #blockMagnitude}.
+     */
+    private static void quantizeFp8BlocksUe8m0(HostTensor codes, HostTensor scales, long rows, int k, int blockRows,
+                                               SplitMix64 rnd, float magnitude, SplitMix64 blocks, long codeBase,
+                                               long scaleBase) {
+        int groups = k / MoeGemmSpec.FP8_BLOCK;
+        float[] values = new float[Math.toIntExact(Math.min(rows, blockRows) * (long) k)];
+        float[] groupMagnitude = new float[groups];
+        for (long r0 = 0; r0 < rows; r0 += blockRows) {
+            int nr = (int) Math.min(blockRows, rows - r0);
+            for (int g = 0; g < groups; g++) {
+                groupMagnitude[g] = magnitude * blockMagnitude(blocks);
+            }
+            for (int i = 0; i < nr * k; i++) {
+                values[i] = rnd.nextSigned() * groupMagnitude[(i % k) / MoeGemmSpec.FP8_BLOCK];
+            }
+            for (int g = 0; g < groups; g++) {
+                float amax = 0f;
+                for (int r = 0; r < nr; r++) {
+                    for (int c = 0; c < MoeGemmSpec.FP8_BLOCK; c++) {
+                        amax = Math.max(amax, Math.abs(values[r * k + g * 128 + c]));
+                    }
+                }
+                float scale = Ue8m0.ceilPowerOfTwo(Math.max(amax, 1e-4f) / Fp8.E4M3FN_MAX);
+                scales.setByte(scaleBase + (r0 / blockRows) * groups + g, Ue8m0.encode(scale));
+                for (int r = 0; r < nr; r++) {
+                    for (int c = 0; c < MoeGemmSpec.FP8_BLOCK; c++) {
+                        int col = g * 128 + c;
+                        codes.setByte(codeBase + (r0 + r) * k + col,
+                                Fp8.encode(DType.F8_E4M3FN, values[r * k + col] / scale));
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * MXFP4 weights {@code [rows, k]}: each run of 32 values along K drawn at its own
+     * {@link #blockMagnitude}, scaled by {@code 2^ceil(log2(amax / 6))} (DeepGEMM's
+     * {@code per_token_cast_to_fp4} with {@code use_ue8m0}, amax floored at 1e-4), encoded to E2M1 and
+     * packed two a byte, even element in the low nibble; the scale stored as UE8M0 at {@code [row, k/32]}.
+     */
+    private static void quantizeMxfp4(HostTensor codes, HostTensor scales, long rows, int k, SplitMix64 rnd,
+                                      float magnitude, SplitMix64 blocks) {
+        int block = MoeGemmSpec.MX_BLOCK;
+        float[] values = new float[block];
+        for (long r = 0; r < rows; r++) {
+            for (int b = 0; b < k / block; b++) {
+                float m = magnitude * blockMagnitude(blocks);
+                float amax = 0f;
+                for (int i = 0; i < block; i++) {
+                    values[i] = rnd.nextSigned() * m;
+                    amax = Math.max(amax, Math.abs(values[i]));
+                }
+                float scale = Ue8m0.ceilPowerOfTwo(Math.max(amax, 1e-4f) / Fp4.E2M1_MAX);
+                scales.setByte(r * (k / block) + b, Ue8m0.encode(scale));
+                long byteBase = (r * k + (long) b * block) / 2;
+                for (int i = 0; i < block; i += 2) {
+                    codes.setByte(byteBase + i / 2,
+                            Fp4.pack(Fp4.encode(values[i] / scale), Fp4.encode(values[i + 1] / scale)));
                 }
             }
         }

@@ -60,7 +60,8 @@ final class AttentionOracle {
         int hq = spec.numHeads();
         int hkv = spec.numKvHeads();
         int d = spec.headDim();
-        double[][] out = new double[rows.length][hq * d];
+        int dv = spec.valueDim();
+        double[][] out = new double[rows.length][hq * dv];
         for (int r = 0; r < rows.length; r++) {
             int t = rows[r];
             int b = 0;
@@ -73,14 +74,14 @@ final class AttentionOracle {
                 double[][] keys = new double[seen][];
                 double[][] values = new double[seen][];
                 for (int u = 0; u < seen; u++) {
-                    long at = ((start + u) * hkv + g) * d;
-                    keys[u] = decodeBf16(k, at, d);
-                    values[u] = decodeBf16(v, at, d);
+                    long token = (start + u) * hkv + g;
+                    keys[u] = decodeBf16(k, token * d, d);
+                    values[u] = decodeBf16(v, token * dv, dv);
                 }
                 for (int h = 0; h < hq; h++) {
                     if (kvHeadOf(h, hq, hkv) == g) {
                         attend(decodeBf16(q, ((long) t * hq + h) * d, d), keys, values, spec.softmaxScale(), out[r],
-                                h * d, d);
+                                h * dv, dv);
                     }
                 }
             }

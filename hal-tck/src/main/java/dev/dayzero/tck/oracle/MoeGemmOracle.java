@@ -9,9 +9,11 @@ import java.util.List;
 
 /**
  * {@link MoeGemmSpec} in code: {@code out[r, n] = Σ_k x[r, k] · w[e(r), n, k]} for the expert {@code e(r)}
- * that owns stored row {@code r}. BF16 and FP8 operands are dequantized to F64 (FP8: {@code decode(code) ·
- * scale} of its 1×128 or 128×128 block) and accumulated in F64; INT8 products are summed exactly in a
- * {@code long}, then {@code out = acc · s_x · s_w} in F64.
+ * that owns stored row {@code r}. BF16, FP8 and MXFP4 operands are dequantized to F64 (FP8: {@code
+ * decode(code) · scale} of its 1×128 or 128×128 block, the scale F32 or UE8M0 {@code 2^(c-127)}; MXFP4:
+ * {@code e2m1(nibble) · 2^(s-127)} with {@code s = w_scale[e, n, k/32]}, element {@code 2i} in the low
+ * nibble) and accumulated in F64; INT8 products are summed exactly in a {@code long}, then
+ * {@code out = acc · s_x · s_w} in F64.
  */
 final class MoeGemmOracle {
     /** Requested rows of one expert computed together, so each weight row is decoded once per chunk. */
@@ -25,7 +27,8 @@ final class MoeGemmOracle {
         Operands.checkRows("moe-gemm", rows, spec.storedRows());
         int at = 0;
         HostTensor x = inputs.get(at++);
-        HostTensor xScale = spec.type() == Type.BF16 ? null : inputs.get(at++);
+        boolean hasXScale = spec.type().hasGroupActivationScales() || spec.type() == Type.INT8_W8A8;
+        HostTensor xScale = hasXScale ? inputs.get(at++) : null;
         HostTensor w = inputs.get(at++);
         HostTensor wScale = spec.type() == Type.BF16 ? null : inputs.get(at++);
         HostTensor rowsPerExpert = inputs.get(at);
@@ -82,12 +85,15 @@ final class MoeGemmOracle {
         throw new IllegalArgumentException("moe-gemm: row " + row + " is past the " + end + " rows");
     }
 
-    /** BF16 and FP8: dequantize to F64, accumulate in F64. */
+    /** BF16, FP8 and MXFP4: dequantize to F64, accumulate in F64. */
     private static void floatChunk(MoeGemmSpec spec, HostTensor x, HostTensor xScale, HostTensor w,
                                    HostTensor wScale, int e, int[] rows, List<Integer> chunk, double[][] out) {
         int n = spec.n();
         int k = spec.k();
+        boolean xScaled = spec.type().hasGroupActivationScales();
         boolean fp8 = spec.type() == Type.FP8_BLOCK;
+        boolean mx = spec.type().isMxfp4();
+        int mxBlocks = k / MoeGemmSpec.MX_BLOCK;
         int kBlocks = (k + MoeGemmSpec.FP8_BLOCK - 1) / MoeGemmSpec.FP8_BLOCK; // FP8: exactly K/128
         int nBlocks = (n + MoeGemmSpec.FP8_BLOCK - 1) / MoeGemmSpec.FP8_BLOCK;
         double[][] xs = new double[chunk.size()][k];
@@ -95,7 +101,7 @@ final class MoeGemmOracle {
         for (int c = 0; c < chunk.size(); c++) {
             long row = rows[chunk.get(c)];
             for (int kb = 0; kb < kBlocks; kb++) {
-                scales[kb] = fp8 ? xScale.getFloat(row * kBlocks + kb) : 1.0; // x_scale [R, K/128]
+                scales[kb] = xScaled ? xScale.getFloat(row * kBlocks + kb) : 1.0; // x_scale [R, K/128]
             }
             for (int kk = 0; kk < k; kk++) {
                 xs[c][kk] = x.getFloat(row * k + kk) * scales[kk / MoeGemmSpec.FP8_BLOCK];
@@ -104,6 +110,16 @@ final class MoeGemmOracle {
         double[] wRow = new double[k];
         for (int nn = 0; nn < n; nn++) {
             long base = ((long) e * n + nn) * k;
+            if (mx) { // w_scale [E, N, K/32], UE8M0
+                long scaleBase = ((long) e * n + nn) * mxBlocks;
+                for (int kk = 0; kk < k; kk++) {
+                    wRow[kk] = (double) w.getFloat(base + kk) * wScale.getFloat(scaleBase + kk / MoeGemmSpec.MX_BLOCK);
+                }
+                for (int c = 0; c < chunk.size(); c++) {
+                    out[chunk.get(c)][nn] = Operands.dot(xs[c], wRow, k);
+                }
+                continue;
+            }
             for (int kb = 0; kb < kBlocks; kb++) { // w_scale [E, ceil(N/128), K/128]
                 scales[kb] = fp8 ? wScale.getFloat(((long) e * nBlocks + nn / MoeGemmSpec.FP8_BLOCK) * kBlocks + kb)
                         : 1.0;

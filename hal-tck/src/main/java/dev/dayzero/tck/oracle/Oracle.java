@@ -2,6 +2,7 @@ package dev.dayzero.tck.oracle;
 
 import dev.dayzero.hal.op.AttentionSpec;
 import dev.dayzero.hal.op.CacheWriteSpec;
+import dev.dayzero.hal.op.GemmSpec;
 import dev.dayzero.hal.op.IndexerSpec;
 import dev.dayzero.hal.op.MoeGemmSpec;
 import dev.dayzero.hal.op.QuantizeSpec;
@@ -39,6 +40,17 @@ public final class Oracle {
      */
     public static double[][] moeGemm(MoeGemmSpec spec, List<HostTensor> inputs, int[] rows) {
         return MoeGemmOracle.moeGemm(spec, inputs, rows);
+    }
+
+    /**
+     * Reference dense GEMM output for the given rows of the flattened {@code [B · M]} row dimension (row
+     * {@code r} is row {@code r % M} of batch entry {@code r / M}).
+     *
+     * @param inputs the tensors in {@code spec.inputs()} order
+     * @return {@code double[rows.length][N]}, unrounded
+     */
+    public static double[][] gemm(GemmSpec spec, List<HostTensor> inputs, int[] rows) {
+        return GemmOracle.gemm(spec, inputs, rows);
     }
 
     /**

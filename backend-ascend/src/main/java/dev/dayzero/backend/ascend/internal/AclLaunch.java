@@ -49,6 +49,7 @@ final class AclLaunch extends AbstractLaunch {
             case F8_E4M3FN -> NnopBase.ACL_FLOAT8_E4M3FN;
             case F8_E5M2 -> NnopBase.ACL_FLOAT8_E5M2;
             case UE8M0 -> throw new IllegalArgumentException("UE8M0 has no aclDataType on A2/A3 (ACL_FLOAT8_E8M0 is 950-only)");
+            case F4_E2M1 -> throw new IllegalArgumentException("F4_E2M1 is not bound (ACL_FLOAT4_E2M1 = 40 is 950-only)");
         };
     }
 
@@ -65,7 +66,7 @@ final class AclLaunch extends AbstractLaunch {
 
     /** A strided view (strides and offset in elements) of {@code buf}; the whole buffer is its 1-D storage. */
     long tensor(long[] dims, long[] strides, DType type, AclBuffer buf, long offset) {
-        long h = acl.createTensor(dims, strides, offset, aclType(type), buf.size() / type.byteSize(), buf.address());
+        long h = acl.createTensor(dims, strides, offset, aclType(type), type.elements(buf.size()), buf.address());
         NativeHandle nh = parts.add(new NativeHandle("aclTensor", h, acl::destroyTensor));
         tensors.put(h, nh);
         return h;

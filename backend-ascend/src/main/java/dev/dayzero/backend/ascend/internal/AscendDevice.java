@@ -15,6 +15,7 @@ import dev.dayzero.hal.Stream;
 import dev.dayzero.hal.Support;
 import dev.dayzero.hal.op.AttentionSpec;
 import dev.dayzero.hal.op.IndexerSpec;
+import dev.dayzero.hal.op.GemmSpec;
 import dev.dayzero.hal.op.MoeGemmSpec;
 import dev.dayzero.hal.op.OpSpec;
 import dev.dayzero.hal.op.QuantizeSpec;
@@ -221,6 +222,8 @@ public final class AscendDevice extends AbstractDevice {
             op = new QuantizeOp(this, q);
         } else if (spec instanceof MoeGemmSpec m) {
             op = new MoeGemmOp(this, m);
+        } else if (spec instanceof GemmSpec g) {
+            op = new MoeGemmOp(this, g, SupportRules.asMoe(g));
         } else if (spec instanceof AttentionSpec.SparseLatentDecode s) {
             op = new SparseMlaOp(this, s);
         } else if (spec instanceof AttentionSpec.SparsePrefill s) {

@@ -97,8 +97,8 @@ final class AttentionOp extends AscendPreparedOp {
             long t = p.totalTokens();
             long q = l.tensor(new long[] {t, p.numHeads(), p.headDim()}, DType.BF16, b[0], 0);
             long k = l.tensor(new long[] {t, p.numKvHeads(), p.headDim()}, DType.BF16, b[1], 0);
-            long v = l.tensor(new long[] {t, p.numKvHeads(), p.headDim()}, DType.BF16, b[2], 0);
-            long out = l.tensor(new long[] {t, p.numHeads(), p.headDim()}, DType.BF16, b[4], 0);
+            long v = l.tensor(new long[] {t, p.numKvHeads(), p.valueDim()}, DType.BF16, b[2], 0); // Dv may differ
+            long out = l.tensor(new long[] {t, p.numHeads(), p.valueDim()}, DType.BF16, b[4], 0);
             long m = p.causal() ? l.boolTensor(new long[] {MASK, MASK}, mask) : 0;
             long[] cum = cumulative(p.seqLens());
             long sq = l.intArray(cum);

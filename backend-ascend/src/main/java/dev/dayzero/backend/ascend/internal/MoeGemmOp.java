@@ -2,7 +2,9 @@ package dev.dayzero.backend.ascend.internal;
 
 import dev.dayzero.hal.Bf16;
 import dev.dayzero.hal.DType;
+import dev.dayzero.hal.op.GemmSpec;
 import dev.dayzero.hal.op.MoeGemmSpec;
+import dev.dayzero.hal.op.OpSpec;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -25,7 +27,20 @@ final class MoeGemmOp extends AscendPreparedOp {
     private final AclBuffer groupList;
 
     MoeGemmOp(AscendDevice device, MoeGemmSpec spec) {
-        super(device, spec);
+        this(device, spec, spec);
+    }
+
+    /**
+     * The grouped matmul of {@code spec}, bound with the operands of {@code asked}: a dense {@link GemmSpec} whose
+     * bytes are those of the contiguous {@code spec} (one group per batch entry) without {@code rows_per_expert},
+     * which the contiguous path never reads (the group list is built here), so the operand indices of x, scales,
+     * w and out are the same.
+     */
+    MoeGemmOp(AscendDevice device, OpSpec asked, MoeGemmSpec spec) {
+        super(device, asked);
+        if (asked != spec && spec.layout() != MoeGemmSpec.Layout.CONTIGUOUS) {
+            throw new IllegalArgumentException("a dense GEMM maps onto the contiguous grouped matmul only");
+        }
         this.spec = spec;
         if (spec.layout() == MoeGemmSpec.Layout.CONTIGUOUS) {
             ByteBuffer counts = ByteBuffer.allocate(8 * spec.experts()).order(ByteOrder.LITTLE_ENDIAN);

@@ -6,6 +6,7 @@ import dev.dayzero.hal.op.AttentionSpec;
 import dev.dayzero.hal.op.CacheWriteSpec;
 import dev.dayzero.hal.op.IndexerSpec;
 import dev.dayzero.hal.op.KvCacheType;
+import dev.dayzero.hal.op.GemmSpec;
 import dev.dayzero.hal.op.MoeGemmSpec;
 import dev.dayzero.hal.op.OpSpec;
 import dev.dayzero.hal.op.QuantizeSpec;
@@ -93,6 +94,9 @@ public final class SupportRules {
         if (spec instanceof AttentionSpec.SparseSharedKvDecode) {
             return Support.unsupported(SHARED_KV_REASON);
         }
+        if (spec instanceof GemmSpec g) {
+            return gemm(c, g);
+        }
         return attention(c, (AttentionSpec) spec, dsa.sparseFlashAttention(), cann);
     }
 
@@ -178,10 +182,31 @@ public final class SupportRules {
     // ---------------------------------------------------------------- MoE: aclnnGroupedMatmulV4
 
     private static Support moe(SocCapability c, MoeGemmSpec m) {
+        if (m.type().isMxfp4()) {
+            // 950 (GMM V4/V5 docs): FLOAT4_E2M1 weights in the MX mode, E8M0 scales per 32 along K on both operands,
+            // scale shape (g, ceil(K/64), N, 2). The spec's 1x128 FP8 activation scales would be replicated four
+            // times (exact); not bound yet. A2/A3: no FP4 and no E8M0 ("A2/A3 do not support ... FLOAT8_E8M0").
+            String why = c.fp8()
+                    ? "MXFP4 grouped matmul needs aclnnGroupedMatmulV5's MX mode (Ascend 950: FLOAT4_E2M1 weights, E8M0"
+                    + " scales per 32 along K on both x and weight), which this backend does not bind yet"
+                    : "no FP4 (E2M1) data type and no E8M0 scales on " + c.label()
+                    + " (GroupedMatmul on A2/A3 takes INT8/INT4/BF16/FP16)";
+            MoeGemmSpec alt = m.withType(MoeGemmSpec.Type.BF16);
+            Support altSupport = moe(c, alt);
+            if (altSupport.isSupported()) {
+                return Support.alternative(alt, why + "; the same GEMM in BF16 (E2M1 times its UE8M0 scale is exact in"
+                        + " BF16: 4x the weight bytes) runs through aclnnGroupedMatmulV4");
+            }
+            return Support.unsupported(why + ", and the BF16 alternative is unsupported too: " + altSupport.reason());
+        }
         if (m.type() == MoeGemmSpec.Type.FP8_BLOCK) {
             String why = c.fp8()
                     ? "FP8 block-scaled grouped matmul needs aclnnGroupedMatmulV5's G-B mode, which this backend does not bind yet"
                     : "no FP8 data type on " + c.label() + " (GroupedMatmul on A2/A3 takes INT8/INT4/BF16/FP16)";
+            if (m.scaleType() == DType.UE8M0) {
+                why += c.fp8() ? " (its G-B mode takes FP32 scales; E8M0 scales are the MX mode's, per 32)"
+                        : "; nor E8M0 scales (GMM V5 doc: A2/A3 do not support FLOAT8_E8M0)";
+            }
             MoeGemmSpec alt = m.withType(MoeGemmSpec.Type.INT8_W8A8);
             Support altSupport = moe(c, alt);
             if (altSupport.isSupported()) {
@@ -204,6 +229,42 @@ public final class SupportRules {
                     + "requires them untouched");
         }
         return Support.supported();
+    }
+
+    // ---------------------------------------------------------------- dense GEMM: aclnnGroupedMatmulV4, one group an entry
+
+    /** The contiguous grouped matmul with the dense GEMM's bytes: one expert (group) per batch entry of M rows. */
+    static MoeGemmSpec asMoe(GemmSpec g) {
+        MoeGemmSpec.Type type = switch (g.type()) {
+            case BF16 -> MoeGemmSpec.Type.BF16;
+            case FP8_BLOCK -> MoeGemmSpec.Type.FP8_BLOCK;
+            case INT8_W8A8 -> MoeGemmSpec.Type.INT8_W8A8;
+        };
+        return MoeGemmSpec.contiguous(type, g.n(), g.k(), java.util.Collections.nCopies(g.batch(), g.m()));
+    }
+
+    /**
+     * The dense GEMM runs on the grouped matmul the MoE GEMM binds (aclnnGroupedMatmulV4, groupType 0, one group per
+     * batch entry), so BF16 and INT8 W8A8 (per-token x per-channel scales) run, and FP8 block scaling gets the MoE
+     * GEMM's answer: INT8 W8A8 as the alternative (A2/A3 have no FP8; on 950, aclnnQuantMatmulV5's G-B mode
+     * [1,128,128] is the operator for it and is not bound yet). aclnnMatmul / aclnnBatchMatMul / aclnnQuantMatmulV4
+     * would be the one-matrix operators; see the README for the mapping.
+     */
+    private static Support gemm(SocCapability c, GemmSpec g) {
+        if (g.type() == GemmSpec.Type.FP8_BLOCK) {
+            GemmSpec alt = g.withType(GemmSpec.Type.INT8_W8A8);
+            Support altSupport = gemm(c, alt);
+            String why = c.fp8()
+                    ? "FP8 1x128 / 128x128 block scaling is aclnnQuantMatmulV5's G-B mode (groupSize [1,128,128], F32 "
+                    + "scales; its MX mode [1,1,32] is the only one taking E8M0 scales), which this backend does not bind yet"
+                    : "no FP8 data type on " + c.label() + " (its matmuls take INT8/INT4/BF16/FP16)";
+            if (altSupport.isSupported()) {
+                return Support.alternative(alt, why + "; the same GEMM as INT8 W8A8 (per-token activation and "
+                        + "per-channel weight scales) runs through aclnnGroupedMatmulV4, one group per batch entry");
+            }
+            return Support.unsupported(why + ", and the INT8 W8A8 alternative is unsupported too: " + altSupport.reason());
+        }
+        return moe(c, asMoe(g));
     }
 
     // ---------------------------------------------------------------- attention: aclnnFusedInferAttentionScoreV3

@@ -64,6 +64,23 @@ class SupportRulesTest {
     }
 
     @Test
+    void denseGemmRunsOnTheGroupedMatmulAndFp8IsOfferedAsInt8() {
+        dev.dayzero.hal.op.GemmSpec bf16 = dev.dayzero.hal.op.GemmSpec.batched(dev.dayzero.hal.op.GemmSpec.Type.BF16,
+                16, 8, 512, 128);
+        assertEquals(Support.supported(), SupportRules.answer("Ascend910B3", bf16, NONE));
+        dev.dayzero.hal.op.GemmSpec fp8 = dev.dayzero.hal.op.GemmSpec.fp8Block(DType.UE8M0, 1, 64, 576, 7168);
+        Support.Alternative a3 = assertInstanceOf(Support.Alternative.class, SupportRules.answer("Ascend910_9382", fp8, NONE));
+        assertEquals(fp8.withType(dev.dayzero.hal.op.GemmSpec.Type.INT8_W8A8), a3.spec());
+        assertTrue(a3.reason().contains("no FP8 data type"), a3.reason());
+        Support.Alternative a950 = assertInstanceOf(Support.Alternative.class,
+                SupportRules.answer("Ascend950PR_9599", fp8, NONE));
+        assertTrue(a950.reason().contains("QuantMatmulV5's G-B mode"), a950.reason());
+        assertTrue(SupportRules.answer("Ascend910B3", dev.dayzero.hal.op.GemmSpec.batched(
+                dev.dayzero.hal.op.GemmSpec.Type.BF16, 1025, 1, 64, 64), NONE) instanceof Support.Unsupported u
+                && u.reason().contains("groups"), "more batch entries than GroupedMatmul groups");
+    }
+
+    @Test
     void fp8MoeIsOfferedAsInt8W8a8() {
         Support.Alternative a2 = assertInstanceOf(Support.Alternative.class, SupportRules.answer("Ascend910_9382", FP8_MOE, NONE));
         assertEquals(FP8_MOE.withType(MoeGemmSpec.Type.INT8_W8A8), a2.spec());
@@ -71,6 +88,22 @@ class SupportRulesTest {
         Support.Alternative a950 = assertInstanceOf(Support.Alternative.class,
                 SupportRules.answer("Ascend950DT_9591", FP8_MOE, NONE));
         assertTrue(a950.reason().contains("GroupedMatmulV5"), a950.reason());
+    }
+
+    @Test
+    void mxfp4MoeIsOfferedAsBf16WithTheSocsReason() {
+        MoeGemmSpec mx = MoeGemmSpec.masked(MoeGemmSpec.Type.MXFP4_FP8, 4096, 4096, 8, List.of(8, 1, 0, 5));
+        Support.Alternative a3 = assertInstanceOf(Support.Alternative.class, SupportRules.answer("Ascend910_9382", mx, NONE));
+        assertEquals(mx.withType(MoeGemmSpec.Type.BF16), a3.spec());
+        assertEquals(DType.F32, ((MoeGemmSpec) a3.spec()).scaleType());
+        assertTrue(a3.reason().contains("no FP4 (E2M1) data type and no E8M0 scales on Ascend910_9382"), a3.reason());
+        Support.Alternative a950 = assertInstanceOf(Support.Alternative.class,
+                SupportRules.answer("Ascend950DT_9591", mx.withType(MoeGemmSpec.Type.MXFP4_BF16), NONE));
+        assertTrue(a950.reason().contains("GroupedMatmulV5's MX mode"), a950.reason());
+        MoeGemmSpec ue8m0 = FP8_MOE.withScaleType(DType.UE8M0);
+        Support.Alternative u = assertInstanceOf(Support.Alternative.class, SupportRules.answer("Ascend910B1", ue8m0, NONE));
+        assertEquals(FP8_MOE.withType(MoeGemmSpec.Type.INT8_W8A8), u.spec());
+        assertTrue(u.reason().contains("FLOAT8_E8M0"), u.reason());
     }
 
     @Test

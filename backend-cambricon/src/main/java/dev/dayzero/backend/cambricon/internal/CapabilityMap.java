@@ -40,6 +40,11 @@ public final class CapabilityMap {
             + " cnnlMatMul_v2 takes one scalar alpha, and the calls that take such scales (cnnlGroupGemmPerRowColScaleBiasAct,"
             + " cnnlLLMQuantMatmul) have no confirmed prototype in the facts file, so they are not bound blind";
 
+    /** MXFP4 expert weights (V4-Flash). */
+    static final String MXFP4_MOE_REASON = "no FP4 (E2M1) data type or per-32 E8M0 block scaling in the bound C calls"
+            + " (cnnlMatMul_v2 / cnnlMatMulEx_v2 take BF16, or FP8 with per-tensor scales; cnnlDataType_t has no FP4"
+            + " entry in CNNL 1.28.6)";
+
     private CapabilityMap() {
     }
 
@@ -111,9 +116,15 @@ public final class CapabilityMap {
             return Support.unsupported("no BF16 GEMM on " + cap.label() + " (BF16 needs MLU500, compute capability >= 5)"
                     + (m.type() == MoeGemmSpec.Type.FP8_BLOCK ? ", no FP8 either, and " + INT8_MOE_REASON : ""));
         }
+        if (m.type().isMxfp4()) {
+            return Support.alternative(m.withType(MoeGemmSpec.Type.BF16), MXFP4_MOE_REASON
+                    + "; the same GEMM in BF16 (E2M1 codes times their UE8M0 scale are exact in BF16, so only the weight"
+                    + " bytes differ: 4x) runs through cnnlMatMul_v2");
+        }
         if (m.type() == MoeGemmSpec.Type.FP8_BLOCK) {
             String fp8 = cap.fp8()
                     ? "cnnlMatMulEx_v2 runs FP8 with one scale per tensor (A/B_SCALE_POINTER), not 1x128 / 128x128 block scales"
+                    + (m.scaleType() == DType.UE8M0 ? " (F32 or UE8M0)" : "")
                     : "no FP8 on " + cap.label() + " (FP8 needs compute capability >= 6)";
             return Support.alternative(m.withType(MoeGemmSpec.Type.BF16), fp8
                     + "; INT8 W8A8 is not offered because " + INT8_MOE_REASON + "; the nearest that runs is BF16");

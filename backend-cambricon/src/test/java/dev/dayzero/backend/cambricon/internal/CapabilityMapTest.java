@@ -86,6 +86,10 @@ class CapabilityMapTest {
         Support.Alternative moe = assertInstanceOf(Support.Alternative.class, CapabilityMap.answer(mlu590,
                 MoeGemmSpec.contiguous(MoeGemmSpec.Type.FP8_BLOCK, 128, 128, List.of(1))));
         assertEquals(MoeGemmSpec.Type.BF16, ((MoeGemmSpec) moe.spec()).type());
+        Support.Alternative mx = assertInstanceOf(Support.Alternative.class, CapabilityMap.answer(mlu590,
+                MoeGemmSpec.masked(MoeGemmSpec.Type.MXFP4_FP8, 128, 128, 4, List.of(1, 4))));
+        assertEquals(MoeGemmSpec.Type.BF16, ((MoeGemmSpec) mx.spec()).type());
+        assertTrue(mx.reason().startsWith(CapabilityMap.MXFP4_MOE_REASON), mx.reason());
         assertInstanceOf(Support.Unsupported.class, CapabilityMap.answer(mlu590,
                 MoeGemmSpec.contiguous(MoeGemmSpec.Type.INT8_W8A8, 128, 128, List.of(1))));
         assertInstanceOf(Support.Unsupported.class, CapabilityMap.answer(Capability.of(3, 0, 372),

@@ -5,6 +5,7 @@ import dev.dayzero.backend.cpu.internal.attention.PagedDecodeKernel;
 import dev.dayzero.backend.cpu.internal.attention.PrefillKernel;
 import dev.dayzero.backend.cpu.internal.attention.SharedKvDecodeKernel;
 import dev.dayzero.backend.cpu.internal.attention.SparseLatentDecodeKernel;
+import dev.dayzero.backend.cpu.internal.gemm.DenseGemmKernel;
 import dev.dayzero.backend.cpu.internal.gemm.MoeGemmKernel;
 import dev.dayzero.backend.cpu.internal.indexer.PagedIndexerKernel;
 import dev.dayzero.backend.cpu.internal.indexer.PrefillIndexerKernel;
@@ -12,6 +13,7 @@ import dev.dayzero.backend.cpu.internal.quantize.CacheWriteKernel;
 import dev.dayzero.backend.cpu.internal.quantize.QuantizeKernel;
 import dev.dayzero.hal.op.AttentionSpec;
 import dev.dayzero.hal.op.CacheWriteSpec;
+import dev.dayzero.hal.op.GemmSpec;
 import dev.dayzero.hal.op.IndexerSpec;
 import dev.dayzero.hal.op.MoeGemmSpec;
 import dev.dayzero.hal.op.OpSpec;
@@ -38,6 +40,10 @@ final class Kernels {
             return Optional.of("the transposed activations need " + MoeGemmKernel.scratchFloats(m)
                     + " floats of scratch, more than one Java array holds (" + MAX_ARRAY + ")");
         }
+        if (spec instanceof GemmSpec g && MoeGemmKernel.scratchFloats(DenseGemmKernel.asMoe(g)) > MAX_ARRAY) {
+            return Optional.of("the transposed activations need " + MoeGemmKernel.scratchFloats(DenseGemmKernel.asMoe(g))
+                    + " floats of scratch, more than one Java array holds (" + MAX_ARRAY + ")");
+        }
         if (spec instanceof IndexerSpec ix && PagedIndexerKernel.queryFloats(ix) > MAX_ARRAY) {
             return Optional.of("the decoded queries need " + PagedIndexerKernel.queryFloats(ix)
                     + " floats, more than one Java array holds (" + MAX_ARRAY + ")");
@@ -51,6 +57,9 @@ final class Kernels {
         }
         if (spec instanceof MoeGemmSpec m) {
             return new MoeGemmKernel(m, device);
+        }
+        if (spec instanceof GemmSpec g) {
+            return new DenseGemmKernel(g, device);
         }
         if (spec instanceof AttentionSpec.Prefill p) {
             return new PrefillKernel(p, device);

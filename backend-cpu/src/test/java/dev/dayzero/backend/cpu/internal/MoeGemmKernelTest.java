@@ -29,7 +29,7 @@ class MoeGemmKernelTest {
 
     static Stream<Arguments> cases() {
         List<MoeGemmSpec> specs = new ArrayList<>();
-        for (Type t : Type.values()) {
+        for (Type t : List.of(Type.BF16, Type.FP8_BLOCK, Type.INT8_W8A8)) { // MXFP4 / UE8M0: CpuMxMoeConformanceTest
             specs.add(MoeGemmSpec.contiguous(t, N, K, List.of(3, 0, 17, 40)));
             specs.add(MoeGemmSpec.masked(t, N, K, 20, List.of(5, 20, 0, 1)));
         }

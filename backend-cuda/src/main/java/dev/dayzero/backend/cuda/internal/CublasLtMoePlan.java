@@ -102,6 +102,8 @@ record CublasLtMoePlan(MoeGemmSpec spec, List<Expert> experts, List<Problem> pro
             case BF16 -> false;
             case FP8_BLOCK -> true;
             case INT8_W8A8 -> throw new IllegalArgumentException("INT8 W8A8 MoE GEMM runs on backend-cuda's kernel, not cuBLASLt");
+            case MXFP4_FP8, MXFP4_BF16 -> throw new IllegalArgumentException(
+                    "MXFP4 MoE GEMM runs on backend-cuda's kernel, not cuBLASLt");
         };
         long n = spec.n();
         long k = spec.k();

@@ -16,6 +16,7 @@ import dev.dayzero.hal.Stream;
 import dev.dayzero.hal.Support;
 import dev.dayzero.hal.UnsupportedSpecException;
 import dev.dayzero.hal.op.AttentionSpec;
+import dev.dayzero.hal.op.GemmSpec;
 import dev.dayzero.hal.op.IndexerSpec;
 import dev.dayzero.hal.op.MoeGemmSpec;
 import dev.dayzero.hal.op.OpSpec;
@@ -194,6 +195,9 @@ public final class CudaDevice extends AbstractDevice {
         }
         if (spec instanceof MoeGemmSpec g) {
             return own(prepareMoeGemm(g));
+        }
+        if (spec instanceof GemmSpec g) {
+            return own(new DenseGemmOp(this, g, prepareMoeGemm(DenseGemmOp.asMoe(g))));
         }
         if (spec instanceof AttentionSpec.Prefill p) {
             return own(new PrefillOp(this, p));

@@ -10,7 +10,10 @@ import java.util.List;
  * ({@code dz_moe_gemm_bf16_m128} / {@code _m64}, {@code dz_moe_gemm_fp8_block_m128} / {@code _m64}): one launch of
  * exactly one block per (row tile, 128-column tile) holding valid rows, row tiles of 128 or 64 rows chosen from the
  * spec's counts ({@link #rowTile}). INT8_W8A8 runs on the scalar fallback {@code dz_moe_gemm_int8} (16×16 tiles,
- * I32 accumulation, grid over (N tiles, row tiles, experts)).
+ * I32 accumulation, grid over (N tiles, row tiles, experts)). UE8M0 scales and MXFP4 weights run on the same
+ * tensor-core body: {@code dz_moe_gemm_fp8_block_ue8m0_m*} (FP8_BLOCK with UE8M0 scales), {@code
+ * dz_moe_gemm_mxfp4_fp8_m*} (MXFP4 weights decoded to BF16 with their per-32 scale in shared memory, FP8
+ * activations promoted per 1×128 with their UE8M0 scale) and {@code dz_moe_gemm_mxfp4_bf16_m*}.
  */
 final class MoeGemmOp extends CudaOp<MoeGemmSpec> {
     /** Output columns per tensor-core block (one FP8 weight-scale block). */
@@ -48,7 +51,7 @@ final class MoeGemmOp extends CudaOp<MoeGemmSpec> {
             this.grid = new int[] {(int) Math.max(1, rowTiles * ceilDiv(spec.n(), BLOCK_N)), 1, 1};
             this.block = new int[] {threads(spec.type(), rowTile), 1, 1};
         }
-        this.kernel = kernelName(spec.type(), rowTile);
+        this.kernel = kernelName(spec, rowTile);
         this.function = device.module(KernelImages.MOE_GEMM).function(kernel);
     }
 
@@ -58,7 +61,17 @@ final class MoeGemmOp extends CudaOp<MoeGemmSpec> {
             case BF16 -> "dz_moe_gemm_bf16_m" + rowTile;
             case FP8_BLOCK -> "dz_moe_gemm_fp8_block_m" + rowTile;
             case INT8_W8A8 -> "dz_moe_gemm_int8";
+            case MXFP4_FP8 -> "dz_moe_gemm_mxfp4_fp8_m" + rowTile;
+            case MXFP4_BF16 -> "dz_moe_gemm_mxfp4_bf16_m" + rowTile;
         };
+    }
+
+    /** The kernel for {@code spec}: {@link #kernelName(MoeGemmSpec.Type, int)}, with UE8M0 FP8 block scales. */
+    static String kernelName(MoeGemmSpec spec, int rowTile) {
+        if (spec.type() == MoeGemmSpec.Type.FP8_BLOCK && spec.scaleType() == dev.dayzero.hal.DType.UE8M0) {
+            return "dz_moe_gemm_fp8_block_ue8m0_m" + rowTile;
+        }
+        return kernelName(spec.type(), rowTile);
     }
 
     /**
@@ -87,7 +100,7 @@ final class MoeGemmOp extends CudaOp<MoeGemmSpec> {
      * (its partial and promoted accumulators double the registers, so its warps own 64 × 32 instead of 64 × 64).
      */
     static int threads(MoeGemmSpec.Type type, int rowTile) {
-        return type == MoeGemmSpec.Type.FP8_BLOCK && rowTile == 128 ? 256 : 128;
+        return type.hasGroupActivationScales() && rowTile == 128 ? 256 : 128;
     }
 
     /** The warp tile (rows x columns) of the tensor-core configuration. */
@@ -95,7 +108,7 @@ final class MoeGemmOp extends CudaOp<MoeGemmSpec> {
         if (rowTile == 64) {
             return "32x64";
         }
-        return type == MoeGemmSpec.Type.FP8_BLOCK ? "64x32" : "64x64";
+        return type.hasGroupActivationScales() ? "64x32" : "64x64";
     }
 
     private static long ceilDiv(long a, long b) {
@@ -118,8 +131,14 @@ final class MoeGemmOp extends CudaOp<MoeGemmSpec> {
                     + " (16x16 tiles, I32 accumulation, no tensor cores)");
         }
         String warps = threads(spec.type(), rowTile) / 32 + " warps of " + warpTile(spec.type(), rowTile);
-        String fp8 = spec.type() == MoeGemmSpec.Type.FP8_BLOCK
+        String fp8 = spec.type().hasGroupActivationScales()
                 ? "; E4M3 decoded to BF16 in shared memory, each 128-wide K block promoted in F32 with its scales" : "";
+        if (spec.type().isMxfp4()) {
+            fp8 += "; MXFP4 weights decoded to BF16 times their UE8M0 scale (one per 32 along K) in shared memory";
+        }
+        if (spec.scaleType() == dev.dayzero.hal.DType.UE8M0) {
+            fp8 += "; UE8M0 scales decoded to F32 where read";
+        }
         return List.of("tensor-core kernel " + kernel + " (mma.sync m16n8k16 BF16, " + rowTile + "x" + BLOCK_N
                 + " tiles, " + warps + ", K step 32 double-buffered; " + grid[0] + " blocks for " + rowTiles
                 + " row tiles" + fp8 + ")");

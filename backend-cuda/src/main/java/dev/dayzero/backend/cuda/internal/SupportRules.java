@@ -3,8 +3,10 @@ package dev.dayzero.backend.cuda.internal;
 import dev.dayzero.backend.cuda.CudaConfig;
 import dev.dayzero.backend.cuda.jna.CublasLtApi;
 import dev.dayzero.hal.Support;
+import dev.dayzero.hal.DType;
 import dev.dayzero.hal.op.AttentionSpec;
 import dev.dayzero.hal.op.CacheWriteSpec;
+import dev.dayzero.hal.op.GemmSpec;
 import dev.dayzero.hal.op.IndexerSpec;
 import dev.dayzero.hal.op.MoeGemmSpec;
 import dev.dayzero.hal.op.OpSpec;
@@ -20,7 +22,7 @@ public final class SupportRules {
     /** The operators the nvcc-built kernels provide, for messages. */
     public static final String KERNEL_OPERATORS = "quantize (FP8 E4M3/E5M2 and INT8, every granularity), dense and "
             + "sparse MLA decode (BF16 and FP8 FlashMLA KV caches), the MoE grouped GEMM (BF16 and FP8 block-scaled on "
-            + "tensor cores, INT8), attention prefill and paged decode, sparse prefill (MLA), the lightning indexer (logits and "
+            + "tensor cores, INT8) and the dense batched GEMM on the same kernels, attention prefill and paged decode, sparse prefill (MLA), the lightning indexer (logits and "
             + "top-k, FP8 and BF16 keys)";
     /** DeepSeek-V4's attention (issue 13): no kernel yet. */
     static final String SHARED_KV_REASON = "backend-cuda has no sparse shared-KV decode kernel yet (DeepSeek-V4's "
@@ -105,6 +107,15 @@ public final class SupportRules {
         if (g.type() == MoeGemmSpec.Type.INT8_W8A8) {
             return "INT8 W8A8 MoE GEMM runs on backend-cuda's kernel (per-row and per-channel scales), not cuBLASLt";
         }
+        if (g.type().isMxfp4()) {
+            return "cuBLASLt's MX block scaling (VEC32_UE8M0, Blackwell) scales both operands per 32 values; this spec's "
+                    + (g.type() == MoeGemmSpec.Type.MXFP4_FP8 ? "FP8 activations carry 1x128 scales" : "activations are BF16")
+                    + " against MXFP4 weights, which is not a cuBLASLt matmul: runs on backend-cuda's kernel";
+        }
+        if (g.type() == MoeGemmSpec.Type.FP8_BLOCK && g.scaleType() == dev.dayzero.hal.DType.UE8M0) {
+            return "cuBLASLt's 1x128 / 128x128 block scaling (VEC128_32F, BLK128x128_32F) takes F32 scales, not UE8M0:"
+                    + " runs on backend-cuda's kernel";
+        }
         if (!lt.loaded()) {
             return lt.missing();
         }
@@ -173,6 +184,9 @@ public final class SupportRules {
         if (spec instanceof MoeGemmSpec g) {
             return moeGemmRoute(g, kernelsBuilt, moeGemm, lt).support();
         }
+        if (spec instanceof GemmSpec g) {
+            return gemm(g, kernelsBuilt, moeGemm, lt);
+        }
         if (spec instanceof AttentionSpec.LatentDecode d) {
             return latent("MLA decode", kernelsBuilt, d.headDim(), d.valueDim(),
                     (long) d.batch() * d.queriesPerSeq() * d.numHeads());
@@ -201,6 +215,25 @@ public final class SupportRules {
             return pagedDecode(d, kernelsBuilt);
         }
         return Support.unsupported("backend-cuda does not know the operator family " + spec.family());
+    }
+
+    /**
+     * The dense GEMM runs on the MoE GEMM's route ({@link DenseGemmOp}: one expert per batch entry), so it has the
+     * same answer, cuBLASLt first; UE8M0 scales are answered with the same GEMM on F32 scales, which is what
+     * cuBLASLt's VEC128 / BLK128x128 modes and backend-cuda's FP8 kernel read.
+     */
+    static Support gemm(GemmSpec g, boolean kernelsBuilt, CudaConfig.MoeGemm moeGemm, CublasLtCaps lt) {
+        if (g.type() == GemmSpec.Type.FP8_BLOCK && g.scaleType() == DType.UE8M0) {
+            GemmSpec f32 = g.withScaleType(DType.F32);
+            Support s = gemm(f32, kernelsBuilt, moeGemm, lt);
+            if (!s.isSupported()) {
+                return s;
+            }
+            return Support.alternative(f32, "UE8M0 scales: cuBLASLt's 1x128 / 128x128 block scaling (VEC128_32F, "
+                    + "BLK128x128_32F) and backend-cuda's FP8 GEMM kernel read F32 scales (cuBLASLt's UE8M0 modes are "
+                    + "the MX ones, one scale per 32 values); the same GEMM with F32 scales runs");
+        }
+        return moeGemmRoute(DenseGemmOp.asMoe(g), kernelsBuilt, moeGemm, lt).support();
     }
 
     /** Dense and sparse MLA decode (either KV cache: the FP8 layout fixes Dk = 576, Dv = 512). */
@@ -235,6 +268,14 @@ public final class SupportRules {
         Support dim = attentionHeadDim("attention prefill", p.headDim());
         if (dim != null) {
             return dim;
+        }
+        if (p.valueDim() != p.headDim()) {
+            AttentionSpec.Prefill padded = new AttentionSpec.Prefill(p.seqLens(), p.numHeads(), p.numKvHeads(),
+                    p.headDim(), p.headDim(), p.causal(), p.softmaxScale());
+            return Support.alternative(padded, "backend-cuda's prefill kernel (attention.cu) has one head dim for "
+                    + "q, k and v, so Dv=" + p.valueDim() + " != Dk=" + p.headDim() + " runs with v padded to Dk, as "
+                    + "FlashAttention-2 users do for MLA prefill: the time counts a " + p.headDim()
+                    + "-wide PV product and output");
         }
         if (p.numHeads() > GRID_YZ || p.batch() > GRID_YZ) {
             return Support.unsupported("attention prefill with Hq=" + p.numHeads() + " and B=" + p.batch()

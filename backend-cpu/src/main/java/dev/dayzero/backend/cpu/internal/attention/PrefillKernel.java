@@ -10,7 +10,8 @@ import dev.dayzero.hal.op.AttentionSpec;
 /**
  * Prefill attention over packed variable-length sequences, causal or full, MHA or GQA. A work item is
  * one sequence, one KV head and a tile of queries; its rows are those queries times the query heads
- * of the group, so each converted K/V tile serves the whole group.
+ * of the group, so each converted K/V tile serves the whole group. Keys and queries are {@code Dk} wide,
+ * values and outputs {@code Dv} (DeepSeek's MLA prefill: 192 and 128).
  */
 public final class PrefillKernel implements Kernel {
     private static final int MAX_ROWS = 64;
@@ -21,6 +22,7 @@ public final class PrefillKernel implements Kernel {
     private final int hkv;
     private final int group;
     private final int d;
+    private final int dv;
     private final int queriesPerItem;
     private final int[] itemSeq;
     private final int[] itemQ0;
@@ -36,6 +38,7 @@ public final class PrefillKernel implements Kernel {
         this.hkv = spec.numKvHeads();
         this.group = hq / hkv;
         this.d = spec.headDim();
+        this.dv = spec.valueDim();
         this.queriesPerItem = Math.max(1, MAX_ROWS / group);
         int b = spec.batch();
         seqStart = new int[b];
@@ -53,7 +56,7 @@ public final class PrefillKernel implements Kernel {
                 itemQ0[it] = q0;
             }
         }
-        this.scratch = Scratch.perWorker(device, queriesPerItem * group, d, d, spec.softmaxScale());
+        this.scratch = Scratch.perWorker(device, queriesPerItem * group, d, dv, spec.softmaxScale());
     }
 
     @Override
@@ -86,16 +89,16 @@ public final class PrefillKernel implements Kernel {
         for (int t0 = 0; t0 < end; t0 += FlashState.TILE) {
             int count = Math.min(FlashState.TILE, end - t0);
             for (int t = 0; t < count; t++) {
-                int src = ((seqStart[b] + t0 + t) * hkv + g) * d * 2;
-                simd.bf16ToF32(k, src, kf, t * d, d);
-                simd.bf16ToF32(v, src, vf, t * d, d);
+                int kvToken = (seqStart[b] + t0 + t) * hkv + g;
+                simd.bf16ToF32(k, kvToken * d * 2, kf, t * d, d);
+                simd.bf16ToF32(v, kvToken * dv * 2, vf, t * dv, dv);
             }
-            fs.tile(count, t0, kf, 0, d, vf, 0, d);
+            fs.tile(count, t0, kf, 0, d, vf, 0, dv);
         }
         for (int i = 0; i < nq; i++) {
             int token = seqStart[b] + q0 + i;
             for (int h = 0; h < group; h++) {
-                fs.write(i * group + h, out, ((token * hq) + g * group + h) * d * 2);
+                fs.write(i * group + h, out, ((token * hq) + g * group + h) * dv * 2);
             }
         }
     }

@@ -21,6 +21,11 @@ import java.util.Arrays;
  * register-blocked GEMM: a weight scalar broadcast against vectors of {@code Xᵀ}. INT8 blocks are
  * exact in F32 (|partial sum| &lt; 2^24) and are drained into I32 accumulators after each block.
  * Only the valid rows of each expert are written, so masked slots past the valid count stay untouched.
+ *
+ * <p>UE8M0 scales (FP8_BLOCK with {@code scaleType} UE8M0, the 1×128 activation scales of MXFP4_FP8) are
+ * converted to F32 once per launch at entry, so the loops read F32 scales as before. MXFP4 weights are
+ * decoded by {@link Mxfp4Panel}; their activations take the FP8_BLOCK (MXFP4_FP8) or BF16 (MXFP4_BF16)
+ * path.
  */
 public final class MoeGemmKernel implements Kernel {
     /** Weight rows (output columns) per work item: a multiple of the 6-row register tile. */
@@ -30,7 +35,10 @@ public final class MoeGemmKernel implements Kernel {
     private static final int XT_KB = 128;
 
     private final MoeGemmSpec spec;
+    /** The type whose activation path applies: the spec's, or FP8_BLOCK / BF16 for the MXFP4 types. */
     private final MoeGemmSpec.Type type;
+    private final Mxfp4Panel mx;    // MXFP4 weights only
+    private final boolean ue8m0;
     private final Simd simd;
     private final WorkerPool pool;
     private final int n;
@@ -49,7 +57,13 @@ public final class MoeGemmKernel implements Kernel {
 
     public MoeGemmKernel(MoeGemmSpec spec, CpuDevice device) {
         this.spec = spec;
-        this.type = spec.type();
+        this.type = switch (spec.type()) {
+            case MXFP4_FP8 -> MoeGemmSpec.Type.FP8_BLOCK;
+            case MXFP4_BF16 -> MoeGemmSpec.Type.BF16;
+            default -> spec.type();
+        };
+        this.mx = spec.type().isMxfp4() ? new Mxfp4Panel(spec.n(), spec.k()) : null;
+        this.ue8m0 = spec.scaleType() == DType.UE8M0;
         this.simd = device.simd();
         this.pool = device.pool();
         this.n = spec.n();
@@ -100,9 +114,11 @@ public final class MoeGemmKernel implements Kernel {
     public void run(byte[][] ops) {
         boolean scaled = type != MoeGemmSpec.Type.BF16;
         byte[] x = ops[0];
-        byte[] xs = scaled ? ops[1] : null;
         byte[] w = ops[scaled ? 2 : 1];
-        byte[] ws = scaled ? ops[3] : null;
+        // UE8M0 scales to F32 once per launch, so the loops below read F32 scales; MXFP4 keeps its bytes
+        byte[] xs = !scaled ? null : ue8m0 ? Mxfp4Panel.ue8m0ToF32Bytes(ops[1]) : ops[1];
+        byte[] ws = mx != null ? ops[scaled ? 3 : 2]
+                : !scaled ? null : ue8m0 ? Mxfp4Panel.ue8m0ToF32Bytes(ops[3]) : ops[3];
         byte[] out = ops[ops.length - 1];
         int kChunks = (k + XT_KB * 4 - 1) / (XT_KB * 4);
         pool.forEach(active.length * kChunks, (worker, item) ->
@@ -176,6 +192,10 @@ public final class MoeGemmKernel implements Kernel {
     }
 
     private void convertWeights(int e, int row, int k0, int kc, byte[] w, byte[] ws, float[] p, int dst) {
+        if (mx != null) {
+            mx.decode(e, row, k0, kc, w, ws, p, dst);
+            return;
+        }
         long elem = ((long) e * n + row) * k + k0;
         switch (type) {
             case BF16 -> simd.bf16ToF32(w, Math.toIntExact(elem * 2), p, dst, kc);
