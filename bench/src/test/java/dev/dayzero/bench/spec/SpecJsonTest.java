@@ -27,9 +27,6 @@ class SpecJsonTest {
                 new QuantizeSpec(3, 256, DType.F32, DType.I8, QuantizeSpec.perBlock(2, 128), DType.F32),
                 MoeGemmSpec.contiguous(MoeGemmSpec.Type.FP8_BLOCK, 256, 128, List.of(3, 5)),
                 MoeGemmSpec.masked(MoeGemmSpec.Type.BF16, 64, 128, 8, List.of(4, 7)),
-                MoeGemmSpec.masked(MoeGemmSpec.Type.FP8_BLOCK, DType.UE8M0, 256, 128, 8, List.of(4, 7)),
-                MoeGemmSpec.contiguous(MoeGemmSpec.Type.MXFP4_FP8, 64, 256, List.of(2, 0, 5)),
-                MoeGemmSpec.masked(MoeGemmSpec.Type.MXFP4_BF16, 64, 96, 4, List.of(4, 1)),
                 new AttentionSpec.Prefill(List.of(16, 9), 4, 2, 64, true, 0.125f),
                 AttentionSpec.PagedDecode.of(List.of(40, 3), 8, 2, 64, 16),
                 AttentionSpec.LatentDecode.deepseek(List.of(70), 16, 2, KvCacheType.FP8_FLASHMLA),
@@ -39,7 +36,10 @@ class SpecJsonTest {
                 new IndexerSpec.PagedIndexerTopK(new IndexerSpec.PagedKeys(List.of(200), 1, 32, 64, KeyType.BF16,
                         16, 20, 4), 8),
                 new IndexerSpec.IndexerLogits(IndexerSpec.PagedKeys.of(List.of(65, 9), 1, 8, 32, KeyType.FP8, 64, 1)),
-                new IndexerSpec.IndexerTopK(List.of(40, 12), 16, 128, KeyType.BF16, 24));
+                new IndexerSpec.IndexerTopK(List.of(40, 12), 16, 128, KeyType.BF16, 24),
+                MoeGemmSpec.masked(MoeGemmSpec.Type.FP8_BLOCK, DType.UE8M0, 256, 128, 8, List.of(4, 7)),
+                MoeGemmSpec.contiguous(MoeGemmSpec.Type.MXFP4_FP8, 64, 256, List.of(2, 0, 5)),
+                MoeGemmSpec.masked(MoeGemmSpec.Type.MXFP4_BF16, 64, 96, 4, List.of(4, 1)));
     }
 
     @Test
