@@ -28,9 +28,6 @@ class SpecJsonTest {
                 MoeGemmSpec.contiguous(MoeGemmSpec.Type.FP8_BLOCK, 256, 128, List.of(3, 5)),
                 MoeGemmSpec.masked(MoeGemmSpec.Type.BF16, 64, 128, 8, List.of(4, 7)),
                 new AttentionSpec.Prefill(List.of(16, 9), 4, 2, 64, true, 0.125f),
-                new AttentionSpec.Prefill(List.of(16, 9), 4, 4, 192, 128, true, 0.072f),
-                dev.dayzero.hal.op.GemmSpec.fp8Block(DType.UE8M0, 3, 5, 200, 256),
-                dev.dayzero.hal.op.GemmSpec.of(dev.dayzero.hal.op.GemmSpec.Type.INT8_W8A8, 7, 64, 96),
                 AttentionSpec.PagedDecode.of(List.of(40, 3), 8, 2, 64, 16),
                 AttentionSpec.LatentDecode.deepseek(List.of(70), 16, 2, KvCacheType.FP8_FLASHMLA),
                 AttentionSpec.SparseLatentDecode.deepseek(List.of(300, 90), 16, 1, 64, KvCacheType.BF16),
@@ -39,7 +36,11 @@ class SpecJsonTest {
                 new IndexerSpec.PagedIndexerTopK(new IndexerSpec.PagedKeys(List.of(200), 1, 32, 64, KeyType.BF16,
                         16, 20, 4), 8),
                 new IndexerSpec.IndexerLogits(IndexerSpec.PagedKeys.of(List.of(65, 9), 1, 8, 32, KeyType.FP8, 64, 1)),
-                new IndexerSpec.IndexerTopK(List.of(40, 12), 16, 128, KeyType.BF16, 24));
+                new IndexerSpec.IndexerTopK(List.of(40, 12), 16, 128, KeyType.BF16, 24),
+                // appended: the tests below pick specs by index
+                new AttentionSpec.Prefill(List.of(16, 9), 4, 4, 192, 128, true, 0.072f),
+                dev.dayzero.hal.op.GemmSpec.fp8Block(DType.UE8M0, 3, 5, 200, 256),
+                dev.dayzero.hal.op.GemmSpec.of(dev.dayzero.hal.op.GemmSpec.Type.INT8_W8A8, 7, 64, 96));
     }
 
     @Test
