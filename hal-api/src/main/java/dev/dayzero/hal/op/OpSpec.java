@@ -8,10 +8,11 @@ import java.util.List;
  * same {@link #flops()} and {@link #bytes()}, and reads and writes the same tensor layouts, which each
  * spec's Javadoc fixes.
  */
-public sealed interface OpSpec permits QuantizeSpec, MoeGemmSpec, AttentionSpec, IndexerSpec, GemmSpec {
+public sealed interface OpSpec permits QuantizeSpec, MoeGemmSpec, AttentionSpec, IndexerSpec, CacheWriteSpec,
+        GemmSpec {
 
-    /** The operator family: {@code quantize}, {@code moe-gemm}, {@code attention}, {@code indexer} or
-     *  {@code gemm} (dense). */
+    /** The operator family: {@code quantize}, {@code moe-gemm}, {@code attention}, {@code indexer},
+     *  {@code cache-write} or {@code gemm} (dense). */
     String family();
 
     /** A short label of the variant and its key dimensions, for logs and tables. */
