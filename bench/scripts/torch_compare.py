@@ -66,7 +66,7 @@ DEFAULT_CHIPS = os.path.join(HERE, "..", "src", "main", "resources", "dev", "day
 def precision_of(spec):
     """Roofline.precisionOf: which peak applies to the spec."""
     fam = spec["family"]
-    if fam == "moe-gemm":
+    if fam in ("moe-gemm", "gemm"):
         return {"BF16": "bf16", "FP8_BLOCK": "fp8", "INT8_W8A8": "int8", "MXFP4_FP8": "fp8",
                 "MXFP4_BF16": "bf16"}[spec["type"]]
     if fam == "attention":
@@ -448,6 +448,61 @@ def moe_mxfp4_candidates(torch, s):
             "BF16 matmul on weights dequantized outside timing (4x weight bytes; not an MXFP4 path)": outside}
 
 
+def gemm_candidates(torch, s):
+    """Dense batched GEMM (GemmSpec): out[b] = x[b] @ w[b].T, x [B, M, K], w [B, N, K]."""
+    bsz, m, n, k = s["batch"], s["m"], s["n"], s["k"]
+    x = torch.randn(bsz, m, k, device="cuda", dtype=torch.bfloat16)
+    w = torch.randn(bsz, n, k, device="cuda", dtype=torch.bfloat16) / math.sqrt(k)
+    cands = {}
+    if s["type"] == "BF16":
+        wt = w.transpose(-2, -1)
+        cands["torch.matmul (cuBLAS" + (" batched)" if bsz > 1 else ")")] = lambda: torch.matmul(x, wt)
+        return cands
+    if s["type"] == "INT8_W8A8":
+        xq = torch.randint(-127, 128, (bsz, m, k), device="cuda", dtype=torch.int8)
+        wq = torch.randint(-127, 128, (bsz, n, k), device="cuda", dtype=torch.int8)
+        sx = torch.rand(bsz, m, 1, device="cuda") + 0.5
+        sw = torch.rand(bsz, 1, n, device="cuda") + 0.5
+
+        def int_mm():
+            for i in range(bsz):
+                (torch._int_mm(xq[i], wq[i].t()).float() * sx[i] * sw[i]).bfloat16()
+
+        try:
+            int_mm()
+            cands["torch._int_mm + scales (per entry)"] = int_mm
+        except Exception as e:  # noqa: BLE001 - _int_mm wants M > 16 and K, N multiples of 8
+            cands["torch._int_mm + scales (per entry)"] = "unavailable: " + str(e).splitlines()[0]
+        return cands
+    # FP8_BLOCK: 1x128 activation and 128x128 weight scales; UE8M0 scales are powers of two, passed as F32 values
+    xq = x.to(torch.float8_e4m3fn)
+    wq = w.to(torch.float8_e4m3fn)
+    xs = torch.rand(bsz, m, k // 128, device="cuda", dtype=torch.float32) + 0.5
+    ws = torch.rand(bsz, -(-n // 128), k // 128, device="cuda", dtype=torch.float32) + 0.5
+    if s.get("scaleType") == "UE8M0":
+        xs, ws = torch.exp2(torch.ceil(torch.log2(xs))), torch.exp2(torch.ceil(torch.log2(ws)))
+
+    def scaled():
+        for i in range(bsz):
+            torch._scaled_mm(xq[i], wq[i].t(), scale_a=xs[i], scale_b=ws[i].t(), out_dtype=torch.bfloat16)
+
+    name = "torch._scaled_mm, 1x128 / 128x128 block scales" + (" (per entry)" if bsz > 1 else "")
+    try:
+        scaled()
+        cands[name] = scaled
+    except Exception as e:  # noqa: BLE001
+        cands[name] = "unavailable: " + str(e).splitlines()[0]
+
+    def dequant():
+        for i in range(bsz):
+            a = xq[i].float().view(m, k // 128, 128) * xs[i][:, :, None]
+            b = wq[i].float() * ws[i].repeat_interleave(128, 0)[:n].repeat_interleave(128, 1)
+            torch.matmul(a.view(m, k).bfloat16(), b.bfloat16().t())
+
+    cands["dequantize + BF16 matmul (not an FP8 path)"] = dequant
+    return cands
+
+
 def attention_candidates(torch, s):
     F = torch.nn.functional
     v = s["variant"]
@@ -463,7 +518,7 @@ def attention_candidates(torch, s):
         hkv = s["numKvHeads"]
         qs = [torch.randn(1, hq, L, dk, device="cuda", dtype=bf) for L in lens]
         ks = [torch.randn(1, hkv, L, dk, device="cuda", dtype=bf) for L in lens]
-        vs = [torch.randn(1, hkv, L, dk, device="cuda", dtype=bf) for L in lens]
+        vs = [torch.randn(1, hkv, L, dv, device="cuda", dtype=bf) for L in lens]  # Dv may differ from Dk
 
         def sdpa():
             for q, kk, vv in zip(qs, ks, vs):
@@ -702,6 +757,8 @@ def candidates(torch, spec):
         if spec["type"] in ("MXFP4_FP8", "MXFP4_BF16"):
             return moe_mxfp4_candidates(torch, spec)
         return {}
+    if fam == "gemm":
+        return gemm_candidates(torch, spec)
     if fam == "attention":
         return attention_candidates(torch, spec)
     if fam == "indexer":

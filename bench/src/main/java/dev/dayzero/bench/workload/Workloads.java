@@ -225,12 +225,12 @@ public final class Workloads {
                                     + " keys a token), absorbed MLA as FlashMLA's sparse prefill runs it, "
                                     + latentDims(m, heads) + "; " + scaleText + " (un-absorbed qk width); " + seqs);
                 } else if (a instanceof AttentionConfig.Mla m) {
-                    add("mla-prefill", new AttentionSpec.Prefill(lens, heads, heads, m.qkHeadDim(), true, scale),
+                    add("mla-prefill", new AttentionSpec.Prefill(lens, heads, heads, m.qkHeadDim(), m.vHeadDim(), true,
+                                    scale),
                             where() + ": MLA prefill un-absorbed as MHA, " + heads + " of " + m.numHeads()
                                     + " heads, qk head " + m.qkHeadDim() + " = qk_nope_head_dim " + m.qkNopeHeadDim()
-                                    + " + qk_rope_head_dim " + m.qkRopeHeadDim() + "; v_head_dim " + m.vHeadDim()
-                                    + " padded to " + m.qkHeadDim() + " (the spec has one head width); " + scaleText
-                                    + "; " + seqs);
+                                    + " + qk_rope_head_dim " + m.qkRopeHeadDim() + ", v head = v_head_dim "
+                                    + m.vHeadDim() + "; " + scaleText + "; " + seqs);
                 } else if (a instanceof AttentionConfig.V4 v) {
                     leftOut.putIfAbsent("v4-prefill", new LeftOut("v4-prefill", "DeepSeek-V4 prefill (" + v.layerCounts()
                             + " layers: each prompt token attends its 128-token window plus compressed entries, with a"

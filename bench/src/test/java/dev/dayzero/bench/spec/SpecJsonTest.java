@@ -34,9 +34,6 @@ class SpecJsonTest {
                 MoeGemmSpec.contiguous(MoeGemmSpec.Type.MXFP4_FP8, 64, 256, List.of(2, 0, 5)),
                 MoeGemmSpec.masked(MoeGemmSpec.Type.MXFP4_BF16, 64, 96, 4, List.of(4, 1)),
                 new AttentionSpec.Prefill(List.of(16, 9), 4, 2, 64, true, 0.125f),
-                new AttentionSpec.Prefill(List.of(16, 9), 4, 4, 192, 128, true, 0.072f),
-                dev.dayzero.hal.op.GemmSpec.fp8Block(DType.UE8M0, 3, 5, 200, 256),
-                dev.dayzero.hal.op.GemmSpec.of(dev.dayzero.hal.op.GemmSpec.Type.INT8_W8A8, 7, 64, 96),
                 AttentionSpec.PagedDecode.of(List.of(40, 3), 8, 2, 64, 16),
                 AttentionSpec.LatentDecode.deepseek(List.of(70), 16, 2, KvCacheType.FP8_FLASHMLA),
                 AttentionSpec.SparseLatentDecode.deepseek(List.of(300, 90), 16, 1, 64, KvCacheType.BF16),
@@ -51,7 +48,11 @@ class SpecJsonTest {
                         Optional.of(AttentionSpec.KvIndexSet.of(64, 2, List.of(64, 3), List.of(60, 1))), true),
                 new AttentionSpec.SparseSharedKvDecode(128, 1, 576, SharedKvFormat.BF16,
                         AttentionSpec.KvIndexSet.full(32, 16, List.of(20)), Optional.empty(), false, false, 0.05f),
-                CacheWriteSpec.QuantInsert.of(37, SharedKvFormat.FP8_V32, 576, 16));
+                CacheWriteSpec.QuantInsert.of(37, SharedKvFormat.FP8_V32, 576, 16),
+                // appended: the tests above pick specs by index
+                new AttentionSpec.Prefill(List.of(16, 9), 4, 4, 192, 128, true, 0.072f),
+                dev.dayzero.hal.op.GemmSpec.fp8Block(DType.UE8M0, 3, 5, 200, 256),
+                dev.dayzero.hal.op.GemmSpec.of(dev.dayzero.hal.op.GemmSpec.Type.INT8_W8A8, 7, 64, 96));
     }
 
     @Test

@@ -230,7 +230,8 @@ class WorkloadsTest {
         assertEquals(16, pf.numHeads());
         assertEquals(16, pf.numKvHeads());
         assertEquals(192, pf.headDim());
-        assertTrue(find(p, "mla-prefill").origin().contains("padded"));
+        assertEquals(128, pf.valueDim(), "v_head_dim: the PV product and output are 128 wide");
+        assertTrue(find(p, "mla-prefill").origin().contains("v head = v_head_dim 128"));
         assertTrue(p.cases().stream().noneMatch(c -> c.spec() instanceof IndexerSpec), "dense MLA has no indexer");
     }
 

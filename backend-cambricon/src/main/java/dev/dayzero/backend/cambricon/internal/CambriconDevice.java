@@ -14,6 +14,7 @@ import dev.dayzero.hal.PreparedOp;
 import dev.dayzero.hal.Stream;
 import dev.dayzero.hal.Support;
 import dev.dayzero.hal.op.AttentionSpec;
+import dev.dayzero.hal.op.GemmSpec;
 import dev.dayzero.hal.op.MoeGemmSpec;
 import dev.dayzero.hal.op.OpSpec;
 import dev.dayzero.hal.op.QuantizeSpec;
@@ -257,6 +258,8 @@ public final class CambriconDevice extends AbstractDevice {
             op = new QuantizeOp(this, q);
         } else if (spec instanceof MoeGemmSpec m) {
             op = new MoeGemmOp(this, m);
+        } else if (spec instanceof GemmSpec g) {
+            op = new MoeGemmOp(this, g, CapabilityMap.asMoe(g));
         } else if (spec instanceof AttentionSpec.Prefill p) {
             op = new PrefillOp(this, p);
         } else {

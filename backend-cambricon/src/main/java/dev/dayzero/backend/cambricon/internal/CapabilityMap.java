@@ -6,6 +6,7 @@ import dev.dayzero.hal.op.AttentionSpec;
 import dev.dayzero.hal.op.CacheWriteSpec;
 import dev.dayzero.hal.op.IndexerSpec;
 import dev.dayzero.hal.op.KvCacheType;
+import dev.dayzero.hal.op.GemmSpec;
 import dev.dayzero.hal.op.MoeGemmSpec;
 import dev.dayzero.hal.op.OpSpec;
 import dev.dayzero.hal.op.QuantizeSpec;
@@ -54,6 +55,8 @@ public final class CapabilityMap {
             return quantize(cap, q);
         } else if (spec instanceof MoeGemmSpec m) {
             return moe(cap, m);
+        } else if (spec instanceof GemmSpec g) {
+            return gemm(cap, g);
         } else if (spec instanceof AttentionSpec.Prefill p) {
             return prefill(cap, p);
         } else if (spec instanceof AttentionSpec.PagedDecode p) {
@@ -132,13 +135,43 @@ public final class CapabilityMap {
         return Support.supported();
     }
 
+    /** The contiguous MoE GEMM with the dense GEMM's bytes: one expert per batch entry of M rows. */
+    static MoeGemmSpec asMoe(GemmSpec g) {
+        MoeGemmSpec.Type type = switch (g.type()) {
+            case BF16 -> MoeGemmSpec.Type.BF16;
+            case FP8_BLOCK -> MoeGemmSpec.Type.FP8_BLOCK;
+            case INT8_W8A8 -> MoeGemmSpec.Type.INT8_W8A8;
+        };
+        return MoeGemmSpec.contiguous(type, g.n(), g.k(), java.util.Collections.nCopies(g.batch(), g.m()));
+    }
+
+    /**
+     * Dense GEMM: BF16 runs as one {@code cnnlMatMul_v2} per batch entry (the MoE GEMM's operator; the strided
+     * batched {@code cnnlStrideBatchMatMul_v3} has no confirmed prototype, so it is not bound); FP8 with block
+     * scales gets the MoE GEMM's answer (BF16: {@code cnnlMatMulEx_v2} scales a whole tensor, and
+     * {@code cnnlLLMQuantMatmul}'s quantize descriptors are unconfirmed); INT8 W8A8 is unsupported for the
+     * MoE GEMM's reason.
+     */
+    static Support gemm(Capability cap, GemmSpec g) {
+        if (g.type() == GemmSpec.Type.FP8_BLOCK) {
+            Support m = moe(cap, asMoe(g));
+            if (m instanceof Support.Alternative a) {
+                return Support.alternative(g.withType(GemmSpec.Type.BF16), a.reason()
+                        + (g.scaleType() == DType.UE8M0 ? " (UE8M0 scales likewise)" : ""));
+            }
+            return m;
+        }
+        return moe(cap, asMoe(g));
+    }
+
     static Support prefill(Capability cap, AttentionSpec.Prefill p) {
         if (!cap.bf16()) {
             return Support.unsupported("BF16 attention needs MLU500 (compute capability >= 5); " + cap.label()
                     + " runs cnnlFlashAttentionForward_v2 in half only, and the specs are BF16");
         }
-        if (p.headDim() > Capability.FLASH_MAX_HEAD) {
-            return Support.unsupported("cnnlFlashAttentionForward_v2 takes head_size in [1, 512]; got " + p.headDim());
+        if (p.headDim() > Capability.FLASH_MAX_HEAD || p.valueDim() > Capability.FLASH_MAX_HEAD) {
+            return Support.unsupported("cnnlFlashAttentionForward_v2 takes head_size in [1, 512]; got Dk="
+                    + p.headDim() + ", Dv=" + p.valueDim());
         }
         return Support.supported();
     }

@@ -2,6 +2,7 @@ package dev.dayzero.backend.cambricon.internal;
 
 import dev.dayzero.backend.cambricon.jna.Cnnl;
 import dev.dayzero.hal.op.MoeGemmSpec;
+import dev.dayzero.hal.op.OpSpec;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +25,16 @@ final class MoeGemmOp extends MluOp {
     private final long workspaceSize;
 
     MoeGemmOp(CambriconDevice device, MoeGemmSpec spec) {
-        super(device, spec);
+        this(device, spec, spec);
+    }
+
+    /**
+     * The per-expert matmuls of {@code spec}, bound with the operands of {@code asked}: a dense BF16 {@link
+     * dev.dayzero.hal.op.GemmSpec} whose bytes are those of the contiguous {@code spec} (one expert per batch entry)
+     * without {@code rows_per_expert}, which is never read here; x and w are operands 0 and 1, out the last.
+     */
+    MoeGemmOp(CambriconDevice device, OpSpec asked, MoeGemmSpec spec) {
+        super(device, asked);
         this.spec = spec;
         try {
             Cnnl cnnl = natives.cnnl();
@@ -79,7 +89,7 @@ final class MoeGemmOp extends MluOp {
     Body body(MluBuffer[] b, MluLaunch launch) {
         long x = b[0].address();
         long w = b[1].address();
-        long out = b[3].address();
+        long out = b[b.length - 1].address();
         long h = device.cnnlHandle();
         Cnnl cnnl = natives.cnnl();
         long k = spec.k();

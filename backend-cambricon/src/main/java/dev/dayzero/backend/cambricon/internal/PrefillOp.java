@@ -33,10 +33,10 @@ final class PrefillOp extends MluOp {
             int bf16 = Cnnl.CNNL_DTYPE_BFLOAT16;
             qDesc = tensor(bf16, t, spec.numHeads(), spec.headDim()).get();
             kDesc = tensor(bf16, t, spec.numKvHeads(), spec.headDim()).get();
-            vDesc = tensor(bf16, t, spec.numKvHeads(), spec.headDim()).get();
+            vDesc = tensor(bf16, t, spec.numKvHeads(), spec.valueDim()).get(); // v [total_k, Hk, Dv]
             seqDesc = tensor(Cnnl.CNNL_DTYPE_INT32, spec.batch() + 1L).get();
             lseDesc = tensor(Cnnl.CNNL_DTYPE_FLOAT, spec.numHeads(), t).get();
-            outDesc = tensor(bf16, t, spec.numHeads(), spec.headDim()).get();
+            outDesc = tensor(bf16, t, spec.numHeads(), spec.valueDim()).get();
             flash = own(CnnlHandles.create(natives, "flash-attention descriptor", "cnnlCreateFlashAttentionDescriptor",
                     extra::cnnlCreateFlashAttentionDescriptor, "cnnlDestroyFlashAttentionDescriptor",
                     extra::cnnlDestroyFlashAttentionDescriptor)).get();
