@@ -242,14 +242,7 @@ public final class ConformanceRunner {
             return Oracle.attention(a, inputs, rows);
         }
         if (spec instanceof IndexerSpec.IndexerLogits x) {
-            IndexerScores s = Oracle.indexerScores(x, inputs, rows);
-            int width = Math.toIntExact(x.outputs().get(0).dim(1));
-            double[][] out = new double[rows.length][width];
-            for (int r = 0; r < rows.length; r++) {
-                java.util.Arrays.fill(out[r], Double.NEGATIVE_INFINITY);
-                System.arraycopy(s.scores()[r], 0, out[r], 0, s.scores()[r].length);
-            }
-            return out;
+            return Oracle.indexerScores(x, inputs, rows).logits(Math.toIntExact(x.outputs().get(0).dim(1)));
         }
         if (spec instanceof IndexerSpec) {
             throw new IllegalArgumentException("indexer top-k outputs are indices; use Oracle.indexerTopK");
