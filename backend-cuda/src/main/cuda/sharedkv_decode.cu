@@ -62,7 +62,7 @@ struct SkvLoader {
     static constexpr int kDataBytes = FMT == kFmtV32 ? 656 : 576;  // FP8: bytes from one token's data to the next
     static constexpr int kRopeByte = FMT == kFmtV32 ? 528 : 448;   // FP8: the RoPE values within the data row
     static constexpr int kScaleWords = FMT == kFmtV32 ? 4 : 2;
-    static_assert(kRopeBlock % 2 == 0 && kRopeByte % 16 == 0, "RoPE values in whole blocks and 16-byte units");
+    static_assert(kRopeBlock % 2 == 0 && kRopeByte % 16 == 0 && kDataBytes % 16 == 0, "whole 16-byte units");
 
     const SkvCache& mc;
     const SkvCache& xc;
