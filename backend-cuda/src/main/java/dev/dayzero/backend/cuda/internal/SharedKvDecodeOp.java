@@ -55,8 +55,9 @@ final class SharedKvDecodeOp extends CudaOp<AttentionSpec.SparseSharedKvDecode> 
         int hq = spec.numHeads();
         List<MlaPlan.Unit> units = new ArrayList<>();
         for (int b = 0; b < spec.main().batch(); b++) {
+            int seq = b;
             int mainTiles = tiles(spec.main(), b);
-            int extraTiles = spec.extra().map(x -> tiles(x, b)).orElse(0);
+            int extraTiles = spec.extra().map(x -> tiles(x, seq)).orElse(0);
             int tiles = Math.max(1, mainTiles + extraTiles);
             for (int j = 0; j < spec.queriesPerSeq(); j++) {
                 int query = b * spec.queriesPerSeq() + j;

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
  * the paths the standard ones miss — odd page block sizes, a main cache with no token but an extra one with some,
  * lengths well short of top-k in both caches, V3.2 with an extra cache and 128 heads, BF16 at 512, and cache writes
  * into one-token and three-token pages. Run twice: as the emulator says (4 SMs: most units split, merged by
- * {@code dz_skv_combine}, which applies the sink and writes lse) and with one stage and 132 SMs (nothing split: the
+ * {@code dz_skv_combine}, which applies the sink and writes lse) and with one stage and one SM (nothing split: the
  * main kernel's epilogue applies them). Correctness only, never speed.
  */
 class SharedKvEmulatedConformanceTest {
