@@ -75,7 +75,7 @@ class SharedKvEmulatedConformanceTest {
     @Test
     void unitsPutTheMainTilesFirstAndGiveAnEmptyQueryOneTile() {
         SparseSharedKvDecode d = SparseSharedKvDecode.v4(128, 2, M1, KvIndexSet.of(128, 64, List.of(100, 0),
-                List.of(65, 0)), Optional.of(KvIndexSet.of(512, 2, List.of(600, 0), List.of(513, 0))), true);
+                List.of(65, 0)), Optional.of(KvIndexSet.of(576, 2, List.of(600, 0), List.of(513, 0))), true);
         List<MlaPlan.Unit> units = SharedKvDecodeOp.units(d);
         assertEquals(8, units.size());
         assertEquals(new MlaPlan.Unit(64, 64, 0, 0, 2 + 9, 2), units.get(1));
