@@ -32,7 +32,12 @@ attention's lightning indexer) — einsum of the queries with the keys (gathered
 timing for the paged cache), ReLU, the per-head weights, the key scales, a length / causal mask, then
 torch.topk, once in F32 (FP8 codes decoded to F32: PyTorch has no FP8 einsum) and once in BF16 on the tensor
 cores (FP8 E4M3 values are exact in BF16, but the BF16 scores may reorder near-ties); sparse prefill — gather the
-top-k latent rows (inside timing) then einsum-softmax-einsum, in query chunks that keep the gather under 2 GiB.
+top-k latent rows (inside timing) then einsum-softmax-einsum, in query chunks that keep the gather under 2 GiB;
+sparse shared-KV decode (DeepSeek-V4) — gather both index sets' rows (inside timing) from caches held as BF16
+(an FP8 cache dequantized outside timing: PyTorch has no MODEL1 / V3.2 FP8 attention; labelled so), mask the
+positions past each length, einsum, logsumexp, the sink's factor sigmoid(lse - sink), einsum over the first 512
+dims; KV-cache write — the recipe in torch (per-tile amax, power-of-two scale, cast to float8_e4m3fn, UE8M0 or
+F32 scale bytes, RoPE bytes) scattered into the byte layout of the cache (BF16: index_copy_ of the rows).
 
 Dump mode (--dump): reads a `dayzero dump` directory (case.json and the .npy files, in the spec's own layout:
 FP8 as uint8 codes, BF16 as uint16, the FP8 indexer cache as DeepGEMM's fused [pages, page x (D + 4)] bytes)
@@ -506,6 +511,8 @@ def gemm_candidates(torch, s):
 def attention_candidates(torch, s):
     F = torch.nn.functional
     v = s["variant"]
+    if v == "sparse-sharedkv-decode":
+        return sharedkv_candidates(torch, s)
     lens = s["seqLens"]
     b, hq, dk, dv, scale = len(lens), s["numHeads"], s["headDim"], s["valueDim"], s["softmaxScale"]
     bf = torch.bfloat16
@@ -582,6 +589,76 @@ def attention_candidates(torch, s):
         cands["gather top-k + einsum-softmax-einsum" + note] = gathered
         return cands
     raise ValueError("unknown attention variant " + v)
+
+
+# ---------------------------------------------------------------- DeepSeek-V4 attention and cache write (torch)
+
+def sharedkv_candidates(torch, s):
+    """Sparse shared-KV decode: q [B, Sq, H, D]; per cache (main, extra) a BF16 [slots, D] copy of the cache, random
+    slots [B, Sq, topk] and lengths; timed: the gather of both index sets, the length mask, scores, lse, the sink's
+    factor and P.V over the first 512 dims."""
+    bf = torch.bfloat16
+    sq, h, d, scale = s["queriesPerSeq"], s["numHeads"], s["headDim"], s["softmaxScale"]
+    sets = [s["main"]] + ([s["extra"]] if s.get("extra") else [])
+    b = len(s["main"]["lengths"])
+    q = torch.randn(b, sq, h, d, device="cuda", dtype=bf)
+    caches, idxs, valids = [], [], []
+    for ks in sets:
+        slots = ks["numPages"] * ks["pageBlockSize"]
+        caches.append(torch.randn(slots, d, device="cuda", dtype=bf))
+        idxs.append(torch.randint(0, slots, (b, sq, ks["topk"]), device="cuda"))
+        lens = torch.tensor(ks["lengths"], device="cuda")
+        valids.append(torch.arange(ks["topk"], device="cuda")[None, None, :] < lens[:, None, None])
+    valid = torch.cat(valids, dim=2)[:, :, None, :]  # [B, Sq, 1, K]
+    sink = (torch.rand(h, device="cuda") * 10 - 2) if s["sink"] else None
+    note = " (FP8 cache dequantized to BF16 outside timing)" if s["format"] != "BF16" else ""
+
+    def run():
+        kv = torch.cat([c[i] for c, i in zip(caches, idxs)], dim=2)  # [B, Sq, K, D]
+        sc = torch.einsum("bshd,bskd->bshk", q, kv).float() * scale
+        sc = sc.masked_fill(~valid, float("-inf"))
+        lse = torch.logsumexp(sc, -1)  # [B, Sq, H]; -inf for a query with no token
+        p = torch.exp(sc - lse[..., None]).nan_to_num(0.0)
+        if sink is not None:
+            p = p * torch.sigmoid(lse - sink)[..., None]  # 1 / (1 + e^(sink - lse))
+        out = torch.einsum("bshk,bskd->bshd", p.to(bf), kv[..., :512])
+        return out, lse.permute(0, 2, 1)
+
+    return {"gather both index sets + einsum-softmax(lse, sink)-einsum" + note: run}
+
+
+def cache_write_candidates(torch, s):
+    """Quantize-and-insert into the cache's own byte layout (SharedKvFormat), the recipe in torch ops."""
+    t, d, fmt, bs, pages = s["tokens"], s["headDim"], s["format"], s["pageBlockSize"], s["numPages"]
+    kv = torch.randn(t, d, device="cuda", dtype=torch.bfloat16)
+    slots = torch.randperm(pages * bs, device="cuda")[:t]
+    if fmt == "BF16":
+        cache = torch.zeros(pages * bs, d, device="cuda", dtype=torch.bfloat16)
+        return {"index_copy_ of the rows": lambda: cache.index_copy_(0, slots, kv)}
+    model1 = fmt == "FP8_MODEL1"
+    nope, tile = (448, 64) if model1 else (512, 128)
+    row = 576 if model1 else 656
+    stride = -(-bs * 584 // 576) * 576 if model1 else bs * 656
+    flat = torch.zeros(pages * stride, device="cuda", dtype=torch.uint8)
+    page, tok = slots // bs, slots % bs
+    data_at = (page * stride + tok * row)[:, None] + torch.arange(row, device="cuda")[None, :]
+    scale_at = (page * stride + bs * 576 + tok * 8)[:, None] + torch.arange(7, device="cuda")[None, :]
+
+    def run():
+        tiles = kv[:, :nope].float().view(t, nope // tile, tile)
+        amax = tiles.abs().amax(-1, keepdim=True)
+        scale = torch.exp2(torch.ceil(torch.log2((amax / 448.0).clamp_min(1e-4))))
+        codes = (tiles / scale).to(torch.float8_e4m3fn).view(torch.uint8).view(t, nope)
+        rope = kv[:, d - 64:].contiguous().view(torch.uint8)  # [T, 128]
+        if model1:
+            flat[data_at] = torch.cat([codes, rope], 1)
+            flat[scale_at] = (torch.log2(scale.view(t, 7)).to(torch.int32) + 127).to(torch.uint8)
+        else:
+            f32 = scale.view(t, 4).contiguous().view(torch.uint8)  # [T, 16] little-endian F32
+            flat[data_at] = torch.cat([codes, f32, rope], 1)
+        return flat
+
+    return {"torch recipe (amax, power-of-two scale, cast) scattered into the layout": run}
 
 
 # ---------------------------------------------------------------- indexer and sparse prefill (torch)
@@ -763,6 +840,8 @@ def candidates(torch, spec):
         return attention_candidates(torch, spec)
     if fam == "indexer":
         return indexer_candidates(torch, spec)
+    if fam == "cache-write":
+        return cache_write_candidates(torch, spec)
     return {}
 
 

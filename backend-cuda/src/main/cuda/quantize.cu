@@ -407,3 +407,93 @@ DZ_QUANTIZE(dz_quantize_f32_e5m2_f32, float, E5M2, false)
 DZ_QUANTIZE(dz_quantize_f32_e5m2_ue8m0, float, E5M2, true)
 DZ_QUANTIZE(dz_quantize_f32_i8_f32, float, I8, false)
 DZ_QUANTIZE(dz_quantize_f32_i8_ue8m0, float, I8, true)
+
+// ---- KV-cache quantize-and-insert (CacheWriteSpec.QuantInsert): FlashMLA's quantize_k_cache into a SharedKvFormat
+// cache. kv [T, D] BF16, slot_mapping [T] I64 (-1: not written), cache pages of pageBytes bytes (slot s = token
+// s % pageSize of page s / pageSize). Per token and tile of 64 (MODEL1) or 128 (V32) quantized values, exactly in F32:
+// amax = max |x|, scale = 2^ceil(log2(max(amax / 448, 1e-4))) (ceil_pow2 of the IEEE quotient), code = E4M3 of
+// x / scale (IEEE division, nearest even, saturating); MODEL1 stores the scale's UE8M0 code at page + pageSize · 576 +
+// 8t + tile (the pad byte untouched), V32 the F32 at token + 512 + 4·tile; the last 64 values (RoPE) are copied as
+// BF16; BF16 caches take the row as it is. Only the bytes of the given slots are written. One warp a token, 8 tokens
+// a block of 256 threads; lane l holds values 64c + 2l and 64c + 2l + 1 of each 64-value chunk c.
+namespace {
+
+constexpr int kCacheBf16 = 0;
+constexpr int kCacheV32 = 1;
+constexpr int kCacheModel1 = 2;
+
+template <int FMT>
+__device__ __forceinline__ void cache_write(const __nv_bfloat16* __restrict__ kv, const long long* __restrict__ slots,
+                                            uint8_t* __restrict__ cache, int tokens, int d, int pageSize,
+                                            long long pageBytes) {
+    const int lane = threadIdx.x & 31;
+    const long long r = (long long)blockIdx.x * (DZ_THREADS / 32) + (threadIdx.x >> 5);
+    if (r >= tokens) {
+        return;
+    }
+    const long long slot = slots[r];
+    if (slot < 0) {
+        return;
+    }
+    const long long page = slot / pageSize;
+    const int t = (int)(slot - page * pageSize);
+    uint8_t* base = cache + page * pageBytes;
+    const __nv_bfloat16* x = kv + r * d;
+    if (FMT == kCacheBf16) {
+        uint8_t* row = base + (long long)t * 2 * d;
+        for (int c = 0; c < d / 64; c++) {
+            *reinterpret_cast<uint32_t*>(row + 2 * (64 * c + 2 * lane)) =
+                    *reinterpret_cast<const uint32_t*>(x + 64 * c + 2 * lane);
+        }
+        return;
+    }
+    constexpr int kTile = FMT == kCacheV32 ? 128 : 64;
+    constexpr int kTiles = FMT == kCacheV32 ? 4 : 7;
+    constexpr int kPairs = kTile / 64;  // value pairs a lane holds in a tile
+    uint8_t* row = base + (long long)t * (FMT == kCacheV32 ? 656 : 576);
+    uint8_t* scales = FMT == kCacheV32 ? row + 512 : base + (long long)pageSize * 576 + 8 * t;
+    for (int g = 0; g < kTiles; g++) {
+        float v[kPairs][2];
+        float amax = 0.0f;
+#pragma unroll
+        for (int p = 0; p < kPairs; p++) {
+            const int at = g * kTile + 64 * p + 2 * lane;
+            v[p][0] = __bfloat162float(x[at]);
+            v[p][1] = __bfloat162float(x[at + 1]);
+            amax = fmaxf(amax, fmaxf(fabsf(v[p][0]), fabsf(v[p][1])));
+        }
+        for (int off = 16; off > 0; off >>= 1) {
+            amax = fmaxf(amax, __shfl_xor_sync(0xffffffffu, amax, off));
+        }
+        const float scale = ceil_pow2(fmaxf(__fdiv_rn(amax, E4M3::FMAX), 1e-4f));
+#pragma unroll
+        for (int p = 0; p < kPairs; p++) {
+            const uint32_t lo = E4M3::encode(__fdiv_rn(v[p][0], scale));
+            const uint32_t hi = E4M3::encode(__fdiv_rn(v[p][1], scale));
+            *reinterpret_cast<uint16_t*>(row + g * kTile + 64 * p + 2 * lane) = (uint16_t)(lo | (hi << 8));
+        }
+        if (lane == 0) {
+            if (FMT == kCacheV32) {
+                *reinterpret_cast<float*>(scales + 4 * g) = scale;
+            } else {
+                scales[g] = ue8m0_code(scale);
+            }
+        }
+    }
+    *reinterpret_cast<uint32_t*>(row + (FMT == kCacheV32 ? 528 : 448) + 4 * lane) =
+            *reinterpret_cast<const uint32_t*>(x + d - 64 + 2 * lane);
+}
+
+}  // namespace
+
+#define DZ_CACHE_WRITE(NAME, FMT)                                                                                   \
+    extern "C" __global__ void __launch_bounds__(DZ_THREADS)                                                       \
+        NAME(const __nv_bfloat16* kv, const long long* slots, uint8_t* cache, int tokens, int d, int pageSize,    \
+             long long pageBytes) {                                                                                \
+        cache_write<FMT>(kv, slots, cache, tokens, d, pageSize, pageBytes);                                        \
+    }                                                                                                              \
+    DZ_REGISTER_KERNEL(NAME)
+
+DZ_CACHE_WRITE(dz_cache_write_bf16, kCacheBf16)
+DZ_CACHE_WRITE(dz_cache_write_fp8_v32, kCacheV32)
+DZ_CACHE_WRITE(dz_cache_write_fp8_model1, kCacheModel1)

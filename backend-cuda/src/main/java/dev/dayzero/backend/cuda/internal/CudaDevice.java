@@ -16,6 +16,7 @@ import dev.dayzero.hal.Stream;
 import dev.dayzero.hal.Support;
 import dev.dayzero.hal.UnsupportedSpecException;
 import dev.dayzero.hal.op.AttentionSpec;
+import dev.dayzero.hal.op.CacheWriteSpec;
 import dev.dayzero.hal.op.GemmSpec;
 import dev.dayzero.hal.op.IndexerSpec;
 import dev.dayzero.hal.op.MoeGemmSpec;
@@ -171,7 +172,8 @@ public final class CudaDevice extends AbstractDevice {
         Objects.requireNonNull(spec, "spec");
         Support s = SupportRules.supports(spec, KernelImages.allPresent(), moeGemm, cublasLtCaps);
         if (s.isSupported() && (spec instanceof AttentionSpec.LatentDecode
-                || spec instanceof AttentionSpec.SparseLatentDecode || spec instanceof AttentionSpec.SparsePrefill)) {
+                || spec instanceof AttentionSpec.SparseLatentDecode || spec instanceof AttentionSpec.SparsePrefill
+                || spec instanceof AttentionSpec.SparseSharedKvDecode)) {
             return MlaKernel.deviceSupport(info);
         }
         if (s.isSupported() && spec instanceof IndexerSpec x) {
@@ -210,6 +212,12 @@ public final class CudaDevice extends AbstractDevice {
         }
         if (spec instanceof IndexerSpec x) {
             return own(new IndexerOp(this, x));
+        }
+        if (spec instanceof AttentionSpec.SparseSharedKvDecode d) {
+            return own(new SharedKvDecodeOp(this, d));
+        }
+        if (spec instanceof CacheWriteSpec.QuantInsert w) {
+            return own(new CacheWriteOp(this, w));
         }
         throw new UnsupportedSpecException(CudaErrors.VENDOR, "backend-cuda has no operator for " + spec.describe());
     }

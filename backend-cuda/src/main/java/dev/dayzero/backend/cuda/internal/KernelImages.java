@@ -26,9 +26,11 @@ public final class KernelImages {
     public static final String ATTENTION = "attention";
     /** The lightning indexer's logits and top-k kernels' source name. */
     public static final String INDEXER = "indexer";
+    /** The sparse shared-KV decode (DeepSeek-V4 attention) kernels' source name. */
+    public static final String SHAREDKV_DECODE = "sharedkv_decode";
     /** Every kernel source the build compiles. */
     public static final java.util.List<String> ALL = java.util.List.of(QUANTIZE, MLA_DECODE, MOE_GEMM, ATTENTION,
-            INDEXER);
+            INDEXER, SHAREDKV_DECODE);
     /** What the fatbins hold, for messages. */
     public static final String TARGETS = "sm_80, sm_90a and sm_100a SASS plus compute_80 PTX";
 

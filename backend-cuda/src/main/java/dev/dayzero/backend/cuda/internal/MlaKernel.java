@@ -103,6 +103,7 @@ final class MlaKernel {
     private final String kernel;
     private final long function;
     private final long combine;
+    private final String combineName;
     private final int dv;
     private final OwnedResources owned = new OwnedResources();
     private final CudaBuffer items;
@@ -126,15 +127,27 @@ final class MlaKernel {
 
     /** As above, with the plan made by the caller. */
     MlaKernel(CudaDevice device, String what, boolean sparse, KvCacheType cache, MlaPlan plan, int dv, Config config) {
+        this(device, what, KernelImages.MLA_DECODE, kernelName(sparse, cache, config.stages()), COMBINE, plan, dv,
+                config);
+    }
+
+    /**
+     * Another kernel on the same body ({@code mla_body.cuh}) and plan: {@code kernel} and its merge kernel
+     * {@code combineKernel} of the fatbin {@code image}; launched with the arguments given to
+     * {@link #bind(OwnedResources, KernelParams, KernelParams)}.
+     */
+    MlaKernel(CudaDevice device, String what, String image, String kernel, String combineKernel, MlaPlan plan, int dv,
+              Config config) {
         this.device = device;
         this.what = what;
         this.config = config;
         this.dv = dv;
         this.plan = plan;
-        this.kernel = kernelName(sparse, cache, config.stages());
-        CudaModule module = device.module(KernelImages.MLA_DECODE);
+        this.kernel = kernel;
+        CudaModule module = device.module(image);
         this.function = module.function(kernel, sharedBytes(config.stages()));
-        this.combine = module.function(COMBINE);
+        this.combine = module.function(combineKernel);
+        this.combineName = combineKernel;
         try {
             this.items = upload(plan.items());
             this.groups = plan.mergeGroups() > 0 ? upload(plan.groups()) : null;
@@ -179,7 +192,7 @@ final class MlaKernel {
                 + ", online softmax in F32");
         notes.add(plan.blocks() + " blocks on " + config.sms() + " SMs"
                 + (plan.parts() > 0 ? "; split-KV: the longest unit in " + plan.piecesOfLongest() + " pieces, "
-                + plan.mergeGroups() + " units merged by " + COMBINE : "; no split-KV"));
+                + plan.mergeGroups() + " units merged by " + combineName : "; no split-KV"));
         return notes;
     }
 
@@ -217,7 +230,43 @@ final class MlaKernel {
                     .address(3, out.address())
                     .int32(4, dv);
         }
-        return owner.add(new Bound(owner, p, c));
+        return bind(owner, p, c);
+    }
+
+    /**
+     * Binds the main kernel to {@code mainParams} and, when the plan splits some unit ({@link #splits()}), the
+     * merge kernel to {@code mergeParams}; registered with {@code owner} as above.
+     */
+    Launch bind(OwnedResources owner, KernelParams mainParams, KernelParams mergeParams) {
+        if ((mergeParams != null) != splits()) {
+            throw new IllegalArgumentException("merge arguments must be given exactly when the plan splits a unit");
+        }
+        return owner.add(new Bound(owner, mainParams, mergeParams));
+    }
+
+    /** Whether the plan split some unit, so that the merge kernel runs. */
+    boolean splits() {
+        return plan.mergeGroups() > 0;
+    }
+
+    /** Device address of the plan's item table (the main kernel's {@code items}). */
+    long itemsAddress() {
+        return items.address();
+    }
+
+    /** Device address of the merge table, 0 when nothing is split. */
+    long groupsAddress() {
+        return groups == null ? 0 : groups.address();
+    }
+
+    /** Device address of the partial rows {@code [parts][64][512]} F32, 0 when nothing is split. */
+    long partOAddress() {
+        return partO == null ? 0 : partO.address();
+    }
+
+    /** Device address of the partial (max, sum) pairs {@code [parts][64][2]} F32, 0 when nothing is split. */
+    long partMlAddress() {
+        return partMl == null ? 0 : partMl.address();
     }
 
     /** The main launch and the merge ({@code mergeParams} null: none), enqueued together on one stream. */

@@ -43,13 +43,20 @@ final class MlaPlan {
      * @param third   dense: the first row's index within its sequence's {@code Sq·Hq} rows; sparse: the query
      *                ({@code b·Sq + j}, the row of {@code indices})
      * @param tiles   KV tiles of {@value #TILE} tokens (or index entries) the unit reads, at least 1
+     * @param aux     a kernel's own per-unit value, the item table's last int (the shared-KV kernel: how many of
+     *                the tiles are the main cache's, the rest being the extra cache's); 0 for MLA
      */
-    record Unit(int rowBase, int rows, int seq, int third, int tiles) {
+    record Unit(int rowBase, int rows, int seq, int third, int tiles, int aux) {
         Unit {
             if (rows < 1 || rows > ROWS || tiles < 1) {
                 throw new IllegalArgumentException("unit rows " + rows + " must be in [1, " + ROWS + "] and tiles "
                         + tiles + " >= 1");
             }
+        }
+
+        /** A unit with {@code aux} 0. */
+        Unit(int rowBase, int rows, int seq, int third, int tiles) {
+            this(rowBase, rows, seq, third, tiles, 0);
         }
     }
 
@@ -145,7 +152,8 @@ final class MlaPlan {
                 int t0 = pieceEnd(u.tiles(), pieces, k - 1);
                 int t1 = pieceEnd(u.tiles(), pieces, k);
                 int part = pieces > 1 ? parts + k : -1;
-                list.add(new Item(new int[] {u.rowBase(), u.rows(), u.seq(), u.third(), t0, t1, part, 0}, t1 - t0));
+                list.add(new Item(new int[] {u.rowBase(), u.rows(), u.seq(), u.third(), t0, t1, part, u.aux()},
+                        t1 - t0));
             }
             if (pieces > 1) {
                 parts += pieces;
@@ -173,7 +181,7 @@ final class MlaPlan {
     }
 
     /** The kernel's item table: {@link #blocks()} × {@value #ITEM_INTS} ints (rowBase, rows, seq, third, first
-     *  tile, end tile, partial slot or -1, 0). */
+     *  tile, end tile, partial slot or -1, the unit's aux). */
     int[] items() {
         return items.clone();
     }

@@ -23,13 +23,9 @@ public final class SupportRules {
     public static final String KERNEL_OPERATORS = "quantize (FP8 E4M3/E5M2 and INT8, every granularity), dense and "
             + "sparse MLA decode (BF16 and FP8 FlashMLA KV caches), the MoE grouped GEMM (BF16 and FP8 block-scaled on "
             + "tensor cores, INT8) and the dense batched GEMM on the same kernels, attention prefill and paged decode, sparse prefill (MLA), the lightning indexer (logits and "
-            + "top-k, FP8 and BF16 keys)";
-    /** DeepSeek-V4's attention (issue 13): no kernel yet. */
-    static final String SHARED_KV_REASON = "backend-cuda has no sparse shared-KV decode kernel yet (DeepSeek-V4's "
-            + "attention over a window cache and a compressed cache with lengths and a per-head sink; the MODEL1 kernel "
-            + "is being written on the sparse MLA kernel's split-KV + combine structure)";
-    /** The KV-cache write (issue 13): no kernel yet. */
-    static final String CACHE_WRITE_REASON = "backend-cuda has no KV-cache quantize-and-insert kernel yet";
+            + "top-k, FP8 and BF16 keys), DeepSeek-V4's sparse shared-KV decode (MODEL1 584-byte, V3.2 656-byte and BF16 "
+            + "caches, a main and an extra index set with lengths, attention sink, lse) and the KV-cache "
+            + "quantize-and-insert";
     /** Widest key the MLA kernels hold in shared memory ({@code kDk} of {@code mla_decode.cu}). */
     static final int MLA_MAX_DK = MlaKernel.MAX_DK;
     /** Widest value the MLA kernels accumulate in registers ({@code kDv}). */
@@ -202,11 +198,18 @@ public final class SupportRules {
         if (spec instanceof IndexerSpec x) {
             return indexer(x, kernelsBuilt);
         }
-        if (spec instanceof AttentionSpec.SparseSharedKvDecode) {
-            return Support.unsupported(SHARED_KV_REASON);
+        if (spec instanceof AttentionSpec.SparseSharedKvDecode d) {
+            if (!kernelsBuilt) {
+                return notBuilt("the sparse shared-KV decode");
+            }
+            if (d.queries() * d.numHeads() > Integer.MAX_VALUE - MlaPlan.ROWS) {
+                return Support.unsupported("sparse shared-KV decode with " + d.queries() * d.numHeads() + " (query, "
+                        + "head) rows exceeds the 2^31 rows backend-cuda's MLA-structured kernels index");
+            }
+            return Support.supported();
         }
         if (spec instanceof CacheWriteSpec) {
-            return Support.unsupported(CACHE_WRITE_REASON);
+            return kernelsBuilt ? Support.supported() : notBuilt("the KV-cache quantize-and-insert");
         }
         if (spec instanceof AttentionSpec.Prefill p) {
             return prefill(p, kernelsBuilt);

@@ -89,6 +89,32 @@ class FatbinTest {
     }
 
     @Test
+    void sharedKvAndCacheWriteKernelsAreInEveryMachineCodeImage() {
+        List<String> skv = new java.util.ArrayList<>(List.of(SharedKvDecodeOp.COMBINE));
+        for (dev.dayzero.hal.op.SharedKvFormat f : dev.dayzero.hal.op.SharedKvFormat.values()) {
+            for (int stages = 1; stages <= 2; stages++) {
+                skv.add(SharedKvDecodeOp.kernelName(f, stages));
+            }
+        }
+        List<String> write = new java.util.ArrayList<>();
+        for (dev.dayzero.hal.op.SharedKvFormat f : dev.dayzero.hal.op.SharedKvFormat.values()) {
+            write.add(CacheWriteOp.kernelName(dev.dayzero.hal.op.CacheWriteSpec.QuantInsert.of(1, f,
+                    f.requiredHeadDim() == 0 ? 512 : f.requiredHeadDim(), 64)));
+        }
+        for (var image : List.of(java.util.Map.entry(KernelImages.SHAREDKV_DECODE, skv),
+                java.util.Map.entry(KernelImages.QUANTIZE, write))) {
+            List<Entry> elves = parse(fatbin(image.getKey())).stream().filter(e -> e.kind() == 2).toList();
+            assertEquals(3, elves.size(), image.getKey());
+            for (Entry e : elves) {
+                for (String name : image.getValue()) {
+                    assertTrue(new String(e.payload(), StandardCharsets.ISO_8859_1).contains("\0" + name + "\0"),
+                            name + " in sm_" + e.arch());
+                }
+            }
+        }
+    }
+
+    @Test
     void mlaKernelsAreInEveryMachineCodeImage() {
         List<Entry> elves = parse(fatbin(KernelImages.MLA_DECODE)).stream().filter(e -> e.kind() == 2).toList();
         assertEquals(3, elves.size());

@@ -84,7 +84,8 @@ class MlaEmulatedConformanceTest {
         }
     }
 
-    /** A CUDA device whose MLA operators use a given {@link MlaKernel.Config}; everything else is the device's. */
+    /** A CUDA device whose MLA-structured operators (MLA, sparse prefill, shared-KV decode) use a given
+     *  {@link MlaKernel.Config}; everything else is the device's. */
     static final class Configured implements Device {
         private final CudaDevice device;
         private final MlaKernel.Config config;
@@ -144,6 +145,9 @@ class MlaEmulatedConformanceTest {
             }
             if (spec instanceof AttentionSpec.SparsePrefill p && device.supports(p).isSupported()) {
                 return device.own(new SparsePrefillOp(device, p, config));
+            }
+            if (spec instanceof AttentionSpec.SparseSharedKvDecode d && device.supports(d).isSupported()) {
+                return device.own(new SharedKvDecodeOp(device, d, config));
             }
             return device.prepare(spec);
         }
