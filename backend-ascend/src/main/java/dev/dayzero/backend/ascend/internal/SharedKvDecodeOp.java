@@ -207,9 +207,14 @@ final class SharedKvDecodeOp extends AscendPreparedOp {
                 cmp ? CMP_TOPK : 0, ratio, 4, 3, WINDOW - 1, 0, "TND", "PA_ND", cmp, metaT);
         AclBuffer mws = m[0] > 0 ? l.buffer(m[0]) : null;
         AclStream stream = device().checkStream(device().defaultStream());
-        // a non-repeatable executor is released by its phase 2
-        acl.sparseAttnSharedkvMetadata(lib, mws == null ? 0 : mws.address(), m[0], m[1], stream.handle());
-        stream.synchronize();
+        // made repeatable so that it is released here whether phase 2 runs or fails
+        acl.setExecutorRepeatable(m[1]);
+        try {
+            acl.sparseAttnSharedkvMetadata(lib, mws == null ? 0 : mws.address(), m[0], m[1], stream.handle());
+            stream.synchronize();
+        } finally {
+            acl.destroyExecutor(m[1]);
+        }
 
         long kvStride = (long) WINDOW * D;
         l.call(acl.sparseAttnSharedkvGetWorkspaceSize(lib, qT, oriT, cmpT, 0, cmpIdxT, oriBt, cmpBt, cuQT, usedT,

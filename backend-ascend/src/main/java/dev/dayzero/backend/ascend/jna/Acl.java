@@ -376,7 +376,7 @@ public final class Acl {
         check(sharedKvOps(library).aclnnSparseAttnSharedkvGetWorkspaceSize(p(q), p(oriKv), p(cmpKv), p(oriIndices),
                 p(cmpIndices), p(oriBlockTable), p(cmpBlockTable), p(cuSeqlensQ), null, null, null, p(sequsedKv),
                 p(sinks), p(metadata), scale, cmpRatio, oriMaskMode, cmpMaskMode, oriKvStride, cmpKvStride,
-                oriWinLeft, oriWinRight, layoutQ, layoutKv, false, p(out), p(lse), ws, ex),
+                oriWinLeft, oriWinRight, layoutQ, layoutKv, (byte) 0, p(out), p(lse), ws, ex),
                 "aclnnSparseAttnSharedkvGetWorkspaceSize");
         return new long[] {ws.getValue(), a(ex.getValue())};
     }
@@ -401,8 +401,8 @@ public final class Acl {
         PointerByReference ex = new PointerByReference();
         check(sharedKvOps(library).aclnnSparseAttnSharedkvMetadataGetWorkspaceSize(p(cuSeqlensQ), p(emptyI32),
                 p(emptyI32), p(emptyI32), p(sequsedKv), numHeadsQ, 1, headDim, batch, maxSeqlenQ, maxSeqlenKv, 0,
-                cmpTopK, cmpRatio, oriMaskMode, cmpMaskMode, oriWinLeft, oriWinRight, layoutQ, layoutKv, true,
-                hasCmpKv, p(metadata), ws, ex), "aclnnSparseAttnSharedkvMetadataGetWorkspaceSize");
+                cmpTopK, cmpRatio, oriMaskMode, cmpMaskMode, oriWinLeft, oriWinRight, layoutQ, layoutKv, (byte) 1,
+                (byte) (hasCmpKv ? 1 : 0), p(metadata), ws, ex), "aclnnSparseAttnSharedkvMetadataGetWorkspaceSize");
         return new long[] {ws.getValue(), a(ex.getValue())};
     }
 

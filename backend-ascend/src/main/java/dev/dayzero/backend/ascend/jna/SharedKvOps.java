@@ -18,7 +18,9 @@ import com.sun.jna.ptr.PointerByReference;
  * {@code csrc/attention/sparse_attn_sharedkv_metadata/op_api/aclnn_sparse_attn_sharedkv_metadata.h}. Both
  * unchanged since their introduction (vllm-ascend commit b4f0100986, 2026-05-18) up to 182b75ea84 (2026-08-22).
  *
- * <p>C {@code bool} parameters are passed as Java {@code boolean}, as in {@link DsaOps}.
+ * <p>C {@code bool} parameters are passed as Java {@code byte} 0 / 1, not {@code boolean}: JNA passes a Java
+ * {@code true} as the int -1, whose low byte 0xFF is not a valid C {@code bool} (the callee may test it bit by
+ * bit). {@link DsaOps} and {@link OpApi} only ever pass {@code false}, which is 0 either way.
  */
 public interface SharedKvOps extends Library {
 
@@ -30,7 +32,7 @@ public interface SharedKvOps extends Library {
             Pointer sequsedQOptional, Pointer sequsedKvOptional, Pointer sinksOptional, Pointer metadataOptional,
             double softmaxScale, long cmpRatio, long oriMaskMode, long cmpMaskMode, long oriKvStride,
             long cmpKvStride, long oriWinLeft, long oriWinRight, String layoutQOptional, String layoutKvOptional,
-            boolean returnSoftmaxLse, Pointer attnOutOut, Pointer softmaxLseOut,
+            byte returnSoftmaxLse, Pointer attnOutOut, Pointer softmaxLseOut,
             LongByReference workspaceSize, PointerByReference executor);
 
     int aclnnSparseAttnSharedkv(Pointer workspace, long workspaceSize, Pointer executor, Pointer stream);
@@ -42,7 +44,7 @@ public interface SharedKvOps extends Library {
             long batchSizeOptional, long maxSeqlenQOptional, long maxSeqlenKvOptional, long oriTopKOptional,
             long cmpTopKOptional, long cmpRatioOptional, long oriMaskModeOptional, long cmpMaskModeOptional,
             long oriWinLeftOptional, long oriWinRightOptional, String layoutQOptional, String layoutKvOptional,
-            boolean hasOriKvOptional, boolean hasCmpKvOptional, Pointer metaData,
+            byte hasOriKvOptional, byte hasCmpKvOptional, Pointer metaData,
             LongByReference workspaceSize, PointerByReference executor);
 
     int aclnnSparseAttnSharedkvMetadata(Pointer workspace, long workspaceSize, Pointer executor, Pointer stream);
