@@ -49,7 +49,8 @@ Percent of roofline uses the same rule as Dayzero's report (bench/chips/Roofline
 min(peak[precision], bandwidth x intensity), with FLOPs and bytes of the spec (results.json carries them) and the
 chip entry of chips.json whose match rules fit torch.cuda.get_device_name().
 
-Nothing here is needed by the build or the tests; it needs torch with CUDA.
+Nothing here is needed by the build or the tests; it needs torch with CUDA. torch_compare_v4_selftest.py checks the
+DeepSeek-V4 candidates' numbers on CPU (any torch) against a per-query F64 loop and independently decoded bytes.
 """
 import argparse
 import json
