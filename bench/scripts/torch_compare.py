@@ -33,11 +33,11 @@ timing for the paged cache), ReLU, the per-head weights, the key scales, a lengt
 torch.topk, once in F32 (FP8 codes decoded to F32: PyTorch has no FP8 einsum) and once in BF16 on the tensor
 cores (FP8 E4M3 values are exact in BF16, but the BF16 scores may reorder near-ties); sparse prefill — gather the
 top-k latent rows (inside timing) then einsum-softmax-einsum, in query chunks that keep the gather under 2 GiB;
-sparse shared-KV decode (DeepSeek-V4) — gather both index sets' rows (inside timing) from caches held as BF16
-(an FP8 cache dequantized outside timing: PyTorch has no MODEL1 / V3.2 FP8 attention; labelled so), mask the
-positions past each length, einsum, logsumexp, the sink's factor sigmoid(lse - sink), einsum over the first 512
-dims; KV-cache write — the recipe in torch (per-tile amax, power-of-two scale, cast to float8_e4m3fn, UE8M0 or
-F32 scale bytes, RoPE bytes) scattered into the byte layout of the cache (BF16: index_copy_ of the rows).
+DeepSeek-V4 shared-KV sparse decode — gather the indexed rows of both caches (inside timing), mask past the
+lengths and -1, softmax in F32 with the natural-log lse, the sink as 1 / (1 + exp(sink - lse)) on the output (and
+once as an extra softmax column), an empty row giving 0 and lse +inf; FP8 caches are taken as dequantized BF16
+(labelled); KV-cache quantize-and-insert — per-tile amax, power-of-two scale, E4M3 cast, byte scatter into the
+MODEL1 (584 B, block-interleaved) or V3.2 (656 B) pages.
 
 Dump mode (--dump): reads a `dayzero dump` directory (case.json and the .npy files, in the spec's own layout:
 FP8 as uint8 codes, BF16 as uint16, the FP8 indexer cache as DeepGEMM's fused [pages, page x (D + 4)] bytes)
@@ -52,7 +52,8 @@ Percent of roofline uses the same rule as Dayzero's report (bench/chips/Roofline
 min(peak[precision], bandwidth x intensity), with FLOPs and bytes of the spec (results.json carries them) and the
 chip entry of chips.json whose match rules fit torch.cuda.get_device_name().
 
-Nothing here is needed by the build or the tests; it needs torch with CUDA.
+Nothing here is needed by the build or the tests; it needs torch with CUDA. torch_compare_v4_selftest.py checks the
+DeepSeek-V4 candidates' numbers on CPU (any torch) against a per-query F64 loop and independently decoded bytes.
 """
 import argparse
 import json
@@ -80,6 +81,8 @@ def precision_of(spec):
         return "f32" if spec["inputType"] == "F32" else "bf16"
     if fam == "indexer":
         return {"FP8": "fp8", "BF16": "bf16"}[spec["keyType"]]
+    if fam == "cache-write":
+        return "bf16"
     raise ValueError("unknown family " + fam)
 
 
@@ -511,8 +514,6 @@ def gemm_candidates(torch, s):
 def attention_candidates(torch, s):
     F = torch.nn.functional
     v = s["variant"]
-    if v == "sparse-sharedkv-decode":
-        return sharedkv_candidates(torch, s)
     lens = s["seqLens"]
     b, hq, dk, dv, scale = len(lens), s["numHeads"], s["headDim"], s["valueDim"], s["softmaxScale"]
     bf = torch.bfloat16
@@ -521,6 +522,8 @@ def attention_candidates(torch, s):
         t = sparse_prefill_random_inputs(torch, s)
         cands["gather top-k + einsum-softmax-einsum (chunked)"] = sparse_prefill_candidate(torch, s, t)
         return cands
+    if v == "sparse-sharedkv-decode":
+        return sharedkv_candidates(torch, s, sharedkv_random_inputs(torch, s))
     if v == "prefill":
         hkv = s["numKvHeads"]
         qs = [torch.randn(1, hq, L, dk, device="cuda", dtype=bf) for L in lens]
@@ -589,76 +592,6 @@ def attention_candidates(torch, s):
         cands["gather top-k + einsum-softmax-einsum" + note] = gathered
         return cands
     raise ValueError("unknown attention variant " + v)
-
-
-# ---------------------------------------------------------------- DeepSeek-V4 attention and cache write (torch)
-
-def sharedkv_candidates(torch, s):
-    """Sparse shared-KV decode: q [B, Sq, H, D]; per cache (main, extra) a BF16 [slots, D] copy of the cache, random
-    slots [B, Sq, topk] and lengths; timed: the gather of both index sets, the length mask, scores, lse, the sink's
-    factor and P.V over the first 512 dims."""
-    bf = torch.bfloat16
-    sq, h, d, scale = s["queriesPerSeq"], s["numHeads"], s["headDim"], s["softmaxScale"]
-    sets = [s["main"]] + ([s["extra"]] if s.get("extra") else [])
-    b = len(s["main"]["lengths"])
-    q = torch.randn(b, sq, h, d, device="cuda", dtype=bf)
-    caches, idxs, valids = [], [], []
-    for ks in sets:
-        slots = ks["numPages"] * ks["pageBlockSize"]
-        caches.append(torch.randn(slots, d, device="cuda", dtype=bf))
-        idxs.append(torch.randint(0, slots, (b, sq, ks["topk"]), device="cuda"))
-        lens = torch.tensor(ks["lengths"], device="cuda")
-        valids.append(torch.arange(ks["topk"], device="cuda")[None, None, :] < lens[:, None, None])
-    valid = torch.cat(valids, dim=2)[:, :, None, :]  # [B, Sq, 1, K]
-    sink = (torch.rand(h, device="cuda") * 10 - 2) if s["sink"] else None
-    note = " (FP8 cache dequantized to BF16 outside timing)" if s["format"] != "BF16" else ""
-
-    def run():
-        kv = torch.cat([c[i] for c, i in zip(caches, idxs)], dim=2)  # [B, Sq, K, D]
-        sc = torch.einsum("bshd,bskd->bshk", q, kv).float() * scale
-        sc = sc.masked_fill(~valid, float("-inf"))
-        lse = torch.logsumexp(sc, -1)  # [B, Sq, H]; -inf for a query with no token
-        p = torch.exp(sc - lse[..., None]).nan_to_num(0.0)
-        if sink is not None:
-            p = p * torch.sigmoid(lse - sink)[..., None]  # 1 / (1 + e^(sink - lse))
-        out = torch.einsum("bshk,bskd->bshd", p.to(bf), kv[..., :512])
-        return out, lse.permute(0, 2, 1)
-
-    return {"gather both index sets + einsum-softmax(lse, sink)-einsum" + note: run}
-
-
-def cache_write_candidates(torch, s):
-    """Quantize-and-insert into the cache's own byte layout (SharedKvFormat), the recipe in torch ops."""
-    t, d, fmt, bs, pages = s["tokens"], s["headDim"], s["format"], s["pageBlockSize"], s["numPages"]
-    kv = torch.randn(t, d, device="cuda", dtype=torch.bfloat16)
-    slots = torch.randperm(pages * bs, device="cuda")[:t]
-    if fmt == "BF16":
-        cache = torch.zeros(pages * bs, d, device="cuda", dtype=torch.bfloat16)
-        return {"index_copy_ of the rows": lambda: cache.index_copy_(0, slots, kv)}
-    model1 = fmt == "FP8_MODEL1"
-    nope, tile = (448, 64) if model1 else (512, 128)
-    row = 576 if model1 else 656
-    stride = -(-bs * 584 // 576) * 576 if model1 else bs * 656
-    flat = torch.zeros(pages * stride, device="cuda", dtype=torch.uint8)
-    page, tok = slots // bs, slots % bs
-    data_at = (page * stride + tok * row)[:, None] + torch.arange(row, device="cuda")[None, :]
-    scale_at = (page * stride + bs * 576 + tok * 8)[:, None] + torch.arange(7, device="cuda")[None, :]
-
-    def run():
-        tiles = kv[:, :nope].float().view(t, nope // tile, tile)
-        amax = tiles.abs().amax(-1, keepdim=True)
-        scale = torch.exp2(torch.ceil(torch.log2((amax / 448.0).clamp_min(1e-4))))
-        codes = (tiles / scale).to(torch.float8_e4m3fn).view(torch.uint8).view(t, nope)
-        rope = kv[:, d - 64:].contiguous().view(torch.uint8)  # [T, 128]
-        if model1:
-            flat[data_at] = torch.cat([codes, rope], 1)
-            flat[scale_at] = (torch.log2(scale.view(t, 7)).to(torch.int32) + 127).to(torch.uint8)
-        else:
-            f32 = scale.view(t, 4).contiguous().view(torch.uint8)  # [T, 16] little-endian F32
-            flat[data_at] = torch.cat([codes, f32, rope], 1)
-        return flat
-
-    return {"torch recipe (amax, power-of-two scale, cast) scattered into the layout": run}
 
 
 # ---------------------------------------------------------------- indexer and sparse prefill (torch)
@@ -822,6 +755,151 @@ def sparse_prefill_candidate(torch, s, t):
     return run
 
 
+# ---------------------------------------------------------------- DeepSeek-V4: shared-KV sparse decode, cache write
+
+def sharedkv_random_inputs(torch, s, device="cuda"):
+    """Random inputs of a SparseSharedKvDecode spec: q, each cache as BF16 rows [slots, D] (an FP8 spec's cache is
+    taken as already dequantized: PyTorch has no FP8 attention, so the candidate is labelled), index rows of
+    distinct slots (a few -1 among each row's leftmost lengths), lengths as the spec's, and a finite sink."""
+    b, sq, h, d = len(s["main"]["tokens"]), s["queriesPerSeq"], s["numHeads"], s["headDim"]
+    g = torch.Generator(device="cpu").manual_seed(13)
+
+    def index_set(x):
+        slots = x["numPages"] * x["pageBlockSize"]
+        rows = torch.stack([torch.randperm(slots, generator=g)[:x["topk"]] for _ in range(b * sq)])
+        rows = rows.reshape(b, sq, x["topk"]).int()
+        rows[torch.rand(rows.shape, generator=g) < 0.02] = -1
+        cache = (torch.randn(slots, d, generator=g) * 0.5).to(torch.bfloat16)
+        return {"cache": cache.to(device), "indices": rows.to(device),
+                "lengths": torch.tensor(x["lengths"], dtype=torch.int32, device=device)}
+
+    t = {"q": (torch.randn(b, sq, h, d, generator=g) * 0.5).to(torch.bfloat16).to(device), "main": index_set(s["main"])}
+    if s.get("extra"):
+        t["extra"] = index_set(s["extra"])
+    if s["sink"]:
+        t["sink"] = torch.randn(h, generator=g).float().to(device)
+    return t
+
+
+def sharedkv_reference(torch, s, t, sink_as_column=False):
+    """FlashMLA's sparse decode with a sink (tests/ref.py), in PyTorch: gather each query's indexed rows of both
+    caches (inside timing), mask entries past the sequence's length and -1 entries, scores in F32, lse = natural-log
+    logsumexp, out = softmax . V (V = all 512 dims for D = 512, the first 512 for D = 576), then out * 1 / (1 +
+    exp(sink - lse)); a query with no valid token gives out 0 and lse +inf. sink_as_column: the sink as one more
+    logit in the softmax instead (the same numbers; CANN-recipes' golden writes it that way). Returns (out [B,Sq,H,
+    512] BF16, lse [B,H,Sq] F32)."""
+    q, scale, dv = t["q"], s["softmaxScale"], 512
+    rows, valid = [], []
+    for name in ("main", "extra"):
+        if name not in t:
+            continue
+        x = t[name]
+        idx = x["indices"].long()
+        k = idx.shape[-1]
+        inside = torch.arange(k, device=idx.device)[None, None, :] < x["lengths"].long()[:, None, None]
+        rows.append(x["cache"][idx.clamp(min=0)])  # [B, Sq, k, D]
+        valid.append(inside & (idx >= 0))
+    kv = torch.cat(rows, dim=2)
+    ok = torch.cat(valid, dim=2)  # [B, Sq, K]
+    sc = torch.einsum("bshd,bskd->bshk", q.float(), kv.float()) * scale
+    sc = sc.masked_fill(~ok[:, :, None, :], float("-inf"))
+    lse = torch.logsumexp(sc, dim=-1)  # [B, Sq, H]; -inf where nothing is valid
+    empty = torch.isneginf(lse)
+    if sink_as_column and "sink" in t:
+        sink = t["sink"][None, None, :, None].expand(sc.shape[0], sc.shape[1], sc.shape[2], 1)
+        p = torch.softmax(torch.cat([sc, sink], dim=-1), dim=-1)[..., :-1]
+        p = torch.nan_to_num(p, nan=0.0)
+        out = torch.einsum("bshk,bskd->bshd", p, kv[..., :dv].float())
+    else:
+        p = torch.nan_to_num(torch.exp(sc - lse[..., None]), nan=0.0)
+        out = torch.einsum("bshk,bskd->bshd", p, kv[..., :dv].float())
+        if "sink" in t:
+            out = out * torch.sigmoid(lse - t["sink"][None, None, :])[..., None]  # 1 / (1 + exp(sink - lse))
+    out = out.masked_fill(empty[..., None], 0.0)
+    lse = lse.masked_fill(empty, float("inf"))
+    return out.to(torch.bfloat16), lse.permute(0, 2, 1).contiguous()
+
+
+def sharedkv_candidates(torch, s, t):
+    note = "" if s["format"] == "BF16" else " (FP8 cache taken as dequantized BF16)"
+    return {"gather both caches + einsum-softmax-einsum, sink factor on lse" + note:
+            lambda: sharedkv_reference(torch, s, t),
+            "gather both caches + softmax with the sink as a column" + note:
+            lambda: sharedkv_reference(torch, s, t, sink_as_column=True)}
+
+
+def cache_write_random_inputs(torch, s, device="cuda"):
+    """kv rows BF16 [T, D] (a range of magnitudes, so scales differ per tile) and distinct slots I64 [T]."""
+    g = torch.Generator(device="cpu").manual_seed(7)
+    tok, d = s["tokens"], s["headDim"]
+    mag = torch.pow(2.0, torch.randint(-12, 8, (tok, d // 64), generator=g).float()).repeat_interleave(64, dim=1)
+    kv = (torch.randn(tok, d, generator=g) * mag).to(torch.bfloat16)
+    slots = torch.randperm(s["numPages"] * s["pageBlockSize"], generator=g)[:tok]
+    return {"kv": kv.to(device), "slot_mapping": slots.to(device)}
+
+
+def e4m3_codes(torch, x):
+    """FP8 E4M3FN codes (uint8) of F32 values already within +-448, round to nearest even: torch's float8_e4m3fn
+    cast where this PyTorch has it, else the same rounding in F32 arithmetic."""
+    if hasattr(torch, "float8_e4m3fn"):
+        return x.to(torch.float8_e4m3fn).view(torch.uint8)
+    a = x.abs().clamp(max=448.0)
+    e = torch.floor(torch.log2(a.clamp(min=2.0 ** -9))).clamp(min=-6.0)
+    step = torch.pow(2.0, e - 3)
+    m = torch.round(a / step) * step  # torch.round: half to even
+    e = torch.floor(torch.log2(m.clamp(min=2.0 ** -9))).clamp(min=-6.0)  # a carry may lift the exponent
+    normal = m >= 2.0 ** -6
+    field = torch.where(normal, e + 7, torch.zeros_like(e))
+    mant = torch.where(normal, m / torch.pow(2.0, e) - 1.0, m / 2.0 ** -6) * 8
+    code = (field * 8 + torch.round(mant)).to(torch.int32)
+    code = torch.where(m == 0, torch.zeros_like(code), code)
+    return (code | ((x < 0).to(torch.int32) << 7)).to(torch.uint8)
+
+
+def cache_write_bytes(torch, s, t):
+    """The quantize-and-insert in PyTorch: per tile, scale = 2^ceil(log2(max(amax / 448, 1e-4))) (FlashMLA's
+    tests/quant.py), codes = e4m3(x / scale), then scatter each token's bytes into the U8 cache: MODEL1 data row
+    (448 codes + 64 BF16) at page*stride + t*576 and its 7 UE8M0 exponents (+1 pad) at page*stride + B*576 + t*8;
+    V3.2: 512 codes, 4 F32 scales, 64 BF16 at page*stride + t*656. BF16: the rows as they are. Returns the cache."""
+    kv, slot, bsz, fmt = t["kv"], t["slot_mapping"].long(), s["pageBlockSize"], s["format"]
+    pages = s["numPages"]
+    if fmt == "BF16":
+        cache = torch.full((pages * bsz, kv.shape[1]), 0, dtype=torch.bfloat16, device=kv.device)
+        cache[slot] = kv
+        return cache.view(pages, bsz, kv.shape[1])
+    model1 = fmt == "FP8_MODEL1"
+    nope, tile = (448, 64) if model1 else (512, 128)
+    x = kv[:, :nope].float().reshape(kv.shape[0], nope // tile, tile)
+    amax = x.abs().amax(dim=-1)
+    exp = torch.ceil(torch.log2(torch.clamp(amax / 448.0, min=1e-4)))
+    scale = torch.pow(2.0, exp)
+    codes = e4m3_codes(torch, (x / scale[..., None]).reshape(kv.shape[0], nope))
+    rope = kv[:, nope:].contiguous().view(torch.uint8).reshape(kv.shape[0], -1)  # 64 BF16 = 128 bytes
+    page, off = slot // bsz, slot % bsz
+    if model1:
+        stride = -(-bsz * 584 // 576) * 576
+        cache = torch.full((pages * stride,), 0xFF, dtype=torch.uint8, device=kv.device)
+        data = torch.cat([codes, rope], dim=1)  # [T, 576]
+        at = (page * stride + off * 576)[:, None] + torch.arange(576, device=kv.device)[None, :]
+        cache[at.reshape(-1)] = data.reshape(-1)
+        sc = torch.cat([(exp + 127).to(torch.uint8), torch.zeros(kv.shape[0], 1, dtype=torch.uint8,
+                                                                    device=kv.device)], dim=1)  # [T, 8]
+        at = (page * stride + bsz * 576 + off * 8)[:, None] + torch.arange(8, device=kv.device)[None, :]
+        cache[at.reshape(-1)] = sc.reshape(-1)
+        return cache.view(pages, stride)
+    stride = bsz * 656
+    cache = torch.full((pages * stride,), 0xFF, dtype=torch.uint8, device=kv.device)
+    f32 = scale.float().contiguous().view(torch.uint8).reshape(kv.shape[0], 16)
+    data = torch.cat([codes, f32, rope], dim=1)  # [T, 656]
+    at = (page * stride + off * 656)[:, None] + torch.arange(656, device=kv.device)[None, :]
+    cache[at.reshape(-1)] = data.reshape(-1)
+    return cache.view(pages, stride)
+
+
+def cache_write_candidates(torch, s, t):
+    return {"amax + power-of-two scale + e4m3 cast + byte scatter": lambda: cache_write_bytes(torch, s, t)}
+
+
 def candidates(torch, spec):
     fam = spec["family"]
     if fam == "quantize":
@@ -841,7 +919,7 @@ def candidates(torch, spec):
     if fam == "indexer":
         return indexer_candidates(torch, spec)
     if fam == "cache-write":
-        return cache_write_candidates(torch, spec)
+        return cache_write_candidates(torch, spec, cache_write_random_inputs(torch, spec))
     return {}
 
 

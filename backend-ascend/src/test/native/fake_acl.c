@@ -159,7 +159,12 @@ aclError aclrtResetDevice(int32_t deviceId) {
 aclError aclrtGetDevice(int32_t *deviceId) { FAIL_IF_INJECTED("aclrtGetDevice"); *deviceId = currentDevice; return 0; }
 aclError aclrtGetDeviceCount(uint32_t *count) { FAIL_IF_INJECTED("aclrtGetDeviceCount"); *count = 1; return 0; }
 aclError aclrtSynchronizeDevice(void) { FAIL_IF_INJECTED("aclrtSynchronizeDevice"); return 0; }
-const char *aclrtGetSocName(void) { fake_log_call("aclrtGetSocName"); return "Ascend910B3"; }
+static char fake_soc[64] = "Ascend910B3";
+/* Test hook: the SoC name the double reports from now on (NULL or "" restores Ascend910B3). */
+void fake_set_soc(const char *soc) {
+    snprintf(fake_soc, sizeof fake_soc, "%s", soc && *soc ? soc : "Ascend910B3");
+}
+const char *aclrtGetSocName(void) { fake_log_call("aclrtGetSocName"); return fake_soc; }
 const char *aclGetRecentErrMsg(void) { return errmsg[0] ? errmsg : NULL; }
 aclError aclrtGetVersion(int32_t *major, int32_t *minor, int32_t *patch) {
     FAIL_IF_INJECTED("aclrtGetVersion"); *major = 1; *minor = 15; *patch = 0; return 0;

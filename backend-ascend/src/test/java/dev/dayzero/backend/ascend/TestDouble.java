@@ -68,6 +68,9 @@ public final class TestDouble {
         long fake_recorded_int(String key);
 
         String fake_recorded_str(String key);
+
+        /** The SoC name the double reports to devices opened from now on (null restores Ascend910B3). */
+        void fake_set_soc(String soc);
     }
 
     /** Query exports of the fake libnnopbase.so. */

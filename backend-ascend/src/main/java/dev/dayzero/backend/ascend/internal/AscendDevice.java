@@ -43,6 +43,7 @@ public final class AscendDevice extends AbstractDevice {
     private final String soc;
     private final DeviceInfo info;
     private final DsaOperators dsa;
+    private final SharedKvOperator sharedKv;
     private final CannVersion cann;
     private final AtomicBoolean finished = new AtomicBoolean();
     private final NativeHandle context;
@@ -68,6 +69,7 @@ public final class AscendDevice extends AbstractDevice {
             entered.set(true);
             this.soc = acl.socName();
             this.dsa = DsaOperators.resolve(acl.libraries()::filesExporting, acl.libraries().customOpsVersion());
+            this.sharedKv = SharedKvOperator.resolve(acl.libraries()::filesExporting);
             this.cann = CannVersion.find(acl.libraries().directory());
             this.info = describe();
             this.context = ctx;
@@ -110,6 +112,7 @@ public final class AscendDevice extends AbstractDevice {
         props.put("operatorLibraries", acl.libraries().opFiles().toString());
         props.put("sparseFlashAttention", dsa.sparseFlashAttention().describe());
         props.put("lightningIndexer", dsa.lightningIndexer().describe());
+        props.put("sparseAttnSharedkv", sharedKv.describe());
         props.put("cannVersion", cann.describe());
         props.put("testDouble", Boolean.toString(dbl));
         long cores = Math.max(0, acl.capability(ordinal, AscendCl.ACL_DEVICE_INFO_AI_CORE_NUM));
@@ -128,6 +131,11 @@ public final class AscendDevice extends AbstractDevice {
     /** Where the DeepSeek sparse-attention operators come from, decided at open. */
     DsaOperators dsaOperators() {
         return dsa;
+    }
+
+    /** Where DeepSeek-V4's SparseAttnSharedkv (and its metadata step) come from, decided at open. */
+    SharedKvOperator sharedKvOperator() {
+        return sharedKv;
     }
 
     /** The CANN toolkit version read beside the libraries ({@link CannVersion#find}). */
@@ -210,7 +218,7 @@ public final class AscendDevice extends AbstractDevice {
     @Override
     public Support supports(OpSpec spec) {
         Objects.requireNonNull(spec, "spec");
-        return SupportRules.answer(soc, spec, dsa, cann);
+        return SupportRules.answer(soc, spec, dsa, cann, sharedKv);
     }
 
     @Override
@@ -228,6 +236,8 @@ public final class AscendDevice extends AbstractDevice {
             op = new SparseMlaOp(this, s);
         } else if (spec instanceof AttentionSpec.SparsePrefill s) {
             op = new SparsePrefillOp(this, s);
+        } else if (spec instanceof AttentionSpec.SparseSharedKvDecode s) {
+            op = new SharedKvDecodeOp(this, s);
         } else if (spec instanceof IndexerSpec i) {
             op = new IndexerOp(this, i);
         } else {

@@ -64,15 +64,16 @@ public final class SupportRules {
      * from; {@code cann}: the toolkit's version (limits that changed between CANN releases answer by it; an unknown
      * version gets the stricter, older limits).
      */
-    /** DeepSeek-V4's attention (issue 13): the operator exists, the binding does not yet. */
-    static final String SHARED_KV_REASON = "DeepSeek-V4's sparse shared-KV attention maps to aclnnSparseAttnSharedkv "
-            + "(CANN's custom operator package, with its metadata step; its lse output is documented as invalid, so the "
-            + "answer will be the returnLse = false alternative); that binding is not written yet";
     /** The KV-cache write (issue 13): not mapped. */
     static final String CACHE_WRITE_REASON = "the KV-cache quantize-and-insert (MODEL1 / V3.2 FP8 layouts) is not mapped "
             + "to an Ascend operator yet (Ascend's V4 FP8 cache row is 640 bytes, not FlashMLA's 584)";
 
     public static Support answer(String soc, OpSpec spec, DsaOperators dsa, CannVersion cann) {
+        return answer(soc, spec, dsa, cann, SharedKvOperator.absent());
+    }
+
+    /** As {@link #answer(String, OpSpec, DsaOperators, CannVersion)}, with where SparseAttnSharedkv comes from. */
+    public static Support answer(String soc, OpSpec spec, DsaOperators dsa, CannVersion cann, SharedKvOperator sas) {
         Optional<SocCapability> cap = SocCapability.of(soc);
         if (cap.isEmpty()) {
             return Support.unsupported("SoC '" + soc + "' is not in the Ascend capability map (known: Ascend910B1-B4, "
@@ -91,13 +92,84 @@ public final class SupportRules {
         if (spec instanceof CacheWriteSpec) {
             return Support.unsupported(CACHE_WRITE_REASON);
         }
-        if (spec instanceof AttentionSpec.SparseSharedKvDecode) {
-            return Support.unsupported(SHARED_KV_REASON);
+        if (spec instanceof AttentionSpec.SparseSharedKvDecode d) {
+            return sharedKv(c, d, sas);
         }
         if (spec instanceof GemmSpec g) {
             return gemm(c, g);
         }
         return attention(c, (AttentionSpec) spec, dsa.sparseFlashAttention(), cann);
+    }
+
+    // ---------------------------------------------------------------- V4 attention: aclnnSparseAttnSharedkv
+
+    /** SparseAttnSharedkv: query heads (N1 "仅支持64"). */
+    static final int SAS_HEADS = 64;
+    /** SparseAttnSharedkv: head dim of q and the shared K = V. */
+    static final int SAS_HEAD_DIM = 512;
+    /** SparseAttnSharedkv: the band window, ori_win_left 127 (the only value taken) + the query's own position. */
+    static final int SAS_WINDOW = 128;
+    /** SparseAttnSharedkv: cmp_sparse_indices width K2 ("仅支持512"). */
+    static final int SAS_CMP_TOPK = 512;
+
+    /**
+     * DeepSeek-V4's attention through {@code aclnnSparseAttnSharedkv} ({@link SharedKvDecodeOp} for the mapping).
+     * Its README: Atlas A2/A3 only (950 is not in its product table, the FP8 950 kernel is the separate
+     * {@code KvQuantSparseAttnSharedkv}), and its required metadata step {@code SparseAttnSharedkvMetadata} is
+     * Atlas A3 only; BF16/FP16 q and caches (no FP8 cache on A2/A3); N1 = 64, KV_N = 1, D = 512 (K = V, no rope
+     * split: the V3.2 layout, whose V is the first 512 of 576 dims, does not fit); a band window of 128 tokens and
+     * at most 512 sparse compressed indices per query, so a query may attend to at most 640 tokens; its lse
+     * output is invalid ({@code return_softmax_lse} "仅支持输入False"), so an lse-returning spec gets the same
+     * operator without lse.
+     */
+    private static Support sharedKv(SocCapability c, AttentionSpec.SparseSharedKvDecode d, SharedKvOperator sas) {
+        if (!sas.usable()) {
+            return Support.unsupported("DeepSeek-V4's sparse shared-KV attention needs aclnnSparseAttnSharedkv with its "
+                    + "metadata step, " + sas.describe());
+        }
+        if (!c.family().equals("A3")) {
+            return Support.unsupported("aclnnSparseAttnSharedkv needs its metadata step aclnnSparseAttnSharedkvMetadata "
+                    + "(\"目前该参数必传\"), whose README lists Atlas A3 only; " + c.label() + " is not"
+                    + (c.family().equals("950") ? " (on 950 vllm-ascend uses the FP8 KvQuantSparseAttnSharedkv, not bound)"
+                    : ""));
+        }
+        if (d.numHeads() != SAS_HEADS) {
+            return Support.unsupported("aclnnSparseAttnSharedkv takes 64 query heads only (N1), got " + d.numHeads());
+        }
+        if (d.headDim() != SAS_HEAD_DIM) {
+            return Support.unsupported("aclnnSparseAttnSharedkv takes D = 512 with K = V (no separate rope); the "
+                    + d.headDim() + "-wide layout, whose value is the first 512 dims, does not fit");
+        }
+        int most = 0;
+        for (int b = 0; b < d.main().batch(); b++) {
+            most = Math.max(most, d.attended(b));
+        }
+        if (most > SAS_WINDOW + SAS_CMP_TOPK) {
+            return Support.unsupported("aclnnSparseAttnSharedkv attends at most " + (SAS_WINDOW + SAS_CMP_TOPK)
+                    + " tokens a query (a band window of 128 plus 512 sparse compressed indices; attending every "
+                    + "compressed entry ties their count to the sequence length through the causal rule, which a "
+                    + "gathered index set cannot meet exactly), the spec reads up to " + most);
+        }
+        List<String> diffs = new ArrayList<>();
+        AttentionSpec.SparseSharedKvDecode alt = d;
+        if (d.format() != dev.dayzero.hal.op.SharedKvFormat.BF16) {
+            diffs.add("no FP8 data type on " + c.label() + " (aclnnSparseAttnSharedkv takes BF16/FP16 caches; Ascend's "
+                    + "own V4 FP8 row, 640 bytes, is not FlashMLA's " + d.format().tokenBytes(d.headDim()) + ")");
+            alt = new AttentionSpec.SparseSharedKvDecode(d.numHeads(), d.queriesPerSeq(), d.headDim(),
+                    dev.dayzero.hal.op.SharedKvFormat.BF16, d.main(), d.extra(), d.sink(), d.returnLse(),
+                    d.softmaxScale());
+        }
+        if (d.returnLse()) {
+            diffs.add("aclnnSparseAttnSharedkv's softmax_lse is documented as invalid (return_softmax_lse takes False "
+                    + "only)");
+            alt = alt.withReturnLse(false);
+        }
+        if (diffs.isEmpty()) {
+            return Support.supported();
+        }
+        return Support.alternative(alt, String.join("; ", diffs) + ": offering the same attention"
+                + (alt.format() != d.format() ? " over BF16 caches" : "") + (alt.returnLse() != d.returnLse()
+                ? " without lse" : ""));
     }
 
     // ---------------------------------------------------------------- indexer: aclnnLightningIndexer

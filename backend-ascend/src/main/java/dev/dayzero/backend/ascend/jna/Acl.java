@@ -353,6 +353,64 @@ public final class Acl {
 
     // ---------------------------------------------------------------- DeepSeek sparse attention (one chosen library file)
 
+    /** {@link SharedKvOps} per library file, loaded on first use. */
+    private final Map<Path, SharedKvOps> sharedKv = new ConcurrentHashMap<>();
+
+    private SharedKvOps sharedKvOps(Path library) {
+        return sharedKv.computeIfAbsent(library, f -> Native.load(f.toString(), SharedKvOps.class));
+    }
+
+    /**
+     * SparseAttnSharedkv's phase 1 from {@code library}: returnSoftmaxLse false (its lse is documented as invalid);
+     * {@code lse} is still a required output tensor. Tensor handles of 0 are passed as NULL (absent optionals).
+     */
+    public long[] sparseAttnSharedkvGetWorkspaceSize(Path library, long q, long oriKv, long cmpKv, long oriIndices,
+                                                     long cmpIndices, long oriBlockTable, long cmpBlockTable,
+                                                     long cuSeqlensQ, long sequsedKv, long sinks, long metadata,
+                                                     double scale, long cmpRatio, long oriMaskMode, long cmpMaskMode,
+                                                     long oriKvStride, long cmpKvStride, long oriWinLeft,
+                                                     long oriWinRight, String layoutQ, String layoutKv, long out,
+                                                     long lse) {
+        LongByReference ws = new LongByReference();
+        PointerByReference ex = new PointerByReference();
+        check(sharedKvOps(library).aclnnSparseAttnSharedkvGetWorkspaceSize(p(q), p(oriKv), p(cmpKv), p(oriIndices),
+                p(cmpIndices), p(oriBlockTable), p(cmpBlockTable), p(cuSeqlensQ), null, null, null, p(sequsedKv),
+                p(sinks), p(metadata), scale, cmpRatio, oriMaskMode, cmpMaskMode, oriKvStride, cmpKvStride,
+                oriWinLeft, oriWinRight, layoutQ, layoutKv, (byte) 0, p(out), p(lse), ws, ex),
+                "aclnnSparseAttnSharedkvGetWorkspaceSize");
+        return new long[] {ws.getValue(), a(ex.getValue())};
+    }
+
+    public void sparseAttnSharedkv(Path library, long workspace, long size, long executor, long stream) {
+        check(sharedKvOps(library).aclnnSparseAttnSharedkv(p(workspace), size, p(executor), p(stream)),
+                "aclnnSparseAttnSharedkv");
+    }
+
+    /**
+     * SparseAttnSharedkvMetadata's phase 1 from {@code library}. The three length tensors vllm-ascend passes as
+     * empty tensors when absent are given here as {@code emptyI32} (an INT32 tensor of shape [0]).
+     */
+    public long[] sparseAttnSharedkvMetadataGetWorkspaceSize(Path library, long cuSeqlensQ, long emptyI32,
+                                                             long sequsedKv, long numHeadsQ, long headDim,
+                                                             long batch, long maxSeqlenQ, long maxSeqlenKv,
+                                                             long cmpTopK, long cmpRatio, long oriMaskMode,
+                                                             long cmpMaskMode, long oriWinLeft, long oriWinRight,
+                                                             String layoutQ, String layoutKv, boolean hasCmpKv,
+                                                             long metadata) {
+        LongByReference ws = new LongByReference();
+        PointerByReference ex = new PointerByReference();
+        check(sharedKvOps(library).aclnnSparseAttnSharedkvMetadataGetWorkspaceSize(p(cuSeqlensQ), p(emptyI32),
+                p(emptyI32), p(emptyI32), p(sequsedKv), numHeadsQ, 1, headDim, batch, maxSeqlenQ, maxSeqlenKv, 0,
+                cmpTopK, cmpRatio, oriMaskMode, cmpMaskMode, oriWinLeft, oriWinRight, layoutQ, layoutKv, (byte) 1,
+                (byte) (hasCmpKv ? 1 : 0), p(metadata), ws, ex), "aclnnSparseAttnSharedkvMetadataGetWorkspaceSize");
+        return new long[] {ws.getValue(), a(ex.getValue())};
+    }
+
+    public void sparseAttnSharedkvMetadata(Path library, long workspace, long size, long executor, long stream) {
+        check(sharedKvOps(library).aclnnSparseAttnSharedkvMetadata(p(workspace), size, p(executor), p(stream)),
+                "aclnnSparseAttnSharedkvMetadata");
+    }
+
     /** {@link DsaOps} loaded from exactly {@code library} (a custom package or a CANN operator library). */
     private DsaOps dsaOps(Path library) {
         return dsa.computeIfAbsent(library, f -> Native.load(f.toString(), DsaOps.class));

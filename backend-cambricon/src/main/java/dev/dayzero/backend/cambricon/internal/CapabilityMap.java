@@ -23,8 +23,15 @@ public final class CapabilityMap {
             + " MLU-OPS 1.11.1; vllm-mlu runs it through Torch-MLU-Ops (C++ on the libtorch ABI), which JNA cannot bind";
     /** DeepSeek-V4's sparse shared-KV attention with a sink (issue 13). */
     static final String SHARED_KV_REASON = "DeepSeek-V4's attention needs a per-head sink; the C-API cached-KV kernel"
-            + " (cnnlSingleQueryCachedKVAttn) takes none, and the sink-capable operator (single_query_cached_kv_attn with"
+            + " (cnnlSingleQueryCachedKVAttn, _v3 as bound here) takes none, no other CNNL 1.28.6 / CNNL-Extra 1.12.3 /"
+            + " MLU-OPS 1.11.1 call found takes one, and the sink-capable operator (single_query_cached_kv_attn with"
             + " learnable_sink) lives in Torch-MLU-Ops (C++ on the libtorch ABI), which JNA cannot bind";
+    /** The same attention without a sink (V4's sink is a learned weight, so only a synthetic spec lacks it). */
+    static final String SHARED_KV_NO_SINK_REASON = "the C-API cached-KV kernel (cnnlSingleQueryCachedKVAttn_v3) reads"
+            + " each sequence's first context_lens tokens through a paged block table, not an index set: FlashMLA's"
+            + " flat-slot indices would map only through a block table of block size 1 (what vllm-mlu builds with"
+            + " concat_block_table for Torch-MLU-Ops), and block size 1 is not confirmed for the C API (its documented"
+            + " use is paged caches of 16 and more); the second (extra) cache would need a second call and a combine";
     /** The KV-cache write (issue 13). */
     static final String CACHE_WRITE_REASON = "the KV-cache quantize-and-insert has no confirmed C-API operator on"
             + " Cambricon (vllm-mlu writes V4's caches in BF16 through Torch-MLU-Ops)";
@@ -69,8 +76,8 @@ public final class CapabilityMap {
             return Support.unsupported(SPARSE_PREFILL_REASON);
         } else if (spec instanceof IndexerSpec) {
             return Support.unsupported(INDEXER_REASON);
-        } else if (spec instanceof AttentionSpec.SparseSharedKvDecode) {
-            return Support.unsupported(SHARED_KV_REASON);
+        } else if (spec instanceof AttentionSpec.SparseSharedKvDecode d) {
+            return Support.unsupported(d.sink() ? SHARED_KV_REASON : SHARED_KV_NO_SINK_REASON);
         } else if (spec instanceof CacheWriteSpec) {
             return Support.unsupported(CACHE_WRITE_REASON);
         }

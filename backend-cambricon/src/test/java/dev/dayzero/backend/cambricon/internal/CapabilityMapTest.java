@@ -193,4 +193,17 @@ class CapabilityMapTest {
         Support s = viaDouble(5, 0, paged(131_072, 8, 8, 128));
         assertTrue(((Support.Unsupported) s).reason().contains("INT32_MAX"), s.toString());
     }
+
+    @Test
+    void deepseekV4AttentionIsRefusedWithTheReasonForItsSink() {
+        Capability mlu590 = Capability.of(5, 0, 592);
+        for (dev.dayzero.tck.ConformanceCase c : dev.dayzero.tck.StandardCases.deepseekV4Attention()) {
+            if (!(c.spec() instanceof dev.dayzero.hal.op.AttentionSpec.SparseSharedKvDecode d)) {
+                continue;
+            }
+            String why = assertInstanceOf(Support.Unsupported.class, CapabilityMap.answer(mlu590, d), c.id()).reason();
+            assertTrue(d.sink() ? why.contains("learnable_sink") && why.contains("Torch-MLU-Ops")
+                    : why.contains("block size 1") && why.contains("index set"), c.id() + ": " + why);
+        }
+    }
 }
