@@ -127,7 +127,7 @@ final class RunCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         String fingerprint = PlanFingerprint.of(plan.cases(), ToolInfo.version(), ToolInfo.gitCommit());
         List<WorkloadCase> cases = slice == null ? plan.cases() : Sharding.select(plan.cases(), slice);
-        PlanInfo planInfo = new PlanInfo(fingerprint, plan.cases().size(), slice == null ? null
+        PlanInfo planInfo = new PlanInfo(fingerprint, plan.cases().stream().map(WorkloadCase::id).toList(), slice == null ? null
                 : new PlanInfo.ShardInfo(slice.index(), slice.count(), cases.stream().map(WorkloadCase::id).toList()));
         if (options.resume != null) {
             FleetResume.check(options.resume, planInfo);

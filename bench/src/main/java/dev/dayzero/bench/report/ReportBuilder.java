@@ -40,6 +40,15 @@ public final class ReportBuilder {
                 runsPerDevice.computeIfAbsent(identity(runs.get(i), c), k -> new TreeSet<>()).add(i);
             }
         }
+        Map<String, Set<String>> plansPerLabel = new HashMap<>();
+        for (LoadedRun run : runs) {
+            if (run.file().plan() != null) {
+                for (CaseRecord c : run.file().cases()) {
+                    plansPerLabel.computeIfAbsent(label(run, c, false), k -> new TreeSet<>())
+                            .add(run.file().plan().fingerprint());
+                }
+            }
+        }
         boolean labelOrigins = runs.stream().anyMatch(LoadedRun::submitted);
         List<ReportRow> rows = new ArrayList<>();
         Map<String, DeviceRoofs> roofs = new LinkedHashMap<>();
@@ -48,7 +57,8 @@ public final class ReportBuilder {
             LoadedRun run = runs.get(i);
             for (CaseRecord c : run.file().cases()) {
                 boolean repeated = runsPerDevice.get(identity(run, c)).size() > 1;
-                String label = label(run, c, repeated) + (labelOrigins ? " (" + originLabel(run) + ")" : "");
+                String label = label(run, c, repeated) + planSuffix(run, c, plansPerLabel)
+                        + (labelOrigins ? " (" + originLabel(run) + ")" : "");
                 Optional<ChipSpec> chip = chipsByLabel.computeIfAbsent(label,
                         l -> deviceInfo(run, c).flatMap(chips::match));
                 chip.ifPresent(spec -> roofs.putIfAbsent(label, Roofline.toRoofs(label, spec, c.emulated())));
@@ -109,6 +119,13 @@ public final class ReportBuilder {
         String name = c.deviceName().isEmpty() ? "" : " " + c.deviceName();
         String base = c.backend() + ":" + c.deviceOrdinal() + name;
         return repeated ? base + " @" + run.host() + " " + run.date() + " " + run.time() : base;
+    }
+
+    /** " plan FINGERPRINT" where runs of different plans (folded shards, sharded runs) share a device label, else "". */
+    private static String planSuffix(LoadedRun run, CaseRecord c, Map<String, Set<String>> plansPerLabel) {
+        Set<String> plans = plansPerLabel.get(label(run, c, false));
+        return run.file().plan() == null || plans == null || plans.size() < 2 ? ""
+                : " plan " + dev.dayzero.bench.fleet.PlanFingerprint.shortForm(run.file().plan().fingerprint());
     }
 
     /** "vendor-submitted by NAME" or "measured here", with ", unverified" where no manifest vouched for the run. */

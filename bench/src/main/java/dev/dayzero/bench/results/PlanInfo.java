@@ -12,16 +12,21 @@ import java.util.Objects;
  *
  * @param fingerprint the plan's fingerprint: SHA-256 (64 hex digits) of the Dayzero version and commit and of the
  *                    ordered case ids, seeds and specs of the whole plan
- * @param cases       how many cases the whole plan has
+ * @param caseIds     every case of the whole plan, in plan order (a report lists what a missing shard held, and
+ *                    orders a folded column as one run would)
  * @param shard       which shard this run is, null for a run of the whole plan
  */
-public record PlanInfo(String fingerprint, int cases, @JsonInclude(JsonInclude.Include.NON_NULL) ShardInfo shard) {
+public record PlanInfo(String fingerprint, List<String> caseIds,
+                       @JsonInclude(JsonInclude.Include.NON_NULL) ShardInfo shard) {
 
     public PlanInfo {
         Objects.requireNonNull(fingerprint, "fingerprint");
-        if (cases < 0) {
-            throw new IllegalArgumentException("plan.cases must be >= 0, got " + cases);
-        }
+        caseIds = caseIds == null ? List.of() : List.copyOf(caseIds);
+    }
+
+    /** How many cases the whole plan has. */
+    public int size() {
+        return caseIds.size();
     }
 
     /**
