@@ -115,6 +115,8 @@ public record K8sJob(ShardJob job, String name, String namespace, String image, 
         if (backoffLimit < 0) {
             throw new IllegalArgumentException("--backoff-limit must be 0 or more, got " + backoffLimit);
         }
+        requireQuantity("--cpu", cpu, "8 or 7500m");
+        requireQuantity("--memory", memory, "32Gi");
         nodeSelector = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(nodeSelector == null ? Map.of()
                 : nodeSelector));
         header = header == null ? List.of() : List.copyOf(header);
@@ -124,6 +126,20 @@ public record K8sJob(ShardJob job, String name, String namespace, String image, 
         if (value == null || !value.matches("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?")) {
             throw new IllegalArgumentException(option + " '" + value + "': expected a Kubernetes name (lower-case "
                     + "letters, digits and '-', at most 63, starting and ending with a letter or digit)");
+        }
+    }
+
+    private static void requireQuantity(String option, String value, String example) {
+        if (value == null) {
+            return;
+        }
+        try {
+            if (Quantity.getAmountInBytes(new Quantity(value)).signum() <= 0) {
+                throw new IllegalArgumentException("not positive");
+            }
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(option + " '" + value + "': expected a positive Kubernetes quantity such as "
+                    + example);
         }
     }
 
