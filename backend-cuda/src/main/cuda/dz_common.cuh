@@ -99,3 +99,24 @@ __device__ __forceinline__ int dz_c_row(int i) {
 __device__ __forceinline__ int dz_c_col(int i) {
     return (dz_lane() & 3) * 2 + (i & 1);
 }
+
+// Vector words for 16-, 8-byte loads and stores, shared by the MLA and indexer kernels.
+struct alignas(16) V4 {
+    uint32_t x, y, z, w;
+};
+struct alignas(8) V2 {
+    uint32_t x, y;
+};
+struct alignas(8) F2 {
+    float x, y;
+};
+
+__device__ __forceinline__ float neg_inf() {
+    return -__builtin_huge_valf();
+}
+
+// F32 to BF16 bits (round to nearest even), in the low half of the word.
+__device__ __forceinline__ uint32_t bf16_bits(float v) {
+    const __nv_bfloat16 h = __float2bfloat16_rn(v);
+    return *reinterpret_cast<const unsigned short*>(&h);
+}

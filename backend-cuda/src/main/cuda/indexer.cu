@@ -41,24 +41,8 @@ constexpr int kTok = 64;       // keys of a tile
 constexpr int kSld = 72;       // floats of a row of S in shared memory (8-byte stores of a half warp: no conflict)
 constexpr int kItemInts = 8;
 
-struct alignas(16) V4 {
-    uint32_t x, y, z, w;
-};
-struct alignas(8) V2 {
-    uint32_t x, y;
-};
-struct alignas(8) F2 {
-    float x, y;
-};
 
-__device__ __forceinline__ float neg_inf() {
-    return -__builtin_huge_valf();
-}
 
-__device__ __forceinline__ uint32_t bf16_bits(float v) {
-    const __nv_bfloat16 h = __float2bfloat16_rn(v);
-    return *reinterpret_cast<const unsigned short*>(&h);
-}
 
 // E4M3FN code to BF16 bits, exact.
 __device__ __forceinline__ uint32_t e4m3_bf16(uint32_t code) {

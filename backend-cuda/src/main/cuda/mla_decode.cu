@@ -48,15 +48,6 @@ constexpr int kThreads = 256;             // 8 warps
 constexpr int kFp8TokenBytes = 656;       // 512 E4M3 codes, 4 F32 scales, 64 BF16 rope values
 constexpr int kNoKey = 0x7fffffff;
 
-struct alignas(16) V4 {
-    uint32_t x, y, z, w;
-};
-struct alignas(8) V2 {
-    uint32_t x, y;
-};
-struct alignas(8) F2 {
-    float x, y;
-};
 
 // Shared-memory layout (bytes); MlaKernel.sharedBytes mirrors it.
 template <int STAGES>
@@ -73,9 +64,6 @@ struct Smem {
 static_assert(Smem<2>::bytes == 224768, "MlaKernel.sharedBytes(2)");
 static_assert(Smem<1>::bytes == 149760, "MlaKernel.sharedBytes(1)");
 
-__device__ __forceinline__ float neg_inf() {
-    return -__builtin_huge_valf();
-}
 
 __device__ __forceinline__ float bits_float(uint32_t b) {
     float f;
@@ -110,10 +98,6 @@ __device__ __forceinline__ V2 frag_words(const unsigned char* tile, int row, int
     return *reinterpret_cast<const V2*>(tile + tile_at(row, 2 * blk + (t >> 1)) + ((t & 1) << 3));
 }
 
-__device__ __forceinline__ uint32_t bf16_bits(float v) {
-    const __nv_bfloat16 h = __float2bfloat16_rn(v);
-    return *reinterpret_cast<const unsigned short*>(&h);
-}
 
 // F32 rounded to BF16 (nearest even), back in F32.
 __device__ __forceinline__ float bf16_round(float v) {

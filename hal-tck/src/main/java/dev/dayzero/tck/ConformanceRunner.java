@@ -7,10 +7,12 @@ import dev.dayzero.hal.PreparedOp;
 import dev.dayzero.hal.Stream;
 import dev.dayzero.hal.Support;
 import dev.dayzero.hal.op.AttentionSpec;
+import dev.dayzero.hal.op.CacheWriteSpec;
 import dev.dayzero.hal.op.IndexerSpec;
 import dev.dayzero.hal.op.MoeGemmSpec;
 import dev.dayzero.hal.op.OpSpec;
 import dev.dayzero.hal.op.QuantizeSpec;
+import dev.dayzero.hal.op.SharedKvFormat;
 import dev.dayzero.hal.op.TensorSpec;
 import dev.dayzero.tck.compare.CodeComparison;
 import dev.dayzero.tck.compare.CodeMetrics;
@@ -21,9 +23,11 @@ import dev.dayzero.tck.compare.Tolerance;
 import dev.dayzero.tck.compare.Tolerances;
 import dev.dayzero.tck.data.HostTensor;
 import dev.dayzero.tck.data.InputGenerator;
+import dev.dayzero.tck.oracle.CacheWriteReference;
 import dev.dayzero.tck.oracle.IndexerScores;
 import dev.dayzero.tck.oracle.Oracle;
 import dev.dayzero.tck.oracle.QuantizeReference;
+import dev.dayzero.tck.oracle.SharedKvReference;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -70,6 +74,12 @@ public final class ConformanceRunner {
         }
         if (run.failure().isPresent()) {
             return result(caseId, spec, spec, Support.supported(), run.failure().get(), run.failureMessage(), seed);
+        }
+        if (spec instanceof CacheWriteSpec.QuantInsert w) {
+            return compareCacheWrite(caseId, w, inputs, run.outputs().get(0), run.notes(), seed);
+        }
+        if (spec instanceof AttentionSpec.SparseSharedKvDecode s) {
+            return compareSharedKv(caseId, s, inputs, run.outputs(), run.notes(), seed);
         }
         if (spec instanceof IndexerSpec x) {
             return compareIndexer(caseId, x, inputs, run.outputs().get(0), run.notes(), seed);
@@ -232,19 +242,68 @@ public final class ConformanceRunner {
             return Oracle.attention(a, inputs, rows);
         }
         if (spec instanceof IndexerSpec.IndexerLogits x) {
-            IndexerScores s = Oracle.indexerScores(x, inputs, rows);
-            int width = Math.toIntExact(x.outputs().get(0).dim(1));
-            double[][] out = new double[rows.length][width];
-            for (int r = 0; r < rows.length; r++) {
-                java.util.Arrays.fill(out[r], Double.NEGATIVE_INFINITY);
-                System.arraycopy(s.scores()[r], 0, out[r], 0, s.scores()[r].length);
-            }
-            return out;
+            return Oracle.indexerScores(x, inputs, rows).logits(Math.toIntExact(x.outputs().get(0).dim(1)));
         }
         if (spec instanceof IndexerSpec) {
             throw new IllegalArgumentException("indexer top-k outputs are indices; use Oracle.indexerTopK");
         }
         throw new IllegalArgumentException("quantize has no float output rows; use Oracle.quantize");
+    }
+
+    /**
+     * Shared-KV sparse decode: {@code out} by {@link Tolerances#forOutput}, and, when the spec returns it,
+     * {@code lse [B, H, Sq]} by {@link Tolerances#LSE_F32} ({@code +∞} rows must be {@code +∞}).
+     */
+    private static CaseResult compareSharedKv(String caseId, AttentionSpec.SparseSharedKvDecode spec,
+                                              List<HostTensor> inputs, List<HostTensor> outputs, List<String> notes,
+                                              long seed) {
+        int[] rows = RowSampler.select(spec, seed);
+        SharedKvReference ref = Oracle.sharedKvDecode(spec, inputs, rows);
+        HostTensor out = outputs.get(0);
+        int h = spec.numHeads();
+        int cols = h * SharedKvFormat.VALUE_DIM;
+        double[][] actual = new double[rows.length][cols];
+        for (int r = 0; r < rows.length; r++) {
+            for (int c = 0; c < cols; c++) {
+                actual[r][c] = out.getFloat((long) rows[r] * cols + c);
+            }
+        }
+        Tolerance tol = Tolerances.forOutput(spec);
+        Metrics metrics = FloatComparison.compare(actual, ref.out(), rows, tol);
+        boolean pass = FloatComparison.passes(metrics, tol);
+        String message = tol.name() + ": " + metrics.summary();
+        if (spec.returnLse()) {
+            HostTensor lse = outputs.get(1);
+            int sq = spec.queriesPerSeq();
+            double[][] got = new double[rows.length][h];
+            for (int r = 0; r < rows.length; r++) {
+                int b = rows[r] / sq;
+                int s = rows[r] % sq;
+                for (int head = 0; head < h; head++) {
+                    got[r][head] = lse.getFloat(((long) b * h + head) * sq + s);
+                }
+            }
+            Metrics lm = FloatComparison.compare(got, ref.lse(), rows, Tolerances.LSE_F32);
+            boolean lsePass = FloatComparison.passes(lm, Tolerances.LSE_F32);
+            pass &= lsePass;
+            message += "; " + Tolerances.LSE_F32.name() + (lsePass ? "" : " FAILED") + ": " + lm.summary();
+        }
+        return new CaseResult(caseId, spec, Optional.of(spec), Support.supported(),
+                pass ? CaseStatus.PASSED : CaseStatus.FAILED_NUMERICS, message, Optional.of(metrics),
+                Optional.empty(), rows.length, spec.queries(), notes, seed);
+    }
+
+    /** Cache write: every byte of the cache against the oracle's ({@link CodeComparison#cacheWrite}). */
+    private static CaseResult compareCacheWrite(String caseId, CacheWriteSpec.QuantInsert spec, List<HostTensor> inputs,
+                                                HostTensor cache, List<String> notes, long seed) {
+        CacheWriteReference ref = Oracle.cacheWrite(spec, inputs, FILL);
+        byte[] got = new byte[Math.toIntExact(cache.spec().bytes())];
+        cache.bytes().get(got);
+        CodeMetrics metrics = CodeComparison.cacheWrite(ref, got);
+        return new CaseResult(caseId, spec, Optional.of(spec), Support.supported(),
+                metrics.passes() ? CaseStatus.PASSED : CaseStatus.FAILED_NUMERICS,
+                "cache-write (\"scales\" = scale, BF16 and must-stay bytes): " + metrics.summary(), Optional.empty(),
+                Optional.of(metrics), spec.tokens(), spec.tokens(), notes, seed);
     }
 
     /** Null when every row past each expert's valid count still holds the fill byte. */

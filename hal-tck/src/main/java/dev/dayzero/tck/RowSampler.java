@@ -1,6 +1,7 @@
 package dev.dayzero.tck;
 
 import dev.dayzero.hal.op.AttentionSpec;
+import dev.dayzero.hal.op.CacheWriteSpec;
 import dev.dayzero.hal.op.IndexerSpec;
 import dev.dayzero.hal.op.MoeGemmSpec;
 import dev.dayzero.hal.op.OpSpec;
@@ -50,6 +51,12 @@ public final class RowSampler {
             for (int b = 0; b < d.batch(); b++) {
                 groups.add(new Group(b * d.queriesPerSeq(), d.queriesPerSeq()));
             }
+        } else if (spec instanceof AttentionSpec.SparseSharedKvDecode d) {
+            for (int b = 0; b < d.batch(); b++) {
+                groups.add(new Group(b * d.queriesPerSeq(), d.queriesPerSeq()));
+            }
+        } else if (spec instanceof CacheWriteSpec.QuantInsert w) {
+            groups.add(new Group(0, w.tokens()));
         } else if (spec instanceof AttentionSpec.SparsePrefill p) {
             packed(p.seqLens(), groups);
         } else if (spec instanceof IndexerSpec.IndexerTopK p) {

@@ -2,12 +2,18 @@ package dev.dayzero.tck;
 
 import dev.dayzero.hal.DType;
 import dev.dayzero.hal.op.AttentionSpec;
+import dev.dayzero.hal.op.AttentionSpec.KvIndexSet;
+import dev.dayzero.hal.op.AttentionSpec.SparseSharedKvDecode;
+import dev.dayzero.hal.op.CacheWriteSpec;
 import dev.dayzero.hal.op.IndexerSpec;
 import dev.dayzero.hal.op.IndexerSpec.KeyType;
 import dev.dayzero.hal.op.KvCacheType;
 import dev.dayzero.hal.op.MoeGemmSpec;
 import dev.dayzero.hal.op.QuantizeSpec;
+import dev.dayzero.hal.op.SharedKvFormat;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The kit's standard cases: every spec family at shapes taken from real models — DeepSeek-V3 / V3.2
@@ -23,6 +29,13 @@ public final class StandardCases {
 
     /** Every standard case. */
     public static List<ConformanceCase> all() {
+        List<ConformanceCase> all = new ArrayList<>(earlier());
+        all.addAll(deepseekV4Attention());
+        return List.copyOf(all);
+    }
+
+    /** The cases up to DeepSeek-V3.2 and GLM-5. */
+    private static List<ConformanceCase> earlier() {
         return List.of(
                 // quantize: DeepSeek-V3 activations (1x128 groups) and weights (128x128 blocks)
                 c("deepseek-v3/quantize/act-e4m3-group128-f32",
@@ -139,6 +152,75 @@ public final class StandardCases {
                 c("indexer/prefill-bf16-d64",
                         new IndexerSpec.IndexerTopK(List.of(200, 1, 50), 16, 64, KeyType.BF16, 64),
                         "BF16, head dim 64, a one-token sequence"));
+    }
+
+    /**
+     * DeepSeek-V4-Flash attention (64 heads, head dim 512, MODEL1 FP8 cache unless named) and its cache write.
+     * Layer types: SWA (the 128-token window only), CSA (window + the indexer's top-512 of context/4 compressed
+     * entries, extra page block 64) and HCA (window + every one of context/128 compressed entries, extra page
+     * block 2), at contexts 8K and 128K. Every sink case gives heads {@code +∞}, {@code −∞} and finite sinks
+     * (see {@link dev.dayzero.tck.data.SharedKvInputs}).
+     */
+    public static List<ConformanceCase> deepseekV4Attention() {
+        SharedKvFormat m1 = SharedKvFormat.FP8_MODEL1;
+        return List.of(
+                c("deepseek-v4-flash/attention/csa-ctx8k-fp8-mtp",
+                        SparseSharedKvDecode.v4(64, 2, m1, KvIndexSet.full(128, 64, List.of(128, 128, 37)),
+                                Optional.of(KvIndexSet.full(512, 64, List.of(2048, 32, 9))), true),
+                        "V4-Flash CSA layer at 8K: window 128 + top-512 of 2048 compressed, s_q=2, sinks"),
+                c("deepseek-v4-flash/attention/csa-ctx128k-fp8",
+                        SparseSharedKvDecode.v4(64, 1, m1, KvIndexSet.full(128, 64, List.of(128, 128)),
+                                Optional.of(KvIndexSet.full(512, 64, List.of(32768, 1250))), true),
+                        "V4-Flash CSA layer at 128K: top-512 of 32768 compressed entries"),
+                c("deepseek-v4-flash/attention/hca-ctx8k-fp8-mtp",
+                        SparseSharedKvDecode.v4(64, 2, m1, KvIndexSet.full(128, 256, List.of(128, 100)),
+                                Optional.of(KvIndexSet.full(64, 2, List.of(64, 0))), true),
+                        "V4-Flash HCA layer at 8K: window + all 64 compressed entries (page block 2); main page 256;"
+                                + " a sequence with no compressed entry yet"),
+                c("deepseek-v4-flash/attention/hca-ctx128k-fp8",
+                        SparseSharedKvDecode.v4(64, 1, m1, KvIndexSet.full(128, 64, List.of(128, 128)),
+                                Optional.of(KvIndexSet.full(1024, 2, List.of(1024, 156))), true),
+                        "V4-Flash HCA layer at 128K: window + all 1024 compressed entries"),
+                c("deepseek-v4-flash/attention/swa-fp8-empty-rows",
+                        SparseSharedKvDecode.v4(64, 1, m1, KvIndexSet.full(128, 64, List.of(128, 0, 3)),
+                                Optional.of(KvIndexSet.full(512, 64, List.of(700, 0, 0))), true),
+                        "a row with no valid token (out 0, lse +inf whatever the sink); a three-token window"),
+                c("deepseek-v4-flash/attention/swa-fp8-nosink",
+                        SparseSharedKvDecode.v4(64, 2, m1, KvIndexSet.full(128, 64, List.of(128, 57)),
+                                Optional.empty(), false),
+                        "V4-Flash SWA-only layer (first layers): the window alone, no sink"),
+                c("deepseek-v4-flash/attention/csa-ctx8k-bf16",
+                        SparseSharedKvDecode.v4(64, 1, SharedKvFormat.BF16, KvIndexSet.full(128, 64, List.of(128, 90)),
+                                Optional.of(KvIndexSet.full(512, 64, List.of(2048, 22))), true),
+                        "BF16 caches (Cambricon and Ascend A3 run V4 this way)"),
+                c("deepseek-v4-pro/attention/csa-fp8-h128-nolse",
+                        SparseSharedKvDecode.v4(128, 1, m1, KvIndexSet.full(128, 64, List.of(128)),
+                                Optional.of(KvIndexSet.full(1024, 64, List.of(3000))), true).withReturnLse(false),
+                        "128 heads, extra top-1024 (FlashMLA's MODEL1 CONFIG2/4 shape; V4-Pro heads unconfirmed); no lse"),
+                c("deepseek-v3.2/attention/sparse-sharedkv-fp8-v32",
+                        new SparseSharedKvDecode(128, 1, 576, SharedKvFormat.FP8_V32,
+                                KvIndexSet.full(512, 64, List.of(900, 200)), Optional.empty(), false, true,
+                                AttentionSpec.defaultScale(576)),
+                        "V3.2's 656-byte layout through the same operator: V is the first 512 of 576 dims"),
+                c("deepseek-v3.2/attention/sparse-sharedkv-bf16-576-extra-sink",
+                        new SparseSharedKvDecode(64, 2, 576, SharedKvFormat.BF16,
+                                KvIndexSet.full(64, 16, List.of(64, 10)),
+                                Optional.of(KvIndexSet.of(128, 4, List.of(300, 5), List.of(100, 5))), true, true,
+                                AttentionSpec.defaultScale(576)),
+                        "576-wide BF16 with an extra cache whose lengths cut its index rows short"),
+
+                c("deepseek-v4-flash/cache-write/fp8-page64",
+                        CacheWriteSpec.QuantInsert.of(200, m1, 512, 64),
+                        "V4 window cache write: 7 UE8M0 scales per token, block-interleaved pages"),
+                c("deepseek-v4-flash/cache-write/fp8-page2",
+                        CacheWriteSpec.QuantInsert.of(37, m1, 512, 2),
+                        "V4 HCA compressed-cache write (page block 2: 1,728-byte pages)"),
+                c("deepseek-v3.2/cache-write/fp8-v32",
+                        CacheWriteSpec.QuantInsert.of(100, SharedKvFormat.FP8_V32, 576, 64),
+                        "V3.2 656-byte layout: power-of-two F32 scales"),
+                c("deepseek-v4-flash/cache-write/bf16",
+                        CacheWriteSpec.QuantInsert.of(50, SharedKvFormat.BF16, 512, 64),
+                        "BF16 cache: a copy into the slots"));
     }
 
     private static ConformanceCase c(String id, dev.dayzero.hal.op.OpSpec spec, String origin) {

@@ -75,10 +75,10 @@ final class HostDevice implements Device {
         HostTensor o = out.get(0);
         int width = Math.toIntExact(o.spec().dim(1));
         if (spec instanceof IndexerSpec.IndexerLogits) {
-            double[][] s = Oracle.indexerScores(spec, in, rows).scores();
+            double[][] s = Oracle.indexerScores(spec, in, rows).logits(width);
             for (int r = 0; r < rows.length; r++) {
                 for (int c = 0; c < width; c++) {
-                    o.setFloat((long) r * width + c, c < s[r].length ? (float) s[r][c] : Float.NEGATIVE_INFINITY);
+                    o.setFloat((long) r * width + c, (float) s[r][c]);
                 }
             }
             return;

@@ -4,6 +4,7 @@ import dev.dayzero.bench.chips.ChipSpec.Figure;
 import dev.dayzero.bench.report.DeviceRoofs;
 import dev.dayzero.hal.DType;
 import dev.dayzero.hal.op.AttentionSpec;
+import dev.dayzero.hal.op.CacheWriteSpec;
 import dev.dayzero.hal.op.IndexerSpec;
 import dev.dayzero.hal.op.MoeGemmSpec;
 import dev.dayzero.hal.op.OpSpec;
@@ -43,7 +44,7 @@ public final class Roofline {
      * queries and a BF16 latent, so it is {@code bf16} too); indexer by its key type, {@code FP8 → fp8}
      * ({@link IndexerSpec.KeyType#FP8}: DeepGEMM's logits kernels multiply the E4M3 codes themselves on the FP8
      * tensor cores, the key scales and head weights applied after the MMA), {@code BF16 → bf16}; quantize by
-     * its input, {@code bf16} or {@code f32} (it is memory-bound anyway).
+     * its input, {@code bf16} or {@code f32} (it is memory-bound anyway); the cache write {@code bf16} (its input).
      */
     public static String precisionOf(OpSpec spec) {
         Objects.requireNonNull(spec, "spec");
@@ -65,6 +66,9 @@ public final class Roofline {
         }
         if (spec instanceof QuantizeSpec q) {
             return q.inputType() == DType.F32 ? "f32" : "bf16";
+        }
+        if (spec instanceof CacheWriteSpec) {
+            return "bf16"; // BF16 rows in; memory-bound like quantize
         }
         throw new IllegalArgumentException("no precision rule for " + spec.family());
     }

@@ -8,6 +8,7 @@ import dev.dayzero.bench.spec.SpecJson;
 import dev.dayzero.bench.workload.WorkloadCase;
 import dev.dayzero.hal.DType;
 import dev.dayzero.hal.Device;
+import dev.dayzero.hal.op.CacheWriteSpec;
 import dev.dayzero.hal.op.IndexerSpec;
 import dev.dayzero.hal.op.OpSpec;
 import dev.dayzero.hal.op.QuantizeSpec;
@@ -18,6 +19,7 @@ import dev.dayzero.tck.RowSampler;
 import dev.dayzero.tck.data.HostTensor;
 import dev.dayzero.tck.data.InputGenerator;
 import dev.dayzero.tck.oracle.IndexerScores;
+import dev.dayzero.tck.oracle.CacheWriteReference;
 import dev.dayzero.tck.oracle.Oracle;
 import dev.dayzero.tck.oracle.QuantizeReference;
 import java.io.IOException;
@@ -81,6 +83,12 @@ public final class Dumper {
             TensorSpec scales = q.outputs().get(1);
             files.add(writeTensor(mapper, dir, "oracle", new HostTensor(codes, ByteBuffer.wrap(ref.codes()))));
             files.add(writeTensor(mapper, dir, "oracle", new HostTensor(scales, ByteBuffer.wrap(ref.scaleBytes()))));
+            return;
+        }
+        if (spec instanceof CacheWriteSpec.QuantInsert w) {
+            // the whole cache the write must leave, starting from the kit's fill byte in every position
+            CacheWriteReference ref = Oracle.cacheWrite(w, inputs, ConformanceRunner.FILL);
+            files.add(writeTensor(mapper, dir, "oracle", new HostTensor(w.outputs().get(0), ByteBuffer.wrap(ref.bytes()))));
             return;
         }
         if (spec instanceof IndexerSpec x && !(spec instanceof IndexerSpec.IndexerLogits)) {

@@ -137,13 +137,15 @@ public final class ModelConfigs {
         String modelType = f.string("model_type").orElse("");
         String architecture = archOf(root, f, modelType);
 
-        // Layers: which are softmax attention and which are not.
-        Layers layers = layers(f, leftOut);
-
         Optional<AttentionConfig> attention = Optional.empty();
+        boolean v4 = f.has("compress_ratios");
+        // Layers: which are softmax attention and which are not (DeepSeek-V4 types its layers by compress ratio).
+        Layers layers = v4 ? new Layers(0, 0, 0, 0, 0) : layers(f, leftOut);
         boolean attentionFields = f.has("kv_lora_rank") || f.has("num_attention_heads");
-        Optional<String> unknownAttention = unknownAttentionMarker(f);
-        if (unknownAttention.isPresent()) {
+        Optional<String> unknownAttention = v4 ? Optional.empty() : unknownAttentionMarker(f);
+        if (v4) {
+            attention = Optional.of(v4Attention(f, notes, leftOut));
+        } else if (unknownAttention.isPresent()) {
             leftOut.add(new LeftOut("attention", unknownAttention.get()));
         } else if (layers.softmax == 0 && layers.total > 0) {
             leftOut.add(new LeftOut("attention", "no layer uses softmax attention (" + layers.describe() + ")"));
@@ -164,7 +166,7 @@ public final class ModelConfigs {
 
         int hidden = f.requirePositive("the model", "hidden_size");
         int numLayers = f.requirePositive("the model", "num_hidden_layers", "n_layers", "num_layers");
-        QuantConfig quant = quant(f, moe.isPresent(), leftOut);
+        QuantConfig quant = expertWeights(f, quant(f, moe.isPresent(), leftOut), v4, moe.isPresent(), notes);
 
         if (moe.isEmpty()) {
             OptionalInt inter = f.positiveInt("intermediate_size", "ffn_hidden_size");
@@ -174,10 +176,12 @@ public final class ModelConfigs {
         leftOut.add(new LeftOut("dense-projections", "attention projections"
                 + (attention.orElse(null) instanceof AttentionConfig.Mla m ? " (MLA's q_a, q_b, kv_a, kv_b / absorbed, o"
                 + (m.sparse() ? "; the indexer's wq_b, wk and weights_proj" : "") + ")"
+                : attention.orElse(null) instanceof AttentionConfig.V4 ? " (DeepSeek-V4's wq_a, wq_b, wkv, wo_b; the"
+                + " indexer's and the compressors' projections)"
                 : " (q, k, v, o)") + ", the router and lm_head are plain GEMMs; hal-api has no dense GEMM spec"));
 
         Deployment dep = deployment != null ? deployment : new Deployment(1, 1,
-                attention.orElse(null) instanceof AttentionConfig.Mla ? MLA_PAGE_SIZE : GQA_PAGE_SIZE,
+                attention.orElse(null) instanceof AttentionConfig.Gqa || attention.isEmpty() ? GQA_PAGE_SIZE : MLA_PAGE_SIZE,
                 "a config.json without preset: one device (tp1, ep1); pass tp / ep for a deployment");
         return new ModelConfig(id, displayName, architecture, modelType, file, hidden, numLayers, attention, moe, quant,
                 dep, leftOut, notes);
@@ -344,6 +348,116 @@ public final class ModelConfigs {
             notes.add("head_dim absent: hidden_size / num_attention_heads = " + headDim);
         }
         return new AttentionConfig.Gqa(heads, kvHeads, headDim, 1.0);
+    }
+
+    /**
+     * DeepSeek-V4 ({@code compress_ratios} present): layer types from the first {@code num_hidden_layers}
+     * entries of {@code compress_ratios} (later entries are the MTP layers' placeholders), 0 = sliding window,
+     * 4 = CSA, 128 = HCA; the operators no spec covers are listed as left out with their reasons.
+     */
+    private static AttentionConfig v4Attention(ConfigFields f, List<String> notes, List<LeftOut> leftOut) {
+        String why = "DeepSeek-V4 attention (compress_ratios is set)";
+        int layers = f.requirePositive(why, "num_hidden_layers");
+        List<Integer> ratios = f.ints("compress_ratios").orElseThrow();
+        if (ratios.size() < layers) {
+            throw new ModelConfigException(f.file() + ": compress_ratios has " + ratios.size() + " entries, fewer than"
+                    + " the " + layers + " layers of num_hidden_layers");
+        }
+        if (ratios.size() > layers) {
+            notes.add("compress_ratios has " + ratios.size() + " entries for " + layers + " layers: the last "
+                    + (ratios.size() - layers) + " (the MTP layers') are not run");
+        }
+        int sliding = 0;
+        int csa = 0;
+        int hca = 0;
+        List<String> unknown = new ArrayList<>();
+        for (int i = 0; i < layers; i++) {
+            int r = ratios.get(i);
+            if (r == 0) {
+                sliding++;
+            } else if (r == AttentionConfig.V4.CSA_RATIO) {
+                csa++;
+            } else if (r == AttentionConfig.V4.HCA_RATIO) {
+                hca++;
+            } else {
+                unknown.add("layer " + i + ": " + r);
+            }
+        }
+        if (!unknown.isEmpty()) {
+            leftOut.add(new LeftOut("other-compress-ratios", unknown.size() + " of " + layers + " layers have a"
+                    + " compress ratio other than 0 (sliding window), 4 (CSA) or 128 (HCA) (" + String.join(", ",
+                    unknown.subList(0, Math.min(4, unknown.size()))) + (unknown.size() > 4 ? ", ..." : "")
+                    + "); Dayzero knows no attention for them, they are not run"));
+        }
+        if (sliding + csa + hca == 0) {
+            throw new ModelConfigException(f.file() + ": no layer of compress_ratios is 0, 4 or 128; " + why
+                    + " needs at least one layer Dayzero can map");
+        }
+        int heads = f.requirePositive(why, "num_attention_heads");
+        int kvHeads = f.positiveInt("num_key_value_heads").orElse(1);
+        if (kvHeads != 1) {
+            throw new ModelConfigException(f.file() + ": num_key_value_heads = " + kvHeads + "; " + why
+                    + " shares one KV head between K and V");
+        }
+        int headDim = f.requirePositive(why, "head_dim");
+        int rope = f.requirePositive(why, "qk_rope_head_dim");
+        int window = f.requirePositive(why, "sliding_window");
+        int topk = csa > 0 ? f.requirePositive(why + " with CSA layers", "index_topk") : f.positiveInt("index_topk").orElse(0);
+        int indexHeads = f.positiveInt("index_n_heads").orElse(0);
+        int indexDim = f.positiveInt("index_head_dim").orElse(0);
+        int qLora = f.positiveInt("q_lora_rank").orElse(0);
+        int oGroups = f.positiveInt("o_groups").orElse(0);
+        int oLora = f.positiveInt("o_lora_rank").orElse(0);
+        AttentionConfig.V4 a = new AttentionConfig.V4(heads, headDim, rope, window, indexHeads, indexDim, topk, qLora,
+                oGroups, oLora, sliding, csa, hca, yarnMscaleSquared(f, notes));
+        a.indexerUnsupported().ifPresent(reason -> leftOut.add(new LeftOut("indexer-topk", "the CSA layers' lightning"
+                + " indexer is not run: " + reason + "; their attention runs on top-" + topk + " indices the kit draws")));
+        if (csa + hca > 0) {
+            leftOut.add(new LeftOut("kv-compressor", "the compressors of the " + (csa + hca) + " CSA / HCA layers"
+                    + " (a gated softmax pooling of every 4 or 128 tokens' projected keys, with its own RMS norm and RoPE,"
+                    + " writing one compressed entry) have no hal-api spec"));
+        }
+        f.positiveInt("hc_mult").ifPresent(hc -> leftOut.add(new LeftOut("hyper-connections", "the manifold-constrained"
+                + " hyper-connections (hc_mult " + hc + ": " + hc + " residual streams mixed by a Sinkhorn-normalised"
+                + " matrix before and after attention and MoE) have no hal-api spec")));
+        if (oGroups > 0) {
+            leftOut.add(new LeftOut("grouped-output-lora", "the grouped output LoRA (o_groups " + oGroups
+                    + ", o_lora_rank " + oLora + ": a batched GEMM per group) has no spec; hal-api has no dense GEMM"
+                    + " spec"));
+        }
+        f.string("scoring_func").filter(s -> s.equals("sqrtsoftplus")).ifPresent(s -> leftOut.add(new LeftOut(
+                "router-sqrt-softplus", "the router (a GEMM to the expert logits, sqrt(softplus) scores, bias-corrected"
+                + " top-k) has no hal-api spec; the MoE GEMMs run on the routing Dayzero draws")));
+        f.positiveInt("num_hash_layers").ifPresent(n -> notes.add("the first " + n + " MoE layers route by a hash of"
+                + " the token id (num_hash_layers): the same expert GEMMs, another routing"));
+        return a;
+    }
+
+    /**
+     * The routed experts' weight format: {@code expert_dtype} (top level or under {@code quantization_config};
+     * {@code fp4} = MXFP4, {@code fp8} = the checkpoint's FP8 block recipe, {@code bf16}); for DeepSeek-V4
+     * ({@code compress_ratios}) without it, MXFP4, as the DeepSeek-V4-Flash release stores its experts.
+     */
+    private static QuantConfig expertWeights(ConfigFields f, QuantConfig q, boolean v4, boolean hasMoe,
+                                             List<String> notes) {
+        Optional<String> declared = f.string("expert_dtype");
+        if (declared.isEmpty()) {
+            declared = f.object("quantization_config").map(ConfigFields.Field::node)
+                    .flatMap(n -> text(n, "expert_dtype"));
+        }
+        if (declared.isPresent()) {
+            try {
+                return q.withExperts(QuantConfig.ExpertWeights.parse(declared.get()));
+            } catch (IllegalArgumentException e) {
+                throw new ModelConfigException(f.file() + ": expert_dtype: " + e.getMessage());
+            }
+        }
+        if (v4 && hasMoe) {
+            notes.add("expert_dtype absent: MXFP4 experts, as the DeepSeek-V4-Flash release stores them"
+                    + " (--expert-dtype fp8 for V4-Flash-Base's FP8 experts)");
+            return q.withExperts(QuantConfig.ExpertWeights.MXFP4);
+        }
+        return q;
     }
 
     /** YaRN's softmax correction for MLA: {@code mscale(factor, mscale_all_dim)²}, 1 without YaRN. */

@@ -20,6 +20,9 @@ import java.util.Map;
  *       (open-infra-index, day 6): prefill units of 32 GPUs with routed experts EP32 and MLA data-parallel;
  *       decode units EP144 over 256 + 32 redundant expert slots, MLA data-parallel. EP144 does not divide
  *       256 experts without redundancy, so both phases use the EP32 unit (8 routed experts a GPU).</li>
+ *   <li>DeepSeek-V4-Flash: tp1-ep4. NVIDIA Dynamo's aggregated vLLM recipe for DeepSeek-V4-Flash runs 4 B200
+ *       GPUs with data-parallel attention (DP 4, TP 1) and expert parallelism: 64 routed experts a GPU. The
+ *       preset is reconstructed (its {@code _dayzero_source} names the values not confirmed).</li>
  *   <li>Kimi-K2: tp1-ep16. Moonshot's deploy guidance: the smallest unit is 16 H200 / H20 GPUs, with
  *       TP16 or data parallel + expert parallel; we take DP+EP (24 routed experts a GPU).</li>
  *   <li>Qwen3-235B-A22B: tp8-ep1. Qwen's model card serves it with vLLM / SGLang tensor parallel 8.</li>
@@ -50,6 +53,11 @@ public final class Presets {
             // https://huggingface.co/deepseek-ai/DeepSeek-V3.2-Exp/blob/main/config.json
             new Entry("deepseek-v3.2-exp", "DeepSeek-V3.2-Exp", "deepseek-v3.2-exp.json", 1, 32,
                     ModelConfigs.MLA_PAGE_SIZE, "the DeepSeek-V3 deployment (same experts and MLA, plus sparse attention)"),
+            // https://huggingface.co/deepseek-ai/DeepSeek-V4-Flash/blob/main/config.json, reconstructed (see the
+            // preset's _dayzero_source)
+            new Entry("deepseek-v4-flash", "DeepSeek-V4-Flash", "deepseek-v4-flash.json", 1, 4,
+                    ModelConfigs.MLA_PAGE_SIZE, "NVIDIA Dynamo's DeepSeek-V4-Flash vLLM recipe: 4 x B200, attention"
+                            + " data-parallel (DP 4, TP 1) with expert parallelism (64 routed experts a GPU)"),
             // https://huggingface.co/moonshotai/Kimi-K2-Instruct/blob/main/config.json
             new Entry("kimi-k2", "Kimi-K2", "kimi-k2.json", 1, 16, ModelConfigs.MLA_PAGE_SIZE,
                     "Moonshot's deploy guidance: smallest unit 16 H200/H20 GPUs, TP16 or DP+EP; DP+EP16 taken"),
@@ -74,6 +82,7 @@ public final class Presets {
     private static final Map<String, String> ALIASES = Map.of(
             "deepseek-r1", "deepseek-v3",
             "deepseek-v3.2", "deepseek-v3.2-exp",
+            "deepseek-v4", "deepseek-v4-flash",
             "kimi-k2-instruct", "kimi-k2");
 
     private static final Map<String, ModelConfig> PRESETS = load();

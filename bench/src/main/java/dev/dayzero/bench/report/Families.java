@@ -7,7 +7,8 @@ public final class Families {
 
     /**
      * The title of an operator family: {@code attention → Attention}, {@code indexer → Indexer},
-     * {@code moe-gemm → MoE grouped GEMM}, {@code quantize → Quantization}; any other name as it is
+     * {@code moe-gemm → MoE grouped GEMM}, {@code quantize → Quantization},
+     * {@code cache-write → KV-cache write}; any other name as it is
      * ({@code other} for an empty one).
      */
     public static String title(String family) {
@@ -19,6 +20,7 @@ public final class Families {
             case "indexer" -> "Indexer";
             case "moe-gemm" -> "MoE grouped GEMM";
             case "quantize" -> "Quantization";
+            case "cache-write" -> "KV-cache write";
             default -> family;
         };
     }

@@ -6,13 +6,16 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dayzero.hal.DType;
 import dev.dayzero.hal.op.AttentionSpec;
+import dev.dayzero.hal.op.CacheWriteSpec;
 import dev.dayzero.hal.op.IndexerSpec;
 import dev.dayzero.hal.op.KvCacheType;
 import dev.dayzero.hal.op.MoeGemmSpec;
 import dev.dayzero.hal.op.OpSpec;
 import dev.dayzero.hal.op.QuantizeSpec;
+import dev.dayzero.hal.op.SharedKvFormat;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Operator specs to and from JSON, field by field. No polymorphic typing: the {@code family} and
@@ -73,7 +76,21 @@ public final class SpecJson {
                 n.put("kvCache", p.kvCache().name());
             } else if (a instanceof AttentionSpec.SparsePrefill p) {
                 n.put("topk", p.topk());
+            } else if (a instanceof AttentionSpec.SparseSharedKvDecode p) {
+                n.put("queriesPerSeq", p.queriesPerSeq());
+                n.put("format", p.format().name());
+                n.set("main", kvIndexSet(p.main()));
+                p.extra().ifPresent(x -> n.set("extra", kvIndexSet(x)));
+                n.put("sink", p.sink());
+                n.put("returnLse", p.returnLse());
             }
+        } else if (spec instanceof CacheWriteSpec.QuantInsert w) {
+            n.put("variant", w.variant());
+            n.put("tokens", w.tokens());
+            n.put("headDim", w.headDim());
+            n.put("format", w.format().name());
+            n.put("pageBlockSize", w.pageBlockSize());
+            n.put("numPages", w.numPages());
         } else if (spec instanceof IndexerSpec x) {
             n.put("variant", x.variant());
             n.put("heads", x.heads());
@@ -130,10 +147,33 @@ public final class SpecJson {
                 return attention(n);
             case "indexer":
                 return indexer(n);
+            case "cache-write":
+                if (!text(n, "variant").equals("quant-insert")) {
+                    throw new IllegalArgumentException("spec.variant of the cache-write family must be quant-insert, got '"
+                            + text(n, "variant") + "'");
+                }
+                return new CacheWriteSpec.QuantInsert(integer(n, "tokens"), integer(n, "headDim"),
+                        enumOf(SharedKvFormat.class, n, "format"), integer(n, "pageBlockSize"), integer(n, "numPages"));
             default:
-                throw new IllegalArgumentException("spec.family must be quantize, moe-gemm, attention or indexer, got '"
-                        + family + "'");
+                throw new IllegalArgumentException("spec.family must be quantize, moe-gemm, attention, indexer or "
+                        + "cache-write, got '" + family + "'");
         }
+    }
+
+    /** One cache and index set of the shared-KV decode, as a nested object. */
+    private static ObjectNode kvIndexSet(AttentionSpec.KvIndexSet s) {
+        ObjectNode o = F.objectNode();
+        o.put("topk", s.topk());
+        o.put("pageBlockSize", s.pageBlockSize());
+        o.put("numPages", s.numPages());
+        o.set("tokens", ints(s.tokens()));
+        o.set("lengths", ints(s.lengths()));
+        return o;
+    }
+
+    private static AttentionSpec.KvIndexSet kvIndexSet(JsonNode o) {
+        return new AttentionSpec.KvIndexSet(integer(o, "topk"), integer(o, "pageBlockSize"), integer(o, "numPages"),
+                intList(o, "tokens"), intList(o, "lengths"));
     }
 
     /** The paged key cache's fields, flat beside the indexer's own (seqLens, nextN, pageSize, ...). */
@@ -190,9 +230,14 @@ public final class SpecJson {
             case "sparse-prefill":
                 return new AttentionSpec.SparsePrefill(lens, heads, dk, integer(n, "valueDim"), integer(n, "topk"),
                         scale);
+            case "sparse-sharedkv-decode":
+                return new AttentionSpec.SparseSharedKvDecode(heads, integer(n, "queriesPerSeq"), dk,
+                        enumOf(SharedKvFormat.class, n, "format"), kvIndexSet(field(n, "main")),
+                        n.hasNonNull("extra") ? Optional.of(kvIndexSet(n.get("extra"))) : Optional.empty(),
+                        bool(n, "sink"), bool(n, "returnLse"), scale);
             default:
                 throw new IllegalArgumentException("spec.variant must be prefill, paged-decode, mla-decode, "
-                        + "sparse-mla-decode or sparse-prefill, got '" + variant + "'");
+                        + "sparse-mla-decode, sparse-prefill or sparse-sharedkv-decode, got '" + variant + "'");
         }
     }
 

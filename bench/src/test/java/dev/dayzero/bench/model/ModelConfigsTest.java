@@ -1,5 +1,6 @@
 package dev.dayzero.bench.model;
 
+import dev.dayzero.hal.DType;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -161,14 +162,69 @@ class ModelConfigsTest {
 
     @Test
     void unknownAttentionVariantIsNotGuessed() throws IOException {
-        ModelConfig m = ModelConfigs.load(write("v4", "{\"architectures\": [\"DeepseekV4ForCausalLM\"], \"hidden_size\": 4096,"
+        ModelConfig m = ModelConfigs.load(write("grouped-out", "{\"architectures\": [\"FutureForCausalLM\"], \"hidden_size\": 4096,"
                 + " \"num_hidden_layers\": 4, \"num_attention_heads\": 64, \"num_key_value_heads\": 1, \"head_dim\": 512,"
-                + " \"o_lora_rank\": 1024, \"compress_ratios\": [0, 4, 128, 0], \"n_routed_experts\": 256,"
+                + " \"o_lora_rank\": 1024, \"hc_mult\": 4, \"n_routed_experts\": 256,"
                 + " \"num_experts_per_tok\": 6, \"moe_intermediate_size\": 2048}"));
         assertEquals(Optional.empty(), m.attention());
         assertTrue(m.moe().isPresent());
         assertTrue(m.leftOut().stream().anyMatch(l -> l.operator().equals("attention")
-                && l.reason().contains("compress_ratios")), m.leftOut().toString());
+                && l.reason().contains("o_lora_rank")), m.leftOut().toString());
+    }
+
+    @Test
+    void deepSeekV4ConfigMapsLayerTypesAndMxfp4Experts() throws IOException {
+        ModelConfig m = ModelConfigs.load(resource("deepseek-v4-flash/config.json"));
+        AttentionConfig.V4 a = assertInstanceOf(AttentionConfig.V4.class, m.attention().orElseThrow());
+        // compress_ratios: [0, 0] + [4, 128] x 20 + [4] for the 43 layers, then the MTP layer's 0
+        assertEquals(new AttentionConfig.V4(64, 512, 64, 128, 64, 128, 512, 1024, 8, 1024, 2, 21, 20, 1.0), a);
+        assertEquals("2 sliding-window, 21 CSA, 20 HCA", a.layerCounts());
+        assertEquals(QuantConfig.ExpertWeights.MXFP4, m.quant().experts());
+        assertTrue(m.quant().fp8Block());
+        assertEquals(DType.UE8M0, m.quant().scaleType());
+        assertEquals(new MoeConfig(256, 6, 2048, 1), m.moe().orElseThrow());
+        List<String> out = m.leftOut().stream().map(LeftOut::operator).toList();
+        for (String op : List.of("kv-compressor", "hyper-connections", "grouped-output-lora", "router-sqrt-softplus",
+                "shared-expert", "dense-projections")) {
+            assertTrue(out.contains(op), op + " in " + out);
+        }
+        assertFalse(out.contains("attention"), out.toString());
+        assertFalse(out.contains("sliding-window-attention"), out.toString());
+        assertTrue(m.notes().stream().anyMatch(n -> n.contains("MTP")), m.notes().toString());
+    }
+
+    @Test
+    void deepSeekV4ExpertDtypeAndBadRatios() throws IOException {
+        String base = "{\"architectures\": [\"DeepseekV4ForCausalLM\"], \"model_type\": \"deepseek_v4\", \"hidden_size\": 4096,"
+                + " \"num_hidden_layers\": 4, \"num_attention_heads\": 64, \"num_key_value_heads\": 1, \"head_dim\": 512,"
+                + " \"qk_rope_head_dim\": 64, \"sliding_window\": 128, \"index_n_heads\": 64, \"index_head_dim\": 128,"
+                + " \"index_topk\": 512, \"n_routed_experts\": 256, \"num_experts_per_tok\": 6,"
+                + " \"moe_intermediate_size\": 2048";
+        // no expert_dtype: MXFP4 by default, with a note; no quantization_config: BF16 activations
+        ModelConfig dflt = ModelConfigs.load(write("v4-default", base + ", \"compress_ratios\": [0, 4, 128, 4]}"));
+        assertEquals(QuantConfig.ExpertWeights.MXFP4, dflt.quant().experts());
+        assertFalse(dflt.quant().fp8Block());
+        assertTrue(dflt.notes().stream().anyMatch(n -> n.contains("expert_dtype absent")), dflt.notes().toString());
+        AttentionConfig.V4 a = assertInstanceOf(AttentionConfig.V4.class, dflt.attention().orElseThrow());
+        assertEquals(List.of(1, 2, 1), List.of(a.slidingLayers(), a.csaLayers(), a.hcaLayers()));
+        // expert_dtype under quantization_config, fp8: FP8 block experts
+        ModelConfig fp8 = ModelConfigs.load(write("v4-fp8", base + ", \"compress_ratios\": [0, 4, 128, 4],"
+                + " \"quantization_config\": {\"quant_method\": \"fp8\", \"fmt\": \"e4m3\", \"scale_fmt\": \"ue8m0\","
+                + " \"weight_block_size\": [128, 128], \"expert_dtype\": \"fp8\"}}"));
+        assertEquals(QuantConfig.ExpertWeights.FP8_BLOCK, fp8.quant().experts());
+        // an unknown ratio is left out, not guessed
+        ModelConfig odd = ModelConfigs.load(write("v4-odd", base + ", \"compress_ratios\": [0, 4, 16, 4]}"));
+        assertTrue(odd.leftOut().stream().anyMatch(l -> l.operator().equals("other-compress-ratios")
+                && l.reason().contains("layer 2: 16")), odd.leftOut().toString());
+        // too few ratios, a bad expert_dtype, CSA without index_topk: one line naming the field
+        for (String bad : List.of(base + ", \"compress_ratios\": [0, 4]}",
+                base + ", \"compress_ratios\": [0, 4, 128, 4], \"expert_dtype\": \"fp3\"}",
+                base.replace(" \"index_topk\": 512,", "") + ", \"compress_ratios\": [0, 4, 128, 4]}")) {
+            ModelConfigException e = assertThrows(ModelConfigException.class, () -> ModelConfigs.load(write("v4-bad", bad)));
+            oneLine(e.getMessage());
+            assertTrue(e.getMessage().contains("compress_ratios") || e.getMessage().contains("expert_dtype")
+                    || e.getMessage().contains("index_topk"), e.getMessage());
+        }
     }
 
     @Test

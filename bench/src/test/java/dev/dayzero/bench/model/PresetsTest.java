@@ -32,7 +32,7 @@ class PresetsTest {
 
     @Test
     void everyPresetParsesWithAOneLineSummary() {
-        assertEquals(List.of("deepseek-v3", "deepseek-v3.2-exp", "kimi-k2", "qwen3-235b-a22b", "qwen3-30b-a3b",
+        assertEquals(List.of("deepseek-v3", "deepseek-v3.2-exp", "deepseek-v4-flash", "kimi-k2", "qwen3-235b-a22b", "qwen3-30b-a3b",
                 "glm-4.5", "glm-5", "minimax-m2"), Presets.ids());
         for (ModelConfig m : Presets.all()) {
             assertTrue(m.attention().isPresent(), m.id());
@@ -43,6 +43,19 @@ class PresetsTest {
             assertTrue(m.source().contains("presets/" + m.id() + ".json"), m.source());
             assertFalse(m.deployment().source().isBlank(), m.id());
         }
+    }
+
+    @Test
+    void deepSeekV4Flash() {
+        ModelConfig m = Presets.get("deepseek-v4");
+        assertEquals("deepseek-v4-flash", m.id());
+        AttentionConfig.V4 a = (AttentionConfig.V4) m.attention().orElseThrow();
+        assertEquals(List.of(2, 21, 20), List.of(a.slidingLayers(), a.csaLayers(), a.hcaLayers()));
+        assertEquals(43, m.numLayers());
+        assertEquals(QuantConfig.ExpertWeights.MXFP4, m.quant().experts());
+        assertEquals(1, m.deployment().tp());
+        assertEquals(4, m.deployment().ep());
+        assertTrue(m.summary().contains("MXFP4 experts"), m.summary());
     }
 
     @Test

@@ -9,13 +9,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dayzero.bench.results.ResultsJson;
 import dev.dayzero.hal.DType;
 import dev.dayzero.hal.op.AttentionSpec;
+import dev.dayzero.hal.op.CacheWriteSpec;
 import dev.dayzero.hal.op.IndexerSpec;
 import dev.dayzero.hal.op.IndexerSpec.KeyType;
 import dev.dayzero.hal.op.KvCacheType;
 import dev.dayzero.hal.op.MoeGemmSpec;
 import dev.dayzero.hal.op.OpSpec;
 import dev.dayzero.hal.op.QuantizeSpec;
+import dev.dayzero.hal.op.SharedKvFormat;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class SpecJsonTest {
@@ -36,7 +39,13 @@ class SpecJsonTest {
                 new IndexerSpec.PagedIndexerTopK(new IndexerSpec.PagedKeys(List.of(200), 1, 32, 64, KeyType.BF16,
                         16, 20, 4), 8),
                 new IndexerSpec.IndexerLogits(IndexerSpec.PagedKeys.of(List.of(65, 9), 1, 8, 32, KeyType.FP8, 64, 1)),
-                new IndexerSpec.IndexerTopK(List.of(40, 12), 16, 128, KeyType.BF16, 24));
+                new IndexerSpec.IndexerTopK(List.of(40, 12), 16, 128, KeyType.BF16, 24),
+                AttentionSpec.SparseSharedKvDecode.v4(64, 2, SharedKvFormat.FP8_MODEL1,
+                        AttentionSpec.KvIndexSet.full(128, 64, List.of(128, 7)),
+                        Optional.of(AttentionSpec.KvIndexSet.of(64, 2, List.of(64, 3), List.of(60, 1))), true),
+                new AttentionSpec.SparseSharedKvDecode(128, 1, 576, SharedKvFormat.BF16,
+                        AttentionSpec.KvIndexSet.full(32, 16, List.of(20)), Optional.empty(), false, false, 0.05f),
+                CacheWriteSpec.QuantInsert.of(37, SharedKvFormat.FP8_V32, 576, 16));
     }
 
     @Test

@@ -4,9 +4,10 @@ import dev.dayzero.hal.DType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
- * Attention, in five variants. All take BF16 queries and produce BF16 outputs; softmax is computed
+ * Attention, in six variants. All take BF16 queries and produce BF16 outputs; softmax is computed
  * with {@code softmaxScale} applied to the raw scores: {@code out = softmax(scale · q·kᵀ) · v}, over the
  * keys each query may see. Every tensor is row-major with the last dimension contiguous.
  *
@@ -39,7 +40,7 @@ public sealed interface AttentionSpec extends OpSpec {
     }
 
     /** The variant's short name: {@code prefill}, {@code paged-decode}, {@code mla-decode}, {@code sparse-mla-decode},
-     *  {@code sparse-prefill}. */
+     *  {@code sparse-prefill}, {@code sparse-sharedkv-decode}. */
     String variant();
 
     @Override
@@ -474,6 +475,220 @@ public sealed interface AttentionSpec extends OpSpec {
         public String describe() {
             return "attention sparse-prefill B=" + batch() + " T=" + totalTokens() + " topk=" + topk + " Hq="
                     + numHeads + " Dk=" + headDim + " Dv=" + valueDim;
+        }
+    }
+
+    /**
+     * One cache of a {@link SparseSharedKvDecode} with its index set: the attention reads, for each query
+     * {@code (b, s)}, the tokens named by the leftmost {@code lengths[b]} entries of its index row.
+     *
+     * <p>Tensors (names prefixed {@code extra_} for the extra cache): {@code kv_cache} of
+     * {@link SharedKvFormat#cacheTensor} ({@code numPages} pages of {@code pageBlockSize} tokens);
+     * {@code indices [B, Sq, topk] I32}: flat slots {@code page · pageBlockSize + t} (FlashMLA's convention:
+     * no block table), {@code -1} for an unused entry; {@code topk_length [B] I32}: {@code lengths}. Entries
+     * at positions {@code ≥ lengths[b]} are never read as tokens, whatever they hold.
+     *
+     * <p>{@code tokens[b]} counts the cached tokens that belong to sequence {@code b} (the window, or the
+     * compressed entries so far); the kit places them on pages of their own in a shuffled order, fills each
+     * query's leftmost {@code lengths[b]} entries with distinct slots among them (a few may be {@code -1}),
+     * fills the entries past the length with slots of real tokens (an operator that reads past the length
+     * gets a wrong answer), and fills every slot no sequence owns with NaN.
+     */
+    record KvIndexSet(int topk, int pageBlockSize, int numPages, List<Integer> tokens, List<Integer> lengths) {
+        public KvIndexSet {
+            Checks.positive("KvIndexSet", "topk", topk);
+            Checks.positive("KvIndexSet", "pageBlockSize", pageBlockSize);
+            tokens = Checks.lengths("KvIndexSet", "tokens", tokens, 0);
+            lengths = Checks.lengths("KvIndexSet", "lengths", lengths, 0);
+            Checks.require(tokens.size() == lengths.size(), "KvIndexSet", "lengths",
+                    "must have one entry per sequence (" + tokens.size() + "), got " + lengths.size());
+            for (int b = 0; b < tokens.size(); b++) {
+                Checks.require(lengths.get(b) <= Math.min(topk, tokens.get(b)), "KvIndexSet", "lengths[" + b + "]",
+                        "= " + lengths.get(b) + " must be <= min(topk = " + topk + ", tokens = " + tokens.get(b) + ")");
+            }
+            long needed = usedBlocks(tokens, pageBlockSize);
+            Checks.require(numPages >= Math.max(1, needed), "KvIndexSet", "numPages",
+                    "= " + numPages + " is fewer than the " + Math.max(1, needed) + " pages the tokens need");
+        }
+
+        /** With the pages the tokens need plus spares (an eighth more, at least one) for the kit's NaN trap. */
+        public static KvIndexSet of(int topk, int pageBlockSize, List<Integer> tokens, List<Integer> lengths) {
+            long used = usedBlocks(tokens, pageBlockSize);
+            return new KvIndexSet(topk, pageBlockSize, Math.toIntExact(used + Math.max(1, used / 8)), tokens, lengths);
+        }
+
+        /** Every sequence reads all its tokens, up to {@code topk}: {@code lengths[b] = min(topk, tokens[b])}. */
+        public static KvIndexSet full(int topk, int pageBlockSize, List<Integer> tokens) {
+            return of(topk, pageBlockSize, tokens, tokens.stream().map(t -> Math.min(topk, t)).toList());
+        }
+
+        public int batch() {
+            return tokens.size();
+        }
+
+        /** Σ lengths: positions read per query index, summed over the sequences. */
+        public long totalLength() {
+            return Checks.sum(lengths);
+        }
+    }
+
+    /**
+     * Sparse shared-KV MQA decode: DeepSeek-V4's attention (FlashMLA's {@code flash_mla_with_kvcache} with
+     * {@code indices}, {@code extra_k_cache}, {@code topk_length}, {@code attn_sink}), also covering
+     * DeepSeek-V3.2's layout. One KV head, shared by K and V; {@code numHeads} query heads (64 or 128);
+     * {@code queriesPerSeq} query tokens a sequence (1, or 2 with a speculative token).
+     *
+     * <p><b>Key and value.</b> Each cached token is {@code D = headDim} values, dequantized by
+     * {@link SharedKvFormat}. {@code D = 512} (DeepSeek-V4, "MODEL1": 448 NoPE + 64 RoPE, RoPE last): the
+     * key is the token and the value is <i>all</i> 512 values, RoPE dims included (the model undoes the
+     * rotation on output dims 448..511 afterwards). {@code D = 576} (V3.2 layout: 512 latent + 64 RoPE): the
+     * key is the token and the value its first 512 values. Output width is 512 either way.
+     *
+     * <p><b>Which tokens.</b> A main cache ({@link KvIndexSet}: V4's sliding window) and, optionally, an
+     * extra one (V4's compressed cache; its own page block size, index set and lengths). Query
+     * {@code (b, s)} attends to the union of the tokens named by the leftmost {@code main.lengths[b]}
+     * entries of {@code indices[b, s]} and the leftmost {@code extra.lengths[b]} entries of
+     * {@code extra_indices[b, s]}, skipping {@code -1} entries.
+     *
+     * <p><b>Math</b> (FlashMLA {@code tests/ref.py}), per query {@code (b, s)} and head {@code h}, over its
+     * attended tokens {@code j}: {@code p_j = scale · q[b,s,h] · k_j}; {@code lse = ln Σ_j exp(p_j)};
+     * {@code out = Σ_j exp(p_j − lse) · v_j}. With a sink, {@code out ← out · 1 / (1 + exp(sink[h] − lse))}
+     * and {@code lse} is unchanged (a sink of {@code +∞} zeroes the output, {@code −∞} changes nothing). A
+     * query with no attended token outputs 0 and {@code lse = +∞}, whatever the sink.
+     *
+     * <p><b>Tensors</b>, in binding order: {@code q [B, Sq, H, D] BF16}; {@code kv_cache},
+     * {@code indices [B, Sq, topk] I32}, {@code topk_length [B] I32} (main); when {@code extra} is present
+     * {@code extra_kv_cache}, {@code extra_indices [B, Sq, extraTopk] I32}, {@code extra_topk_length [B] I32}
+     * (same format and D, its own page block size); when {@code sink}, {@code attn_sink [H] F32}. Outputs:
+     * {@code out [B, Sq, H, 512] BF16}; when {@code returnLse}, {@code lse [B, H, Sq] F32} (natural log).
+     * Caches: see {@link SharedKvFormat} for every byte ({@link SharedKvFormat#FP8_MODEL1}:
+     * U8 {@code [pages, ceil(B·584/576)·576]}).
+     *
+     * <p><b>Cost</b> (FlashMLA's {@code count_flop_and_mem_vol_for_decode}, per position read): every position
+     * below a length counts as one attended token ({@code n = Σ_b Sq · (main.lengths[b] + extra.lengths[b])}).
+     * {@code flops = 2 · H · (D + 512) · n}; {@code bytes} = q + both index sets + both length vectors + sink
+     * + {@code n ·} {@link SharedKvFormat#tokenBytes} + out + lse. A MODEL1 token counts 584 bytes (its data
+     * and scale rows); FlashMLA's own model counts 576.
+     */
+    record SparseSharedKvDecode(int numHeads, int queriesPerSeq, int headDim, SharedKvFormat format, KvIndexSet main,
+                                Optional<KvIndexSet> extra, boolean sink, boolean returnLse, float softmaxScale)
+            implements AttentionSpec {
+        public SparseSharedKvDecode {
+            String spec = "SparseSharedKvDecode";
+            Objects.requireNonNull(format, spec + ".format");
+            Objects.requireNonNull(main, spec + ".main");
+            Objects.requireNonNull(extra, spec + ".extra");
+            Checks.require(numHeads == 64 || numHeads == 128, spec, "numHeads", "must be 64 or 128, got " + numHeads);
+            Checks.require(queriesPerSeq == 1 || queriesPerSeq == 2, spec, "queriesPerSeq",
+                    "must be 1 or 2, got " + queriesPerSeq);
+            Checks.require(headDim == 512 || headDim == 576, spec, "headDim",
+                    "must be 512 (V4: 448 NoPE + 64 RoPE) or 576 (V3.2: 512 + 64 RoPE), got " + headDim);
+            Checks.require(format.requiredHeadDim() == 0 || format.requiredHeadDim() == headDim, spec, "headDim",
+                    "must be " + format.requiredHeadDim() + " for the " + format + " cache, got " + headDim);
+            extra.ifPresent(x -> Checks.require(x.batch() == main.batch(), spec, "extra",
+                    "must list " + main.batch() + " sequences like main, got " + x.batch()));
+            scale(spec, softmaxScale);
+        }
+
+        /** DeepSeek-V4 shape: head dim 512, scale 512^-0.5, outputs and lse. */
+        public static SparseSharedKvDecode v4(int numHeads, int queriesPerSeq, SharedKvFormat format, KvIndexSet main,
+                                              Optional<KvIndexSet> extra, boolean sink) {
+            return new SparseSharedKvDecode(numHeads, queriesPerSeq, 512, format, main, extra, sink, true,
+                    defaultScale(512));
+        }
+
+        /** The same operator with {@code returnLse} set as given (Ascend's lse output is invalid). */
+        public SparseSharedKvDecode withReturnLse(boolean value) {
+            return new SparseSharedKvDecode(numHeads, queriesPerSeq, headDim, format, main, extra, sink, value,
+                    softmaxScale);
+        }
+
+        /** True when the value is all of the token (D = 512, RoPE dims included). */
+        public boolean valueHasRope() {
+            return headDim == SharedKvFormat.VALUE_DIM;
+        }
+
+        @Override
+        public int valueDim() {
+            return SharedKvFormat.VALUE_DIM;
+        }
+
+        /** Positions each query of sequence {@code b} may read: {@code main.lengths[b] + extra.lengths[b]}. */
+        @Override
+        public List<Integer> seqLens() {
+            List<Integer> lens = new ArrayList<>();
+            for (int b = 0; b < main.batch(); b++) {
+                lens.add(attended(b));
+            }
+            return List.copyOf(lens);
+        }
+
+        /** Positions read by each query of sequence {@code b}, both caches. */
+        public int attended(int b) {
+            return main.lengths().get(b) + extra.map(x -> x.lengths().get(b)).orElse(0);
+        }
+
+        /** Query rows {@code B · Sq}. */
+        public long queries() {
+            return (long) main.batch() * queriesPerSeq;
+        }
+
+        @Override
+        public String variant() {
+            return "sparse-sharedkv-decode";
+        }
+
+        @Override
+        public List<TensorSpec> inputs() {
+            int b = main.batch();
+            List<TensorSpec> in = new ArrayList<>();
+            in.add(TensorSpec.of("q", DType.BF16, b, queriesPerSeq, numHeads, headDim));
+            in.add(format.cacheTensor("kv_cache", main.numPages(), main.pageBlockSize(), headDim));
+            in.add(TensorSpec.of("indices", DType.I32, b, queriesPerSeq, main.topk()));
+            in.add(TensorSpec.of("topk_length", DType.I32, b));
+            extra.ifPresent(x -> {
+                in.add(format.cacheTensor("extra_kv_cache", x.numPages(), x.pageBlockSize(), headDim));
+                in.add(TensorSpec.of("extra_indices", DType.I32, b, queriesPerSeq, x.topk()));
+                in.add(TensorSpec.of("extra_topk_length", DType.I32, b));
+            });
+            if (sink) {
+                in.add(TensorSpec.of("attn_sink", DType.F32, numHeads));
+            }
+            return List.copyOf(in);
+        }
+
+        @Override
+        public List<TensorSpec> outputs() {
+            int b = main.batch();
+            TensorSpec out = TensorSpec.of("out", DType.BF16, b, queriesPerSeq, numHeads, SharedKvFormat.VALUE_DIM);
+            return returnLse ? List.of(out, TensorSpec.of("lse", DType.F32, b, numHeads, queriesPerSeq)) : List.of(out);
+        }
+
+        private long positions() {
+            return queriesPerSeq * (main.totalLength() + extra.map(KvIndexSet::totalLength).orElse(0L));
+        }
+
+        @Override
+        public long flops() {
+            return 2L * numHeads * (headDim + SharedKvFormat.VALUE_DIM) * positions();
+        }
+
+        @Override
+        public long bytes() {
+            long q = queries();
+            long indices = q * (main.topk() + extra.map(KvIndexSet::topk).orElse(0)) * 4L;
+            long lengths = 4L * main.batch() * (extra.isPresent() ? 2 : 1);
+            return q * numHeads * headDim * 2 + indices + lengths + (sink ? 4L * numHeads : 0)
+                    + positions() * format.tokenBytes(headDim) + q * numHeads * SharedKvFormat.VALUE_DIM * 2
+                    + (returnLse ? q * numHeads * 4 : 0);
+        }
+
+        @Override
+        public String describe() {
+            return "attention sparse-sharedkv-decode B=" + batch() + " Sq=" + queriesPerSeq + " Hq=" + numHeads
+                    + " D=" + headDim + " kv=" + format.label() + " topk=" + main.topk() + "/page" + main.pageBlockSize()
+                    + extra.map(x -> " extra=" + x.topk() + "/page" + x.pageBlockSize()).orElse("")
+                    + (sink ? " sink" : "") + (returnLse ? " lse" : "");
         }
     }
 

@@ -8,9 +8,10 @@ import java.util.List;
  * same {@link #flops()} and {@link #bytes()}, and reads and writes the same tensor layouts, which each
  * spec's Javadoc fixes.
  */
-public sealed interface OpSpec permits QuantizeSpec, MoeGemmSpec, AttentionSpec, IndexerSpec {
+public sealed interface OpSpec permits QuantizeSpec, MoeGemmSpec, AttentionSpec, IndexerSpec, CacheWriteSpec {
 
-    /** The operator family: {@code quantize}, {@code moe-gemm}, {@code attention} or {@code indexer}. */
+    /** The operator family: {@code quantize}, {@code moe-gemm}, {@code attention}, {@code indexer} or
+     *  {@code cache-write}. */
     String family();
 
     /** A short label of the variant and its key dimensions, for logs and tables. */

@@ -3,6 +3,7 @@ package dev.dayzero.tck.compare;
 import dev.dayzero.hal.DType;
 import dev.dayzero.hal.Ue8m0;
 import dev.dayzero.hal.op.QuantizeSpec;
+import dev.dayzero.tck.oracle.CacheWriteReference;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -70,6 +71,54 @@ public final class CodeComparison {
             }
         }
         return new CodeMetrics(refCodes.length, mismatches, boundary, scales, scaleMismatches, maxRel, first, detail);
+    }
+
+    private static final QuantizeSpec E4M3 = new QuantizeSpec(1, 1, DType.BF16, DType.F8_E4M3FN,
+            QuantizeSpec.perToken(), DType.F32);
+
+    /**
+     * A cache written by {@link dev.dayzero.hal.op.CacheWriteSpec.QuantInsert} against the oracle's: FP8 codes
+     * exact or an accepted boundary case (the rule of {@link #compare}), scales and BF16 bytes exact, MODEL1 pad
+     * bytes free, and every other byte still holding the fill. Scales count one per scale byte group (four
+     * bytes of an F32 scale are one scale).
+     */
+    public static CodeMetrics cacheWrite(CacheWriteReference ref, byte[] got) {
+        long codes = 0;
+        long mismatches = 0;
+        long boundary = 0;
+        long exact = 0;
+        long exactMismatches = 0;
+        long first = -1;
+        String detail = "";
+        byte[] want = ref.bytes();
+        for (int i = 0; i < want.length; i++) {
+            byte kind = ref.kinds()[i];
+            if (kind == CacheWriteReference.CODE) {
+                codes++;
+            } else if (kind == CacheWriteReference.EXACT) {
+                exact++;
+            }
+            if (kind == CacheWriteReference.ANY || got[i] == want[i]) {
+                continue;
+            }
+            if (kind == CacheWriteReference.CODE && isBoundaryCase(E4M3, got[i], want[i], ref.quotients()[i])) {
+                boundary++;
+                continue;
+            }
+            if (kind == CacheWriteReference.CODE) {
+                mismatches++;
+            } else {
+                exactMismatches++;
+            }
+            if (first < 0) {
+                first = i;
+                detail = String.format(java.util.Locale.ROOT, "byte %d (%s) = 0x%02x, want 0x%02x%s", i,
+                        kind == CacheWriteReference.CODE ? "fp8 code" : kind == CacheWriteReference.EXACT
+                                ? "scale or bf16" : "not to be written", got[i] & 0xff, want[i] & 0xff,
+                        kind == CacheWriteReference.CODE ? ", x/scale = " + ref.quotients()[i] : "");
+            }
+        }
+        return new CodeMetrics(codes, mismatches, boundary, exact, exactMismatches, 0, first, detail);
     }
 
     /**

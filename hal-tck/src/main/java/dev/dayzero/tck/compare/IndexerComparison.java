@@ -154,83 +154,30 @@ public final class IndexerComparison {
                 worst);
     }
 
-    /** Compares logits rows ({@code out [queries, width]} F32) with the oracle's scores. */
+    /**
+     * Compares logits rows ({@code out [queries, width]} F32) with the oracle's scores (−inf past each row):
+     * {@link FloatComparison#compare}'s figures, with the element-wise count taken against each key's own bound
+     * {@code a · m_j} instead of a row-RMS one.
+     */
     public static Metrics logits(IndexerSpec spec, HostTensor out, int[] rows, IndexerScores ref) {
         double a = allowance(spec.keyType());
-        long width = out.spec().dim(1);
-        long elements = 0;
-        long nonFinite = 0;
+        int width = Math.toIntExact(out.spec().dim(1));
+        double[][] actual = new double[rows.length][width];
+        double[][] expected = ref.logits(width);
         long outOfTol = 0;
-        double maxAbs = 0;
-        double maxRel = 0;
-        double sxy = 0;
-        double sxx = 0;
-        double syy = 0;
-        double worstDiff = 0;
-        long[] worstIndex = {0, 0};
-        double worstActual = 0;
-        double worstExpected = 0;
         for (int r = 0; r < rows.length; r++) {
             double[] s = ref.scores()[r];
-            double[] m = ref.magnitudes()[r];
-            double rxy = 0;
-            double rxx = 0;
-            double ryy = 0;
             for (int c = 0; c < width; c++) {
-                double actual = out.getFloat((long) rows[r] * width + c);
-                elements++;
-                if (c >= s.length) {
-                    if (actual != Double.NEGATIVE_INFINITY) {
-                        nonFinite++;
-                        if (worstAbsIsFirst(nonFinite, outOfTol)) {
-                            worstIndex = new long[] {rows[r], c};
-                            worstActual = actual;
-                            worstExpected = Double.NEGATIVE_INFINITY;
-                        }
-                    }
-                    continue;
-                }
-                double expected = s[c];
-                if (!Double.isFinite(actual)) {
-                    nonFinite++;
-                    worstIndex = new long[] {rows[r], c};
-                    worstActual = actual;
-                    worstExpected = expected;
-                    continue;
-                }
-                double err = Math.abs(actual - expected);
-                if (err > a * m[c]) {
+                actual[r][c] = out.getFloat((long) rows[r] * width + c);
+                if (c < s.length && Double.isFinite(actual[r][c])
+                        && Math.abs(actual[r][c] - s[c]) > a * ref.magnitudes()[r][c]) {
                     outOfTol++;
                 }
-                if (err > maxAbs) {
-                    maxAbs = err;
-                    if (nonFinite == 0) {
-                        worstIndex = new long[] {rows[r], c};
-                        worstActual = actual;
-                        worstExpected = expected;
-                    }
-                }
-                if (expected != 0) {
-                    maxRel = Math.max(maxRel, err / Math.abs(expected));
-                }
-                rxy += actual * expected;
-                rxx += actual * actual;
-                ryy += expected * expected;
-            }
-            sxy += rxy;
-            sxx += rxx;
-            syy += ryy;
-            if (rxx + ryy > 0) {
-                worstDiff = Math.max(worstDiff, 1 - 2 * rxy / (rxx + ryy));
             }
         }
-        double cosine = sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : (sxx == syy ? 1 : 0);
-        return new Metrics(elements, maxAbs, maxRel, cosine, worstDiff, nonFinite, outOfTol, worstIndex, worstActual,
-                worstExpected);
-    }
-
-    private static boolean worstAbsIsFirst(long nonFinite, long outOfTol) {
-        return nonFinite == 1 && outOfTol == 0;
+        Metrics m = FloatComparison.compare(actual, expected, rows, new Tolerance("indexer-logits", 0, 0, 0));
+        return new Metrics(m.elements(), m.maxAbsError(), m.maxRelError(), m.cosine(), m.diff(), m.nonFinite(),
+                outOfTol, m.worstIndex(), m.worstActual(), m.worstExpected());
     }
 
     /** True when a logits comparison passes: nothing non-finite out of place, every value within tolerance. */

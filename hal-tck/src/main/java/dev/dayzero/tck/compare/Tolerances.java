@@ -36,6 +36,12 @@ public final class Tolerances {
     /** BF16 output from INT8 W8A8 (exact I32 accumulation, then two F32 scales). */
     public static final Tolerance BF16_FROM_INT8 = new Tolerance("bf16-from-int8", 1e-5, 0x1p-6, 0x1p-6);
 
+    /**
+     * The natural-log lse (F32) of the shared-KV sparse decode: FlashMLA's test bound, relative 8/65536; an
+     * infinite lse (a query with no token) must be {@code +∞} exactly.
+     */
+    public static final Tolerance LSE_F32 = new Tolerance("lse-f32", 1e-6, 0x1p-13, 0x1p-13);
+
     /** Largest relative error of an F32 scale. */
     public static final double F32_SCALE_REL = 1e-6;
 
@@ -56,6 +62,9 @@ public final class Tolerances {
         }
         if (spec instanceof AttentionSpec.SparseLatentDecode s) {
             return s.kvCache() == KvCacheType.FP8_FLASHMLA ? BF16_FROM_FP8_CACHE : BF16_FROM_BF16;
+        }
+        if (spec instanceof AttentionSpec.SparseSharedKvDecode s) {
+            return s.format().isFp8() ? BF16_FROM_FP8_CACHE : BF16_FROM_BF16;
         }
         if (spec instanceof AttentionSpec) {
             return BF16_FROM_BF16;

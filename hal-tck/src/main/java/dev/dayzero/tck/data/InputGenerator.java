@@ -4,6 +4,7 @@ import dev.dayzero.hal.Bf16;
 import dev.dayzero.hal.DType;
 import dev.dayzero.hal.Fp8;
 import dev.dayzero.hal.op.AttentionSpec;
+import dev.dayzero.hal.op.CacheWriteSpec;
 import dev.dayzero.hal.op.IndexerSpec;
 import dev.dayzero.hal.op.KvCacheType;
 import dev.dayzero.hal.op.MoeGemmSpec;
@@ -36,6 +37,12 @@ public final class InputGenerator {
         }
         if (spec instanceof MoeGemmSpec m) {
             return moe(m, seed);
+        }
+        if (spec instanceof AttentionSpec.SparseSharedKvDecode s) {
+            return SharedKvInputs.decode(s, seed);
+        }
+        if (spec instanceof CacheWriteSpec.QuantInsert w) {
+            return SharedKvInputs.cacheWrite(w, seed);
         }
         if (spec instanceof AttentionSpec.SparsePrefill sp) {
             return sparsePrefill(sp, seed);

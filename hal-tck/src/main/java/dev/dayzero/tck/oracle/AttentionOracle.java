@@ -37,6 +37,8 @@ final class AttentionOracle {
             return sparseLatentDecode(p, inputs, rows);
         } else if (spec instanceof SparsePrefill p) {
             return sparsePrefill(p, inputs, rows);
+        } else if (spec instanceof AttentionSpec.SparseSharedKvDecode p) {
+            return SharedKvOracle.decode(p, inputs, rows).out();
         }
         throw new IllegalArgumentException("unknown attention variant: " + spec);
     }

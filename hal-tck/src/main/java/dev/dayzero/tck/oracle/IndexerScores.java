@@ -9,4 +9,14 @@ package dev.dayzero.tck.oracle;
  *                   bound of any accumulation order is a multiple of it
  */
 public record IndexerScores(double[][] scores, double[][] magnitudes) {
+
+    /** The rows as {@code IndexerLogits} writes them: each row's scores, then {@code -inf} up to {@code width}. */
+    public double[][] logits(int width) {
+        double[][] out = new double[scores.length][width];
+        for (int r = 0; r < scores.length; r++) {
+            java.util.Arrays.fill(out[r], Double.NEGATIVE_INFINITY);
+            System.arraycopy(scores[r], 0, out[r], 0, scores[r].length);
+        }
+        return out;
+    }
 }

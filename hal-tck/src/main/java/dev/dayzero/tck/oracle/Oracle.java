@@ -1,6 +1,7 @@
 package dev.dayzero.tck.oracle;
 
 import dev.dayzero.hal.op.AttentionSpec;
+import dev.dayzero.hal.op.CacheWriteSpec;
 import dev.dayzero.hal.op.IndexerSpec;
 import dev.dayzero.hal.op.MoeGemmSpec;
 import dev.dayzero.hal.op.QuantizeSpec;
@@ -51,6 +52,20 @@ public final class Oracle {
      */
     public static double[][] attention(AttentionSpec spec, List<HostTensor> inputs, int[] rows) {
         return AttentionOracle.attention(spec, inputs, rows);
+    }
+
+    /**
+     * Reference output and lse of a {@link AttentionSpec.SparseSharedKvDecode} for the given query rows
+     * ({@code b · queriesPerSeq + s}).
+     */
+    public static SharedKvReference sharedKvDecode(AttentionSpec.SparseSharedKvDecode spec, List<HostTensor> inputs,
+                                                   int[] rows) {
+        return SharedKvOracle.decode(spec, inputs, rows);
+    }
+
+    /** The cache a {@link CacheWriteSpec.QuantInsert} must leave, starting from a cache full of {@code fill}. */
+    public static CacheWriteReference cacheWrite(CacheWriteSpec.QuantInsert spec, List<HostTensor> inputs, byte fill) {
+        return SharedKvOracle.cacheWrite(spec, inputs, fill);
     }
 
     /**

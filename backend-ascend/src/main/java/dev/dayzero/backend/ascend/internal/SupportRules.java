@@ -3,6 +3,7 @@ package dev.dayzero.backend.ascend.internal;
 import dev.dayzero.hal.DType;
 import dev.dayzero.hal.Support;
 import dev.dayzero.hal.op.AttentionSpec;
+import dev.dayzero.hal.op.CacheWriteSpec;
 import dev.dayzero.hal.op.IndexerSpec;
 import dev.dayzero.hal.op.KvCacheType;
 import dev.dayzero.hal.op.MoeGemmSpec;
@@ -62,6 +63,14 @@ public final class SupportRules {
      * from; {@code cann}: the toolkit's version (limits that changed between CANN releases answer by it; an unknown
      * version gets the stricter, older limits).
      */
+    /** DeepSeek-V4's attention (issue 13): the operator exists, the binding does not yet. */
+    static final String SHARED_KV_REASON = "DeepSeek-V4's sparse shared-KV attention maps to aclnnSparseAttnSharedkv "
+            + "(CANN's custom operator package, with its metadata step; its lse output is documented as invalid, so the "
+            + "answer will be the returnLse = false alternative); that binding is not written yet";
+    /** The KV-cache write (issue 13): not mapped. */
+    static final String CACHE_WRITE_REASON = "the KV-cache quantize-and-insert (MODEL1 / V3.2 FP8 layouts) is not mapped "
+            + "to an Ascend operator yet (Ascend's V4 FP8 cache row is 640 bytes, not FlashMLA's 584)";
+
     public static Support answer(String soc, OpSpec spec, DsaOperators dsa, CannVersion cann) {
         Optional<SocCapability> cap = SocCapability.of(soc);
         if (cap.isEmpty()) {
@@ -77,6 +86,12 @@ public final class SupportRules {
         }
         if (spec instanceof IndexerSpec i) {
             return indexer(c, i, dsa.lightningIndexer());
+        }
+        if (spec instanceof CacheWriteSpec) {
+            return Support.unsupported(CACHE_WRITE_REASON);
+        }
+        if (spec instanceof AttentionSpec.SparseSharedKvDecode) {
+            return Support.unsupported(SHARED_KV_REASON);
         }
         return attention(c, (AttentionSpec) spec, dsa.sparseFlashAttention(), cann);
     }

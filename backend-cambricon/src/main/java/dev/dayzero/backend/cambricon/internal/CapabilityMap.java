@@ -3,6 +3,7 @@ package dev.dayzero.backend.cambricon.internal;
 import dev.dayzero.hal.DType;
 import dev.dayzero.hal.Support;
 import dev.dayzero.hal.op.AttentionSpec;
+import dev.dayzero.hal.op.CacheWriteSpec;
 import dev.dayzero.hal.op.IndexerSpec;
 import dev.dayzero.hal.op.KvCacheType;
 import dev.dayzero.hal.op.MoeGemmSpec;
@@ -19,6 +20,13 @@ import java.util.List;
 public final class CapabilityMap {
     static final String SPARSE_REASON = "sparse MLA (DSA) decode has no C-API kernel in CNNL 1.28.6 / CNNL-Extra 1.12.3 /"
             + " MLU-OPS 1.11.1; vllm-mlu runs it through Torch-MLU-Ops (C++ on the libtorch ABI), which JNA cannot bind";
+    /** DeepSeek-V4's sparse shared-KV attention with a sink (issue 13). */
+    static final String SHARED_KV_REASON = "DeepSeek-V4's attention needs a per-head sink; the C-API cached-KV kernel"
+            + " (cnnlSingleQueryCachedKVAttn) takes none, and the sink-capable operator (single_query_cached_kv_attn with"
+            + " learnable_sink) lives in Torch-MLU-Ops (C++ on the libtorch ABI), which JNA cannot bind";
+    /** The KV-cache write (issue 13). */
+    static final String CACHE_WRITE_REASON = "the KV-cache quantize-and-insert has no confirmed C-API operator on"
+            + " Cambricon (vllm-mlu writes V4's caches in BF16 through Torch-MLU-Ops)";
     /** The lightning indexer (V3.2 / V4 DSA top-k selection), every member of the {@code indexer} family. */
     static final String INDEXER_REASON = "the DSA lightning indexer has no C-API operator on Cambricon: no CNNL 1.28.6 /"
             + " CNNL-Extra 1.12.3 / MLU-OPS 1.11.1 call computes its scores or top-k; Cambricon's own stack runs it as"
@@ -53,6 +61,10 @@ public final class CapabilityMap {
             return Support.unsupported(SPARSE_PREFILL_REASON);
         } else if (spec instanceof IndexerSpec) {
             return Support.unsupported(INDEXER_REASON);
+        } else if (spec instanceof AttentionSpec.SparseSharedKvDecode) {
+            return Support.unsupported(SHARED_KV_REASON);
+        } else if (spec instanceof CacheWriteSpec) {
+            return Support.unsupported(CACHE_WRITE_REASON);
         }
         return Support.unsupported("unknown spec family " + spec.family());
     }

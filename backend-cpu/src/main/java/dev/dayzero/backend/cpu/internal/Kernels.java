@@ -3,12 +3,15 @@ package dev.dayzero.backend.cpu.internal;
 import dev.dayzero.backend.cpu.internal.attention.LatentDecodeKernel;
 import dev.dayzero.backend.cpu.internal.attention.PagedDecodeKernel;
 import dev.dayzero.backend.cpu.internal.attention.PrefillKernel;
+import dev.dayzero.backend.cpu.internal.attention.SharedKvDecodeKernel;
 import dev.dayzero.backend.cpu.internal.attention.SparseLatentDecodeKernel;
 import dev.dayzero.backend.cpu.internal.gemm.MoeGemmKernel;
 import dev.dayzero.backend.cpu.internal.indexer.PagedIndexerKernel;
 import dev.dayzero.backend.cpu.internal.indexer.PrefillIndexerKernel;
+import dev.dayzero.backend.cpu.internal.quantize.CacheWriteKernel;
 import dev.dayzero.backend.cpu.internal.quantize.QuantizeKernel;
 import dev.dayzero.hal.op.AttentionSpec;
+import dev.dayzero.hal.op.CacheWriteSpec;
 import dev.dayzero.hal.op.IndexerSpec;
 import dev.dayzero.hal.op.MoeGemmSpec;
 import dev.dayzero.hal.op.OpSpec;
@@ -60,6 +63,12 @@ final class Kernels {
         }
         if (spec instanceof AttentionSpec.SparseLatentDecode s) {
             return new SparseLatentDecodeKernel(s, device);
+        }
+        if (spec instanceof AttentionSpec.SparseSharedKvDecode s) {
+            return new SharedKvDecodeKernel(s, device);
+        }
+        if (spec instanceof CacheWriteSpec.QuantInsert w) {
+            return new CacheWriteKernel(w, device);
         }
         if (spec instanceof AttentionSpec.SparsePrefill s) {
             return new SparseLatentDecodeKernel(s.asSparseDecode(), device); // identical bytes: see asSparseDecode

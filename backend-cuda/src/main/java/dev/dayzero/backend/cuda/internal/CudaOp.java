@@ -25,6 +25,15 @@ abstract class CudaOp<S extends OpSpec> extends AbstractPreparedOp<CudaDevice, S
         return buffer(operands, i).address();
     }
 
+    /** The device addresses of every operand, in binding order ({@link #address} each). */
+    protected final long[] addresses(List<DeviceBuffer> operands) {
+        long[] a = new long[operands.size()];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = address(operands, i);
+        }
+        return a;
+    }
+
     @Override
     protected final CudaBuffer checkBuffer(DeviceBuffer buffer, String what) {
         if (!(buffer instanceof CudaBuffer c) || c.device() != device) {

@@ -114,11 +114,7 @@ final class IndexerOp extends CudaOp<IndexerSpec> {
     @Override
     public Launch bind(List<DeviceBuffer> operands) {
         checkBind(operands);
-        long[] a = new long[operands.size()];
-        for (int i = 0; i < a.length; i++) {
-            a[i] = address(operands, i);
-        }
-        return launches.add(new IndexerLaunch(a));
+        return launches.add(new IndexerLaunch(addresses(operands)));
     }
 
     /** The logits kernel, and for a top-k its workspace and the top-k kernel; closing frees the workspace. */

@@ -109,11 +109,7 @@ final class PagedDecodeOp extends CudaOp<AttentionSpec.PagedDecode> {
     @Override
     public Launch bind(List<DeviceBuffer> operands) {
         checkBind(operands);
-        long[] addresses = new long[6];
-        for (int i = 0; i < 6; i++) {
-            addresses[i] = address(operands, i);
-        }
-        return launches.add(new DecodeLaunch(addresses));
+        return launches.add(new DecodeLaunch(addresses(operands)));
     }
 
     /** The decode kernel, and with splits its workspace and the combine kernel; closing frees the workspace. */

@@ -4,6 +4,7 @@ import dev.dayzero.backend.cuda.CudaConfig;
 import dev.dayzero.backend.cuda.jna.CublasLtApi;
 import dev.dayzero.hal.Support;
 import dev.dayzero.hal.op.AttentionSpec;
+import dev.dayzero.hal.op.CacheWriteSpec;
 import dev.dayzero.hal.op.IndexerSpec;
 import dev.dayzero.hal.op.MoeGemmSpec;
 import dev.dayzero.hal.op.OpSpec;
@@ -21,6 +22,12 @@ public final class SupportRules {
             + "sparse MLA decode (BF16 and FP8 FlashMLA KV caches), the MoE grouped GEMM (BF16 and FP8 block-scaled on "
             + "tensor cores, INT8), attention prefill and paged decode, sparse prefill (MLA), the lightning indexer (logits and "
             + "top-k, FP8 and BF16 keys)";
+    /** DeepSeek-V4's attention (issue 13): no kernel yet. */
+    static final String SHARED_KV_REASON = "backend-cuda has no sparse shared-KV decode kernel yet (DeepSeek-V4's "
+            + "attention over a window cache and a compressed cache with lengths and a per-head sink; the MODEL1 kernel "
+            + "is being written on the sparse MLA kernel's split-KV + combine structure)";
+    /** The KV-cache write (issue 13): no kernel yet. */
+    static final String CACHE_WRITE_REASON = "backend-cuda has no KV-cache quantize-and-insert kernel yet";
     /** Widest key the MLA kernels hold in shared memory ({@code kDk} of {@code mla_decode.cu}). */
     static final int MLA_MAX_DK = MlaKernel.MAX_DK;
     /** Widest value the MLA kernels accumulate in registers ({@code kDv}). */
@@ -180,6 +187,12 @@ public final class SupportRules {
         }
         if (spec instanceof IndexerSpec x) {
             return indexer(x, kernelsBuilt);
+        }
+        if (spec instanceof AttentionSpec.SparseSharedKvDecode) {
+            return Support.unsupported(SHARED_KV_REASON);
+        }
+        if (spec instanceof CacheWriteSpec) {
+            return Support.unsupported(CACHE_WRITE_REASON);
         }
         if (spec instanceof AttentionSpec.Prefill p) {
             return prefill(p, kernelsBuilt);

@@ -8,6 +8,7 @@ import dev.dayzero.backend.cuda.CudaConfig;
 import dev.dayzero.hal.DType;
 import dev.dayzero.hal.Support;
 import dev.dayzero.hal.op.AttentionSpec;
+import dev.dayzero.hal.op.CacheWriteSpec;
 import dev.dayzero.hal.op.KvCacheType;
 import dev.dayzero.hal.op.MoeGemmSpec;
 import dev.dayzero.hal.op.QuantizeSpec;
@@ -38,6 +39,11 @@ class SupportRulesTest {
     void everyStandardCaseHasAKernelOnceBuilt() {
         for (ConformanceCase c : StandardCases.all()) {
             Support s = SupportRules.supports(c.spec(), true);
+            if (c.spec() instanceof AttentionSpec.SparseSharedKvDecode || c.spec() instanceof CacheWriteSpec) {
+                // issue 13: DeepSeek-V4's attention and the cache write have no CUDA kernel yet
+                assertTrue(s instanceof Support.Unsupported u && u.reason().contains("no"), c.id() + ": " + s);
+                continue;
+            }
             assertTrue(s.isSupported(), c.id() + ": " + s);
         }
     }

@@ -109,6 +109,20 @@ final class FlashState {
         simd.gemm(rows, dv, count, st, 0, 1, rp, values, vOff, ldv, o, 0, dv);
     }
 
+    /** Row {@code r}'s natural-log sum of exponentials of its scaled scores; {@code +∞} if it saw nothing. */
+    float lse(int r) {
+        return l[r] > 0 ? m[r] + (float) Math.log(l[r]) : Float.POSITIVE_INFINITY;
+    }
+
+    /** As {@link #write}, with the output multiplied by {@code factor} (an attention sink's). */
+    void write(int r, byte[] out, int off, float factor) {
+        float inv = l[r] > 0 ? factor / l[r] : 0f;
+        int ob = r * dv;
+        for (int d = 0; d < dv; d++) {
+            Bytes.putBf16(out, off + 2 * d, l[r] > 0 ? o[ob + d] * inv : 0f);
+        }
+    }
+
     /** Writes row {@code r}'s normalised output as {@code dv} BF16 values at byte offset {@code off}; zeros if it saw nothing. */
     void write(int r, byte[] out, int off) {
         float inv = l[r] > 0 ? 1f / l[r] : 0f;
