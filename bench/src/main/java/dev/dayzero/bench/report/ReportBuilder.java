@@ -24,7 +24,9 @@ import java.util.regex.Pattern;
  * a device that appears in several runs gets one column per run, labelled with host, date and time, so
  * two measurements of one case on one device are two rows, never averaged. When any run was sent to us
  * ({@code --submitted-by}), every column's label ends with its origin: {@code (vendor-submitted by NAME)} or
- * {@code (measured here)}, and {@code , unverified} where its directory had no manifest to check.
+ * {@code (measured here)}, and {@code , unverified} where its directory had no manifest to check. Where columns of
+ * different plans would otherwise share a label (folded shards of two plans, one device name on two hosts), each
+ * label ends with {@code plan} and the plan's short fingerprint.
  */
 public final class ReportBuilder {
     private static final Pattern BATCH = Pattern.compile("/b(\\d+)/");
@@ -44,8 +46,8 @@ public final class ReportBuilder {
         for (LoadedRun run : runs) {
             if (run.file().plan() != null) {
                 for (CaseRecord c : run.file().cases()) {
-                    plansPerLabel.computeIfAbsent(label(run, c, false), k -> new TreeSet<>())
-                            .add(run.file().plan().fingerprint());
+                    plansPerLabel.computeIfAbsent(label(run, c, runsPerDevice.get(identity(run, c)).size() > 1),
+                            k -> new TreeSet<>()).add(run.file().plan().fingerprint());
                 }
             }
         }
@@ -57,7 +59,7 @@ public final class ReportBuilder {
             LoadedRun run = runs.get(i);
             for (CaseRecord c : run.file().cases()) {
                 boolean repeated = runsPerDevice.get(identity(run, c)).size() > 1;
-                String label = label(run, c, repeated) + planSuffix(run, c, plansPerLabel)
+                String label = label(run, c, repeated) + planSuffix(run, label(run, c, repeated), plansPerLabel)
                         + (labelOrigins ? " (" + originLabel(run) + ")" : "");
                 Optional<ChipSpec> chip = chipsByLabel.computeIfAbsent(label,
                         l -> deviceInfo(run, c).flatMap(chips::match));
@@ -121,9 +123,12 @@ public final class ReportBuilder {
         return repeated ? base + " @" + run.host() + " " + run.date() + " " + run.time() : base;
     }
 
-    /** " plan FINGERPRINT" where runs of different plans (folded shards, sharded runs) share a device label, else "". */
-    private static String planSuffix(LoadedRun run, CaseRecord c, Map<String, Set<String>> plansPerLabel) {
-        Set<String> plans = plansPerLabel.get(label(run, c, false));
+    /**
+     * " plan FINGERPRINT" where columns of different plans (two folds of shards, runs on two hosts with one device
+     * name) would otherwise share a label, else "".
+     */
+    private static String planSuffix(LoadedRun run, String label, Map<String, Set<String>> plansPerLabel) {
+        Set<String> plans = plansPerLabel.get(label);
         return run.file().plan() == null || plans == null || plans.size() < 2 ? ""
                 : " plan " + dev.dayzero.bench.fleet.PlanFingerprint.shortForm(run.file().plan().fingerprint());
     }

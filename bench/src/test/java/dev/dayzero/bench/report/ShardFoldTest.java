@@ -68,7 +68,7 @@ class ShardFoldTest {
     @Test
     void shardsOfAnotherPlanAreNotFoldedAndSaySo() {
         ShardFold.Result r = ShardFold.fold(List.of(shard(PLAN, 1, "n", ReportFixtures.H100),
-                shard(PLAN, 2, "n", ReportFixtures.H100), shard(OTHER, 3, "n", ReportFixtures.H100)));
+                shard(PLAN, 2, "n", ReportFixtures.H100), shard(OTHER, 3, "m", ReportFixtures.H100)));
         assertEquals(2, r.folds().size());
         String mismatch = r.notes().stream().filter(n -> n.contains("not folded together")).findFirst().orElseThrow();
         assertTrue(mismatch.contains("plan " + PLAN.substring(0, 12)) && mismatch.contains("plan "
@@ -79,7 +79,9 @@ class ShardFoldTest {
         ReportData data = ReportBuilder.build(r.runs(), ChipTable.defaults());
         List<String> columns = data.rows().stream().map(ReportRow::device).distinct().toList();
         assertEquals(2, columns.size(), "each plan its own column: " + columns);
-        assertTrue(columns.get(1).contains("plan " + OTHER.substring(0, 12)), columns.toString());
+        assertEquals("cuda:0 NVIDIA H100 80GB HBM3 plan " + PLAN.substring(0, 12), columns.get(0),
+                "one device name on two hosts: the plans tell the columns apart");
+        assertTrue(columns.get(1).endsWith("plan " + OTHER.substring(0, 12)), columns.toString());
     }
 
     @Test
