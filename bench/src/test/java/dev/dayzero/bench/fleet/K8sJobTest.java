@@ -94,6 +94,11 @@ class K8sJobTest {
         Map<String, Quantity> own = roundTrip(job(K8sJob.Accelerator.ASCEND, "huawei.com/Ascend310P", Map.of()))
                 .getSpec().getTemplate().getSpec().getContainers().get(0).getResources().getLimits();
         assertEquals(new Quantity("1"), own.get("huawei.com/Ascend310P"));
+        K8sJob bare = new K8sJob(new ShardJob("/d", "/results", 2, List.of()), "cpu-only", null, "img", "c",
+                K8sJob.Accelerator.NONE, null, 1, 2, 2, null, null, null, null);
+        assertNull(K8sJob.yaml().readValue(bare.render(), Job.class).getSpec().getTemplate().getSpec().getContainers().get(0).getResources(),
+                "cpu without --cpu or --memory: no resources at all");
+        assertTrue(!bare.render().contains("resources"), bare.render());
         assertEquals(K8sJob.Accelerator.NVIDIA, K8sJob.Accelerator.ofBackend("cuda"));
         assertEquals(K8sJob.Accelerator.NONE, K8sJob.Accelerator.ofBackend("cpu"));
         assertEquals(K8sJob.Accelerator.CAMBRICON, K8sJob.Accelerator.parse("Cambricon"));
