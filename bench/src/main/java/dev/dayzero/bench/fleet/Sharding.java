@@ -96,7 +96,7 @@ public final class Sharding {
         return n;
     }
 
-    /** Case id → shard, for readers. */
+    /** Case id → shard (the tests check the cut does not depend on the order cases arrive in). */
     static Map<String, Integer> byId(List<WorkloadCase> cases, int count) {
         int[] shardOf = assign(cases, count);
         Map<String, Integer> m = new HashMap<>();
