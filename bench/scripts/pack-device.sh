@@ -3,7 +3,8 @@
 # built distribution (backend-cuda and its kernels included), torch_compare.py with the chip table, and
 # gpu-run.sh, the one command to run there. Used with the session `device` tool, whose working tree (repo +
 # carried folders) must stay under 64 MiB, hence a headless runtime (no java.desktop: the run there is made with
-# --no-report; `dayzero report` draws the charts here afterwards), a stripped libjvm, and no chart jars:
+# --no-report; `dayzero report` draws the charts here afterwards), a stripped libjvm, no chart jars, and none of
+# what only `dayzero fleet k8s` needs (fabric8's Kubernetes model, Jackson YAML, SnakeYAML, SLF4J; ~5 MB):
 #   bench/scripts/pack-device.sh                                   # here (JDK 17 + Maven), ~45 MB
 #   run(command="bash .device/gpu-run.sh", carry=[".device"])      # there; one archive comes back under $OUT
 #   tar xzf <files_at>/gpu-run.tar.gz -C results/<name> && ./dayzero report results/<name>/run/results.json --out ...
@@ -20,6 +21,8 @@ if command -v strip >/dev/null; then
 fi
 cp -r bench/target/dist .device/dist
 rm -f .device/dist/lib/jfreechart-*.jar .device/dist/lib/org.jfree.svg-*.jar
+rm -f .device/dist/lib/kubernetes-model-*.jar .device/dist/lib/jackson-dataformat-yaml-*.jar \
+      .device/dist/lib/snakeyaml-*.jar .device/dist/lib/slf4j-api-*.jar
 cp bench/scripts/torch_compare.py .device/
 cp bench/src/main/resources/dev/dayzero/bench/chips/chips.json .device/
 cp bench/scripts/gpu-run.sh .device/

@@ -23,7 +23,10 @@ import picocli.CommandLine.Parameters;
                         + "columns labelled by host and date, never averaged.",
                 "A run directory holding a MANIFEST.sha256 is checked against it first: a missing or changed file "
                         + "stops the report (exit 2). Results sent with --submitted-by are labelled \"vendor-submitted "
-                        + "by NAME\" beside \"measured here\"; a directory without a manifest is labelled unverified."})
+                        + "by NAME\" beside \"measured here\"; a directory without a manifest is labelled unverified.",
+                "Shards (dayzero run --shard i/N) of one plan on one kind of device (backend and device name) fold into "
+                        + "one column, whatever host each ran on; a missing shard or case, a shard given twice, and "
+                        + "shards of different plans (never folded together) are named, one line each."})
 final class ReportCommand implements Callable<Integer> {
 
     @Parameters(arity = "1..*", paramLabel = "RESULTS", description = "results.json files or run directories.")
@@ -48,6 +51,7 @@ final class ReportCommand implements Callable<Integer> {
         o.println("report of " + w.rows() + " case results: " + w.html().toAbsolutePath());
         o.println("  " + w.markdown().getFileName() + ", " + w.csv().getFileName() + ", charts/ (" + w.charts().size()
                 + " charts, PNG and SVG)");
+        w.shardNotes().forEach(n -> spec.commandLine().getErr().println("dayzero report: " + n));
         return ExitCode.OK;
     }
 

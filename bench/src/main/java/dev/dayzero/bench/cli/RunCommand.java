@@ -1,5 +1,8 @@
 package dev.dayzero.bench.cli;
 
+import dev.dayzero.bench.fleet.PlanFingerprint;
+import dev.dayzero.bench.fleet.Shard;
+import dev.dayzero.bench.fleet.Sharding;
 import dev.dayzero.bench.model.ModelConfig;
 import dev.dayzero.bench.model.ModelConfigs;
 import dev.dayzero.bench.model.QuantConfig;
@@ -14,7 +17,10 @@ import dev.dayzero.bench.worker.RunOutcome;
 import dev.dayzero.bench.chips.ChipTable;
 import dev.dayzero.bench.report.LoadedRun;
 import dev.dayzero.bench.report.ReportWriter;
+import dev.dayzero.bench.results.PlanInfo;
 import dev.dayzero.bench.results.ResultsReader;
+import dev.dayzero.bench.results.ToolInfo;
+import dev.dayzero.bench.workload.WorkloadCase;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -95,11 +101,18 @@ final class RunCommand implements Callable<Integer> {
             description = "A chips JSON file that adds or overrides chip-table entries for the report's percent of peak.")
     Path chips;
 
+    @Option(names = "--shard", paramLabel = "i/N",
+            description = "Run only shard i of N (counted from 1) of the plan: a deterministic slice, balanced by the "
+                    + "cases' estimated cost, the same on every machine. The results record the shard and the plan's "
+                    + "fingerprint; `dayzero report` folds the N run directories back into one column per device kind. "
+                    + "See `dayzero fleet` for Slurm and Kubernetes jobs that run one shard per task.")
+    String shard;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Override
-    public Integer call() {
+    /** The model these options name, with {@code --expert-dtype} applied. */
+    ModelConfig modelConfig() {
         ModelConfig m = model.config != null ? ModelConfigs.load(model.config) : Presets.get(model.preset);
         if (expertDtype != null) {
             QuantConfig.ExpertWeights w;
@@ -110,6 +123,11 @@ final class RunCommand implements Callable<Integer> {
             }
             m = m.withQuant(m.quant().withExperts(w));
         }
+        return m;
+    }
+
+    /** The whole plan (every shard's cases) these options derive for {@code m}. */
+    WorkloadPlan derivePlan(ModelConfig m) {
         WorkloadOptions w = WorkloadOptions.defaults()
                 .withPhases(phases.stream().map(Phase::parse).toList())
                 .withBatchSizes(batches)
@@ -119,12 +137,32 @@ final class RunCommand implements Callable<Integer> {
                 .withEp(ep)
                 .withRouting(Routing.parse(routing))
                 .withMtp(mtp);
-        WorkloadPlan plan = Workloads.derive(m, w);
+        return Workloads.derive(m, w);
+    }
+
+    @Override
+    public Integer call() {
+        Shard slice = shard == null ? null : parseShard(shard); // bad input fails before anything is read
+        ModelConfig m = modelConfig();
+        WorkloadPlan plan = derivePlan(m);
         ChipTable table = noReport ? null : ReportCommand.chipTable(chips); // a bad --chips file fails before the run
         PrintWriter out = spec.commandLine().getOut();
+        String fingerprint = PlanFingerprint.of(plan.cases(), ToolInfo.version(), ToolInfo.gitCommit());
+        List<WorkloadCase> cases = slice == null ? plan.cases() : Sharding.select(plan.cases(), slice);
+        PlanInfo planInfo = new PlanInfo(fingerprint, plan.cases().stream().map(WorkloadCase::id).toList(), slice == null ? null
+                : new PlanInfo.ShardInfo(slice.index(), slice.count(), cases.stream().map(WorkloadCase::id).toList()));
+        if (options.resume != null) {
+            FleetResume.check(options.resume, planInfo);
+        }
         out.println("dayzero run: " + m.displayName() + " — " + plan.cases().size() + " cases"
                 + (plan.leftOut().isEmpty() ? "" : ", " + plan.leftOut().size() + " operators left out"));
-        RunOutcome outcome = options.execute(plan.cases(), m.id(), true, true, spec.commandLine());
+        if (slice != null) {
+            out.println("shard " + slice + " of plan " + PlanFingerprint.shortForm(fingerprint) + ": " + cases.size()
+                    + " of " + plan.cases().size() + " cases"
+                    + (cases.isEmpty() ? " (more shards than this shard's share of cases: nothing to run)" : ""));
+        }
+        RunOutcome outcome = options.execute(cases, m.id() + (slice == null ? "" : "-shard" + slice.index() + "of"
+                + slice.count()), true, true, spec.commandLine(), planInfo);
         Summary.print(out, outcome, plan.leftOut());
         plan.notes().forEach(out::println);
         List<StepProjection> steps = StepProjection.project(outcome.records());
@@ -147,6 +185,14 @@ final class RunCommand implements Callable<Integer> {
         }
         RunOptions.writeManifest(outcome.resultsFile().getParent(), spec.commandLine());
         return RunOptions.exitCode(outcome);
+    }
+
+    private static Shard parseShard(String text) {
+        try {
+            return Shard.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException(e.getMessage());
+        }
     }
 
 }

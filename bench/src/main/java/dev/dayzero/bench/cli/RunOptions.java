@@ -2,6 +2,7 @@ package dev.dayzero.bench.cli;
 
 import dev.dayzero.bench.measure.MeasureOptions;
 import dev.dayzero.bench.results.CaseRecord;
+import dev.dayzero.bench.results.PlanInfo;
 import dev.dayzero.bench.results.RunManifest;
 import dev.dayzero.bench.worker.ChildProbe;
 import dev.dayzero.bench.worker.Progress;
@@ -94,6 +95,12 @@ final class RunOptions {
     /** Runs {@code cases} and returns the outcome; {@code name} names the default run directory. */
     RunOutcome execute(List<WorkloadCase> cases, String name, boolean conform, boolean measure,
                        CommandLine commandLine) {
+        return execute(cases, name, conform, measure, commandLine, null);
+    }
+
+    /** Runs {@code cases} of {@code plan} (null: none recorded) and returns the outcome. */
+    RunOutcome execute(List<WorkloadCase> cases, String name, boolean conform, boolean measure,
+                       CommandLine commandLine, PlanInfo plan) {
         WorkerSettings workers = WorkerSettings.inherit(workerHeap);
         // probing loads vendor libraries: done in a child JVM, never in this coordinator
         Submission submission = submission(); // a bad name fails before anything runs
@@ -110,7 +117,7 @@ final class RunOptions {
         MeasureOptions measureOptions = MeasureOptions.defaults().withMinTime(minTime).withColdCache(coldCache);
         RunRequest request = new RunRequest(cases, ids, dir, resume != null, caseTimeout, measureOptions, conform,
                 measure, Progress.auto(), String.join(" ", commandLine.getParseResult().originalArgs()), workers,
-                submission);
+                submission, plan);
         return RunEngine.run(request);
     }
 

@@ -24,7 +24,9 @@ import java.util.regex.Pattern;
  * a device that appears in several runs gets one column per run, labelled with host, date and time, so
  * two measurements of one case on one device are two rows, never averaged. When any run was sent to us
  * ({@code --submitted-by}), every column's label ends with its origin: {@code (vendor-submitted by NAME)} or
- * {@code (measured here)}, and {@code , unverified} where its directory had no manifest to check.
+ * {@code (measured here)}, and {@code , unverified} where its directory had no manifest to check. Where columns of
+ * different plans would otherwise share a label (folded shards of two plans, one device name on two hosts), each
+ * label ends with {@code plan} and the plan's short fingerprint.
  */
 public final class ReportBuilder {
     private static final Pattern BATCH = Pattern.compile("/b(\\d+)/");
@@ -40,6 +42,15 @@ public final class ReportBuilder {
                 runsPerDevice.computeIfAbsent(identity(runs.get(i), c), k -> new TreeSet<>()).add(i);
             }
         }
+        Map<String, Set<String>> plansPerLabel = new HashMap<>();
+        for (LoadedRun run : runs) {
+            if (run.file().plan() != null) {
+                for (CaseRecord c : run.file().cases()) {
+                    plansPerLabel.computeIfAbsent(label(run, c, runsPerDevice.get(identity(run, c)).size() > 1),
+                            k -> new TreeSet<>()).add(run.file().plan().fingerprint());
+                }
+            }
+        }
         boolean labelOrigins = runs.stream().anyMatch(LoadedRun::submitted);
         List<ReportRow> rows = new ArrayList<>();
         Map<String, DeviceRoofs> roofs = new LinkedHashMap<>();
@@ -48,7 +59,8 @@ public final class ReportBuilder {
             LoadedRun run = runs.get(i);
             for (CaseRecord c : run.file().cases()) {
                 boolean repeated = runsPerDevice.get(identity(run, c)).size() > 1;
-                String label = label(run, c, repeated) + (labelOrigins ? " (" + originLabel(run) + ")" : "");
+                String label = label(run, c, repeated) + planSuffix(run, label(run, c, repeated), plansPerLabel)
+                        + (labelOrigins ? " (" + originLabel(run) + ")" : "");
                 Optional<ChipSpec> chip = chipsByLabel.computeIfAbsent(label,
                         l -> deviceInfo(run, c).flatMap(chips::match));
                 chip.ifPresent(spec -> roofs.putIfAbsent(label, Roofline.toRoofs(label, spec, c.emulated())));
@@ -109,6 +121,16 @@ public final class ReportBuilder {
         String name = c.deviceName().isEmpty() ? "" : " " + c.deviceName();
         String base = c.backend() + ":" + c.deviceOrdinal() + name;
         return repeated ? base + " @" + run.host() + " " + run.date() + " " + run.time() : base;
+    }
+
+    /**
+     * " plan FINGERPRINT" where columns of different plans (two folds of shards, runs on two hosts with one device
+     * name) would otherwise share a label, else "".
+     */
+    private static String planSuffix(LoadedRun run, String label, Map<String, Set<String>> plansPerLabel) {
+        Set<String> plans = plansPerLabel.get(label);
+        return run.file().plan() == null || plans == null || plans.size() < 2 ? ""
+                : " plan " + dev.dayzero.bench.fleet.PlanFingerprint.shortForm(run.file().plan().fingerprint());
     }
 
     /** "vendor-submitted by NAME" or "measured here", with ", unverified" where no manifest vouched for the run. */

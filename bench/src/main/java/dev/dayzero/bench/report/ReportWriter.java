@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -19,20 +20,38 @@ public final class ReportWriter {
     private ReportWriter() {
     }
 
-    /** What was written. */
-    public record Written(Path dir, Path markdown, Path html, Path csv, List<ChartFile> charts, int rows) {
+    /**
+     * What was written; {@code shardNotes} are {@link ShardFold}'s lines (missing shards and cases, shards of different
+     * plans), each also in the report.
+     */
+    public record Written(Path dir, Path markdown, Path html, Path csv, List<ChartFile> charts, int rows,
+                          List<String> shardNotes) {
+        public Written {
+            shardNotes = shardNotes == null ? List.of() : List.copyOf(shardNotes);
+        }
+
+        public Written(Path dir, Path markdown, Path html, Path csv, List<ChartFile> charts, int rows) {
+            this(dir, markdown, html, csv, charts, rows, List.of());
+        }
     }
 
+    /** Writes the report of {@code runs}, the shards among them folded first ({@link ShardFold}). */
     public static Written write(List<LoadedRun> runs, ChipTable chips, Path dir) throws IOException {
         Files.createDirectories(dir);
-        ReportData data = ReportBuilder.build(runs, chips);
+        ShardFold.Result folded = ShardFold.fold(runs);
+        ReportData data = ReportBuilder.build(folded.runs(), chips);
         List<ChartFile> charts = Charts.render(data, dir.resolve("charts"));
-        List<Doc> doc = ReportDocument.build(data, runs, charts, dir);
+        List<Doc> doc = new ArrayList<>(ReportDocument.build(data, runs, charts, dir));
+        int at = 0;
+        while (at < doc.size() && !(doc.get(at) instanceof Doc.Heading h && h.level() == 2)) {
+            at++;
+        }
+        doc.addAll(at, ShardFold.section(folded)); // before the support matrix
         Path md = atomically(dir.resolve("report.md"), MarkdownWriter.render(doc));
         String title = doc.get(0) instanceof Doc.Heading h ? h.text() : "Dayzero report";
         Path html = atomically(dir.resolve("report.html"), HtmlWriter.render(title, doc, dir));
         Path csv = atomically(dir.resolve("summary.csv"), CsvWriter.render(data.rows()));
-        return new Written(dir, md, html, csv, charts, data.rows().size());
+        return new Written(dir, md, html, csv, charts, data.rows().size(), folded.notes());
     }
 
     private static Path atomically(Path target, String content) throws IOException {

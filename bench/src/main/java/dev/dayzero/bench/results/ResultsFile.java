@@ -8,16 +8,24 @@ import java.util.Objects;
 /**
  * A results file ({@code results.json}), schema {@value ResultsJson#SCHEMA}: the run, the host, every
  * requested backend's probe answer, and one record per case and backend; {@code origin} (optional, written
- * right after {@code schema}) says who sent it, when it was made to be sent.
+ * right after {@code schema}) says who sent it, when it was made to be sent; {@code plan} (optional, after
+ * {@code origin}) names the plan and, for {@code run --shard}, the shard.
  */
-@JsonPropertyOrder({"schema", "origin", "run", "host", "backends", "cases"})
+@JsonPropertyOrder({"schema", "origin", "plan", "run", "host", "backends", "cases"})
 public record ResultsFile(String schema, RunInfo run, HostInfo host, List<BackendEntry> backends,
-                          List<CaseRecord> cases, @JsonInclude(JsonInclude.Include.NON_NULL) Origin origin) {
+                          List<CaseRecord> cases, @JsonInclude(JsonInclude.Include.NON_NULL) Origin origin,
+                          @JsonInclude(JsonInclude.Include.NON_NULL) PlanInfo plan) {
 
     public ResultsFile {
         Objects.requireNonNull(schema, "schema");
         backends = List.copyOf(backends);
         cases = List.copyOf(cases);
+    }
+
+    /** A results file without a plan. */
+    public ResultsFile(String schema, RunInfo run, HostInfo host, List<BackendEntry> backends, List<CaseRecord> cases,
+                       Origin origin) {
+        this(schema, run, host, backends, cases, origin, null);
     }
 
     /** A results file without an origin (a run of our own). */
@@ -27,11 +35,16 @@ public record ResultsFile(String schema, RunInfo run, HostInfo host, List<Backen
 
     /** A results file of the current schema. */
     public static ResultsFile of(RunInfo run, HostInfo host, List<BackendEntry> backends, List<CaseRecord> cases) {
-        return new ResultsFile(ResultsJson.SCHEMA, run, host, backends, cases, null);
+        return new ResultsFile(ResultsJson.SCHEMA, run, host, backends, cases, null, null);
     }
 
     /** The same file with {@code origin} (null: none). */
     public ResultsFile withOrigin(Origin o) {
-        return new ResultsFile(schema, run, host, backends, cases, o);
+        return new ResultsFile(schema, run, host, backends, cases, o, plan);
+    }
+
+    /** The same file with {@code p} as its plan (null: none). */
+    public ResultsFile withPlan(PlanInfo p) {
+        return new ResultsFile(schema, run, host, backends, cases, origin, p);
     }
 }

@@ -32,7 +32,8 @@ public final class ResultsJson {
     /**
      * The schema version of results files this code writes. Version 2 added the {@code indexer} operator
      * family and the attention variant {@code sparse-prefill}; a file of version 1 is a valid version-2
-     * file (nothing was removed or renamed), so {@link ResultsReader} reads both.
+     * file (nothing was removed or renamed), so {@link ResultsReader} reads both. Within version 2, the optional
+     * {@code plan} object (plan fingerprint and shard, {@link PlanInfo}) was added for runs over many machines.
      */
     public static final String SCHEMA = "dayzero.results/2";
 

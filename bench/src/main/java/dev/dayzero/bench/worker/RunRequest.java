@@ -1,6 +1,7 @@
 package dev.dayzero.bench.worker;
 
 import dev.dayzero.bench.measure.MeasureOptions;
+import dev.dayzero.bench.results.PlanInfo;
 import dev.dayzero.bench.workload.WorkloadCase;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,10 +25,12 @@ import java.util.Set;
  * @param commandLine    the command as typed, for the results file
  * @param worker         how worker JVMs start
  * @param submission     whether the results are made to be sent to us (who, redacted host); null: a run of our own
+ * @param plan           the plan (and shard) the cases belong to, written into the results file; null: none
  */
 public record RunRequest(List<WorkloadCase> cases, List<String> backendIds, Path outDir, boolean resume,
                          Duration caseTimeout, MeasureOptions measureOptions, boolean conform, boolean measure,
-                         Progress progress, String commandLine, WorkerSettings worker, Submission submission) {
+                         Progress progress, String commandLine, WorkerSettings worker, Submission submission,
+                         PlanInfo plan) {
 
     public RunRequest {
         cases = List.copyOf(cases);
@@ -59,12 +62,20 @@ public record RunRequest(List<WorkloadCase> cases, List<String> backendIds, Path
         }
     }
 
+    /** A request without a plan. */
+    public RunRequest(List<WorkloadCase> cases, List<String> backendIds, Path outDir, boolean resume,
+                      Duration caseTimeout, MeasureOptions measureOptions, boolean conform, boolean measure,
+                      Progress progress, String commandLine, WorkerSettings worker, Submission submission) {
+        this(cases, backendIds, outDir, resume, caseTimeout, measureOptions, conform, measure, progress, commandLine,
+                worker, submission, null);
+    }
+
     /** A run of our own. */
     public RunRequest(List<WorkloadCase> cases, List<String> backendIds, Path outDir, boolean resume,
                       Duration caseTimeout, MeasureOptions measureOptions, boolean conform, boolean measure,
                       Progress progress, String commandLine, WorkerSettings worker) {
         this(cases, backendIds, outDir, resume, caseTimeout, measureOptions, conform, measure, progress, commandLine,
-                worker, null);
+                worker, (Submission) null);
     }
 
     /** A request whose workers inherit this JVM's settings. */
@@ -72,6 +83,6 @@ public record RunRequest(List<WorkloadCase> cases, List<String> backendIds, Path
                       Duration caseTimeout, MeasureOptions measureOptions, boolean conform, boolean measure,
                       Progress progress, String commandLine) {
         this(cases, backendIds, outDir, resume, caseTimeout, measureOptions, conform, measure, progress, commandLine,
-                null, null);
+                null, (Submission) null);
     }
 }
