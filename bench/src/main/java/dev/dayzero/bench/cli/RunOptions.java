@@ -101,7 +101,7 @@ final class RunOptions {
         if (ids.isEmpty()) {
             throw new BadInputException("no backend is available here (see `dayzero backends`)");
         }
-        Backends known = Backends.discover();
+        Backends known = dev.dayzero.bench.plugins.Plugins.backends();
         for (String id : ids) {
             String bare = id.contains(":") ? id.substring(0, id.indexOf(':')) : id;
             known.require(bare); // unknown id: names the known ones

@@ -2,22 +2,32 @@ package dev.dayzero.bench.results;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import dev.dayzero.bench.plugins.PluginJar;
 import java.util.List;
 import java.util.Objects;
 
 /**
  * A results file ({@code results.json}), schema {@value ResultsJson#SCHEMA}: the run, the host, every
  * requested backend's probe answer, and one record per case and backend; {@code origin} (optional, written
- * right after {@code schema}) says who sent it, when it was made to be sent.
+ * right after {@code schema}) says who sent it, when it was made to be sent; {@code plugins} (optional, added
+ * within schema 2) lists every backend plugin jar the run found, with its version and SHA-256.
  */
-@JsonPropertyOrder({"schema", "origin", "run", "host", "backends", "cases"})
+@JsonPropertyOrder({"schema", "origin", "run", "host", "plugins", "backends", "cases"})
 public record ResultsFile(String schema, RunInfo run, HostInfo host, List<BackendEntry> backends,
-                          List<CaseRecord> cases, @JsonInclude(JsonInclude.Include.NON_NULL) Origin origin) {
+                          List<CaseRecord> cases, @JsonInclude(JsonInclude.Include.NON_NULL) Origin origin,
+                          @JsonInclude(JsonInclude.Include.NON_EMPTY) List<PluginJar> plugins) {
 
     public ResultsFile {
         Objects.requireNonNull(schema, "schema");
         backends = List.copyOf(backends);
         cases = List.copyOf(cases);
+        plugins = plugins == null ? List.of() : List.copyOf(plugins);
+    }
+
+    /** A results file without plugin jars. */
+    public ResultsFile(String schema, RunInfo run, HostInfo host, List<BackendEntry> backends, List<CaseRecord> cases,
+                       Origin origin) {
+        this(schema, run, host, backends, cases, origin, List.of());
     }
 
     /** A results file without an origin (a run of our own). */
@@ -32,6 +42,11 @@ public record ResultsFile(String schema, RunInfo run, HostInfo host, List<Backen
 
     /** The same file with {@code origin} (null: none). */
     public ResultsFile withOrigin(Origin o) {
-        return new ResultsFile(schema, run, host, backends, cases, o);
+        return new ResultsFile(schema, run, host, backends, cases, o, plugins);
+    }
+
+    /** The same file listing {@code jars} as the run's plugin jars. */
+    public ResultsFile withPlugins(List<PluginJar> jars) {
+        return new ResultsFile(schema, run, host, backends, cases, origin, jars);
     }
 }

@@ -65,7 +65,7 @@ public final class RunEngine {
      *                                  directory without resume), naming what is wrong
      */
     public static RunOutcome run(RunRequest request) {
-        Backends known = Backends.discover();
+        Backends known = dev.dayzero.bench.plugins.Plugins.backends();
         List<Target> targets = new ArrayList<>();
         for (String b : request.backendIds()) {
             Target t = Target.parse(b);
@@ -132,7 +132,8 @@ public final class RunEngine {
                     request.caseTimeout(), request.conform(), request.measure(), request.measureOptions());
             Submission submission = request.submission();
             store.writeResults(ResultsFile.of(run, host, entries, records).withOrigin(submission.recordsOrigin()
-                    ? Origin.of(submission.submittedBy(), host, submission.redactHost(), run, entries) : null));
+                    ? Origin.of(submission.submittedBy(), host, submission.redactHost(), run, entries) : null)
+                    .withPlugins(dev.dayzero.bench.plugins.Plugins.jars()));
             Map<String, Integer> counts = new TreeMap<>();
             records.forEach(r -> counts.merge(r.status(), 1, Integer::sum));
             RunOutcome outcome = new RunOutcome(records, new TreeMap<>(counts), entries, store.casesFile(),
