@@ -32,9 +32,6 @@ final class ConformCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (options.backends != null) {
-            throw new BadInputException("conform takes one --backend, not --backends");
-        }
         String bare = backend.contains(":") ? backend.substring(0, backend.indexOf(':')) : backend;
         Probe probe = dev.dayzero.bench.plugins.Plugins.backends().require(bare).probe();
         if (!probe.available()) {

@@ -45,6 +45,9 @@ final class RunCommand implements Callable<Integer> {
     }
 
     @CommandLine.Mixin
+    RunOnlyOptions runOnly = new RunOnlyOptions();
+
+    @CommandLine.Mixin
     RunOptions options = new RunOptions();
 
     @Option(names = "--phase", split = ",", paramLabel = "PHASE",
@@ -89,6 +92,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        runOnly.applyTo(options);
         ModelConfig m = model.config != null ? ModelConfigs.load(model.config) : Presets.get(model.preset);
         WorkloadOptions w = WorkloadOptions.defaults()
                 .withPhases(phases.stream().map(Phase::parse).toList())
