@@ -3,7 +3,7 @@ package dev.dayzero.hal;
 /**
  * FP8 codec for {@link DType#F8_E4M3FN} and {@link DType#F8_E5M2} (OCP 8-bit floating point).
  *
- * <p>Encoding is exactly what DESIGN.md fixes for every backend: round to nearest, ties to even;
+ * <p>Encoding is exactly what docs/design.md fixes for every backend: round to nearest, ties to even;
  * saturating to the finite maximum (448 for E4M3FN, 57344 for E5M2), with ±Inf saturating too;
  * NaN to a NaN code of the same sign ({@code S.1111.111} for E4M3FN, {@code S.11111.10} for E5M2);
  * subnormals produced and decoded exactly; the sign of zero kept. Decoding is exact.

@@ -2,7 +2,7 @@ package dev.dayzero.tck;
 
 import java.util.Locale;
 
-/** How one case ended on one device: DESIGN.md's statuses, one per case × chip. */
+/** How one case ended on one device: docs/design.md's statuses, one per case × chip. */
 public enum CaseStatus {
     PASSED,
     FAILED_NUMERICS,

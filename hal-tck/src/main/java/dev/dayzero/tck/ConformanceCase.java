@@ -18,4 +18,12 @@ public record ConformanceCase(String id, OpSpec spec, long seed, String origin) 
         Objects.requireNonNull(spec, "spec");
         origin = origin == null ? "" : origin;
     }
+
+    /**
+     * A case whose seed is derived from its id, as the standard cases' are: for a backend's own
+     * {@code vendorCases()}, e.g. {@code ConformanceCase.of("acme/quantize/e4m3-group64", spec, "our variant")}.
+     */
+    public static ConformanceCase of(String id, OpSpec spec, String origin) {
+        return new ConformanceCase(id, spec, StandardCases.seedOf(id), origin);
+    }
 }

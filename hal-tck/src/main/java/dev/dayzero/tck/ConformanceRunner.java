@@ -36,7 +36,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Runs one case on one device and compares it with the oracle. The order is DESIGN.md's: inputs are
+ * Runs one case on one device and compares it with the oracle. The order is docs/design.md's: inputs are
  * generated, output buffers are filled with {@code 0xFF} (BF16 NaN, an FP8 NaN code), the backend runs
  * and its buffers are freed, and only then does the oracle compute, so stale memory cannot fake a pass.
  */

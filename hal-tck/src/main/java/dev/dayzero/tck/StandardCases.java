@@ -307,6 +307,11 @@ public final class StandardCases {
     }
 
     private static ConformanceCase c(String id, dev.dayzero.hal.op.OpSpec spec, String origin) {
-        return new ConformanceCase(id, spec, SEED ^ id.hashCode(), origin);
+        return new ConformanceCase(id, spec, seedOf(id), origin);
+    }
+
+    /** The input seed of the case with that id. */
+    static long seedOf(String id) {
+        return SEED ^ id.hashCode();
     }
 }

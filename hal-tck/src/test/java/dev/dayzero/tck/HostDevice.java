@@ -1,12 +1,10 @@
 package dev.dayzero.tck;
 
-import dev.dayzero.hal.Device;
-import dev.dayzero.hal.DeviceBuffer;
 import dev.dayzero.hal.DeviceInfo;
-import dev.dayzero.hal.Event;
 import dev.dayzero.hal.PreparedOp;
-import dev.dayzero.hal.Stream;
 import dev.dayzero.hal.Support;
+import dev.dayzero.hal.host.HostMemoryDevice;
+import dev.dayzero.hal.host.HostPreparedOp;
 import dev.dayzero.hal.op.AttentionSpec;
 import dev.dayzero.hal.op.GemmSpec;
 import dev.dayzero.hal.op.IndexerSpec;
@@ -27,7 +25,7 @@ import java.util.function.Function;
  * A test double for the kit's own tests: host buffers, and operators computed by the oracle (so a
  * correct run must pass), with hooks to break the result (so the kit must notice).
  */
-final class HostDevice implements Device {
+final class HostDevice extends HostMemoryDevice {
     /** Computes outputs from inputs; the default is the oracle over every valid row. */
     interface Kernel {
         void run(OpSpec spec, List<HostTensor> inputs, List<HostTensor> outputs);
@@ -35,10 +33,8 @@ final class HostDevice implements Device {
 
     private final Kernel kernel;
     private final Function<OpSpec, Support> support;
-    private final List<Buffer> live = new ArrayList<>();
-    private boolean closed;
-
     HostDevice(Kernel kernel, Function<OpSpec, Support> support) {
+        super("test", "the oracle double");
         this.kernel = kernel;
         this.support = support;
     }
@@ -99,138 +95,25 @@ final class HostDevice implements Device {
     }
 
     @Override
-    public DeviceBuffer allocate(long bytes) {
-        Buffer b = new Buffer(new byte[Math.toIntExact(bytes)]);
-        live.add(b);
-        return b;
-    }
-
-    @Override
-    public long allocatedBytes() {
-        return live.stream().mapToLong(b -> b.data.length).sum();
-    }
-
-    @Override
-    public Stream defaultStream() {
-        return new Stream() {
-            @Override
-            public void record(Event event) {
-            }
-
-            @Override
-            public void synchronize() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-    }
-
-    @Override
-    public Stream newStream() {
-        return defaultStream();
-    }
-
-    @Override
-    public Event newEvent() {
-        throw new UnsupportedOperationException("the kit does not time");
-    }
-
-    @Override
     public Support supports(OpSpec spec) {
         return support.apply(spec);
     }
 
     @Override
     public PreparedOp prepare(OpSpec spec) {
-        return new PreparedOp() {
+        checkOpen();
+        return own(new HostPreparedOp<OpSpec>("test", this, spec) {
             @Override
-            public OpSpec spec() {
-                return spec;
+            protected void run(ByteBuffer[] operands) {
+                List<TensorSpec> all = spec.operands();
+                List<HostTensor> in = new ArrayList<>();
+                List<HostTensor> out = new ArrayList<>();
+                for (int i = 0; i < all.size(); i++) {
+                    HostTensor t = new HostTensor(all.get(i), operands[i]);
+                    (i < spec.inputs().size() ? in : out).add(t);
+                }
+                kernel.run(spec, in, out);
             }
-
-            @Override
-            public Launch bind(List<DeviceBuffer> operands) {
-                PreparedOp.checkOperands(spec, operands);
-                return new Launch() {
-                    @Override
-                    public void enqueue(Stream stream) {
-                        List<TensorSpec> all = spec.operands();
-                        List<HostTensor> in = new ArrayList<>();
-                        List<HostTensor> out = new ArrayList<>();
-                        for (int i = 0; i < all.size(); i++) {
-                            HostTensor t = new HostTensor(all.get(i), ByteBuffer.wrap(((Buffer) operands.get(i)).data));
-                            (i < spec.inputs().size() ? in : out).add(t);
-                        }
-                        kernel.run(spec, in, out);
-                    }
-
-                    @Override
-                    public void close() {
-                    }
-                };
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-    }
-
-    @Override
-    public boolean isClosed() {
-        return closed;
-    }
-
-    @Override
-    public void close() {
-        live.clear();
-        closed = true;
-    }
-
-    private final class Buffer implements DeviceBuffer {
-        final byte[] data;
-        boolean bufferClosed;
-
-        Buffer(byte[] data) {
-            this.data = data;
-        }
-
-        @Override
-        public long size() {
-            return data.length;
-        }
-
-        @Override
-        public void write(long offset, ByteBuffer src) {
-            src.get(data, (int) offset, src.remaining());
-        }
-
-        @Override
-        public void read(long offset, ByteBuffer dst) {
-            dst.put(data, (int) offset, dst.remaining());
-        }
-
-        @Override
-        public void fill(Stream stream, byte value) {
-            java.util.Arrays.fill(data, value);
-        }
-
-        @Override
-        public void copyFrom(Stream stream, DeviceBuffer src) {
-            System.arraycopy(((Buffer) src).data, 0, data, 0, (int) src.size());
-        }
-
-        @Override
-        public boolean isClosed() {
-            return bufferClosed;
-        }
-
-        @Override
-        public void close() {
-            bufferClosed = true;
-            live.remove(this);
-        }
+        });
     }
 }

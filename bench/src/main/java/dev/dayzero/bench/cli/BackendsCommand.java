@@ -31,7 +31,7 @@ final class BackendsCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         List<Probe> probes = new ArrayList<>();
-        List<BackendProvider> providers = Backends.discover().all();
+        List<BackendProvider> providers = dev.dayzero.bench.plugins.Plugins.backends().all();
         for (BackendProvider p : providers) {
             probes.add(p.probe());
         }
@@ -55,6 +55,7 @@ final class BackendsCommand implements Callable<Integer> {
             out.println("no backends on the class path");
             return ExitCode.OK;
         }
+        var jars = dev.dayzero.bench.plugins.Plugins.jars();
         for (Probe probe : probes) {
             out.printf("%-10s %s%n", probe.backendId(), probe.available() ? "available" : "unavailable: " + probe.reason());
             for (DeviceInfo d : probe.devices()) {
@@ -62,6 +63,10 @@ final class BackendsCommand implements Callable<Integer> {
                         d.architecture(), Format.bytes(d.memoryBytes()), d.computeUnits(), orNone(d.driverVersion()),
                         orNone(d.runtimeVersion()), d.emulated() ? " [EMULATED]" : "");
             }
+        }
+        for (var j : jars) {
+            out.println("plugin " + j.label() + (j.error() == null ? ": " + String.join(", ", j.backends())
+                    : ": broken"));
         }
         return ExitCode.OK;
     }

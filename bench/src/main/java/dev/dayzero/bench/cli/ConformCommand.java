@@ -32,11 +32,8 @@ final class ConformCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (options.backends != null) {
-            throw new BadInputException("conform takes one --backend, not --backends");
-        }
         String bare = backend.contains(":") ? backend.substring(0, backend.indexOf(':')) : backend;
-        Probe probe = Backends.discover().require(bare).probe();
+        Probe probe = dev.dayzero.bench.plugins.Plugins.backends().require(bare).probe();
         if (!probe.available()) {
             throw new BadInputException("--backend " + backend + " cannot run here, so nothing can be checked: "
                     + probe.reason());

@@ -44,7 +44,7 @@ final class DoctorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Backends known = Backends.discover();
+        Backends known = dev.dayzero.bench.plugins.Plugins.backends();
         List<String> ids = backends != null ? backends : known.ids();
         if (ids.isEmpty()) {
             throw new BadInputException("no backend is on the class path");

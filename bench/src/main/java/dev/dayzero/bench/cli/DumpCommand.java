@@ -66,7 +66,7 @@ final class DumpCommand implements Callable<Integer> {
                 WorkerSettings.vectorModuleInRuntime(), System.getProperty(CHILD_PROPERTY) != null)) {
             return runInChild(WorkerSettings.inherit(null));
         }
-        var provider = Backends.discover().require(backend);
+        var provider = dev.dayzero.bench.plugins.Plugins.backends().require(backend);
         Probe probe = provider.probe();
         if (!probe.available()) {
             throw new BadInputException("--backend " + backend + " is unavailable here: " + probe.reason());

@@ -53,6 +53,9 @@ final class RunCommand implements Callable<Integer> {
     }
 
     @CommandLine.Mixin
+    RunOnlyOptions runOnly = new RunOnlyOptions();
+
+    @CommandLine.Mixin
     RunOptions options = new RunOptions();
 
     @Option(names = "--phase", split = ",", paramLabel = "PHASE",
@@ -142,6 +145,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        runOnly.applyTo(options);
         Shard slice = shard == null ? null : parseShard(shard); // bad input fails before anything is read
         ModelConfig m = modelConfig();
         WorkloadPlan plan = derivePlan(m);

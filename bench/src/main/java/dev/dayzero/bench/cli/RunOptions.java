@@ -25,15 +25,18 @@ import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
-/** Options every running command shares: which backends, where results go, timeouts and timing. */
+/**
+ * Options every running command shares: where results go, timeouts, worker heap, submission. The options only
+ * {@code run} takes (which backends, timing) are {@link RunOnlyOptions}, which fill the plain fields here.
+ */
 final class RunOptions {
 
-    @Option(names = "--backends", split = ",", paramLabel = "ID",
-            description = "Backends to run on (see `dayzero backends`). Default: every available backend.")
+    /** Backends to run on: {@code run}'s {@code --backends} ({@link RunOnlyOptions}) or {@code conform}'s one. */
     List<String> backends;
 
     @Option(names = "--out", paramLabel = "DIR",
-            description = "Run directory. Default: results/runs/<date>-<model>/ (a new one each run).")
+            description = "Run directory. Default: results/runs/<date>-<model>/ for run, "
+                    + "results/runs/<date>-conform-<backend>/ for conform (a new one each run).")
     Path out;
 
     @Option(names = "--resume", paramLabel = "DIR",
@@ -45,13 +48,10 @@ final class RunOptions {
                     + "killed and the case recorded as timeout. Default: ${DEFAULT-VALUE}.", defaultValue = "10m")
     Duration caseTimeout;
 
-    @Option(names = "--min-time", paramLabel = "DURATION", converter = DurationConverter.class,
-            description = "Least sampling time per case; sampling stops at 0.5%% RSD after it, or at 10x it. "
-                    + "Default: ${DEFAULT-VALUE}.", defaultValue = "100ms")
-    Duration minTime;
+    /** Least sampling time per case ({@link RunOnlyOptions}; {@code conform} does not time). */
+    Duration minTime = Duration.ofMillis(100);
 
-    @Option(names = "--cold-cache",
-            description = "Flush the device cache before each sample, outside the timed window. Default: warm cache.")
+    /** Flush the device cache before each sample ({@link RunOnlyOptions}). */
     boolean coldCache;
 
     @Option(names = "--worker-heap", paramLabel = "SIZE",
@@ -108,7 +108,7 @@ final class RunOptions {
         if (ids.isEmpty()) {
             throw new BadInputException("no backend is available here (see `dayzero backends`)");
         }
-        Backends known = Backends.discover();
+        Backends known = dev.dayzero.bench.plugins.Plugins.backends();
         for (String id : ids) {
             String bare = id.contains(":") ? id.substring(0, id.indexOf(':')) : id;
             known.require(bare); // unknown id: names the known ones

@@ -194,6 +194,18 @@ final class ReportDocument {
             doc.add(Doc.Table.of(List.of("results file", "origin", "host", "tool", "driver, runtime and library versions"),
                     submitted));
         }
+        List<List<String>> pluginRows = new ArrayList<>();
+        for (LoadedRun r : runs) {
+            for (var p : r.file().plugins()) {
+                pluginRows.add(List.of(r.source().toString(), p.file(), p.version(), p.sha256(),
+                        p.backends().isEmpty() ? "–" : String.join(", ", p.backends()),
+                        p.error() == null ? "loaded" : p.error()));
+            }
+        }
+        if (!pluginRows.isEmpty()) {
+            doc.add(new Doc.Heading(3, "Backend plugin jars", "plugins"));
+            doc.add(Doc.Table.of(List.of("results file", "jar", "version", "SHA-256", "backends", "state"), pluginRows));
+        }
         List<List<String>> devs = new ArrayList<>();
         Set<String> seen = new LinkedHashSet<>();
         for (LoadedRun r : runs) {

@@ -294,8 +294,8 @@ public final class ShardFold {
         HostInfo h = f.host();
         HostInfo host = h == null ? null : new HostInfo(h.os(), h.osVersion(), h.arch(), h.cpu(), h.cores(),
                 h.memoryBytes(), h.jvmVendor(), h.jvmVersion(), h.jvmName(), hosts(fold.hosts()));
-        ResultsFile merged = new ResultsFile(f.schema(), run, host, backends, records, f.origin(),
-                new PlanInfo(first.plan().fingerprint(), planned, null));
+        ResultsFile merged = new ResultsFile(f.schema(), run, host, backends, records, f.origin())
+                .withPlan(new PlanInfo(first.plan().fingerprint(), planned, null)).withPlugins(f.plugins());
         LoadedRun.Integrity integrity = slices.stream().allMatch(s -> s.loaded().integrity() == LoadedRun.Integrity.VERIFIED)
                 ? LoadedRun.Integrity.VERIFIED
                 : slices.stream().anyMatch(s -> s.loaded().integrity() == LoadedRun.Integrity.UNVERIFIED)
@@ -306,8 +306,7 @@ public final class ShardFold {
     /** A shard that does not fold (given twice): its records on its own. */
     private static LoadedRun alone(Slice s) {
         ResultsFile f = s.loaded().file();
-        return new LoadedRun(s.loaded().source(), new ResultsFile(f.schema(), f.run(), f.host(), f.backends(),
-                s.records(), f.origin(), f.plan()), s.loaded().integrity());
+        return new LoadedRun(s.loaded().source(), f.withCases(s.records()), s.loaded().integrity());
     }
 
     /** The report's section on folded shards: each fold's figures and every note; nothing when there are neither. */

@@ -2,30 +2,34 @@ package dev.dayzero.bench.results;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import dev.dayzero.bench.plugins.PluginJar;
 import java.util.List;
 import java.util.Objects;
 
 /**
  * A results file ({@code results.json}), schema {@value ResultsJson#SCHEMA}: the run, the host, every
- * requested backend's probe answer, and one record per case and backend; {@code origin} (optional, written
- * right after {@code schema}) says who sent it, when it was made to be sent; {@code plan} (optional, after
- * {@code origin}) names the plan and, for {@code run --shard}, the shard.
+ * requested backend's probe answer, and one record per case and backend. Optional parts, each added within schema
+ * 2 and left out when absent: {@code origin} (written right after {@code schema}) says who sent it, when it was
+ * made to be sent; {@code plan} (after {@code origin}) names the plan and, for {@code run --shard}, the shard;
+ * {@code plugins} lists every backend plugin jar the run found, with its version and SHA-256.
  */
-@JsonPropertyOrder({"schema", "origin", "plan", "run", "host", "backends", "cases"})
+@JsonPropertyOrder({"schema", "origin", "plan", "run", "host", "plugins", "backends", "cases"})
 public record ResultsFile(String schema, RunInfo run, HostInfo host, List<BackendEntry> backends,
                           List<CaseRecord> cases, @JsonInclude(JsonInclude.Include.NON_NULL) Origin origin,
-                          @JsonInclude(JsonInclude.Include.NON_NULL) PlanInfo plan) {
+                          @JsonInclude(JsonInclude.Include.NON_NULL) PlanInfo plan,
+                          @JsonInclude(JsonInclude.Include.NON_EMPTY) List<PluginJar> plugins) {
 
     public ResultsFile {
         Objects.requireNonNull(schema, "schema");
         backends = List.copyOf(backends);
         cases = List.copyOf(cases);
+        plugins = plugins == null ? List.of() : List.copyOf(plugins);
     }
 
-    /** A results file without a plan. */
+    /** A results file without a plan or plugin jars. */
     public ResultsFile(String schema, RunInfo run, HostInfo host, List<BackendEntry> backends, List<CaseRecord> cases,
                        Origin origin) {
-        this(schema, run, host, backends, cases, origin, null);
+        this(schema, run, host, backends, cases, origin, null, List.of());
     }
 
     /** A results file without an origin (a run of our own). */
@@ -35,16 +39,26 @@ public record ResultsFile(String schema, RunInfo run, HostInfo host, List<Backen
 
     /** A results file of the current schema. */
     public static ResultsFile of(RunInfo run, HostInfo host, List<BackendEntry> backends, List<CaseRecord> cases) {
-        return new ResultsFile(ResultsJson.SCHEMA, run, host, backends, cases, null, null);
+        return new ResultsFile(ResultsJson.SCHEMA, run, host, backends, cases, null);
     }
 
     /** The same file with {@code origin} (null: none). */
     public ResultsFile withOrigin(Origin o) {
-        return new ResultsFile(schema, run, host, backends, cases, o, plan);
+        return new ResultsFile(schema, run, host, backends, cases, o, plan, plugins);
     }
 
     /** The same file with {@code p} as its plan (null: none). */
     public ResultsFile withPlan(PlanInfo p) {
-        return new ResultsFile(schema, run, host, backends, cases, origin, p);
+        return new ResultsFile(schema, run, host, backends, cases, origin, p, plugins);
+    }
+
+    /** The same file listing {@code jars} as the run's plugin jars. */
+    public ResultsFile withPlugins(List<PluginJar> jars) {
+        return new ResultsFile(schema, run, host, backends, cases, origin, plan, jars);
+    }
+
+    /** The same file with {@code records} as its cases. */
+    public ResultsFile withCases(List<CaseRecord> records) {
+        return new ResultsFile(schema, run, host, backends, records, origin, plan, plugins);
     }
 }

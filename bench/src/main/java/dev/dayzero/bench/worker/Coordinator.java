@@ -148,15 +148,21 @@ public final class Coordinator implements AutoCloseable {
         return b.build();
     }
 
-    /** "exit code 134 (signal 6, SIGABRT)", "exit code 1", or "and did not exit (killed)" for null. */
+    /**
+     * "exit code 137 (128+9: SIGKILL, or a process that exited with 137)", "exit code 1", or "and did not exit
+     * (killed)" for null. Java reports a process killed by signal N as exit code 128+N, the same number a process that
+     * calls {@code exit(128+N)} (or {@code Runtime.halt}) gives, so a code past 128 names the signal it may stand for
+     * and says it may not be one; the JVM's crash banner, when there is one, says which signal it caught.
+     */
     static String describeExit(Integer code) {
         if (code == null) {
             return "and did not exit (killed)";
         }
         if (code > 128 && code < 160) {
             int sig = code - 128;
-            return "exit code " + code + " (signal " + sig + SIGNALS.entrySet().stream().filter(e -> e.getKey() == sig)
-                    .map(e -> ", " + e.getValue()).findFirst().orElse("") + ")";
+            String name = SIGNALS.entrySet().stream().filter(e -> e.getKey() == sig).map(Map.Entry::getValue)
+                    .findFirst().orElse("signal " + sig);
+            return "exit code " + code + " (128+" + sig + ": " + name + ", or a process that exited with " + code + ")";
         }
         return "exit code " + code;
     }

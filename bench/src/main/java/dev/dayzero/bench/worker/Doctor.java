@@ -54,7 +54,7 @@ public final class Doctor {
      * @throws IllegalArgumentException for an unknown backend id (before anything starts)
      */
     public static DoctorResult run(Request request) {
-        Backends known = Backends.discover();
+        Backends known = dev.dayzero.bench.plugins.Plugins.backends();
         List<String> vendors = new ArrayList<>();
         for (String id : request.backendIds()) {
             vendors.add(known.require(id).vendor());

@@ -32,7 +32,7 @@ public final class DoctorChild {
         WorkerMain.watchParent();
         String id = args[0];
         long pid = ProcessHandle.current().pid();
-        Optional<BackendProvider> provider = Backends.discover().find(id);
+        Optional<BackendProvider> provider = dev.dayzero.bench.plugins.Plugins.backends().find(id);
         if (provider.isEmpty()) {
             send(protocol, WorkerProtocol.Reply.hello(pid, BackendEntry.of(
                     Probe.unavailable(id, "no backend '" + id + "' on the class path"), 0)));

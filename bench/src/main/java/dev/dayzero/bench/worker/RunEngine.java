@@ -65,7 +65,7 @@ public final class RunEngine {
      *                                  directory without resume), naming what is wrong
      */
     public static RunOutcome run(RunRequest request) {
-        Backends known = Backends.discover();
+        Backends known = dev.dayzero.bench.plugins.Plugins.backends();
         List<Target> targets = new ArrayList<>();
         for (String b : request.backendIds()) {
             Target t = Target.parse(b);
@@ -133,7 +133,7 @@ public final class RunEngine {
             Submission submission = request.submission();
             store.writeResults(ResultsFile.of(run, host, entries, records).withOrigin(submission.recordsOrigin()
                     ? Origin.of(submission.submittedBy(), host, submission.redactHost(), run, entries) : null)
-                    .withPlan(request.plan()));
+                    .withPlan(request.plan()).withPlugins(dev.dayzero.bench.plugins.Plugins.jars()));
             Map<String, Integer> counts = new TreeMap<>();
             records.forEach(r -> counts.merge(r.status(), 1, Integer::sum));
             RunOutcome outcome = new RunOutcome(records, new TreeMap<>(counts), entries, store.casesFile(),

@@ -44,7 +44,7 @@ public final class WorkerMain {
     private static int run(String backendId, int ordinal, PrintStream protocol) {
         long pid = ProcessHandle.current().pid();
         String tag = "[worker " + backendId + ":" + ordinal + " pid " + pid + "] ";
-        Optional<BackendProvider> provider = Backends.discover().find(backendId);
+        Optional<BackendProvider> provider = dev.dayzero.bench.plugins.Plugins.backends().find(backendId);
         if (provider.isEmpty()) {
             send(protocol, WorkerProtocol.Reply.hello(pid, BackendEntry.of(
                     Probe.unavailable(backendId, "no backend '" + backendId + "' on the worker's class path"), ordinal)));

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The main job end to end on a tiny model: workers, conformance, timing, results, summary, resume. */
 class RunCommandTest {
-    private static final String TINY = """
+    static final String TINY = """
             {"architectures": ["Qwen3MoeForCausalLM"], "model_type": "qwen3_moe", "hidden_size": 256,
              "num_attention_heads": 8, "num_key_value_heads": 2, "head_dim": 32, "num_hidden_layers": 2,
              "num_experts": 8, "num_experts_per_tok": 2, "moe_intermediate_size": 128, "vocab_size": 1000,

@@ -95,4 +95,18 @@ class UsageHelpTest {
         assertFalse(captured.toString(StandardCharsets.UTF_8).contains("Could not format"),
                 captured.toString(StandardCharsets.UTF_8));
     }
+
+    /** conform lists only the options it uses, and its own --out default. */
+    @Test
+    void conformHelpListsOnlyItsOptions() {
+        String conform = CliTestSupport.run("conform", "--help").out();
+        for (String unused : List.of("--backends", "--min-time", "--cold-cache")) {
+            assertFalse(conform.contains(unused), "conform --help lists " + unused + ":\n" + conform);
+        }
+        assertTrue(conform.replaceAll("\\s+", " ").contains("results/runs/<date>-conform-<backend>/"), conform);
+        String run = CliTestSupport.run("run", "--help").out();
+        for (String used : List.of("--backends", "--min-time", "--cold-cache")) {
+            assertTrue(run.contains(used), "run --help lists " + used);
+        }
+    }
 }

@@ -19,7 +19,7 @@ import java.util.List;
 
 /**
  * Seeded inputs for every spec: the same spec and seed give the same bytes on every machine. Each
- * tensor draws from its own named stream. The generator also plants the traps DESIGN.md asks for:
+ * tensor draws from its own named stream. The generator also plants the traps docs/design.md asks for:
  * unused KV-cache pages are filled with NaN, and block-table entries past a sequence's used pages hold
  * an out-of-range page id ({@link #OUT_OF_RANGE_PAGE}, FlashMLA's choice).
  */
@@ -163,7 +163,7 @@ public final class InputGenerator {
 
     /**
      * Draws a {@code rows × k} matrix, quantizes it to E4M3FN with one F32 scale per
-     * {@code blockRows × 128} block by the DESIGN.md recipe, and stores codes at {@code codeBase} and
+     * {@code blockRows × 128} block by the docs/design.md recipe, and stores codes at {@code codeBase} and
      * scales ({@code [ceil(rows/blockRows), k/128]}) at {@code scaleBase}.
      */
     private static void quantizeFp8Blocks(HostTensor codes, HostTensor scales, long rows, int k, int blockRows,

@@ -10,7 +10,7 @@ import com.sun.jna.ptr.PointerByReference;
 /**
  * Raw binding of {@code libascendcl.so}, the ACL runtime, named exactly as the C API. Prototypes from
  * {@code acl/acl_rt.h} and {@code acl/acl_base.h} (hicann/runtime, Ascend/pytorch third_party/acl); see
- * {@code shared/vendor-apis/ascend.md} §1.3. {@code size_t} is {@code long} (LP64), {@code aclError} is {@code int}.
+ * the CANN {@code acl/acl_base.h} and {@code acl/acl_rt.h} headers. {@code size_t} is {@code long} (LP64), {@code aclError} is {@code int}.
  */
 public interface AscendCl extends Library {
     /** {@code ACL_MEMCPY_HOST_TO_DEVICE}. */

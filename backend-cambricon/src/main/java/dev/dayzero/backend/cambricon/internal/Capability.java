@@ -3,7 +3,7 @@ package dev.dayzero.backend.cambricon.internal;
 /**
  * What one MLU generation can do, keyed by compute capability (and the ISA version that goes with it):
  * 3.x = MLU370 (ISA 372), 5.x = MLU590/580 (ISA 592), 6.x = ISA 613/617. Facts and sources:
- * /work/shared/vendor-apis/cambricon.md §3 (torch_mlu {@code is_bf16_supported} = major ≥ 5,
+ * the Neuware notes in this module's README (torch_mlu {@code is_bf16_supported} = major ≥ 5,
  * {@code is_fp8_supported} = major ≥ 6; cnnl_extra.h: paged KV "only supported on MLU500 series",
  * block_size only 16).
  *

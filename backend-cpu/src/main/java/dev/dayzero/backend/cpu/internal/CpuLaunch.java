@@ -1,6 +1,7 @@
 package dev.dayzero.backend.cpu.internal;
 
 import dev.dayzero.hal.AbstractLaunch;
+import dev.dayzero.hal.host.HostBuffer;
 import dev.dayzero.hal.Stream;
 
 /**
@@ -9,11 +10,11 @@ import dev.dayzero.hal.Stream;
  */
 final class CpuLaunch extends AbstractLaunch {
     private final CpuDevice device;
-    private final CpuBuffer[] buffers;
+    private final HostBuffer[] buffers;
     private final byte[][] arrays;
     private volatile Kernel kernel;
 
-    CpuLaunch(CpuPreparedOp op, CpuDevice device, Kernel kernel, CpuBuffer[] buffers) {
+    CpuLaunch(CpuPreparedOp op, CpuDevice device, Kernel kernel, HostBuffer[] buffers) {
         super(op);
         this.device = device;
         this.buffers = buffers;

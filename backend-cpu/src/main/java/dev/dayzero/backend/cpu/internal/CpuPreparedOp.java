@@ -1,12 +1,13 @@
 package dev.dayzero.backend.cpu.internal;
 
 import dev.dayzero.hal.AbstractPreparedOp;
+import dev.dayzero.hal.host.HostBuffer;
 import dev.dayzero.hal.DeviceBuffer;
 import dev.dayzero.hal.op.OpSpec;
 import java.util.List;
 
 /** A spec made ready on the CPU: binding sizes the kernel's scratch memory once per launch. */
-final class CpuPreparedOp extends AbstractPreparedOp<CpuDevice, OpSpec, CpuBuffer> {
+final class CpuPreparedOp extends AbstractPreparedOp<CpuDevice, OpSpec, HostBuffer> {
 
     CpuPreparedOp(CpuDevice device, OpSpec spec) {
         super(CpuDevice.VENDOR, device, spec);
@@ -15,7 +16,7 @@ final class CpuPreparedOp extends AbstractPreparedOp<CpuDevice, OpSpec, CpuBuffe
     @Override
     public Launch bind(List<DeviceBuffer> operands) {
         checkBind(operands);
-        CpuBuffer[] buffers = buffers(operands, CpuBuffer[]::new);
+        HostBuffer[] buffers = buffers(operands, HostBuffer[]::new);
         Kernel kernel = Kernels.create(spec, device);
         return launches.add(new CpuLaunch(this, device, kernel, buffers));
     }
@@ -33,11 +34,7 @@ final class CpuPreparedOp extends AbstractPreparedOp<CpuDevice, OpSpec, CpuBuffe
     }
 
     @Override
-    protected CpuBuffer checkBuffer(DeviceBuffer buffer, String what) {
-        if (!(buffer instanceof CpuBuffer cb) || cb.device() != device) {
-            throw new IllegalArgumentException(what + " is not a buffer of this cpu device");
-        }
-        cb.array(); // throws if closed
-        return cb;
+    protected HostBuffer checkBuffer(DeviceBuffer buffer, String what) {
+        return device.checkBuffer(buffer, what);
     }
 }

@@ -8,7 +8,7 @@ import com.sun.jna.Pointer;
  * transposition by {@code cublasLtMatrixTransform}) needs, as JNA interface
  * mapping with the C names verbatim. Handles and device pointers are {@code long}; attribute payloads and the
  * host scalars alpha/beta are {@link Pointer}s to native scratch. Sources: cudarc {@code src/cublaslt/sys},
- * cuBLAS docs §3.4, CUDA 13.0 {@code library_types.h}; values as gathered in {@code shared/vendor-apis/cuda.md}
+ * cuBLAS docs §3.4, CUDA 13.0 {@code library_types.h}
  * §3.1-3.2.
  */
 public interface CublasLt extends Library {

@@ -9,7 +9,7 @@ import com.sun.jna.ptr.PointerByReference;
  * driver <em>exports</em>, which is not always the name {@code cuda.h} shows: the header {@code #define}s
  * {@code cuMemAlloc} to {@code cuMemAlloc_v2} and so on, and the unversioned exports are the legacy ABI
  * (32-bit sizes, the one-argument {@code cuStreamBeginCapture}, the five-argument {@code cuGraphInstantiate}).
- * Sources: CUDA 13.0 {@code include/cuda.h} ("H13"), line numbers in {@code shared/vendor-apis/cuda.md} §1.3.
+ * Sources: CUDA 13.0 {@code include/cuda.h} ("H13").
  *
  * <p>Types (LP64): {@code CUresult}, enums, {@code CUdevice} and {@code unsigned int} are {@code int};
  * {@code size_t}, {@code CUdeviceptr} and every opaque handle ({@code CUcontext}, {@code CUstream}, ...) are

@@ -13,7 +13,7 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
-/** The driver binding's constants and symbol names against shared/vendor-apis/cuda.md (H13 values). No GPU needed. */
+/** The driver binding's constants and symbol names against CUDA 13.0 {@code cuda.h} (H13 values). No GPU needed. */
 class CudaDriverBindingTest {
 
     /** cuda.md §1.4, §1.5, §1.3 (flags and modes). */

@@ -63,6 +63,33 @@ record ChartInput(List<ReportRow> rows, List<DeviceRoofs> roofs, List<String> de
                 anyEmulated && !anyReal, note, data.footer());
     }
 
+    /**
+     * The input of the support matrix: every row, emulated devices included (a support answer or a crash is no
+     * speed, and an emulator's crash is worth seeing), each emulated device's column labelled {@code [emulated]}.
+     */
+    static ChartInput forSupport(ReportData data) {
+        ChartInput all = of(data);
+        List<ReportRow> rows = new ArrayList<>();
+        for (ReportRow r : data.rows()) {
+            rows.add(r.emulated() && !r.device().endsWith(EMULATED_COLUMN) ? relabel(r, r.device() + EMULATED_COLUMN) : r);
+        }
+        Set<String> devices = new LinkedHashSet<>();
+        rows.forEach(r -> devices.add(r.device()));
+        boolean anyReal = rows.stream().anyMatch(r -> !r.emulated());
+        boolean anyEmulated = rows.stream().anyMatch(ReportRow::emulated);
+        return new ChartInput(List.copyOf(rows), all.roofs(), List.copyOf(devices), all.colours(),
+                anyEmulated && !anyReal, Optional.empty(), all.footer());
+    }
+
+    /** The mark on an emulated device's column in the support matrix. */
+    static final String EMULATED_COLUMN = " [emulated]";
+
+    private static ReportRow relabel(ReportRow r, String device) {
+        return new ReportRow(r.caseId(), r.model(), r.phase(), r.operator(), r.family(), r.batch(), device, r.host(),
+                r.date(), r.emulated(), r.status(), r.message(), r.precision(), r.medianMs(), r.tflops(), r.gbps(),
+                r.intensity(), r.percentOfRoofline(), r.boundBy(), r.origin(), r.manifest());
+    }
+
     /** The title as drawn: {@code base}, marked when the chart shows emulated results only. */
     String title(String base) {
         return emulatedOnly ? base + " — " + EMULATED : base;

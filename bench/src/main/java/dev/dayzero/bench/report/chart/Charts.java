@@ -15,7 +15,7 @@ import org.jfree.svg.SVGGraphics2D;
 /**
  * The report's charts, each written as PNG and SVG: throughput (TFLOP/s, GB/s), percent of roofline, the support
  * matrix, a roofline per device and scaling with batch size. Emulated results are never drawn beside real ones
- * (see {@link ChartInput}). Bar charts and the matrix hold at most 60 and 80 cases; more are split by operator
+ * (see {@link ChartInput}); the support matrix shows them, their columns marked emulated. Bar charts and the matrix hold at most 60 and 80 cases; more are split by operator
  * family into numbered files, and past six files per kind they show one row per operator instead of per case.
  * Rendering needs no display: {@code java.awt.headless} is set to true unless it was set already.
  */
@@ -35,7 +35,7 @@ public final class Charts {
         drawn.addAll(BarCharts.draw(in, BarCharts.Metric.TFLOPS));
         drawn.addAll(BarCharts.draw(in, BarCharts.Metric.GBPS));
         drawn.addAll(BarCharts.draw(in, BarCharts.Metric.PERCENT_OF_ROOFLINE));
-        drawn.addAll(SupportMatrixChart.draw(in));
+        drawn.addAll(SupportMatrixChart.draw(ChartInput.forSupport(data))); // emulated devices too, marked
         drawn.addAll(RooflineChart.draw(in));
         drawn.addAll(ScalingChart.draw(in));
         List<ChartFile> files = new ArrayList<>();

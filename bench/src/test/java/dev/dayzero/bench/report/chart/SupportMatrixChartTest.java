@@ -53,4 +53,22 @@ class SupportMatrixChartTest {
         assertEquals("2 pass · 1 fail · 2 crash", cell.text());
         assertEquals("failed-shape", new SupportMatrixChart.Cell("failed-shape").text());
     }
+
+    /** Emulated devices are left out of speed charts beside real ones, but the support matrix keeps them, marked. */
+    @Test
+    void theSupportMatrixKeepsEmulatedDevicesAndTheirCrashes() {
+        var data = Fixtures.mixed();
+        var rows = new java.util.ArrayList<>(data.rows());
+        rows.add(Fixtures.row("moe-gate-up-fp8", "moe", 1, Fixtures.FAKE, true, "crashed", "fp8", 0, 1, 0));
+        var withCrash = new dev.dayzero.bench.report.ReportData(rows, data.roofs(), data.footer());
+        ChartInput speed = ChartInput.of(withCrash);
+        ChartInput support = ChartInput.forSupport(withCrash);
+        assertEquals(false, speed.devices().contains(Fixtures.FAKE), "speed charts leave the emulated device out");
+        String marked = Fixtures.FAKE + ChartInput.EMULATED_COLUMN;
+        assertEquals(true, support.devices().contains(marked), support.devices().toString());
+        assertEquals(1, support.rows().stream().filter(r -> r.device().equals(marked) && r.status().equals("crashed"))
+                .count(), "the emulated device's crash is in the matrix");
+        assertEquals(rows.size(), support.rows().size(), "every row, real and emulated");
+        assertEquals(false, SupportMatrixChart.draw(support).isEmpty());
+    }
 }

@@ -1,22 +1,23 @@
-package dev.dayzero.backend.cpu.internal;
+package dev.dayzero.hal.host;
 
 import dev.dayzero.hal.Event;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-/** A timing event: the {@code System.nanoTime()} at which it was recorded. */
-public final class CpuEvent implements Event {
+/** A timing event of a {@link HostMemoryDevice}: the {@code System.nanoTime()} at which it was recorded. */
+public final class HostEvent implements Event {
     private static final long NOT_RECORDED = Long.MIN_VALUE;
 
-    private final CpuDevice device;
+    private final HostMemoryDevice device;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile long nanos = NOT_RECORDED;
 
-    CpuEvent(CpuDevice device) {
+    HostEvent(HostMemoryDevice device) {
         this.device = device;
     }
 
-    CpuDevice device() {
+    /** The device that made it. */
+    public HostMemoryDevice device() {
         return device;
     }
 
@@ -49,8 +50,8 @@ public final class CpuEvent implements Event {
     public double millisSince(Event start) {
         checkOpen();
         Objects.requireNonNull(start, "start");
-        if (!(start instanceof CpuEvent s) || s.device != device) {
-            throw new IllegalArgumentException("millisSince needs an event of the same cpu device");
+        if (!(start instanceof HostEvent s) || s.device != device) {
+            throw new IllegalArgumentException("millisSince needs an event of the same device (" + device.name() + ")");
         }
         s.checkOpen();
         return (recorded() - s.recorded()) / 1e6;

@@ -1,24 +1,26 @@
-package dev.dayzero.backend.cpu.internal;
+package dev.dayzero.hal.host;
 
 import dev.dayzero.hal.Event;
 import dev.dayzero.hal.Stream;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-/** A CPU stream: work runs synchronously when enqueued, so it is always in order and finished. */
-public final class CpuStream implements Stream {
-    private final CpuDevice device;
+/** A stream of a {@link HostMemoryDevice}: work runs when enqueued, so it is always in order and finished. */
+public final class HostStream implements Stream {
+    private final HostMemoryDevice device;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    CpuStream(CpuDevice device) {
+    HostStream(HostMemoryDevice device) {
         this.device = device;
     }
 
-    CpuDevice device() {
+    /** The device that made it. */
+    public HostMemoryDevice device() {
         return device;
     }
 
-    void checkOpen() {
+    /** Throws {@link IllegalStateException} once closed. */
+    public void checkOpen() {
         if (closed.get()) {
             throw new IllegalStateException("stream is closed");
         }
@@ -28,8 +30,8 @@ public final class CpuStream implements Stream {
     public void record(Event event) {
         checkOpen();
         Objects.requireNonNull(event, "event");
-        if (!(event instanceof CpuEvent e) || e.device() != device) {
-            throw new IllegalArgumentException("record needs an event of the same cpu device");
+        if (!(event instanceof HostEvent e) || e.device() != device) {
+            throw new IllegalArgumentException("record needs an event of the same device (" + device.name() + ")");
         }
         e.record();
     }
@@ -39,7 +41,8 @@ public final class CpuStream implements Stream {
         checkOpen();
     }
 
-    boolean isClosed() {
+    /** True once closed. */
+    public boolean isClosed() {
         return closed.get();
     }
 

@@ -1,26 +1,35 @@
-package dev.dayzero.backend.cpu.internal;
+package dev.dayzero.hal.host;
 
 import dev.dayzero.hal.DeviceBuffer;
 import dev.dayzero.hal.Stream;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** Device memory of the CPU backend: one {@code byte[]}, owned by its device. */
-public final class CpuBuffer implements DeviceBuffer {
-    private final CpuDevice device;
+/**
+ * Device memory of a {@link HostMemoryDevice}: one {@code byte[]}, owned by its device. {@link #fill} and
+ * {@link #copyFrom} run at once (host streams are synchronous); closing drops the array and tells the device.
+ */
+public class HostBuffer implements DeviceBuffer {
+    private final HostMemoryDevice device;
     private final long size;
     private final AtomicReference<byte[]> data;
 
-    CpuBuffer(CpuDevice device, byte[] data) {
-        this.device = device;
+    /** Wraps {@code data}; for {@link HostMemoryDevice#newBuffer} and subclasses. */
+    protected HostBuffer(HostMemoryDevice device, byte[] data) {
+        this.device = Objects.requireNonNull(device, "device");
         this.size = data.length;
         this.data = new AtomicReference<>(data);
     }
 
-    /** The backing array. */
-    public byte[] array() {
+    /**
+     * The backing array.
+     *
+     * @throws IllegalStateException once closed
+     */
+    public final byte[] array() {
         byte[] a = data.get();
         if (a == null) {
             throw new IllegalStateException("buffer of " + size + " bytes is closed");
@@ -28,26 +37,32 @@ public final class CpuBuffer implements DeviceBuffer {
         return a;
     }
 
-    CpuDevice device() {
+    /** The backing array as a little-endian {@link ByteBuffer} (position 0, limit {@link #size}). */
+    public final ByteBuffer view() {
+        return ByteBuffer.wrap(array()).order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /** The device that allocated it. */
+    public final HostMemoryDevice device() {
         return device;
     }
 
     @Override
-    public long size() {
+    public final long size() {
         return size;
     }
 
     @Override
     public void write(long offset, ByteBuffer src) {
         byte[] a = array();
-        checkRange(offset, src.remaining());
+        DeviceBuffer.checkRange(size, offset, src.remaining());
         src.get(a, (int) offset, src.remaining());
     }
 
     @Override
     public void read(long offset, ByteBuffer dst) {
         byte[] a = array();
-        checkRange(offset, dst.remaining());
+        DeviceBuffer.checkRange(size, offset, dst.remaining());
         dst.put(a, (int) offset, dst.remaining());
     }
 
@@ -61,8 +76,8 @@ public final class CpuBuffer implements DeviceBuffer {
     public void copyFrom(Stream stream, DeviceBuffer src) {
         device.checkStream(stream);
         Objects.requireNonNull(src, "src");
-        if (!(src instanceof CpuBuffer other)) {
-            throw new IllegalArgumentException("copyFrom needs a buffer of the cpu backend, got " + src.getClass().getName());
+        if (!(src instanceof HostBuffer other)) {
+            throw new IllegalArgumentException("copyFrom needs a host-memory buffer, got " + src.getClass().getName());
         }
         byte[] from = other.array();
         byte[] to = array();
@@ -72,17 +87,13 @@ public final class CpuBuffer implements DeviceBuffer {
         System.arraycopy(from, 0, to, 0, from.length);
     }
 
-    private void checkRange(long offset, int length) {
-        DeviceBuffer.checkRange(size, offset, length);
-    }
-
     @Override
-    public boolean isClosed() {
+    public final boolean isClosed() {
         return data.get() == null;
     }
 
     @Override
-    public void close() {
+    public final void close() {
         if (data.getAndSet(null) != null) {
             device.released(this, size);
         }
