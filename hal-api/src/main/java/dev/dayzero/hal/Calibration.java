@@ -53,7 +53,7 @@ public interface Calibration {
     record Roofs(Optional<Figure> bandwidth, Map<String, Figure> peaks) {
         public Roofs {
             bandwidth = bandwidth == null ? Optional.empty() : bandwidth;
-            Map<String, Figure> p = new TreeMap<>();
+            java.util.SortedMap<String, Figure> p = new TreeMap<>();
             if (peaks != null) {
                 peaks.forEach((k, v) -> {
                     if (!PRECISIONS.contains(k)) {

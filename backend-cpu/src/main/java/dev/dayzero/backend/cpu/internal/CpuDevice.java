@@ -4,6 +4,7 @@ import dev.dayzero.backend.cpu.CpuConfig;
 import dev.dayzero.backend.cpu.internal.simd.Simd;
 import dev.dayzero.backend.cpu.internal.simd.Simds;
 import dev.dayzero.hal.AbstractDevice;
+import dev.dayzero.hal.Calibration;
 import dev.dayzero.hal.DeviceBuffer;
 import dev.dayzero.hal.DeviceInfo;
 import dev.dayzero.hal.DeviceOutOfMemoryException;
@@ -14,6 +15,7 @@ import dev.dayzero.hal.Support;
 import dev.dayzero.hal.op.OpSpec;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The host as a device. Device memory is a {@code byte[]} per buffer; streams run work synchronously;
@@ -102,6 +104,12 @@ public final class CpuDevice extends AbstractDevice {
     public Event newEvent() {
         checkOpen();
         return own(new CpuEvent(this));
+    }
+
+    /** The host measures itself: STREAM bandwidth on the worker threads and an FMA-chain F32 peak. */
+    @Override
+    public Optional<Calibration> calibration() {
+        return Optional.of(new CpuCalibration(this));
     }
 
     @Override
