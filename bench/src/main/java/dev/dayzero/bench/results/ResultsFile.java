@@ -10,14 +10,27 @@ import java.util.Objects;
  * requested backend's probe answer, and one record per case and backend; {@code origin} (optional, written
  * right after {@code schema}) says who sent it, when it was made to be sent.
  */
-@JsonPropertyOrder({"schema", "origin", "run", "host", "backends", "cases"})
+@JsonPropertyOrder({"schema", "origin", "run", "host", "backends", "cases", "calibrations"})
 public record ResultsFile(String schema, RunInfo run, HostInfo host, List<BackendEntry> backends,
-                          List<CaseRecord> cases, @JsonInclude(JsonInclude.Include.NON_NULL) Origin origin) {
+                          List<CaseRecord> cases, @JsonInclude(JsonInclude.Include.NON_NULL) Origin origin,
+                          @JsonInclude(JsonInclude.Include.NON_EMPTY) List<CalibrationEntry> calibrations) {
 
     public ResultsFile {
         Objects.requireNonNull(schema, "schema");
         backends = List.copyOf(backends);
         cases = List.copyOf(cases);
+        calibrations = calibrations == null ? List.of() : List.copyOf(calibrations);
+    }
+
+    /** A results file without measured roofs. */
+    public ResultsFile(String schema, RunInfo run, HostInfo host, List<BackendEntry> backends, List<CaseRecord> cases,
+                       Origin origin) {
+        this(schema, run, host, backends, cases, origin, List.of());
+    }
+
+    /** The same file with the devices' measured roofs ({@code dayzero calibrate}) recorded. */
+    public ResultsFile withCalibrations(List<CalibrationEntry> c) {
+        return new ResultsFile(schema, run, host, backends, cases, origin, c);
     }
 
     /** A results file without an origin (a run of our own). */
@@ -32,6 +45,6 @@ public record ResultsFile(String schema, RunInfo run, HostInfo host, List<Backen
 
     /** The same file with {@code origin} (null: none). */
     public ResultsFile withOrigin(Origin o) {
-        return new ResultsFile(schema, run, host, backends, cases, o);
+        return new ResultsFile(schema, run, host, backends, cases, o, calibrations);
     }
 }
