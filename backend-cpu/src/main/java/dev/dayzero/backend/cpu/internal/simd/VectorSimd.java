@@ -254,10 +254,11 @@ final class VectorSimd implements Simd {
         for (; i + B.length() <= count; i += L) {
             IntVector c = (IntVector) ByteVector.fromArray(B, src, srcOff + i).convertShape(VectorOperators.B2I, I, 0);
             IntVector mag = c.and(0x7f);
-            FloatVector v = mag.lanewise(VectorOperators.LSHL, 20)
+            IntVector v = mag.lanewise(VectorOperators.LSHL, 20)
                     .or(c.and(0x80).lanewise(VectorOperators.LSHL, 24))
-                    .reinterpretAsFloats().mul(0x1p120f);
-            v.blend(Float.NaN, mag.eq(0x7f).cast(F)).intoArray(dst, dstOff + i);
+                    .reinterpretAsFloats().mul(0x1p120f).reinterpretAsInts();
+            // the NaN blend on the int lanes: no mask cast between lane types (not intrinsic on JDK 17)
+            v.blend(0x7fc00000, mag.eq(0x7f)).reinterpretAsFloats().intoArray(dst, dstOff + i);
         }
         if (i < count) {
             TAIL.e4m3ToF32(src, srcOff + i, dst, dstOff + i, count - i);
@@ -476,9 +477,9 @@ final class VectorSimd implements Simd {
         if (format == dev.dayzero.hal.DType.I8) {
             for (; i + step <= count; i += L) {
                 FloatVector v = FloatVector.fromArray(F, x, xOff + i).div(scale).max(-127f).min(127f);
-                v = v.add(0x1.8p23f).sub(0x1.8p23f);
-                ((IntVector) v.convert(VectorOperators.F2I, 0)).convertShape(VectorOperators.I2B, B, 0)
-                        .reinterpretAsBytes().intoArray(q, qOff + i);
+                // rint by the 1.5 · 2^23 magic number; the integer is then the low bits of the sum
+                IntVector r = v.add(0x1.8p23f).reinterpretAsInts().sub(0x4b400000);
+                r.convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(q, qOff + i);
             }
         } else {
             boolean e4m3 = format == dev.dayzero.hal.DType.F8_E4M3FN;
@@ -487,7 +488,7 @@ final class VectorSimd implements Simd {
             int maxCode = e4m3 ? 0x7e : 0x7b;
             int nanCode = e4m3 ? 0x7f : 0x7e;
             int shift = 23 - mb;
-            float minNormal = Math.scalb(1f, 1 - bias);
+            int minNormalBits = Float.floatToIntBits(Math.scalb(1f, 1 - bias));
             float subScale = Math.scalb(1f, bias - 1 + mb);
             int rebias = (127 - bias) << mb;
             for (; i + step <= count; i += L) {
@@ -499,9 +500,8 @@ final class VectorSimd implements Simd {
                 IntVector lsb = abs.lanewise(VectorOperators.LSHR, shift).and(1);
                 IntVector normal = abs.add((1 << (shift - 1)) - 1).add(lsb)
                         .lanewise(VectorOperators.LSHR, shift).sub(rebias);
-                IntVector sub = (IntVector) mag.mul(subScale).add(0x1p23f).sub(0x1p23f)
-                        .convert(VectorOperators.F2I, 0);
-                IntVector code = normal.blend(sub, mag.lt(minNormal).cast(I)).min(maxCode);
+                IntVector sub = mag.mul(subScale).add(0x1p23f).reinterpretAsInts().sub(0x4b000000);
+                IntVector code = normal.blend(sub, abs.compare(VectorOperators.LT, minNormalBits)).min(maxCode);
                 code = code.blend(nanCode, abs.compare(VectorOperators.GT, 0x7f800000)).or(sign);
                 code.convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(q, qOff + i);
             }
