@@ -37,6 +37,14 @@ public interface Device extends AutoCloseable {
     }
 
     /**
+     * Measurement of this device's own roofs (memory bandwidth, peak per precision), where the backend offers
+     * one; empty for emulators and test doubles, whose speed is not a chip's.
+     */
+    default Optional<Calibration> calibration() {
+        return Optional.empty();
+    }
+
+    /**
      * Whether this exact spec (operator, dtypes, layout, shape) will run here. Never runs anything and
      * never throws for a well-formed spec.
      */

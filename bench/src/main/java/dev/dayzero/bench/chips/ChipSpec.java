@@ -126,7 +126,9 @@ public record ChipSpec(String id, String name, String vendor, Match match, Map<S
         /** Conflicting or unsourced claims: kept for reference, never used for percent of peak. */
         UNCONFIRMED,
         /** Dayzero's estimate (the run's CPU); carries its formula. */
-        ESTIMATED;
+        ESTIMATED,
+        /** Measured on the device by {@code dayzero calibrate}; carries how it was measured. */
+        MEASURED;
 
         /** The lower-case label used in the JSON table and reports. */
         public String label() {
@@ -138,9 +140,14 @@ public record ChipSpec(String id, String name, String vendor, Match match, Map<S
             return this != UNCONFIRMED;
         }
 
-        /** Whether the status needs a formula: {@link #DERIVED} and {@link #ESTIMATED}. */
+        /** Whether the status needs a formula: {@link #DERIVED}, {@link #ESTIMATED} and {@link #MEASURED}. */
         public boolean needsFormula() {
-            return this == DERIVED || this == ESTIMATED;
+            return this == DERIVED || this == ESTIMATED || this == MEASURED;
+        }
+
+        /** A datasheet figure (official, unofficial or derived from published facts): it beats a measured one. */
+        public boolean datasheet() {
+            return this == OFFICIAL || this == UNOFFICIAL || this == DERIVED;
         }
 
         /** The status for a label, or empty. */

@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 @Command(name = "dayzero", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "On day zero, can each chip run this model's hot operators, correctly, and how fast?",
         subcommands = {BackendsCommand.class, ModelsCommand.class, RunCommand.class, ConformCommand.class,
-                DumpCommand.class, ReportCommand.class, DoctorCommand.class, FleetCommand.class,
+                DumpCommand.class, ReportCommand.class, DoctorCommand.class, FleetCommand.class, CalibrateCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
@@ -27,7 +27,7 @@ public final class Main implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(),
-                "name a command: backends, models, run, conform, dump, report, doctor or fleet (see --help)");
+                "name a command: backends, models, run, conform, dump, report, doctor, fleet or calibrate (see --help)");
     }
 
     public static void main(String[] args) {

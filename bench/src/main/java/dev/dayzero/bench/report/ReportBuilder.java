@@ -2,9 +2,11 @@ package dev.dayzero.bench.report;
 
 import dev.dayzero.bench.chips.ChipSpec;
 import dev.dayzero.bench.chips.ChipTable;
+import dev.dayzero.bench.chips.MeasuredRoofs;
 import dev.dayzero.bench.chips.Roofline;
 import dev.dayzero.bench.results.BackendEntry;
 import dev.dayzero.bench.results.CaseRecord;
+import dev.dayzero.bench.results.CalibrationEntry;
 import dev.dayzero.hal.DeviceInfo;
 import dev.dayzero.hal.op.OpSpec;
 import java.util.ArrayList;
@@ -61,9 +63,11 @@ public final class ReportBuilder {
                 boolean repeated = runsPerDevice.get(identity(run, c)).size() > 1;
                 String label = label(run, c, repeated) + planSuffix(run, label(run, c, repeated), plansPerLabel)
                         + (labelOrigins ? " (" + originLabel(run) + ")" : "");
+                Optional<CalibrationEntry> measured = c.emulated() ? Optional.empty() : calibration(run, c);
                 Optional<ChipSpec> chip = chipsByLabel.computeIfAbsent(label,
-                        l -> deviceInfo(run, c).flatMap(chips::match));
-                chip.ifPresent(spec -> roofs.putIfAbsent(label, Roofline.toRoofs(label, spec, c.emulated())));
+                        l -> MeasuredRoofs.apply(deviceInfo(run, c).flatMap(chips::match), measured));
+                chip.ifPresent(spec -> roofs.putIfAbsent(label, withMeasured(
+                        Roofline.toRoofs(label, spec, c.emulated()), spec, measured)));
                 rows.add(row(run, c, label, chip));
             }
         }
@@ -97,6 +101,30 @@ public final class ReportBuilder {
         return new ReportRow(c.caseId(), c.model(), c.phase(), c.operator().isEmpty() ? spec.family() : c.operator(),
                 spec.family(), batch, label, run.host(), run.date(), c.emulated(), c.status(), c.message(), precision,
                 median, tflops, gbps, intensity, percent, bound, run.origin(), run.integrity().label());
+    }
+
+    /** The measured roofs the run recorded for the case's device, if any. */
+    private static Optional<CalibrationEntry> calibration(LoadedRun run, CaseRecord c) {
+        return run.file().calibrations().stream()
+                .filter(e -> e.backend().equals(c.backend()) && e.ordinal() == c.deviceOrdinal()
+                        && (c.deviceName().isEmpty() || e.device().equals(c.deviceName())))
+                .findFirst();
+    }
+
+    /** The chart's measured roofs beside the used ones, and which kind each used figure is, in the source line. */
+    private static DeviceRoofs withMeasured(DeviceRoofs r, ChipSpec spec, Optional<CalibrationEntry> measured) {
+        if (measured.isEmpty()) {
+            return r;
+        }
+        Map<String, Double> peaks = new LinkedHashMap<>();
+        measured.get().peaks().forEach((p, f) -> peaks.put(p, f.value()));
+        double bw = measured.get().bandwidth() == null ? Double.NaN : measured.get().bandwidth().value();
+        List<String> kinds = new ArrayList<>();
+        spec.bandwidth().ifPresent(f -> kinds.add("bandwidth " + MeasuredRoofs.kind(f)));
+        spec.peaks().forEach((p, f) -> kinds.add(p + " " + MeasuredRoofs.kind(f)));
+        DeviceRoofs out = new DeviceRoofs(r.device(), r.chip(), r.peakTflops(), r.bandwidthGBs(), r.source()
+                + ". Roofs used (datasheet > measured > estimate): " + String.join(", ", kinds), r.emulated());
+        return out.withMeasured(peaks, bw);
     }
 
     private static Optional<DeviceInfo> deviceInfo(LoadedRun run, CaseRecord c) {

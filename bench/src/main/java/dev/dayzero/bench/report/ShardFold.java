@@ -295,7 +295,7 @@ public final class ShardFold {
         HostInfo host = h == null ? null : new HostInfo(h.os(), h.osVersion(), h.arch(), h.cpu(), h.cores(),
                 h.memoryBytes(), h.jvmVendor(), h.jvmVersion(), h.jvmName(), hosts(fold.hosts()));
         ResultsFile merged = new ResultsFile(f.schema(), run, host, backends, records, f.origin())
-                .withPlan(new PlanInfo(first.plan().fingerprint(), planned, null)).withPlugins(f.plugins());
+                .withPlan(new PlanInfo(first.plan().fingerprint(), planned, null)).withPlugins(f.plugins()).withCalibrations(f.calibrations());
         LoadedRun.Integrity integrity = slices.stream().allMatch(s -> s.loaded().integrity() == LoadedRun.Integrity.VERIFIED)
                 ? LoadedRun.Integrity.VERIFIED
                 : slices.stream().anyMatch(s -> s.loaded().integrity() == LoadedRun.Integrity.UNVERIFIED)

@@ -11,25 +11,28 @@ import java.util.Objects;
  * requested backend's probe answer, and one record per case and backend. Optional parts, each added within schema
  * 2 and left out when absent: {@code origin} (written right after {@code schema}) says who sent it, when it was
  * made to be sent; {@code plan} (after {@code origin}) names the plan and, for {@code run --shard}, the shard;
- * {@code plugins} lists every backend plugin jar the run found, with its version and SHA-256.
+ * {@code plugins} lists every backend plugin jar the run found, with its version and SHA-256;
+ * {@code calibrations} (after {@code cases}) holds the devices' measured roofs ({@code dayzero calibrate}).
  */
-@JsonPropertyOrder({"schema", "origin", "plan", "run", "host", "plugins", "backends", "cases"})
+@JsonPropertyOrder({"schema", "origin", "plan", "run", "host", "plugins", "backends", "cases", "calibrations"})
 public record ResultsFile(String schema, RunInfo run, HostInfo host, List<BackendEntry> backends,
                           List<CaseRecord> cases, @JsonInclude(JsonInclude.Include.NON_NULL) Origin origin,
                           @JsonInclude(JsonInclude.Include.NON_NULL) PlanInfo plan,
-                          @JsonInclude(JsonInclude.Include.NON_EMPTY) List<PluginJar> plugins) {
+                          @JsonInclude(JsonInclude.Include.NON_EMPTY) List<PluginJar> plugins,
+                          @JsonInclude(JsonInclude.Include.NON_EMPTY) List<CalibrationEntry> calibrations) {
 
     public ResultsFile {
         Objects.requireNonNull(schema, "schema");
         backends = List.copyOf(backends);
         cases = List.copyOf(cases);
         plugins = plugins == null ? List.of() : List.copyOf(plugins);
+        calibrations = calibrations == null ? List.of() : List.copyOf(calibrations);
     }
 
-    /** A results file without a plan or plugin jars. */
+    /** A results file without a plan, plugin jars or measured roofs. */
     public ResultsFile(String schema, RunInfo run, HostInfo host, List<BackendEntry> backends, List<CaseRecord> cases,
                        Origin origin) {
-        this(schema, run, host, backends, cases, origin, null, List.of());
+        this(schema, run, host, backends, cases, origin, null, List.of(), List.of());
     }
 
     /** A results file without an origin (a run of our own). */
@@ -44,21 +47,26 @@ public record ResultsFile(String schema, RunInfo run, HostInfo host, List<Backen
 
     /** The same file with {@code origin} (null: none). */
     public ResultsFile withOrigin(Origin o) {
-        return new ResultsFile(schema, run, host, backends, cases, o, plan, plugins);
+        return new ResultsFile(schema, run, host, backends, cases, o, plan, plugins, calibrations);
     }
 
     /** The same file with {@code p} as its plan (null: none). */
     public ResultsFile withPlan(PlanInfo p) {
-        return new ResultsFile(schema, run, host, backends, cases, origin, p, plugins);
+        return new ResultsFile(schema, run, host, backends, cases, origin, p, plugins, calibrations);
     }
 
     /** The same file listing {@code jars} as the run's plugin jars. */
     public ResultsFile withPlugins(List<PluginJar> jars) {
-        return new ResultsFile(schema, run, host, backends, cases, origin, plan, jars);
+        return new ResultsFile(schema, run, host, backends, cases, origin, plan, jars, calibrations);
     }
 
     /** The same file with {@code records} as its cases. */
     public ResultsFile withCases(List<CaseRecord> records) {
-        return new ResultsFile(schema, run, host, backends, records, origin, plan, plugins);
+        return new ResultsFile(schema, run, host, backends, records, origin, plan, plugins, calibrations);
+    }
+
+    /** The same file with the devices' measured roofs ({@code dayzero calibrate}) recorded. */
+    public ResultsFile withCalibrations(List<CalibrationEntry> c) {
+        return new ResultsFile(schema, run, host, backends, cases, origin, plan, plugins, c);
     }
 }

@@ -108,4 +108,38 @@ class ReportBuilderTest {
         assertEquals("fp8", r.precision());
         assertTrue(Double.isNaN(r.medianMs()));
     }
+
+    @Test
+    void aCpuWhosePercentagesComeFromMeasuredRoofs() {
+        // the CPU estimate has no bandwidth: without calibration a memory-bound case has no percent
+        dev.dayzero.hal.DeviceInfo cpu = new dev.dayzero.hal.DeviceInfo("cpu", 0, "Intel", "Test CPU",
+                "AVX-512 (FloatVector 512-bit, 16 lanes)", 1L << 34, 2, "", "17", 1L << 21, false,
+                java.util.Map.of("threads", "2", "cpuMHz", "2000"));
+        double quantMs = QUANT.bytes() / 10e9 * 1e3; // 10 GB/s
+        LoadedRun plain = ReportFixtures.run("box-c", "2026-11-20T10:00:00Z", List.of(cpu), List.of(
+                ReportFixtures.timed("m/quant", QUANT, cpu, quantMs)));
+        assertTrue(Double.isNaN(ReportBuilder.build(List.of(plain), ChipTable.defaults()).rows().get(0)
+                .percentOfRoofline()));
+        // measured: 20 GB/s, F32 peak 0.4 TFLOP/s (the estimate says 2 × 2 GHz × 16 × 2 × 2 = 0.256)
+        dev.dayzero.bench.results.CalibrationEntry m = dev.dayzero.bench.results.CalibrationEntry.of("box-c", cpu,
+                "2026-11-20T09:00:00Z", new dev.dayzero.hal.Calibration.Roofs(
+                        java.util.Optional.of(new dev.dayzero.hal.Calibration.Figure(20, "STREAM triad")),
+                        java.util.Map.of("f32", new dev.dayzero.hal.Calibration.Figure(0.4, "FMA chain"),
+                                "bf16", new dev.dayzero.hal.Calibration.Figure(0.4, "widened"))));
+        double gemmMs = ReportFixtures.msFor(GEMM, 0.1); // compute-bound: 0.1 of 0.4
+        LoadedRun run = new LoadedRun(plain.source(), ReportFixtures.run("box-c", "2026-11-20T10:00:00Z", List.of(cpu),
+                List.of(ReportFixtures.timed("m/quant", QUANT, cpu, quantMs),
+                        ReportFixtures.timed("m/gemm", GEMM, cpu, gemmMs))).file().withCalibrations(List.of(m)));
+        ReportData data = ReportBuilder.build(List.of(run), ChipTable.defaults());
+        ReportRow quant = data.rows().get(0);
+        ReportRow gemm = data.rows().get(1);
+        assertEquals("memory", quant.boundBy());
+        assertEquals(50.0, quant.percentOfRoofline(), 1e-6, "10 of the measured 20 GB/s");
+        assertEquals("compute", gemm.boundBy());
+        assertEquals(25.0, gemm.percentOfRoofline(), 1e-6, "0.1 of the measured 0.4 TFLOP/s, not the 0.256 estimate");
+        DeviceRoofs r = data.roofs().get(0);
+        assertEquals(20, r.bandwidthGBs(), 1e-12);
+        assertEquals(20, r.measuredBandwidthGBs(), 1e-12);
+        assertTrue(r.source().contains("bandwidth measured") && r.source().contains("fp8 estimate"), r.source());
+    }
 }

@@ -3,6 +3,7 @@ package dev.dayzero.backend.cpu.internal;
 import dev.dayzero.backend.cpu.CpuConfig;
 import dev.dayzero.backend.cpu.internal.simd.Simd;
 import dev.dayzero.backend.cpu.internal.simd.Simds;
+import dev.dayzero.hal.Calibration;
 import dev.dayzero.hal.DeviceInfo;
 import dev.dayzero.hal.PreparedOp;
 import dev.dayzero.hal.Support;
@@ -10,6 +11,7 @@ import dev.dayzero.hal.host.HostMemoryDevice;
 import dev.dayzero.hal.op.OpSpec;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The host as a device. Device memory, streams and events are hal-api's host-memory ones ({@link HostMemoryDevice}:
@@ -51,6 +53,12 @@ public final class CpuDevice extends HostMemoryDevice {
     @Override
     public DeviceInfo info() {
         return info;
+    }
+
+    /** The host measures itself: STREAM bandwidth on the worker threads and an FMA-chain F32 peak. */
+    @Override
+    public Optional<Calibration> calibration() {
+        return Optional.of(new CpuCalibration(this));
     }
 
     @Override

@@ -37,6 +37,8 @@ import org.jfree.data.xy.XYSeriesCollection;
 final class RooflineChart {
     private static final Color ROOF = new Color(0x333333);
     private static final float[] BANDWIDTH_DASH = {8, 4};
+    /** Measured roofs drawn beside datasheet ones. */
+    private static final Color MEASURED = new Color(0x2a9d8f);
     /** Compute roofs: solid, dotted, dash-dot, long dash (one per precision). */
     private static final float[][] COMPUTE_DASHES = {null, {2, 3}, {10, 3, 2, 3}, {14, 4}};
 
@@ -152,6 +154,7 @@ final class RooflineChart {
             plot.addAnnotation(label);
             k++;
         }
+        addMeasuredRoofs(roofs, peaks, roofLines, roofRenderer, xMin, xMax, subtitles);
         int operators = operators(points).size();
         if (operators > ChartStyle.SERIES_PALETTE.size()) {
             subtitles.add("Points coloured by operator family: " + operators + " operators are more than the colours;"
@@ -162,6 +165,48 @@ final class RooflineChart {
         plot.setDataset(1, roofLines);
         plot.setRenderer(1, roofRenderer);
         return plot;
+    }
+
+    /**
+     * The device's measured roofs ({@code dayzero calibrate}) where they are not the ones used (a datasheet figure
+     * beat them): a thin line in the measured colour each, so the reader sees both.
+     */
+    private static void addMeasuredRoofs(DeviceRoofs roofs, Map<String, Double> usedPeaks, XYSeriesCollection lines,
+                                         XYLineAndShapeRenderer renderer, double xMin, double xMax,
+                                         List<String> subtitles) {
+        double bw = roofs.measuredBandwidthGBs();
+        List<String> drawn = new ArrayList<>();
+        if (bw > 0 && Double.isFinite(bw) && bw != roofs.bandwidthGBs()) {
+            XYSeries s = new XYSeries("measured memory roof " + number(bw) + " GB/s");
+            s.add(xMin, bw * xMin / 1000);
+            s.add(xMax, bw * xMax / 1000);
+            int i = lines.getSeriesCount();
+            lines.addSeries(s);
+            renderer.setSeriesStroke(i, stroke(BANDWIDTH_DASH, 1f));
+            renderer.setSeriesPaint(i, MEASURED);
+            drawn.add("bandwidth");
+        }
+        Map<Double, List<String>> byPeak = new LinkedHashMap<>();
+        usedPeaks.keySet().forEach(p -> {
+            Double m = roofs.measuredPeakTflops().get(p);
+            if (m != null && m > 0 && !m.equals(usedPeaks.get(p))) {
+                byPeak.computeIfAbsent(m, v -> new ArrayList<>()).add(p);
+            }
+        });
+        byPeak.forEach((peak, ps) -> {
+            XYSeries s = new XYSeries("measured " + String.join(", ", ps) + " peak " + number(peak) + " TFLOP/s");
+            s.add(xMin, peak);
+            s.add(xMax, peak);
+            int i = lines.getSeriesCount();
+            lines.addSeries(s);
+            renderer.setSeriesStroke(i, stroke(null, 1f));
+            renderer.setSeriesPaint(i, MEASURED);
+            drawn.add(String.join(", ", ps) + " peak");
+        });
+        if (!drawn.isEmpty()) {
+            subtitles.add("Thin lines: measured by dayzero calibrate (" + String.join(", ", drawn)
+                    + "), where a datasheet figure is the roof used");
+        }
     }
 
     private static XYSeriesCollection points(List<ReportRow> points) {

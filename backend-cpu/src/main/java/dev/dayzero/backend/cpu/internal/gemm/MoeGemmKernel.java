@@ -22,10 +22,18 @@ import java.util.Arrays;
  * exact in F32 (|partial sum| &lt; 2^24) and are drained into I32 accumulators after each block.
  * Only the valid rows of each expert are written, so masked slots past the valid count stay untouched.
  *
+ * <p>Experts with at most {@value #SMALL_ROWS} rows (decode) take another path, since padding their rows to
+ * 16 would waste most of the work: their rows of X are converted once to F32 row-major, and each work item
+ * streams its weight rows once, {@value #KD} deep at a time through an L1-sized panel, into the dot-product
+ * micro-kernel {@code Simd.gemmNT} (vectors along K, several weight rows and X rows per tile).
+ *
+ * <p>Weight formats enter only through {@link WeightDecoder}: one decoder per format turns a row segment into
+ * F32 (vectorised: BF16 by shifting, E4M3 by exponent arithmetic times the block scale, INT8 by widening).
+ *
  * <p>UE8M0 scales (FP8_BLOCK with {@code scaleType} UE8M0, the 1×128 activation scales of MXFP4_FP8) are
  * converted to F32 once per launch at entry, so the loops read F32 scales as before. MXFP4 weights are
- * decoded by {@link Mxfp4Panel}; their activations take the FP8_BLOCK (MXFP4_FP8) or BF16 (MXFP4_BF16)
- * path.
+ * decoded by {@link Mxfp4Panel} (through {@link WeightDecoder}); their activations take the FP8_BLOCK
+ * (MXFP4_FP8) or BF16 (MXFP4_BF16) path.
  */
 public final class MoeGemmKernel implements Kernel {
     /** Weight rows (output columns) per work item: a multiple of the 6-row register tile. */
@@ -33,11 +41,17 @@ public final class MoeGemmKernel implements Kernel {
     /** Depth of one K block; at most 1024 so INT8 partial sums stay exact in F32. */
     static final int KC = 256;
     private static final int XT_KB = 128;
+    /** Experts with at most this many rows take the dot-product path. */
+    static final int SMALL_ROWS = 8;
+    /** Depth of one panel of the dot-product path (at most 1024 for exact INT8 partial sums). */
+    static final int KD = 512;
+    /** Weight rows decoded together on the dot-product path. */
+    private static final int RG = 8;
 
     private final MoeGemmSpec spec;
     /** The type whose activation path applies: the spec's, or FP8_BLOCK / BF16 for the MXFP4 types. */
     private final MoeGemmSpec.Type type;
-    private final Mxfp4Panel mx;    // MXFP4 weights only
+    private final boolean mxfp4;
     private final boolean ue8m0;
     private final Simd simd;
     private final WorkerPool pool;
@@ -54,6 +68,9 @@ public final class MoeGemmKernel implements Kernel {
     private final float[][] acc;    // per worker: [NB][max mPad]
     private final int[][] iacc;     // per worker, INT8 only
     private final float[] fp8 = Fp8.decodeTable(DType.F8_E4M3FN);
+    private final WeightDecoder.Factory decoders;
+    private final int[] xrOff;      // offset of a small expert's rows in xr, by expert (-1: blocked path)
+    private final float[] xr;       // small experts' rows of X, F32 row-major [rows][K]
 
     public MoeGemmKernel(MoeGemmSpec spec, CpuDevice device) {
         this.spec = spec;
@@ -62,7 +79,7 @@ public final class MoeGemmKernel implements Kernel {
             case MXFP4_BF16 -> MoeGemmSpec.Type.BF16;
             default -> spec.type();
         };
-        this.mx = spec.type().isMxfp4() ? new Mxfp4Panel(spec.n(), spec.k()) : null;
+        this.mxfp4 = spec.type().isMxfp4();
         this.ue8m0 = spec.scaleType() == DType.UE8M0;
         this.simd = device.simd();
         this.pool = device.pool();
@@ -74,15 +91,20 @@ public final class MoeGemmKernel implements Kernel {
         firstRow = new int[experts];
         mPad = new int[experts];
         xtOff = new int[experts];
+        xrOff = new int[experts];
         int activeCount = 0;
         long offset = 0;
+        long rowOffset = 0;
         int maxPad = 16;
         for (int e = 0; e < experts; e++) {
             rows[e] = spec.rowsPerExpert().get(e);
             firstRow[e] = Math.toIntExact(spec.firstRow(e));
-            mPad[e] = (rows[e] + 15) / 16 * 16;
+            boolean small = rows[e] <= SMALL_ROWS;
+            mPad[e] = small ? 0 : (rows[e] + 15) / 16 * 16;
             xtOff[e] = Math.toIntExact(offset);
             offset += (long) mPad[e] * k;
+            xrOff[e] = small ? Math.toIntExact(rowOffset) : -1;
+            rowOffset += small ? (long) rows[e] * k : 0;
             maxPad = Math.max(maxPad, mPad[e]);
             if (rows[e] > 0) {
                 activeCount++;
@@ -95,19 +117,26 @@ public final class MoeGemmKernel implements Kernel {
             }
         }
         xt = new float[Math.toIntExact(offset)];
+        xr = new float[Math.toIntExact(rowOffset)];
         int workers = pool.threads();
-        panel = new float[workers][NB * KC];
+        panel = new float[workers][Math.max(NB * KC, RG * KD)];
         acc = new float[workers][NB * maxPad];
         iacc = type == MoeGemmSpec.Type.INT8_W8A8 ? new int[workers][NB * maxPad] : null;
+        decoders = WeightDecoder.factory(spec, simd);
     }
 
-    /** Scratch a launch of {@code spec} holds for {@code workers} threads, in floats, for supports(). */
+    /** The largest scratch array a launch of {@code spec} holds, in floats, for supports(). */
     public static long scratchFloats(MoeGemmSpec spec) {
         long xt = 0;
+        long xr = 0;
         for (int r : spec.rowsPerExpert()) {
-            xt += (long) (r + 15) / 16 * 16 * spec.k();
+            if (r <= SMALL_ROWS) {
+                xr += (long) r * spec.k();
+            } else {
+                xt += (long) (r + 15) / 16 * 16 * spec.k();
+            }
         }
-        return xt;
+        return Math.max(xt, xr);
     }
 
     @Override
@@ -117,14 +146,83 @@ public final class MoeGemmKernel implements Kernel {
         byte[] w = ops[scaled ? 2 : 1];
         // UE8M0 scales to F32 once per launch, so the loops below read F32 scales; MXFP4 keeps its bytes
         byte[] xs = !scaled ? null : ue8m0 ? Mxfp4Panel.ue8m0ToF32Bytes(ops[1]) : ops[1];
-        byte[] ws = mx != null ? ops[scaled ? 3 : 2]
+        byte[] ws = mxfp4 ? ops[scaled ? 3 : 2]
                 : !scaled ? null : ue8m0 ? Mxfp4Panel.ue8m0ToF32Bytes(ops[3]) : ops[3];
         byte[] out = ops[ops.length - 1];
         int kChunks = (k + XT_KB * 4 - 1) / (XT_KB * 4);
-        pool.forEach(active.length * kChunks, (worker, item) ->
-                transposeX(active[item / kChunks], (item % kChunks) * XT_KB * 4, x, xs));
-        pool.forEach(active.length * nBlocks, (worker, item) ->
-                block(worker, active[item / nBlocks], (item % nBlocks) * NB, w, ws, xs, out));
+        pool.forEach(active.length * kChunks, (worker, item) -> {
+            int e = active[item / kChunks];
+            int k0 = (item % kChunks) * XT_KB * 4;
+            if (xrOff[e] >= 0) {
+                rowsX(e, k0, Math.min(k, k0 + XT_KB * 4), x, xs);
+            } else {
+                transposeX(e, k0, x, xs);
+            }
+        });
+        WeightDecoder dec = decoders.bind(w, ws);
+        pool.forEach(active.length * nBlocks, (worker, item) -> {
+            int e = active[item / nBlocks];
+            int n0 = (item % nBlocks) * NB;
+            if (xrOff[e] >= 0) {
+                smallBlock(worker, e, n0, dec, ws, xs, out);
+            } else {
+                block(worker, e, n0, dec, ws, xs, out);
+            }
+        });
+    }
+
+    /** Columns [k0, kEnd) of a small expert's rows of X, to F32 row-major in xr. */
+    private void rowsX(int e, int k0, int kEnd, byte[] x, byte[] xs) {
+        for (int i = 0; i < rows[e]; i++) {
+            long row = firstRow[e] + i;
+            int dst = xrOff[e] + i * k + k0;
+            int len = kEnd - k0;
+            switch (type) {
+                case BF16 -> simd.bf16ToF32(x, Math.toIntExact((row * k + k0) * 2), xr, dst, len);
+                case FP8_BLOCK -> {
+                    int src = Math.toIntExact(row * k + k0);
+                    simd.e4m3ToF32(x, src, xr, dst, len);
+                    for (int j = 0; j < len; j += 128) {
+                        float s = Bytes.getFloat(xs, Math.toIntExact((row * (k / 128) + (k0 + j) / 128) * 4));
+                        simd.scale(xr, dst + j, Math.min(128, len - j), s);
+                    }
+                }
+                case INT8_W8A8 -> simd.i8ToF32(x, Math.toIntExact(row * k + k0), xr, dst, len);
+            }
+        }
+    }
+
+    /**
+     * Output columns [n0, n0 + NB) of a small expert: each weight row is decoded once, {@value #KD} deep at a
+     * time, and multiplied in dot-product form with the expert's rows; acc is [rows][NB].
+     */
+    private void smallBlock(int worker, int e, int n0, WeightDecoder dec, byte[] ws, byte[] xs, byte[] out) {
+        int m = rows[e];
+        int nCount = Math.min(NB, n - n0);
+        float[] p = panel[worker];
+        float[] c = acc[worker];
+        int[] ic = iacc == null ? null : iacc[worker];
+        Arrays.fill(c, 0, m * NB, 0f);
+        if (ic != null) {
+            Arrays.fill(ic, 0, m * NB, 0);
+        }
+        for (int k0 = 0; k0 < k; k0 += KD) {
+            int kd = Math.min(KD, k - k0);
+            for (int r0 = 0; r0 < nCount; r0 += RG) {
+                int rg = Math.min(RG, nCount - r0);
+                for (int r = 0; r < rg; r++) {
+                    dec.decode(e, n0 + r0 + r, k0, kd, p, r * KD);
+                }
+                simd.gemmNT(m, rg, kd, xr, xrOff[e] + k0, k, p, 0, KD, c, r0, NB);
+            }
+            if (ic != null) {
+                for (int i = 0; i < m * NB; i++) {
+                    ic[i] += (int) c[i];
+                    c[i] = 0f;
+                }
+            }
+        }
+        writeOut(e, n0, nCount, 1, NB, c, ic, xs, ws, out);
     }
 
     /** Fills columns of X_e^T for K in [k0, k0 + 512), in cache-sized blocks. */
@@ -163,7 +261,7 @@ public final class MoeGemmKernel implements Kernel {
     }
 
     /** Output columns [n0, n0 + NB) of expert e, over all of K. */
-    private void block(int worker, int e, int n0, byte[] w, byte[] ws, byte[] xs, byte[] out) {
+    private void block(int worker, int e, int n0, WeightDecoder dec, byte[] ws, byte[] xs, byte[] out) {
         int nCount = Math.min(NB, n - n0);
         int nPad = (nCount + 5) / 6 * 6;
         int ld = mPad[e];
@@ -177,7 +275,7 @@ public final class MoeGemmKernel implements Kernel {
         for (int k0 = 0; k0 < k; k0 += KC) {
             int kc = Math.min(KC, k - k0);
             for (int r = 0; r < nCount; r++) {
-                convertWeights(e, n0 + r, k0, kc, w, ws, p, r * KC);
+                dec.decode(e, n0 + r, k0, kc, p, r * KC);
             }
             Arrays.fill(p, nCount * KC, nPad * KC, 0f);
             simd.gemm(nPad, ld, kc, p, 0, KC, 1, xt, xtOff[e] + k0 * ld, ld, c, 0, ld);
@@ -188,53 +286,25 @@ public final class MoeGemmKernel implements Kernel {
                 }
             }
         }
-        writeOut(e, n0, nCount, ld, c, ic, xs, ws, out);
+        writeOut(e, n0, nCount, ld, 1, c, ic, xs, ws, out);
     }
 
-    private void convertWeights(int e, int row, int k0, int kc, byte[] w, byte[] ws, float[] p, int dst) {
-        if (mx != null) {
-            mx.decode(e, row, k0, kc, w, ws, p, dst);
-            return;
-        }
-        long elem = ((long) e * n + row) * k + k0;
-        switch (type) {
-            case BF16 -> simd.bf16ToF32(w, Math.toIntExact(elem * 2), p, dst, kc);
-            case FP8_BLOCK -> {
-                int kBlocks = k / 128;
-                long scaleRow = ((long) e * ((n + 127) / 128) + row / 128) * kBlocks;
-                int src = Math.toIntExact(elem);
-                for (int j = 0; j < kc; ) {
-                    int kk = k0 + j;
-                    float s = Bytes.getFloat(ws, Math.toIntExact((scaleRow + kk / 128) * 4));
-                    int end = Math.min(kc, j + 128 - kk % 128);
-                    for (; j < end; j++) {
-                        p[dst + j] = fp8[w[src + j] & 0xff] * s;
-                    }
-                }
-            }
-            case INT8_W8A8 -> {
-                int src = Math.toIntExact(elem);
-                for (int j = 0; j < kc; j++) {
-                    p[dst + j] = w[src + j];
-                }
-            }
-        }
-    }
-
-    private void writeOut(int e, int n0, int nCount, int ld, float[] c, int[] ic, byte[] xs, byte[] ws, byte[] out) {
+    /** Writes the valid rows; the result for weight row r and X row i is at {@code c[r·rs + i·is]}. */
+    private void writeOut(int e, int n0, int nCount, int rs, int is, float[] c, int[] ic, byte[] xs, byte[] ws,
+                          byte[] out) {
         for (int i = 0; i < rows[e]; i++) {
             long row = firstRow[e] + i;
             int dst = Math.toIntExact((row * n + n0) * 2);
             if (ic == null) {
                 for (int r = 0; r < nCount; r++) {
-                    Bytes.putBf16(out, dst + 2 * r, c[r * ld + i]);
+                    Bytes.putBf16(out, dst + 2 * r, c[r * rs + i * is]);
                 }
             } else {
                 float sx = Bytes.getFloat(xs, Math.toIntExact(row * 4));
                 int wsBase = Math.toIntExact(((long) e * n + n0) * 4);
                 for (int r = 0; r < nCount; r++) {
                     float sw = Bytes.getFloat(ws, wsBase + 4 * r);
-                    Bytes.putBf16(out, dst + 2 * r, (float) ic[r * ld + i] * sx * sw);
+                    Bytes.putBf16(out, dst + 2 * r, (float) ic[r * rs + i * is] * sx * sw);
                 }
             }
         }

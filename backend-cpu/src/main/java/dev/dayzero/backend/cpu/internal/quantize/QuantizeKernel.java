@@ -13,7 +13,9 @@ import dev.dayzero.hal.op.QuantizeSpec;
  * Quantization exactly by {@link QuantizeSpec#scaleFor} and {@link QuantizeSpec#encode}, rows in
  * parallel. Units one row high (per token, per group) take one pass: a row is converted to F32 once,
  * then each unit's amax, scale and codes come from that copy. Taller units (per block, per tensor) take
- * two: per-row partial maxima in parallel, a reduction per unit, then encoding in parallel.
+ * two: per-row partial maxima in parallel, a reduction per unit, then encoding in parallel. The maxima and
+ * the encoding run on the device's {@link Simd} (vectorised: the FP8 rounding is integer arithmetic on the
+ * quotient's bits, bit for bit {@link QuantizeSpec#encode}).
  */
 public final class QuantizeKernel implements Kernel {
     private static final int ROWS_PER_ITEM = 8;
@@ -58,7 +60,7 @@ public final class QuantizeKernel implements Kernel {
                     load(x, i, r);
                     for (int c = 0, g = 0; c < k; c += bk, g++) {
                         int ce = Math.min(k, c + bk);
-                        float scale = spec.scaleFor(amax(r, c, ce));
+                        float scale = spec.scaleFor(simd.amax(r, c, ce - c));
                         storeScale(s, (long) i * scaleCols + g, scale);
                         encode(r, c, ce, scale, q, (long) i * k);
                     }
@@ -71,7 +73,7 @@ public final class QuantizeKernel implements Kernel {
             for (int i = item * ROWS_PER_ITEM, end = Math.min(m, i + ROWS_PER_ITEM); i < end; i++) {
                 load(x, i, r);
                 for (int c = 0, g = 0; c < k; c += bk, g++) {
-                    rowAmax[i * scaleCols + g] = amax(r, c, Math.min(k, c + bk));
+                    rowAmax[i * scaleCols + g] = simd.amax(r, c, Math.min(k, c + bk) - c);
                 }
             }
         });
@@ -110,19 +112,8 @@ public final class QuantizeKernel implements Kernel {
         }
     }
 
-    private static float amax(float[] r, int from, int to) {
-        float a = 0f;
-        for (int j = from; j < to; j++) {
-            a = Math.max(a, Math.abs(r[j]));
-        }
-        return a;
-    }
-
     private void encode(float[] r, int from, int to, float scale, byte[] q, long rowBase) {
-        int off = Math.toIntExact(rowBase);
-        for (int j = from; j < to; j++) {
-            q[off + j] = spec.encode(r[j], scale);
-        }
+        simd.encode(spec, r, from, to - from, scale, q, Math.toIntExact(rowBase) + from);
     }
 
     private void storeScale(byte[] s, long index, float scale) {

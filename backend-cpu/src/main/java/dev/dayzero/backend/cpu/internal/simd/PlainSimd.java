@@ -125,4 +125,89 @@ public final class PlainSimd implements Simd {
         }
         return (s0 + s1) + (s2 + s3);
     }
+
+    @Override
+    public void gemmNT(int rows, int cols, int depth, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                       float[] c, int cOff, int ldc) {
+        for (int r = 0; r < rows; r++) {
+            int ar = aOff + r * lda;
+            for (int j = 0; j < cols; j++) {
+                int bj = bOff + j * ldb;
+                float s0 = 0f;
+                float s1 = 0f;
+                float s2 = 0f;
+                float s3 = 0f;
+                int k = 0;
+                for (; k + 4 <= depth; k += 4) {
+                    s0 += a[ar + k] * b[bj + k];
+                    s1 += a[ar + k + 1] * b[bj + k + 1];
+                    s2 += a[ar + k + 2] * b[bj + k + 2];
+                    s3 += a[ar + k + 3] * b[bj + k + 3];
+                }
+                for (; k < depth; k++) {
+                    s0 += a[ar + k] * b[bj + k];
+                }
+                c[cOff + r * ldc + j] += (s0 + s1) + (s2 + s3);
+            }
+        }
+    }
+
+    @Override
+    public void i8ToF32(byte[] src, int srcOff, float[] dst, int dstOff, int count) {
+        for (int i = 0; i < count; i++) {
+            dst[dstOff + i] = src[srcOff + i];
+        }
+    }
+
+    @Override
+    public void scale(float[] x, int off, int count, float s) {
+        for (int i = 0; i < count; i++) {
+            x[off + i] *= s;
+        }
+    }
+
+    @Override
+    public float amax(float[] x, int off, int count) {
+        float a = 0f;
+        for (int i = 0; i < count; i++) {
+            a = Math.max(a, Math.abs(x[off + i]));
+        }
+        return a;
+    }
+
+    @Override
+    public void encode(dev.dayzero.hal.op.QuantizeSpec spec, float[] x, int xOff, int count, float scale, byte[] q,
+                       int qOff) {
+        for (int i = 0; i < count; i++) {
+            q[qOff + i] = spec.encode(x[xOff + i], scale);
+        }
+    }
+
+    @Override
+    public float fmaChain(long iterations, float seed) {
+        float a0 = seed;
+        float a1 = seed + 1f;
+        float a2 = seed + 2f;
+        float a3 = seed + 3f;
+        float a4 = seed + 4f;
+        float a5 = seed + 5f;
+        float a6 = seed + 6f;
+        float a7 = seed + 7f;
+        for (long it = 0; it < iterations; it++) {
+            a0 = Math.fma(a0, 0.999999f, 1e-7f);
+            a1 = Math.fma(a1, 0.999999f, 1e-7f);
+            a2 = Math.fma(a2, 0.999999f, 1e-7f);
+            a3 = Math.fma(a3, 0.999999f, 1e-7f);
+            a4 = Math.fma(a4, 0.999999f, 1e-7f);
+            a5 = Math.fma(a5, 0.999999f, 1e-7f);
+            a6 = Math.fma(a6, 0.999999f, 1e-7f);
+            a7 = Math.fma(a7, 0.999999f, 1e-7f);
+        }
+        return a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7;
+    }
+
+    @Override
+    public int fmaChainFlops() {
+        return 16;
+    }
 }

@@ -32,4 +32,38 @@ public interface Simd {
      * key's head scores. F32 accumulation in an unspecified order.
      */
     float reluDot(int n, float[] w, int wOff, float[] x, int xOff);
+
+    /**
+     * {@code c[cOff + r·ldc + j] += Σ_k a[aOff + r·lda + k] · b[bOff + j·ldb + k]} for {@code r < rows,
+     * j < cols, k < depth}: a GEMM in dot-product form, both operands contiguous along depth (A = activations
+     * row-major, B = decoded weight rows). The form for few rows per expert, where vectors run along K.
+     * F32 accumulation in an unspecified order.
+     */
+    void gemmNT(int rows, int cols, int depth, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                float[] c, int cOff, int ldc);
+
+    /** {@code count} signed bytes at {@code srcOff} of {@code src} to F32. */
+    void i8ToF32(byte[] src, int srcOff, float[] dst, int dstOff, int count);
+
+    /** {@code x[off + i] *= s} for {@code i < count}. */
+    void scale(float[] x, int off, int count, float s);
+
+    /** {@code max |x[off + i]|} for {@code i < count} (0 for none). */
+    float amax(float[] x, int off, int count);
+
+    /**
+     * {@code q[qOff + i] = spec.encode(x[xOff + i], scale)} for {@code i < count}, bit for bit the recipe of
+     * {@code QuantizeSpec#encode}: F32 division, then FP8 (round to nearest even, saturating) or INT8.
+     */
+    void encode(dev.dayzero.hal.op.QuantizeSpec spec, float[] x, int xOff, int count, float scale, byte[] q, int qOff);
+
+    /**
+     * A register-resident FMA chain, {@code iterations} steps of {@link #fmaChainFlops()} FLOP each, for the
+     * calibration's peak: independent accumulators, no memory traffic. Returns a value that depends on all of
+     * them (so the JIT keeps the work).
+     */
+    float fmaChain(long iterations, float seed);
+
+    /** FLOP one step of {@link #fmaChain} does. */
+    int fmaChainFlops();
 }

@@ -18,4 +18,12 @@ public final class Simds {
     public static String describe(CpuConfig config) {
         return config.useVectorApi() ? VectorSimd.describe() : "plain";
     }
+
+    /**
+     * The widest kernels this JVM can run, whatever the config: the Vector API where its module is loaded,
+     * else the plain loops. The calibration measures the hardware's peak with these.
+     */
+    public static Simd widest() {
+        return ModuleLayer.boot().findModule(CpuConfig.VECTOR_MODULE).isPresent() ? VectorSimd.create() : new PlainSimd();
+    }
 }

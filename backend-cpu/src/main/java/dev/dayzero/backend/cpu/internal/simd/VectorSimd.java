@@ -254,10 +254,11 @@ final class VectorSimd implements Simd {
         for (; i + B.length() <= count; i += L) {
             IntVector c = (IntVector) ByteVector.fromArray(B, src, srcOff + i).convertShape(VectorOperators.B2I, I, 0);
             IntVector mag = c.and(0x7f);
-            FloatVector v = mag.lanewise(VectorOperators.LSHL, 20)
+            IntVector v = mag.lanewise(VectorOperators.LSHL, 20)
                     .or(c.and(0x80).lanewise(VectorOperators.LSHL, 24))
-                    .reinterpretAsFloats().mul(0x1p120f);
-            v.blend(Float.NaN, mag.eq(0x7f).cast(F)).intoArray(dst, dstOff + i);
+                    .reinterpretAsFloats().mul(0x1p120f).reinterpretAsInts();
+            // the NaN blend on the int lanes: no mask cast between lane types (not intrinsic on JDK 17)
+            v.blend(0x7fc00000, mag.eq(0x7f)).reinterpretAsFloats().intoArray(dst, dstOff + i);
         }
         if (i < count) {
             TAIL.e4m3ToF32(src, srcOff + i, dst, dstOff + i, count - i);
@@ -279,5 +280,273 @@ final class VectorSimd implements Simd {
         }
         float s = a0.add(a1).reduceLanes(VectorOperators.ADD);
         return i < n ? s + TAIL.reluDot(n - i, w, wOff + i, x, xOff + i) : s;
+    }
+
+    @Override
+    public void gemmNT(int rows, int cols, int depth, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                       float[] c, int cOff, int ldc) {
+        int dv = depth / L * L;
+        int r = 0;
+        for (; r + 4 <= rows; r += 4) {
+            int j = 0;
+            for (; j + 3 <= cols; j += 3) {
+                nt4x3(dv, depth, a, aOff + r * lda, lda, b, bOff + j * ldb, ldb, c, cOff + r * ldc + j, ldc);
+            }
+            for (; j < cols; j++) {
+                for (int rr = r; rr < r + 4; rr++) {
+                    c[cOff + rr * ldc + j] += dot(dv, depth, a, aOff + rr * lda, b, bOff + j * ldb);
+                }
+            }
+        }
+        for (; r < rows; r++) {
+            int j = 0;
+            for (; j + 4 <= cols; j += 4) {
+                nt1x4(dv, depth, a, aOff + r * lda, b, bOff + j * ldb, ldb, c, cOff + r * ldc + j);
+            }
+            for (; j < cols; j++) {
+                c[cOff + r * ldc + j] += dot(dv, depth, a, aOff + r * lda, b, bOff + j * ldb);
+            }
+        }
+    }
+
+    private static float dot(int dv, int depth, float[] a, int ai, float[] b, int bi) {
+        FloatVector acc = FloatVector.zero(F);
+        for (int k = 0; k < dv; k += L) {
+            acc = FloatVector.fromArray(F, a, ai + k).fma(FloatVector.fromArray(F, b, bi + k), acc);
+        }
+        float s = acc.reduceLanes(VectorOperators.ADD);
+        for (int k = dv; k < depth; k++) {
+            s += a[ai + k] * b[bi + k];
+        }
+        return s;
+    }
+
+    /** One A row against four B rows: the tile for one to three rows per expert. */
+    private static void nt1x4(int dv, int depth, float[] a, int ai, float[] b, int bi, int ldb, float[] c, int ci) {
+        FloatVector s0 = FloatVector.zero(F);
+        FloatVector s1 = s0;
+        FloatVector s2 = s0;
+        FloatVector s3 = s0;
+        int b0 = bi;
+        int b1 = b0 + ldb;
+        int b2 = b1 + ldb;
+        int b3 = b2 + ldb;
+        for (int k = 0; k < dv; k += L) {
+            FloatVector x = FloatVector.fromArray(F, a, ai + k);
+            s0 = x.fma(FloatVector.fromArray(F, b, b0 + k), s0);
+            s1 = x.fma(FloatVector.fromArray(F, b, b1 + k), s1);
+            s2 = x.fma(FloatVector.fromArray(F, b, b2 + k), s2);
+            s3 = x.fma(FloatVector.fromArray(F, b, b3 + k), s3);
+        }
+        float t0 = s0.reduceLanes(VectorOperators.ADD);
+        float t1 = s1.reduceLanes(VectorOperators.ADD);
+        float t2 = s2.reduceLanes(VectorOperators.ADD);
+        float t3 = s3.reduceLanes(VectorOperators.ADD);
+        for (int k = dv; k < depth; k++) {
+            float x = a[ai + k];
+            t0 += x * b[b0 + k];
+            t1 += x * b[b1 + k];
+            t2 += x * b[b2 + k];
+            t3 += x * b[b3 + k];
+        }
+        c[ci] += t0;
+        c[ci + 1] += t1;
+        c[ci + 2] += t2;
+        c[ci + 3] += t3;
+    }
+
+    /** Four A rows against three B rows: 12 accumulators, each B and A vector loaded once per step. */
+    private static void nt4x3(int dv, int depth, float[] a, int ai, int lda, float[] b, int bi, int ldb, float[] c,
+                              int ci, int ldc) {
+        FloatVector s00 = FloatVector.zero(F);
+        FloatVector s01 = s00;
+        FloatVector s02 = s00;
+        FloatVector s10 = s00;
+        FloatVector s11 = s00;
+        FloatVector s12 = s00;
+        FloatVector s20 = s00;
+        FloatVector s21 = s00;
+        FloatVector s22 = s00;
+        FloatVector s30 = s00;
+        FloatVector s31 = s00;
+        FloatVector s32 = s00;
+        int a0 = ai;
+        int a1 = a0 + lda;
+        int a2 = a1 + lda;
+        int a3 = a2 + lda;
+        int b0 = bi;
+        int b1 = b0 + ldb;
+        int b2 = b1 + ldb;
+        for (int k = 0; k < dv; k += L) {
+            FloatVector w0 = FloatVector.fromArray(F, b, b0 + k);
+            FloatVector w1 = FloatVector.fromArray(F, b, b1 + k);
+            FloatVector w2 = FloatVector.fromArray(F, b, b2 + k);
+            FloatVector x = FloatVector.fromArray(F, a, a0 + k);
+            s00 = x.fma(w0, s00);
+            s01 = x.fma(w1, s01);
+            s02 = x.fma(w2, s02);
+            x = FloatVector.fromArray(F, a, a1 + k);
+            s10 = x.fma(w0, s10);
+            s11 = x.fma(w1, s11);
+            s12 = x.fma(w2, s12);
+            x = FloatVector.fromArray(F, a, a2 + k);
+            s20 = x.fma(w0, s20);
+            s21 = x.fma(w1, s21);
+            s22 = x.fma(w2, s22);
+            x = FloatVector.fromArray(F, a, a3 + k);
+            s30 = x.fma(w0, s30);
+            s31 = x.fma(w1, s31);
+            s32 = x.fma(w2, s32);
+        }
+        addTail(s00, dv, depth, a, a0, b, b0, c, ci);
+        addTail(s01, dv, depth, a, a0, b, b1, c, ci + 1);
+        addTail(s02, dv, depth, a, a0, b, b2, c, ci + 2);
+        addTail(s10, dv, depth, a, a1, b, b0, c, ci + ldc);
+        addTail(s11, dv, depth, a, a1, b, b1, c, ci + ldc + 1);
+        addTail(s12, dv, depth, a, a1, b, b2, c, ci + ldc + 2);
+        addTail(s20, dv, depth, a, a2, b, b0, c, ci + 2 * ldc);
+        addTail(s21, dv, depth, a, a2, b, b1, c, ci + 2 * ldc + 1);
+        addTail(s22, dv, depth, a, a2, b, b2, c, ci + 2 * ldc + 2);
+        addTail(s30, dv, depth, a, a3, b, b0, c, ci + 3 * ldc);
+        addTail(s31, dv, depth, a, a3, b, b1, c, ci + 3 * ldc + 1);
+        addTail(s32, dv, depth, a, a3, b, b2, c, ci + 3 * ldc + 2);
+    }
+
+    private static void addTail(FloatVector s, int dv, int depth, float[] a, int ai, float[] b, int bi, float[] c, int ci) {
+        float t = s.reduceLanes(VectorOperators.ADD);
+        for (int k = dv; k < depth; k++) {
+            t += a[ai + k] * b[bi + k];
+        }
+        c[ci] += t;
+    }
+
+    @Override
+    public void i8ToF32(byte[] src, int srcOff, float[] dst, int dstOff, int count) {
+        int i = 0;
+        for (; i + B.length() <= count; i += L) {
+            IntVector w = (IntVector) ByteVector.fromArray(B, src, srcOff + i).convertShape(VectorOperators.B2I, I, 0);
+            ((FloatVector) w.convert(VectorOperators.I2F, 0)).intoArray(dst, dstOff + i);
+        }
+        if (i < count) {
+            TAIL.i8ToF32(src, srcOff + i, dst, dstOff + i, count - i);
+        }
+    }
+
+    @Override
+    public void scale(float[] x, int off, int count, float s) {
+        int i = 0;
+        for (; i + L <= count; i += L) {
+            FloatVector.fromArray(F, x, off + i).mul(s).intoArray(x, off + i);
+        }
+        for (; i < count; i++) {
+            x[off + i] *= s;
+        }
+    }
+
+    @Override
+    public float amax(float[] x, int off, int count) {
+        FloatVector m0 = FloatVector.zero(F);
+        FloatVector m1 = m0;
+        int i = 0;
+        for (; i + 2 * L <= count; i += 2 * L) {
+            m0 = m0.max(FloatVector.fromArray(F, x, off + i).abs());
+            m1 = m1.max(FloatVector.fromArray(F, x, off + i + L).abs());
+        }
+        for (; i + L <= count; i += L) {
+            m0 = m0.max(FloatVector.fromArray(F, x, off + i).abs());
+        }
+        float m = m0.max(m1).reduceLanes(VectorOperators.MAX);
+        for (; i < count; i++) {
+            m = Math.max(m, Math.abs(x[off + i]));
+        }
+        return m;
+    }
+
+    /**
+     * The recipe's codes by integer arithmetic on the F32 bits of {@code x / scale}: FP8 normals round their
+     * mantissa to nearest even by adding {@code half - 1 + lsb} before the shift (as {@code Fp8.encode}),
+     * subnormals are {@code rint(|q| · 2^(bias - 1 + mantissa bits))} (rint by the 2^23 magic number, exact for
+     * these small values), then saturation, NaN and the sign; INT8 is {@code rint(clamp(q, ±127))}.
+     */
+    @Override
+    public void encode(dev.dayzero.hal.op.QuantizeSpec spec, float[] x, int xOff, int count, float scale, byte[] q,
+                       int qOff) {
+        dev.dayzero.hal.DType format = spec.format();
+        int i = 0;
+        int step = B.length();
+        if (format == dev.dayzero.hal.DType.I8) {
+            for (; i + step <= count; i += L) {
+                FloatVector v = FloatVector.fromArray(F, x, xOff + i).div(scale).max(-127f).min(127f);
+                // rint by the 1.5 · 2^23 magic number; the integer is then the low bits of the sum
+                IntVector r = v.add(0x1.8p23f).reinterpretAsInts().sub(0x4b400000);
+                r.convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(q, qOff + i);
+            }
+        } else {
+            boolean e4m3 = format == dev.dayzero.hal.DType.F8_E4M3FN;
+            int mb = e4m3 ? 3 : 2;
+            int bias = e4m3 ? 7 : 15;
+            int maxCode = e4m3 ? 0x7e : 0x7b;
+            int nanCode = e4m3 ? 0x7f : 0x7e;
+            int shift = 23 - mb;
+            int minNormalBits = Float.floatToIntBits(Math.scalb(1f, 1 - bias));
+            float subScale = Math.scalb(1f, bias - 1 + mb);
+            int rebias = (127 - bias) << mb;
+            for (; i + step <= count; i += L) {
+                FloatVector v = FloatVector.fromArray(F, x, xOff + i).div(scale);
+                IntVector bits = v.reinterpretAsInts();
+                IntVector sign = bits.lanewise(VectorOperators.LSHR, 24).and(0x80);
+                IntVector abs = bits.and(0x7fffffff);
+                FloatVector mag = abs.reinterpretAsFloats();
+                IntVector lsb = abs.lanewise(VectorOperators.LSHR, shift).and(1);
+                IntVector normal = abs.add((1 << (shift - 1)) - 1).add(lsb)
+                        .lanewise(VectorOperators.LSHR, shift).sub(rebias);
+                IntVector sub = mag.mul(subScale).add(0x1p23f).reinterpretAsInts().sub(0x4b000000);
+                IntVector code = normal.blend(sub, abs.compare(VectorOperators.LT, minNormalBits)).min(maxCode);
+                code = code.blend(nanCode, abs.compare(VectorOperators.GT, 0x7f800000)).or(sign);
+                code.convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(q, qOff + i);
+            }
+        }
+        if (i < count) {
+            TAIL.encode(spec, x, xOff + i, count - i, scale, q, qOff + i);
+        }
+    }
+
+    @Override
+    public float fmaChain(long iterations, float seed) {
+        FloatVector m = FloatVector.broadcast(F, 0.999999f);
+        FloatVector d = FloatVector.broadcast(F, 1e-7f);
+        FloatVector a0 = FloatVector.broadcast(F, seed);
+        FloatVector a1 = a0.add(1f);
+        FloatVector a2 = a0.add(2f);
+        FloatVector a3 = a0.add(3f);
+        FloatVector a4 = a0.add(4f);
+        FloatVector a5 = a0.add(5f);
+        FloatVector a6 = a0.add(6f);
+        FloatVector a7 = a0.add(7f);
+        FloatVector a8 = a0.add(8f);
+        FloatVector a9 = a0.add(9f);
+        FloatVector a10 = a0.add(10f);
+        FloatVector a11 = a0.add(11f);
+        for (long it = 0; it < iterations; it++) {
+            a0 = a0.fma(m, d);
+            a1 = a1.fma(m, d);
+            a2 = a2.fma(m, d);
+            a3 = a3.fma(m, d);
+            a4 = a4.fma(m, d);
+            a5 = a5.fma(m, d);
+            a6 = a6.fma(m, d);
+            a7 = a7.fma(m, d);
+            a8 = a8.fma(m, d);
+            a9 = a9.fma(m, d);
+            a10 = a10.fma(m, d);
+            a11 = a11.fma(m, d);
+        }
+        return a0.add(a1).add(a2).add(a3).add(a4).add(a5).add(a6).add(a7).add(a8).add(a9).add(a10).add(a11)
+                .reduceLanes(VectorOperators.ADD);
+    }
+
+    @Override
+    public int fmaChainFlops() {
+        return 12 * 2 * L;
     }
 }

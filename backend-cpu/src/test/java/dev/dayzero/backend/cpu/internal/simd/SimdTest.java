@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.dayzero.backend.cpu.CpuConfig;
 import dev.dayzero.hal.DType;
 import dev.dayzero.hal.Fp8;
+import dev.dayzero.hal.op.QuantizeSpec;
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -59,5 +60,106 @@ class SimdTest {
             }
             assertEquals(want, s.reluDot(n, w, 3, x, 5), 1e-6 * mag + 1e-30, "n=" + n);
         }
+    }
+
+    @ParameterizedTest(name = "vector={0}")
+    @ValueSource(booleans = {true, false})
+    void encodeMatchesTheRecipeBitForBit(boolean vector) {
+        Simd s = simd(vector);
+        Random rnd = new Random(7);
+        int n = 4099;
+        float[] x = new float[n + 3];
+        for (int i = 0; i < x.length; i++) {
+            double mag = Math.scalb(rnd.nextDouble(), rnd.nextInt(40) - 30); // subnormal FP8 range up to saturation
+            x[i] = (float) (rnd.nextBoolean() ? mag : -mag);
+        }
+        x[3] = 0f;
+        x[4] = -0f;
+        for (DType format : new DType[] {DType.F8_E4M3FN, DType.F8_E5M2, DType.I8}) {
+            QuantizeSpec spec = new QuantizeSpec(1, n, DType.F32, format, QuantizeSpec.perToken(), DType.F32);
+            for (float scale : new float[] {1f, 0.37f, 1e-3f, 3e-6f}) {
+                // every FP8 value's exact midpoints too: ties must round to even
+                float[] ties = new float[512];
+                float[] table = format == DType.I8 ? null : Fp8.decodeTable(format);
+                for (int c = 0; table != null && c < 255; c++) {
+                    ties[2 * c] = table[c] * scale;
+                    ties[2 * c + 1] = (table[c] + table[c + 1]) / 2 * scale;
+                }
+                for (float[] in : new float[][] {x, ties}) {
+                    int count = in.length - 3;
+                    byte[] q = new byte[count + 5];
+                    s.encode(spec, in, 3, count, scale, q, 5);
+                    for (int i = 0; i < count; i++) {
+                        assertEquals(spec.encode(in[3 + i], scale), q[5 + i],
+                                format + " x=" + in[3 + i] + " scale=" + scale);
+                    }
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "vector={0}")
+    @ValueSource(booleans = {true, false})
+    void gemmNTMatchesADoubleReference(boolean vector) {
+        Simd s = simd(vector);
+        Random rnd = new Random(3);
+        for (int[] shape : new int[][] {{1, 8, 512}, {8, 8, 512}, {5, 7, 37}, {3, 4, 16}, {4, 3, 100}}) {
+            int rows = shape[0];
+            int cols = shape[1];
+            int depth = shape[2];
+            int lda = depth + 3;
+            int ldb = depth + 1;
+            float[] a = new float[rows * lda + 2];
+            float[] b = new float[cols * ldb + 1];
+            for (int i = 0; i < a.length; i++) {
+                a[i] = (float) rnd.nextGaussian();
+            }
+            for (int i = 0; i < b.length; i++) {
+                b[i] = (float) rnd.nextGaussian();
+            }
+            int ldc = cols + 2;
+            float[] c = new float[rows * ldc + 1];
+            java.util.Arrays.fill(c, 1f);
+            s.gemmNT(rows, cols, depth, a, 2, lda, b, 1, ldb, c, 1, ldc);
+            for (int r = 0; r < rows; r++) {
+                for (int j = 0; j < cols; j++) {
+                    double want = 1;
+                    double mag = 1;
+                    for (int k = 0; k < depth; k++) {
+                        want += (double) a[2 + r * lda + k] * b[1 + j * ldb + k];
+                        mag += Math.abs((double) a[2 + r * lda + k] * b[1 + j * ldb + k]);
+                    }
+                    assertEquals(want, c[1 + r * ldc + j], 1e-6 * mag, "shape " + java.util.Arrays.toString(shape));
+                }
+            }
+            assertEquals(1f, c[0], "outside C untouched");
+        }
+    }
+
+    @ParameterizedTest(name = "vector={0}")
+    @ValueSource(booleans = {true, false})
+    void int8WidensAndAmaxAndScaleAreExact(boolean vector) {
+        Simd s = simd(vector);
+        byte[] src = new byte[300];
+        for (int i = 0; i < src.length; i++) {
+            src[i] = (byte) (i * 13 - 128);
+        }
+        float[] dst = new float[300];
+        s.i8ToF32(src, 3, dst, 1, 290);
+        for (int i = 0; i < 290; i++) {
+            assertEquals(src[3 + i], dst[1 + i]);
+        }
+        assertEquals(128f, s.amax(dst, 0, 300)); // -128 is among the codes
+        s.scale(dst, 1, 290, 0.5f);
+        assertEquals(src[3] * 0.5f, dst[1]);
+    }
+
+    @ParameterizedTest(name = "vector={0}")
+    @ValueSource(booleans = {true, false})
+    void fmaChainIsFiniteAndCounted(boolean vector) {
+        Simd s = simd(vector);
+        float v = s.fmaChain(1000, 1f);
+        assertEquals(true, Float.isFinite(v) && v > 0, "chain result " + v);
+        assertEquals(true, s.fmaChainFlops() >= 16, "flops per step " + s.fmaChainFlops());
     }
 }
