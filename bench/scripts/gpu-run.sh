@@ -1,17 +1,36 @@
 #!/usr/bin/env bash
 # Runs on the GPU machine from the repository root, with .device/ carried (see pack-device.sh): nvidia-smi and
-# versions, `dayzero backends`, conformance of the cuda backend, the default run on cpu and cuda (no report: the
-# runtime is headless), and the PyTorch comparison of the same cases. Each step goes on when an earlier one fails.
-# Everything is written under a work folder and comes back as ONE archive, $OUT/gpu-run.tar.gz (the device tool
-# returns at most 8 files), beside steps.log.
+# versions, `dayzero backends`, conformance of the cuda backend, the default run on cuda (no report: the runtime is
+# headless), a DeepSeek-V4-Flash decode run on cuda, and the PyTorch comparison of both runs' cases. Each step goes
+# on when an earlier one fails, and each has its own time limit inside one overall budget (DAYZERO_GPU_BUDGET_S,
+# default 520 s), so a slow step cannot starve the rest. After every step everything so far is packed again into
+# ONE archive, $OUT/gpu-run.tar.gz (the device tool returns at most 8 files), beside steps.log: a run killed at its
+# limit still brings back what it did.
 set -u
 here="$(cd "$(dirname "$0")" && pwd)"
 out="${OUT:-$PWD/gpu-out}"
 work="$(mktemp -d /tmp/gpu-run.XXXXXX)"
 mkdir -p "$out"
 export JAVA_HOME="$here/jre"
-dz() { sh "$here/dist/bin/dayzero" "$@"; }
-step() { echo "== $* ($(date -u +%H:%M:%S))" | tee -a "$work/steps.log"; }
+start=$(date +%s)
+budget=${DAYZERO_GPU_BUDGET_S:-520}
+v4config="bench/src/test/resources/dev/dayzero/bench/model/deepseek-v4-flash/config.json"
+dz="$here/dist/bin/dayzero"  # run as: sh "$dz" ARGS (timeout cannot run a shell function)
+pack() { tar czf "$out/gpu-run.tar.gz.part" -C "$work" . && mv "$out/gpu-run.tar.gz.part" "$out/gpu-run.tar.gz"
+         cp "$work/steps.log" "$out/steps.log"; }
+# step NAME MAX_SECONDS OUTFILE CMD...: runs CMD under min(MAX, what is left of the budget), logs rc and seconds
+step() {
+  local name=$1 max=$2 file=$3; shift 3
+  local left=$(( budget - ($(date +%s) - start) ))
+  local limit=$(( max < left ? max : left ))
+  if [ "$limit" -lt 15 ]; then echo "== $name: skipped, $left s of the budget left" | tee -a "$work/steps.log"; return; fi
+  echo "== $name (limit ${limit}s, $(date -u +%H:%M:%S))" | tee -a "$work/steps.log"
+  local t0=$(date +%s)
+  timeout -k 10 "$limit" "$@" > "$work/$file" 2>&1
+  local rc=$?
+  echo "rc $rc after $(( $(date +%s) - t0 ))s$([ $rc = 124 ] && echo ' (timed out)')" | tee -a "$work/steps.log"
+  pack
+}
 { nvidia-smi; nvidia-smi -q | grep -iE "driver version|cuda version|product name|clocks|memory" | head -40; } \
   > "$work/nvidia-smi.txt" 2>&1
 python3 -c "import torch; print(torch.__version__, torch.version.cuda, torch.cuda.get_device_name())" \
@@ -26,17 +45,21 @@ if [ -z "${DAYZERO_CUBLASLT_PATH:-}" ]; then
   fi
 fi
 echo "DAYZERO_CUBLASLT_PATH=${DAYZERO_CUBLASLT_PATH:-unset}" > "$work/cublaslt.txt"
-step "backends"; dz backends > "$work/backends.txt" 2>&1; echo "rc $?" >> "$work/steps.log"
-step "conform cuda"; dz conform --backend cuda --out "$work/conform" > "$work/conform.txt" 2>&1
-echo "rc $?" >> "$work/steps.log"
-step "run cpu,cuda"; dz run --backends cpu,cuda --no-report ${DAYZERO_RUN_ARGS:-} --out "$work/run" > "$work/run.txt" 2>&1
-echo "rc $?" >> "$work/steps.log"
+: > "$work/steps.log"
+step "backends" 60 backends.txt sh "$dz" backends
+step "conform cuda" 200 conform.txt sh "$dz" conform --backend cuda --out "$work/conform"
+step "run cuda (default)" 120 run.txt sh "$dz" run --backends cuda --no-report --case-timeout 60s ${DAYZERO_RUN_ARGS:-} \
+  --out "$work/run"
 if [ -f "$work/run/results.json" ]; then
-  step "torch compare"
-  python3 "$here/torch_compare.py" "$work/run/results.json" --chips "$here/chips.json" > "$work/torch-compare.txt" 2>&1
-  echo "rc $?" >> "$work/steps.log"
+  step "torch compare (default)" 90 torch-compare.txt \
+    python3 "$here/torch_compare.py" "$work/run/results.json" --chips "$here/chips.json"
 fi
-step "done"
-tar czf "$out/gpu-run.tar.gz" -C "$work" .
-cp "$work/steps.log" "$out/steps.log"
+step "run cuda (deepseek-v4-flash b1)" 90 run-v4.txt sh "$dz" run --backends cuda --no-report --case-timeout 60s \
+  --config "$v4config" --batch 1 --out "$work/run-v4"
+if [ -f "$work/run-v4/results.json" ]; then
+  step "torch compare (v4)" 60 torch-compare-v4.txt \
+    python3 "$here/torch_compare.py" "$work/run-v4/results.json" --chips "$here/chips.json"
+fi
+echo "== done after $(( $(date +%s) - start ))s" | tee -a "$work/steps.log"
+pack
 tail -n 3 "$work"/*.txt
