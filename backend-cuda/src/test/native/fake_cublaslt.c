@@ -229,7 +229,10 @@ EXPORT void dz_fake_cublaslt_set_version(size_t v) {
     version_override = v;
 }
 
-/** While `on`, every heuristic answers CUBLAS_STATUS_NOT_SUPPORTED (a library with no algorithm for the problem). */
+/**
+ * While `on` is 1, every heuristic answers CUBLAS_STATUS_NOT_SUPPORTED (a library with no algorithm for the problem);
+ * while it is 2, CUBLAS_STATUS_INVALID_VALUE, as cuBLASLt 13.0 did on an H200 for FP8 block-scaled problems.
+ */
 EXPORT void dz_fake_cublaslt_refuse_heuristics(int on) {
     refuse_heuristics = on;
 }
@@ -748,7 +751,8 @@ EXPORT int cublasLtMatmulAlgoGetHeuristic(void *handle, void *desc, void *adesc,
         return st;
     }
     if (refuse_heuristics) {
-        REFUSE(ST_NOT_SUPPORTED, "%s: refused by the test hook dz_fake_cublaslt_refuse_heuristics", fn);
+        REFUSE(refuse_heuristics == 2 ? ST_INVALID_VALUE : ST_NOT_SUPPORTED,
+               "%s: refused by the test hook dz_fake_cublaslt_refuse_heuristics", fn);
     }
     if (pr.fp8) {
         for (int i = 0; i < 4; i++) {

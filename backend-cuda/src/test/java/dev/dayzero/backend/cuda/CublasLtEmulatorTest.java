@@ -179,6 +179,20 @@ class CublasLtEmulatorTest {
     }
 
     @Test
+    void aHeuristicAnsweringInvalidValueIsARefusalTooAndFallsBackUnderAuto() {
+        hooks.dz_fake_cublaslt_refuse_heuristics(2); // cuBLASLt 13.0 on an H200, FP8 block scaling
+        try (Device d = CudaEmulator.open(CudaConfig.MoeGemm.AUTO); PreparedOp op = d.prepare(FP8)) {
+            String last = op.notes().get(op.notes().size() - 1);
+            assertTrue(last.startsWith("on the kernel instead of cuBLASLt: ") && last.contains("CUBLAS_STATUS_INVALID_VALUE"),
+                    "says why: " + op.notes());
+        }
+        try (Device d = CudaEmulator.open(CudaConfig.MoeGemm.CUBLASLT)) {
+            UnsupportedSpecException e = assertThrows(UnsupportedSpecException.class, () -> d.prepare(FP8));
+            assertTrue(e.getMessage().contains("has no algorithm for"), e.getMessage());
+        }
+    }
+
+    @Test
     void aHeuristicWithNoAlgorithmFallsBackUnderAutoAndFailsUnderCublaslt() {
         hooks.dz_fake_cublaslt_refuse_heuristics(1);
         try (Device d = CudaEmulator.open(CudaConfig.MoeGemm.AUTO); PreparedOp op = d.prepare(BF16)) {

@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Test;
  * both paths: the tensor-core and INT8 kernels ({@code dayzero.cuda.moeGemm=kernel}) and the cuBLASLt test double
  * ({@code cublaslt}). Cut-down shapes with the edges (one row, rows not a multiple of 4 for cuBLASLt's block
  * scaling, many batch entries, partial N blocks, K blocks padded to 4), plus the standard cases small enough for
- * the emulator. UE8M0 scales are answered with the F32-scale alternative, so those cases pass as alternative-only.
+ * the emulator. UE8M0 scales run natively on the UE8M0 kernel (cuBLASLt's 1x128 / 128x128 modes take F32 scales),
+ * whichever path is asked for.
  * Correctness of the Java layer, the kernels and the cuBLASLt calls only; nothing here is a speed.
  */
 class DenseGemmEmulatedConformanceTest {
@@ -45,7 +46,7 @@ class DenseGemmEmulatedConformanceTest {
                 c("bf16-rows-70-partial-n", GemmSpec.of(Type.BF16, 70, 136, 96)),
                 c("fp8-f32-rows-5-kblocks-3", GemmSpec.fp8Block(DType.F32, 1, 5, 256, 384)),
                 c("fp8-f32-batched-rows-8", GemmSpec.fp8Block(DType.F32, 4, 8, 128, 256)),
-                c("fp8-ue8m0-alternative", GemmSpec.fp8Block(DType.UE8M0, 2, 3, 144, 256)),
+                c("fp8-ue8m0-batched", GemmSpec.fp8Block(DType.UE8M0, 2, 3, 144, 256)),
                 c("int8-batched", GemmSpec.batched(Type.INT8_W8A8, 3, 7, 96, 256))));
         cases.addAll(StandardCases.denseGemm().stream().filter(c -> STANDARD.contains(c.id())).toList());
         return cases;
@@ -56,11 +57,13 @@ class DenseGemmEmulatedConformanceTest {
     }
 
     @Test
-    void ue8m0IsAnsweredWithF32Scales() {
-        try (Device d = CudaEmulator.open(CudaConfig.MoeGemm.KERNEL)) {
+    void ue8m0RunsNativelyOnTheKernel() {
+        try (Device d = CudaEmulator.open(CudaConfig.MoeGemm.AUTO)) {
             GemmSpec ue = GemmSpec.fp8Block(DType.UE8M0, 1, 4, 128, 128);
-            Support s = d.supports(ue);
-            assertTrue(s instanceof Support.Alternative a && a.spec().equals(ue.withScaleType(DType.F32)), s.toString());
+            assertTrue(d.supports(ue).isSupported(), d.supports(ue).toString());
+            try (PreparedOp op = d.prepare(ue)) {
+                assertTrue(op.notes().toString().contains("UE8M0"), op.notes().toString());
+            }
             try (PreparedOp op = d.prepare(GemmSpec.batched(Type.BF16, 2, 4, 128, 128))) {
                 assertTrue(op.notes().get(0).contains("2 expert(s) of 4 rows"), op.notes().toString());
             }

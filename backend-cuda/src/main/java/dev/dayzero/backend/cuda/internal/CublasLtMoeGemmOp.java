@@ -8,6 +8,7 @@ import dev.dayzero.hal.DeviceBuffer;
 import dev.dayzero.hal.NativeHandle;
 import dev.dayzero.hal.OwnedResources;
 import dev.dayzero.hal.Stream;
+import dev.dayzero.hal.NativeCallException;
 import dev.dayzero.hal.UnsupportedSpecException;
 import dev.dayzero.hal.op.MoeGemmSpec;
 import dev.dayzero.hal.op.TensorSpec;
@@ -181,12 +182,23 @@ final class CublasLtMoeGemmOp extends CudaOp<MoeGemmSpec> {
         api.preferenceSetInt(pref, CublasLt.CUBLASLT_MATMUL_PREF_MIN_ALIGNMENT_B_BYTES, p.alignB());
         api.preferenceSetInt(pref, CublasLt.CUBLASLT_MATMUL_PREF_MIN_ALIGNMENT_C_BYTES, p.alignD());
         api.preferenceSetInt(pref, CublasLt.CUBLASLT_MATMUL_PREF_MIN_ALIGNMENT_D_BYTES, p.alignD());
-        CublasLtApi.Algorithm algorithm = api.heuristic(handle, matmulDesc, aLayout, bLayouts[i], dLayouts[i], pref)
-                .orElseThrow(() -> new UnsupportedSpecException(CudaErrors.VENDOR, lt + " has no algorithm for "
-                        + spec.describe() + " (" + (plan.fp8() ? "FP8 E4M3 with 128x128 / 1x128 block scales" : "BF16")
-                        + ", m=" + spec.n() + " n=" + p.cols() + " k=" + spec.k() + ", pointers aligned to "
-                        + p.alignA() + "/" + p.alignB() + "/" + p.alignD() + " bytes): the heuristic answered "
-                        + "CUBLAS_STATUS_NOT_SUPPORTED"));
+        String problem = spec.describe() + " (" + (plan.fp8() ? "FP8 E4M3 with 128x128 / 1x128 block scales" : "BF16")
+                + ", m=" + spec.n() + " n=" + p.cols() + " k=" + spec.k() + ", pointers aligned to "
+                + p.alignA() + "/" + p.alignB() + "/" + p.alignD() + " bytes)";
+        java.util.Optional<CublasLtApi.Algorithm> found;
+        try {
+            found = api.heuristic(handle, matmulDesc, aLayout, bLayouts[i], dLayouts[i], pref);
+        } catch (NativeCallException e) {
+            // cuBLASLt 13.0 on an H200 answers INVALID_VALUE, not NOT_SUPPORTED, for this FP8 block-scaled problem
+            // (first GPU run, 2026-12-04): a refusal of the problem, so the kernel may take it
+            if (e.nativeCode().orElse(-1L) != CublasLt.CUBLAS_STATUS_INVALID_VALUE) {
+                throw e;
+            }
+            throw new UnsupportedSpecException(CudaErrors.VENDOR, lt + " has no algorithm for " + problem
+                    + ": the heuristic answered CUBLAS_STATUS_INVALID_VALUE");
+        }
+        CublasLtApi.Algorithm algorithm = found.orElseThrow(() -> new UnsupportedSpecException(CudaErrors.VENDOR,
+                lt + " has no algorithm for " + problem + ": the heuristic answered CUBLAS_STATUS_NOT_SUPPORTED"));
         owned.add(algorithm);
         return algorithm;
     }

@@ -36,7 +36,9 @@ final class DenseGemmOp extends CudaOp<GemmSpec> {
             case FP8_BLOCK -> MoeGemmSpec.Type.FP8_BLOCK;
             case INT8_W8A8 -> MoeGemmSpec.Type.INT8_W8A8;
         };
-        return MoeGemmSpec.contiguous(type, spec.n(), spec.k(), Collections.nCopies(spec.batch(), spec.m()));
+        return type == MoeGemmSpec.Type.FP8_BLOCK
+                ? MoeGemmSpec.contiguous(type, spec.scaleType(), spec.n(), spec.k(), Collections.nCopies(spec.batch(), spec.m()))
+                : MoeGemmSpec.contiguous(type, spec.n(), spec.k(), Collections.nCopies(spec.batch(), spec.m()));
     }
 
     @Override

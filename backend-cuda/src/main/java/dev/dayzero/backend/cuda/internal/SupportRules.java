@@ -226,16 +226,6 @@ public final class SupportRules {
      * cuBLASLt's VEC128 / BLK128x128 modes and backend-cuda's FP8 kernel read.
      */
     static Support gemm(GemmSpec g, boolean kernelsBuilt, CudaConfig.MoeGemm moeGemm, CublasLtCaps lt) {
-        if (g.type() == GemmSpec.Type.FP8_BLOCK && g.scaleType() == DType.UE8M0) {
-            GemmSpec f32 = g.withScaleType(DType.F32);
-            Support s = gemm(f32, kernelsBuilt, moeGemm, lt);
-            if (!s.isSupported()) {
-                return s;
-            }
-            return Support.alternative(f32, "UE8M0 scales: cuBLASLt's 1x128 / 128x128 block scaling (VEC128_32F, "
-                    + "BLK128x128_32F) and backend-cuda's FP8 GEMM kernel read F32 scales (cuBLASLt's UE8M0 modes are "
-                    + "the MX ones, one scale per 32 values); the same GEMM with F32 scales runs");
-        }
         return moeGemmRoute(DenseGemmOp.asMoe(g), kernelsBuilt, moeGemm, lt).support();
     }
 
