@@ -49,7 +49,6 @@ class SpecJsonTest {
                 new AttentionSpec.SparseSharedKvDecode(128, 1, 576, SharedKvFormat.BF16,
                         AttentionSpec.KvIndexSet.full(32, 16, List.of(20)), Optional.empty(), false, false, 0.05f),
                 CacheWriteSpec.QuantInsert.of(37, SharedKvFormat.FP8_V32, 576, 16),
-                // appended: the tests above pick specs by index
                 new AttentionSpec.Prefill(List.of(16, 9), 4, 4, 192, 128, true, 0.072f),
                 dev.dayzero.hal.op.GemmSpec.fp8Block(DType.UE8M0, 3, 5, 200, 256),
                 dev.dayzero.hal.op.GemmSpec.of(dev.dayzero.hal.op.GemmSpec.Type.INT8_W8A8, 7, 64, 96));
@@ -97,19 +96,24 @@ class SpecJsonTest {
         assertEquals(512, p.get("valueDim").asInt());
     }
 
+    /** The first spec of {@code type} in {@link #everySpec()}. */
+    private static OpSpec first(Class<? extends OpSpec> type) {
+        return everySpec().stream().filter(type::isInstance).findFirst().orElseThrow();
+    }
+
     @Test
     void anUnknownFamilyOrVariantIsRefusedNamingTheChoices() {
-        ObjectNode n = SpecJson.toJson(everySpec().get(15));
+        ObjectNode n = SpecJson.toJson(first(IndexerSpec.PagedIndexerTopK.class));
         n.put("family", "conv2d");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SpecJson.fromJson(n));
         assertTrue(e.getMessage().contains("spec.family") && e.getMessage().contains("indexer")
                 && e.getMessage().contains("'conv2d'"), e.getMessage());
-        ObjectNode v = SpecJson.toJson(everySpec().get(15));
+        ObjectNode v = SpecJson.toJson(first(IndexerSpec.PagedIndexerTopK.class));
         v.put("variant", "sorted-topk");
         e = assertThrows(IllegalArgumentException.class, () -> SpecJson.fromJson(v));
         assertTrue(e.getMessage().contains("spec.variant") && e.getMessage().contains("paged-topk")
                 && e.getMessage().contains("'sorted-topk'"), e.getMessage());
-        ObjectNode a = SpecJson.toJson(everySpec().get(14));
+        ObjectNode a = SpecJson.toJson(first(AttentionSpec.SparsePrefill.class));
         a.put("variant", "sparse-decode");
         e = assertThrows(IllegalArgumentException.class, () -> SpecJson.fromJson(a));
         assertTrue(e.getMessage().contains("sparse-prefill"), e.getMessage());
@@ -117,15 +121,15 @@ class SpecJsonTest {
 
     @Test
     void aMissingOrBadIndexerFieldIsNamed() {
-        ObjectNode n = SpecJson.toJson(everySpec().get(15));
+        ObjectNode n = SpecJson.toJson(first(IndexerSpec.PagedIndexerTopK.class));
         n.remove("nextN");
         assertTrue(assertThrows(IllegalArgumentException.class, () -> SpecJson.fromJson(n)).getMessage()
                 .contains("spec.nextN is missing"));
-        ObjectNode k = SpecJson.toJson(everySpec().get(18));
+        ObjectNode k = SpecJson.toJson(first(IndexerSpec.IndexerTopK.class));
         k.put("keyType", "INT4");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SpecJson.fromJson(k));
         assertTrue(e.getMessage().contains("spec.keyType") && e.getMessage().contains("FP8"), e.getMessage());
-        ObjectNode h = SpecJson.toJson(everySpec().get(18));
+        ObjectNode h = SpecJson.toJson(first(IndexerSpec.IndexerTopK.class));
         h.put("heads", 65);
         e = assertThrows(IllegalArgumentException.class, () -> SpecJson.fromJson(h));
         assertTrue(e.getMessage().contains("heads"), "the spec's own validation names the field: " + e.getMessage());
