@@ -66,6 +66,7 @@ final class FleetCommand implements Runnable {
             if (cl.isUsageHelpRequested() || cl.isVersionHelpRequested()) {
                 throw new BadInputException("the run options after -- ask for help: see dayzero run --help");
             }
+            run.runOnly.applyTo(run.options); // --backends, --min-time, --cold-cache, as `run` itself does
             return run;
         }
 

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -118,5 +119,44 @@ class CudaEmulatorRunTest {
         assertTrue(passed >= 2, "at least the MoE cases run on the emulator: " + cases);
         String report = Files.readString(out.resolve("report").resolve("report.md"));
         assertTrue(report.contains("emulator or test double"), report);
+    }
+
+    /**
+     * A DeepSeek-V4 config cut down for the emulator (64 heads and head dim 512 stay: V4's attention fixes them; 3
+     * layers, one of each type: sliding window, CSA, HCA; 8 MXFP4 experts), run on the emulated device: every V4
+     * operator family runs and passes conformance (shared-KV attention per layer type, the CSA indexer, the MODEL1
+     * cache write, the MXFP4 MoE and the dense GEMMs). Correctness only: emulated times are no chip's speed.
+     */
+    @Test
+    void runsEveryDeepSeekV4OperatorOnTheEmulator(@TempDir Path dir) throws Exception {
+        Path config = Files.writeString(dir.resolve("config.json"), """
+                {"architectures": ["DeepseekV4ForCausalLM"], "model_type": "deepseek_v4", "hidden_size": 256,
+                 "num_hidden_layers": 3, "num_attention_heads": 64, "num_key_value_heads": 1, "head_dim": 512,
+                 "qk_rope_head_dim": 64, "q_lora_rank": 128, "o_groups": 2, "o_lora_rank": 64, "sliding_window": 128,
+                 "index_n_heads": 8, "index_head_dim": 128, "index_topk": 64, "n_routed_experts": 8,
+                 "n_shared_experts": 1, "num_experts_per_tok": 2, "moe_intermediate_size": 128, "vocab_size": 1000,
+                 "expert_dtype": "fp4", "compress_ratios": [0, 4, 128],
+                 "quantization_config": {"activation_scheme": "dynamic", "fmt": "e4m3", "quant_method": "fp8",
+                  "scale_fmt": "ue8m0", "weight_block_size": [128, 128]}}
+                """);
+        Path out = dir.resolve("run");
+        CliTestSupport r = CliTestSupport.run("run", "--config", config.toString(), "--backends", "cuda",
+                "--batch", "1", "--context", "512", "--min-time", "2ms", "--no-report", "--out", out.toString());
+        assertEquals(ExitCode.OK, r.exitCode(), r.out() + r.err());
+        JsonNode cases = new ObjectMapper().readTree(out.resolve("results.json").toFile()).get("cases");
+        Set<String> families = new java.util.TreeSet<>();
+        Set<String> operators = new java.util.TreeSet<>();
+        for (JsonNode c : cases) {
+            assertTrue(c.get("emulated").asBoolean(), c.toString());
+            assertEquals("passed", c.get("status").asText(), "every V4 case passes on the emulator: " + c);
+            families.add(c.get("spec").get("family").asText());
+            operators.add(c.get("operator").asText());
+        }
+        assertEquals(Set.of("attention", "cache-write", "gemm", "indexer", "moe-gemm", "quantize"), families, operators.toString());
+        for (String op : List.of("attention-swa-fp8", "attention-csa-fp8", "attention-hca-fp8", "indexer-topk-csa",
+                "cache-write-fp8", "moe-gate-up-mxfp4-fp8", "moe-down-mxfp4-fp8")) {
+            assertTrue(operators.contains(op), op + " in " + operators);
+        }
+        assertTrue(r.out().contains("no projection (emulated device"), "no projected step from an emulator: " + r.out());
     }
 }
