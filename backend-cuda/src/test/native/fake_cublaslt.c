@@ -509,16 +509,16 @@ EXPORT int cublasLtMatrixLayoutSetAttribute(void *layout, int attr, const void *
     }
 }
 
-/* A plain column-major matrix the double can address: ld >= rows, one batch. */
+/* A plain column-major matrix the double can address: ld >= rows, one or more strided batches. */
 static int check_layout(const char *fn, const char *name, const Layout *l) {
     if (l->order != ORDER_COL) {
         fail_msg("%s: %s has order %d; the test double models column-major (CUBLASLT_ORDER_COL) only", fn, name,
                  l->order);
         return ST_NOT_SUPPORTED;
     }
-    if (l->batchCount != 1) {
-        fail_msg("%s: %s has batch count %d; the test double models one matrix", fn, name, l->batchCount);
-        return ST_NOT_SUPPORTED;
+    if (l->batchCount < 1) {
+        fail_msg("%s: %s has batch count %d; it must be at least 1", fn, name, l->batchCount);
+        return ST_INVALID_VALUE;
     }
     if (l->rows == 0 || l->cols == 0) {
         fail_msg("%s: %s is empty (%llu x %llu)", fn, name, (unsigned long long) l->rows,
@@ -601,6 +601,7 @@ EXPORT int cublasLtMatmulPreferenceSetAttribute(void *pref, int attr, const void
 typedef struct {
     uint64_t m, n, k;
     int fp8, blockScaled;
+    int32_t batch; /* strided batches (every layout's CUBLASLT_MATRIX_LAYOUT_BATCH_COUNT) */
 } Problem;
 
 static uint64_t mix(uint64_t h, uint64_t v) {
@@ -613,7 +614,8 @@ static uint64_t signature(const MatmulDesc *d, const Layout *a, const Layout *b,
     int64_t v[] = {d->compute, d->scaleType, d->transa, d->transb, d->aScaleMode, d->bScaleMode, d->fastAccum,
                    a->type, (int64_t) a->rows, (int64_t) a->cols, a->ld, b->type, (int64_t) b->rows,
                    (int64_t) b->cols, b->ld, c->type, (int64_t) c->rows, (int64_t) c->cols, c->ld, dl->type,
-                   (int64_t) dl->rows, (int64_t) dl->cols, dl->ld};
+                   (int64_t) dl->rows, (int64_t) dl->cols, dl->ld, a->batchCount, a->batchOffset, b->batchCount,
+                   b->batchOffset, c->batchCount, c->batchOffset, dl->batchCount, dl->batchOffset};
     for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
         h = mix(h, (uint64_t) v[i]);
     }
@@ -635,6 +637,11 @@ static int check_problem(const char *fn, const MatmulDesc *d, const Layout *a, c
     if (d->transa == OP_C || d->transb == OP_C) {
         REFUSE(ST_NOT_SUPPORTED, "%s: conjugate transpose is for complex types", fn);
     }
+    if (a->batchCount != b->batchCount || a->batchCount != c->batchCount || a->batchCount != dl->batchCount) {
+        REFUSE(ST_NOT_SUPPORTED, "%s: batch counts A=%d B=%d C=%d D=%d differ (the test double models equal counts)",
+               fn, a->batchCount, b->batchCount, c->batchCount, dl->batchCount);
+    }
+    pr->batch = a->batchCount;
     uint64_t m = d->transa == OP_N ? a->rows : a->cols;
     uint64_t k = d->transa == OP_N ? a->cols : a->rows;
     uint64_t kb = d->transb == OP_N ? b->rows : b->cols;
@@ -673,6 +680,9 @@ static int check_problem(const char *fn, const MatmulDesc *d, const Layout *a, c
         }
         pr->m = m; pr->n = n; pr->k = k; pr->fp8 = 0; pr->blockScaled = 0;
         return ST_SUCCESS;
+    }
+    if (pr->batch > 1) {
+        REFUSE(ST_NOT_SUPPORTED, "%s: batched FP8 matmuls are not modelled by the test double", fn);
     }
     /* FP8 (cuBLAS docs §3.4.17 "To use FP8 kernels") */
     if (!is_fp8(a->type) || !is_fp8(b->type)) {
@@ -935,16 +945,20 @@ static void run_matmul(Work *work) {
         fail_msg("cublasLtMatmul: out of host memory for an enqueued matmul; D left unwritten");
         return;
     }
+    for (int32_t bt = 0; bt < pr.batch; bt++) {
+    /* batch bt: every element index moves by bt x the layout's CUBLASLT_MATRIX_LAYOUT_STRIDED_BATCH_OFFSET */
+    uint64_t oa = (uint64_t) bt * (uint64_t) a->batchOffset, ob = (uint64_t) bt * (uint64_t) b->batchOffset;
+    uint64_t oc = (uint64_t) bt * (uint64_t) c->batchOffset, od = (uint64_t) bt * (uint64_t) dl->batchOffset;
     for (uint64_t j = 0; j < pr.n; j++) {
         for (uint64_t kk = 0; kk < pr.k; kk++) {
-            uint64_t bi = d->transb == OP_N ? kk + j * (uint64_t) b->ld : j + kk * (uint64_t) b->ld;
+            uint64_t bi = ob + (d->transb == OP_N ? kk + j * (uint64_t) b->ld : j + kk * (uint64_t) b->ld);
             double x = element(B, b->type, bi);
             bcols[j * pr.k + kk] = pr.fp8 ? x * (double) scale_at(sb, d->bScaleMode, j, pr.n, kk, pr.k) : x;
         }
     }
     for (uint64_t i = 0; i < pr.m; i++) {
         for (uint64_t kk = 0; kk < pr.k; kk++) {
-            uint64_t ai = d->transa == OP_N ? i + kk * (uint64_t) a->ld : kk + i * (uint64_t) a->ld;
+            uint64_t ai = oa + (d->transa == OP_N ? i + kk * (uint64_t) a->ld : kk + i * (uint64_t) a->ld);
             double x = element(A, a->type, ai);
             arow[kk] = pr.fp8 ? x * (double) scale_at(sa, d->aScaleMode, i, pr.m, kk, pr.k) : x;
         }
@@ -956,11 +970,12 @@ static void run_matmul(Work *work) {
             }
             double v = (double) al * acc;
             if (be != 0.0f) {
-                v += (double) be * element(C, c->type, i + j * (uint64_t) c->ld);
+                v += (double) be * element(C, c->type, oc + i + j * (uint64_t) c->ld);
             }
             uint16_t out = float_to_bf16((float) v);
-            memcpy((char *) D + 2 * (i + j * (uint64_t) dl->ld), &out, 2);
+            memcpy((char *) D + 2 * (od + i + j * (uint64_t) dl->ld), &out, 2);
         }
+    }
     }
     free(bcols);
     free(arow);

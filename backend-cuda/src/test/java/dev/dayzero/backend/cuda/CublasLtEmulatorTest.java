@@ -100,6 +100,23 @@ class CublasLtEmulatorTest {
     }
 
     @Test
+    void uniformBf16ExpertsRunAsOneStridedBatchedMatmul() {
+        MoeGemmSpec uniform = MoeGemmSpec.contiguous(MoeGemmSpec.Type.BF16, 64, 128, List.of(8, 8, 8, 8));
+        try (Device d = CudaEmulator.open(CudaConfig.MoeGemm.CUBLASLT)) {
+            List<DeviceBuffer> ops = operands(d, uniform, 5);
+            Stream s = d.newStream();
+            try (PreparedOp op = d.prepare(uniform); PreparedOp.Launch launch = op.bind(ops)) {
+                assertTrue(op.notes().get(0).contains("one strided-batched cublasLtMatmul per enqueue (4 batches of 8 rows)"),
+                        op.notes().toString());
+                long matmuls = hooks.dz_fake_cublaslt_calls("cublasLtMatmul");
+                launch.enqueue(s);
+                s.synchronize();
+                assertEquals(matmuls + 1, hooks.dz_fake_cublaslt_calls("cublasLtMatmul"), "one call for the 4 experts");
+            }
+        }
+    }
+
+    @Test
     void oneMatmulPerExpertWithRowsAndGraphReplayMatchesTheDirectRun() {
         try (Device d = CudaEmulator.open(CudaConfig.MoeGemm.CUBLASLT)) {
             List<DeviceBuffer> ops = operands(d, FP8, 11);

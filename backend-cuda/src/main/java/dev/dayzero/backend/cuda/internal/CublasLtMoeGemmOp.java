@@ -75,16 +75,25 @@ final class CublasLtMoeGemmOp extends CudaOp<MoeGemmSpec> {
                     CublasLt.CUDA_R_32F), api::matmulDescDestroy);
             configure(matmulDesc);
             this.aLayout = layout(opType, spec.k(), spec.n(), spec.k());
-            int problems = plan.problems().size();
+            boolean batched = plan.batched();
+            int batches = spec.experts();
+            if (batched) { // one strided-batched matmul: E weights N·K apart
+                batch(aLayout, batches, (long) spec.n() * spec.k());
+            }
+            int problems = batched ? 1 : plan.problems().size();
             this.bLayouts = new long[problems];
             this.dLayouts = new long[problems];
             this.algorithms = new CublasLtApi.Algorithm[problems];
             long limit = workspaceLimit(device.info().architecture());
             long workspace = 0;
             for (int i = 0; i < problems; i++) {
-                CublasLtMoePlan.Problem p = plan.problems().get(i);
+                CublasLtMoePlan.Problem p = batched ? plan.batchedProblem() : plan.problems().get(i);
                 bLayouts[i] = layout(opType, spec.k(), p.cols(), spec.k());
                 dLayouts[i] = layout(CublasLt.CUDA_R_16BF, spec.n(), p.cols(), spec.n());
+                if (batched) { // rows and outputs `stride` rows apart
+                    batch(bLayouts[i], batches, plan.batchStride() * spec.k());
+                    batch(dLayouts[i], batches, plan.batchStride() * spec.n());
+                }
                 algorithms[i] = heuristic(i, p, limit);
                 workspace = Math.max(workspace, algorithms[i].workspaceBytes());
             }
@@ -160,6 +169,12 @@ final class CublasLtMoeGemmOp extends CudaOp<MoeGemmSpec> {
         }
     }
 
+    /** Makes {@code layout} a strided batch of {@code count} matrices {@code offset} elements apart. */
+    private void batch(long layout, int count, long offset) {
+        api.layoutSetInt(layout, CublasLt.CUBLASLT_MATRIX_LAYOUT_BATCH_COUNT, count);
+        api.layoutSetLong(layout, CublasLt.CUBLASLT_MATRIX_LAYOUT_STRIDED_BATCH_OFFSET, offset);
+    }
+
     private long layout(int type, long rows, long cols, long ld) {
         return own("cublasLtMatrixLayout_t", api.layoutCreate(type, rows, cols, ld), api::layoutDestroy);
     }
@@ -215,8 +230,10 @@ final class CublasLtMoeGemmOp extends CudaOp<MoeGemmSpec> {
     @Override
     public List<String> notes() {
         List<String> notes = new ArrayList<>();
-        notes.add(lt + ": " + plan.matmuls() + " cublasLtMatmul per enqueue (one per expert with rows), "
-                + plan.problems().size() + " heuristic(s) planned at prepare, workspace " + workspaceBytes + " bytes");
+        notes.add(lt + ": " + (plan.batched() ? "one strided-batched cublasLtMatmul per enqueue (" + spec.experts()
+                + " batches of " + plan.experts().get(0).rows() + " rows), 1 heuristic"
+                : plan.matmuls() + " cublasLtMatmul per enqueue (one per expert with rows), " + plan.problems().size()
+                + " heuristic(s)") + " planned at prepare, workspace " + workspaceBytes + " bytes");
         if (plan.fp8()) {
             long staged = plan.experts().stream().filter(CublasLtMoePlan.Expert::staged).count();
             notes.add("FP8 block scaling (A: BLK128x128_32F weights, B: VEC128_32F activations): x_scale transposed to "
@@ -269,7 +286,7 @@ final class CublasLtMoeGemmOp extends CudaOp<MoeGemmSpec> {
 
         Bound(Map<String, Long> address) {
             super(CublasLtMoeGemmOp.this);
-            List<CublasLtMoePlan.Expert> experts = plan.experts();
+            List<CublasLtMoePlan.Expert> experts = plan.batched() ? plan.experts().subList(0, 1) : plan.experts();
             count = experts.size();
             descs = new long[count];
             a = new long[count];
@@ -304,7 +321,7 @@ final class CublasLtMoeGemmOp extends CudaOp<MoeGemmSpec> {
                 }
                 for (int i = 0; i < count; i++) {
                     CublasLtMoePlan.Expert e = experts.get(i);
-                    problem[i] = e.problem();
+                    problem[i] = plan.batched() ? 0 : e.problem();
                     a[i] = w + e.wOffset();
                     b[i] = e.staged() ? rowStage + e.stageXOffset() : x + e.xOffset();
                     d[i] = e.staged() ? rowStage + e.stageOutOffset() : out + e.outOffset();

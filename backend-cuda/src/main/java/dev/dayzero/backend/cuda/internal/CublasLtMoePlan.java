@@ -166,9 +166,48 @@ record CublasLtMoePlan(MoeGemmSpec spec, List<Expert> experts, List<Problem> pro
         return spec.type() == MoeGemmSpec.Type.FP8_BLOCK;
     }
 
-    /** How many matmuls one enqueue makes (experts with rows). */
+    /**
+     * The row stride between consecutive experts when one strided-batched matmul can run them all, else -1: BF16,
+     * at least two experts, every expert with the same (non-zero) row count, and expert {@code e}'s first row at
+     * {@code e × stride} (a dense batched GEMM, a contiguous MoE GEMM with uniform rows, a masked one with every
+     * expert full to the same count). cuBLASLt then takes batch count E and strided offsets N·K (A), stride·K (B)
+     * and stride·N (D) elements: one call instead of E.
+     */
+    long batchStride() {
+        if (fp8() || experts.size() < 2 || experts.size() != spec.experts()) {
+            return -1;
+        }
+        long stride = spec.firstRow(1) - spec.firstRow(0);
+        int rows = experts.get(0).rows();
+        for (Expert e : experts) {
+            if (e.rows() != rows || e.staged() || spec.firstRow(e.expert()) != e.expert() * stride) {
+                return -1;
+            }
+        }
+        return stride >= rows ? stride : -1;
+    }
+
+    /** Whether one strided-batched matmul runs every expert ({@link #batchStride()}). */
+    boolean batched() {
+        return batchStride() > 0;
+    }
+
+    /** The heuristic problem of the batched matmul: the experts' row count and the alignment every offset keeps. */
+    Problem batchedProblem() {
+        int a = BASE_ALIGNMENT;
+        int b = BASE_ALIGNMENT;
+        int d = BASE_ALIGNMENT;
+        for (Problem p : problems) {
+            a = Math.min(a, p.alignA());
+            b = Math.min(b, p.alignB());
+            d = Math.min(d, p.alignD());
+        }
+        return new Problem(experts.get(0).cols(), a, b, d);
+    }
+
+    /** How many matmuls one enqueue makes (experts with rows; one when {@link #batched()}). */
     int matmuls() {
-        return experts.size();
+        return batched() ? 1 : experts.size();
     }
 
     /** How many {@code cublasLtMatrixTransform} calls one enqueue makes. */

@@ -94,6 +94,22 @@ public final class CublasLtApi {
     }
 
     /** Destroys a layout. */
+    /** Sets a 4-byte layout attribute ({@code CUBLASLT_MATRIX_LAYOUT_BATCH_COUNT}, say). */
+    public void layoutSetInt(long layout, int attribute, int value) {
+        try (Memory m = new Memory(4)) {
+            m.setInt(0, value);
+            check(lt.cublasLtMatrixLayoutSetAttribute(layout, attribute, m, 4), "cublasLtMatrixLayoutSetAttribute");
+        }
+    }
+
+    /** Sets an 8-byte layout attribute ({@code CUBLASLT_MATRIX_LAYOUT_STRIDED_BATCH_OFFSET}, in elements). */
+    public void layoutSetLong(long layout, int attribute, long value) {
+        try (Memory m = new Memory(8)) {
+            m.setLong(0, value);
+            check(lt.cublasLtMatrixLayoutSetAttribute(layout, attribute, m, 8), "cublasLtMatrixLayoutSetAttribute");
+        }
+    }
+
     public void layoutDestroy(long layout) {
         check(lt.cublasLtMatrixLayoutDestroy(layout), "cublasLtMatrixLayoutDestroy");
     }

@@ -34,6 +34,35 @@ class CublasLtMoePlanTest {
     }
 
     @Test
+    void uniformBf16ExpertsRunAsOneStridedBatch() {
+        // MLA's absorbed kv_b (uk) at DeepSeek-V3 b8: 128 heads, each 8 rows x 512 x 128, as a contiguous MoE GEMM
+        CublasLtMoePlan dense = CublasLtMoePlan.of(MoeGemmSpec.contiguous(MoeGemmSpec.Type.BF16, 512, 128,
+                java.util.Collections.nCopies(128, 8)));
+        assertEquals(8, dense.batchStride(), "expert e starts at row 8e");
+        assertEquals(1, dense.matmuls());
+        assertEquals(new CublasLtMoePlan.Problem(8, 256, 256, 256), dense.batchedProblem(),
+                "8 rows x 128 x 2 bytes = 2048-byte steps keep 256-byte alignment");
+        // masked, every slot full to the same count: the stride is maxRows
+        CublasLtMoePlan masked = CublasLtMoePlan.of(MoeGemmSpec.masked(MoeGemmSpec.Type.BF16, 64, 100, 16,
+                List.of(5, 5, 5)));
+        assertEquals(16, masked.batchStride());
+        assertEquals(128, masked.batchedProblem().alignB(), "slots 16 x 200 = 3200 bytes apart: 3200 = 128 x 25, "
+                + "so the weakest x offset is 128-byte aligned");
+    }
+
+    @Test
+    void unevenOrFp8OrMissingExpertsAreNotBatched() {
+        assertEquals(-1, CublasLtMoePlan.of(MoeGemmSpec.contiguous(MoeGemmSpec.Type.BF16, 64, 128, List.of(8, 7)))
+                .batchStride(), "uneven rows");
+        assertEquals(-1, CublasLtMoePlan.of(MoeGemmSpec.contiguous(MoeGemmSpec.Type.BF16, 64, 128, List.of(8, 0, 8)))
+                .batchStride(), "an expert without rows breaks the stride");
+        assertEquals(-1, CublasLtMoePlan.of(MoeGemmSpec.contiguous(MoeGemmSpec.Type.FP8_BLOCK, 128, 128,
+                List.of(8, 8))).batchStride(), "FP8 block scaling keeps one call per expert");
+        assertEquals(-1, CublasLtMoePlan.of(MoeGemmSpec.contiguous(MoeGemmSpec.Type.BF16, 64, 128, List.of(8)))
+                .batchStride(), "one expert is one call anyway");
+    }
+
+    @Test
     void sameRowCountsShareAHeuristicUnlessTheirAlignmentDiffers() {
         // K = 100: a row of x is 200 bytes, so expert 1 starts 8-byte aligned (13 * 200 = 2600), expert 2 at 16 * 200
         MoeGemmSpec spec = MoeGemmSpec.contiguous(MoeGemmSpec.Type.BF16, 64, 100, List.of(13, 3, 3, 13));
@@ -104,7 +133,7 @@ class CublasLtMoePlanTest {
                     || g.type() == MoeGemmSpec.Type.FP8_BLOCK && g.scaleType() == dev.dayzero.hal.DType.F32)) {
                 CublasLtMoePlan plan = CublasLtMoePlan.of(g);
                 planned++;
-                assertEquals(g.rowsPerExpert().stream().filter(r -> r > 0).count(), plan.matmuls(), c.id());
+                assertEquals(plan.batched() ? 1 : g.rowsPerExpert().stream().filter(r -> r > 0).count(), plan.matmuls(), c.id());
                 for (CublasLtMoePlan.Expert e : plan.experts()) {
                     CublasLtMoePlan.Problem p = plan.problems().get(e.problem());
                     assertEquals(e.cols(), p.cols(), c.id());
