@@ -339,6 +339,13 @@ def quantize_candidates(torch, s):
     return {"torch recipe (amax, scale, cast)": run}
 
 
+def m_major(scales):
+    """1x128 activation scales [M, K/128] stored M-major (strides (1, M)), the layout torch._scaled_mm's blockwise
+    1x128 mode checks for (is_blockwise_1x128_scaling); a K-major [M, K/128] is refused with "Invalid scaling
+    configuration" (what PyTorch 2.11 answered on the H200, 2026-12-04)."""
+    return scales.t().contiguous().t()
+
+
 def moe_inputs(torch, s):
     rows = s["rowsPerExpert"]
     e, n, k = s["experts"], s["n"], s["k"]
@@ -385,7 +392,7 @@ def moe_fp8_candidates(torch, s):
         for i, r in enumerate(rows):
             if r:
                 a = xq[starts[i]:starts[i] + r]
-                torch._scaled_mm(a, wq[i].t(), scale_a=xs[starts[i]:starts[i] + r],
+                torch._scaled_mm(a, wq[i].t(), scale_a=m_major(xs[starts[i]:starts[i] + r]),
                                  scale_b=ws[i].t(), out_dtype=torch.bfloat16)
 
     try:
@@ -492,7 +499,7 @@ def gemm_candidates(torch, s):
 
     def scaled():
         for i in range(bsz):
-            torch._scaled_mm(xq[i], wq[i].t(), scale_a=xs[i], scale_b=ws[i].t(), out_dtype=torch.bfloat16)
+            torch._scaled_mm(xq[i], wq[i].t(), scale_a=m_major(xs[i]), scale_b=ws[i].t(), out_dtype=torch.bfloat16)
 
     name = "torch._scaled_mm, 1x128 / 128x128 block scales" + (" (per entry)" if bsz > 1 else "")
     try:
