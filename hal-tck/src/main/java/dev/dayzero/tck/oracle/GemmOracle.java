@@ -90,30 +90,6 @@ final class GemmOracle {
     /** INT8 W8A8: exact integer accumulation, then {@code acc · s_x[b, i] · s_w[b, n]} in F64. */
     private static void int8Chunk(GemmSpec spec, HostTensor x, HostTensor xScale, HostTensor w, HostTensor wScale,
                                   int b, int[] rows, List<Integer> chunk, double[][] out) {
-        int n = spec.n();
-        int k = spec.k();
-        byte[][] xs = new byte[chunk.size()][k];
-        for (int c = 0; c < chunk.size(); c++) {
-            long row = rows[chunk.get(c)];
-            for (int kk = 0; kk < k; kk++) {
-                xs[c][kk] = x.getByte(row * k + kk);
-            }
-        }
-        byte[] wRow = new byte[k];
-        for (int nn = 0; nn < n; nn++) {
-            long base = ((long) b * n + nn) * k;
-            for (int kk = 0; kk < k; kk++) {
-                wRow[kk] = w.getByte(base + kk);
-            }
-            double sw = wScale.getFloat((long) b * n + nn);
-            for (int c = 0; c < chunk.size(); c++) {
-                long acc = 0;
-                byte[] xr = xs[c];
-                for (int kk = 0; kk < k; kk++) {
-                    acc += xr[kk] * wRow[kk];
-                }
-                out[chunk.get(c)][nn] = acc * (double) xScale.getFloat(rows[chunk.get(c)]) * sw;
-            }
-        }
+        MoeGemmOracle.int8Chunk(spec.n(), spec.k(), x, xScale, w, wScale, b, rows, chunk, out);
     }
 }

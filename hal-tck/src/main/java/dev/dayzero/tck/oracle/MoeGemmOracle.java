@@ -136,8 +136,15 @@ final class MoeGemmOracle {
     /** INT8 W8A8: exact integer accumulation, then {@code acc · s_x[row] · s_w[e, n]} in F64. */
     private static void int8Chunk(MoeGemmSpec spec, HostTensor x, HostTensor xScale, HostTensor w,
                                   HostTensor wScale, int e, int[] rows, List<Integer> chunk, double[][] out) {
-        int n = spec.n();
-        int k = spec.k();
+        int8Chunk(spec.n(), spec.k(), x, xScale, w, wScale, e, rows, chunk, out);
+    }
+
+    /**
+     * INT8 W8A8 of weight matrix {@code e} of {@code w [*, n, k]}: exact integer accumulation, then
+     * {@code acc · s_x[row] · s_w[e, n]} in F64 (shared by the MoE and the dense GEMM oracle).
+     */
+    static void int8Chunk(int n, int k, HostTensor x, HostTensor xScale, HostTensor w, HostTensor wScale, int e,
+                          int[] rows, List<Integer> chunk, double[][] out) {
         byte[][] xs = new byte[chunk.size()][k];
         for (int c = 0; c < chunk.size(); c++) {
             long row = rows[chunk.get(c)];
