@@ -5,7 +5,8 @@
 # on when an earlier one fails, and each has its own time limit inside one overall budget (DAYZERO_GPU_BUDGET_S,
 # default 520 s), so a slow step cannot starve the rest. After every step everything so far is packed again into
 # ONE archive, $OUT/gpu-run.tar.gz (the device tool returns at most 8 files), beside steps.log: a run killed at its
-# limit still brings back what it did.
+# limit still brings back what it did. DAYZERO_GPU_STEPS (default "backends,conform,run,torch,v4,calibrate") picks
+# the steps, for a short re-check within what is left of a session's device time.
 set -u
 here="$(cd "$(dirname "$0")" && pwd)"
 out="${OUT:-$PWD/gpu-out}"
@@ -14,6 +15,8 @@ mkdir -p "$out"
 export JAVA_HOME="$here/jre"
 start=$(date +%s)
 budget=${DAYZERO_GPU_BUDGET_S:-520}
+steps=",${DAYZERO_GPU_STEPS:-backends,conform,run,torch,v4,calibrate},"
+want() { case "$steps" in *",$1,"*) return 0;; *) return 1;; esac; }
 v4config="bench/src/test/resources/dev/dayzero/bench/model/deepseek-v4-flash/config.json"
 dz="$here/dist/bin/dayzero"  # run as: sh "$dz" ARGS (timeout cannot run a shell function)
 pack() { tar czf "$out/gpu-run.tar.gz.part" -C "$work" . && mv "$out/gpu-run.tar.gz.part" "$out/gpu-run.tar.gz"
@@ -46,20 +49,22 @@ if [ -z "${DAYZERO_CUBLASLT_PATH:-}" ]; then
 fi
 echo "DAYZERO_CUBLASLT_PATH=${DAYZERO_CUBLASLT_PATH:-unset}" > "$work/cublaslt.txt"
 : > "$work/steps.log"
-step "backends" 60 backends.txt sh "$dz" backends
-step "conform cuda" 200 conform.txt sh "$dz" conform --backend cuda --out "$work/conform"
-step "run cuda (default)" 120 run.txt sh "$dz" run --backends cuda --no-report --case-timeout 60s ${DAYZERO_RUN_ARGS:-} \
-  --out "$work/run"
-if [ -f "$work/run/results.json" ]; then
+want backends && step "backends" 60 backends.txt sh "$dz" backends
+want conform && step "conform cuda" 200 conform.txt sh "$dz" conform --backend cuda --out "$work/conform"
+want run && step "run cuda (default)" 120 run.txt sh "$dz" run --backends cuda --no-report --case-timeout 60s \
+  ${DAYZERO_RUN_ARGS:-} --out "$work/run"
+if want torch && [ -f "$work/run/results.json" ]; then
   step "torch compare (default)" 90 torch-compare.txt \
     python3 "$here/torch_compare.py" "$work/run/results.json" --chips "$here/chips.json"
 fi
-step "run cuda (deepseek-v4-flash b1)" 90 run-v4.txt sh "$dz" run --backends cuda --no-report --case-timeout 60s \
-  --config "$v4config" --batch 1 --out "$work/run-v4"
-if [ -f "$work/run-v4/results.json" ]; then
+want v4 && step "run cuda (deepseek-v4-flash b1)" 90 run-v4.txt sh "$dz" run --backends cuda --no-report \
+  --case-timeout 60s --config "$v4config" --batch 1 --out "$work/run-v4"
+if want torch && want v4 && [ -f "$work/run-v4/results.json" ]; then
   step "torch compare (v4)" 60 torch-compare-v4.txt \
     python3 "$here/torch_compare.py" "$work/run-v4/results.json" --chips "$here/chips.json"
 fi
+want calibrate && step "calibrate cuda" 90 calibrate.txt sh "$dz" calibrate --backends cuda --refresh \
+  --cache-dir "$work/calibration-cache"
 echo "== done after $(( $(date +%s) - start ))s" | tee -a "$work/steps.log"
 pack
 tail -n 3 "$work"/*.txt
