@@ -220,7 +220,8 @@ public final class ModelConfigs {
         int sharedInter = shared == 0 ? 0 : f.positiveInt("shared_expert_intermediate_size")
                 .orElse(shared * moe.get().intermediateSize());
         return new ModelDims(attn, dense, inter, sharedInter, f.positiveInt("q_lora_rank").orElse(0),
-                f.positiveInt("vocab_size").orElse(0), f.nonNegativeInt("num_nextn_predict_layers").orElse(0));
+                f.positiveInt("vocab_size").orElse(0), f.nonNegativeInt("num_nextn_predict_layers").orElse(0),
+                f.bool("tie_word_embeddings").orElse(false));
     }
 
     private static String archOf(JsonNode root, ConfigFields f, String modelType) {
