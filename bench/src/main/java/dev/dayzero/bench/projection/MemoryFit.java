@@ -6,7 +6,11 @@ import dev.dayzero.bench.model.ModelConfig;
 import dev.dayzero.bench.model.ModelDims;
 import dev.dayzero.bench.model.MoeConfig;
 import dev.dayzero.bench.model.QuantConfig;
+import dev.dayzero.bench.model.Presets;
 import dev.dayzero.bench.results.BackendEntry;
+import dev.dayzero.bench.results.CaseRecord;
+import dev.dayzero.bench.results.ResultsFile;
+import dev.dayzero.bench.workload.Routing;
 import dev.dayzero.bench.workload.WorkloadCase;
 import dev.dayzero.bench.workload.WorkloadOptions;
 import dev.dayzero.bench.workload.WorkloadPlan;
@@ -411,5 +415,58 @@ public record MemoryFit(String step, String device, String deviceName, boolean e
     /** The fit of {@code step} on {@code device} among {@code fits}, if any. */
     public static Optional<MemoryFit> find(List<MemoryFit> fits, String step, String device) {
         return fits.stream().filter(f -> f.step().equals(step) && f.device().equals(device)).findFirst();
+    }
+
+    /**
+     * The projections of a results file: the ones it recorded, else recomputed from its cases (older files).
+     */
+    public static List<StepProjection> projectionsOf(ResultsFile f) {
+        return f.projections().isEmpty() ? StepProjection.project(f.cases()) : f.projections();
+    }
+
+    /**
+     * The memory fits of a results file: the ones it recorded, else recomputed for every projected step whose model
+     * is a preset (the step id names it, with batch, context, tp, ep and routing; the experts' dtype comes from the
+     * step's MoE case, {@code --mtp} from the command line). A model read from a config file cannot be recomputed:
+     * the file does not hold its config.
+     */
+    public static List<MemoryFit> fitsOf(ResultsFile f, List<StepProjection> projections) {
+        if (!f.memoryFits().isEmpty()) {
+            return f.memoryFits();
+        }
+        Map<String, Need> needs = new LinkedHashMap<>();
+        boolean mtp = f.run() != null && f.run().commandLine() != null && f.run().commandLine().contains("--mtp");
+        for (String step : projections.stream().map(StepProjection::step).distinct().toList()) {
+            try {
+                String[] seg = step.split("/");
+                if (seg.length < 6 || !Presets.exists(seg[0]) || !seg[1].equals("decode") || !seg[4].matches("tp\\d+-ep\\d+")) {
+                    continue;
+                }
+                ModelConfig m = Presets.get(seg[0]);
+                Optional<String> moe = f.cases().stream().map(CaseRecord::caseId)
+                        .filter(id -> id.startsWith(step + "/moe-gate-up-")).findFirst()
+                        .map(id -> id.substring((step + "/moe-gate-up-").length()));
+                if (moe.isPresent()) {
+                    QuantConfig.ExpertWeights w = QuantConfig.ExpertWeights.parse(moe.get().startsWith("mxfp4") ? "mxfp4"
+                            : moe.get());
+                    if (w != m.quant().experts()) {
+                        m = m.withQuant(m.quant().withExperts(w));
+                    }
+                }
+                String[] te = seg[4].substring(2).split("-ep");
+                WorkloadOptions o = WorkloadOptions.defaults()
+                        .withBatchSizes(List.of(StepProjection.segment(step, "b").orElseThrow()))
+                        .withContextLength(StepProjection.segment(step, "ctx").orElseThrow())
+                        .withTp(Integer.parseInt(te[0])).withEp(Integer.parseInt(te[1]))
+                        .withRouting(Routing.parse(seg[5])).withMtp(mtp);
+                Need n = needs(m, o, Workloads.derive(m, o)).get(step);
+                if (n != null) {
+                    needs.put(step, n);
+                }
+            } catch (RuntimeException e) {
+                // a step this version cannot re-derive (an older id form, a preset since changed): no fit for it
+            }
+        }
+        return fits(needs, projections, f.backends());
     }
 }
