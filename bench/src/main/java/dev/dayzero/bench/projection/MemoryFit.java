@@ -155,8 +155,11 @@ public record MemoryFit(String step, String device, String deviceName, boolean e
                 : String.format(Locale.ROOT, "does not fit by %.1f GiB", -spare / GIB);
     }
 
-    /** {@code 12.3 GiB}. */
+    /** {@code 12.3 GiB}, or {@code 420 MiB} under 1 GiB. */
     public static String gib(long bytes) {
+        if (Math.abs(bytes) < GIB) {
+            return String.format(Locale.ROOT, "%.0f MiB", bytes / (double) (1 << 20));
+        }
         return String.format(Locale.ROOT, "%.1f GiB", bytes / GIB);
     }
 

@@ -140,7 +140,8 @@ final class ProjectionSection {
         }
         String mem = f.known() ? " of " + MemoryFit.gib(f.deviceBytes()) : "";
         return MemoryFit.gib(f.weightBytes()) + " weights + " + MemoryFit.gib(f.cacheBytes()) + " KV = "
-                + MemoryFit.gib(f.totalBytes()) + mem + ": " + f.verdict() + "; deployment (" + f.devices() + " devices): "
+                + MemoryFit.gib(f.totalBytes()) + mem + ": " + f.verdict() + "; deployment (" + f.devices()
+                + (f.devices() == 1 ? " device" : " devices") + "): "
                 + f.deploymentVerdict();
     }
 
@@ -150,7 +151,7 @@ final class ProjectionSection {
         f.weightsByPart().forEach((k, v) -> rows.add(List.of("weights: " + k, MemoryFit.gib(v))));
         f.cacheByPart().forEach((k, v) -> rows.add(List.of("cache: " + k, MemoryFit.gib(v))));
         rows.add(List.of("total a device", MemoryFit.gib(f.totalBytes())));
-        doc.add(Doc.Table.of(List.of("what one device holds", "GiB"), rows));
+        doc.add(Doc.Table.of(List.of("what one device holds", "bytes"), rows));
         List<String> dtypes = new ArrayList<>();
         f.weightsByDtype().forEach((k, v) -> dtypes.add(k + " " + MemoryFit.gib(v)));
         List<String> items = new ArrayList<>();
