@@ -6,6 +6,7 @@ import dev.dayzero.bench.fleet.Sharding;
 import dev.dayzero.bench.model.ModelConfig;
 import dev.dayzero.bench.model.ModelConfigs;
 import dev.dayzero.bench.model.QuantConfig;
+import dev.dayzero.bench.projection.MemoryFit;
 import dev.dayzero.bench.projection.StepProjection;
 import dev.dayzero.bench.model.Presets;
 import dev.dayzero.bench.workload.Phase;
@@ -18,12 +19,17 @@ import dev.dayzero.bench.chips.ChipTable;
 import dev.dayzero.bench.report.LoadedRun;
 import dev.dayzero.bench.report.ReportWriter;
 import dev.dayzero.bench.results.PlanInfo;
+import dev.dayzero.bench.results.ResultsFile;
+import dev.dayzero.bench.results.ResultsJson;
 import dev.dayzero.bench.results.ResultsReader;
 import dev.dayzero.bench.results.ToolInfo;
 import dev.dayzero.bench.workload.WorkloadCase;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -131,7 +137,12 @@ final class RunCommand implements Callable<Integer> {
 
     /** The whole plan (every shard's cases) these options derive for {@code m}. */
     WorkloadPlan derivePlan(ModelConfig m) {
-        WorkloadOptions w = WorkloadOptions.defaults()
+        return Workloads.derive(m, workloadOptions());
+    }
+
+    /** The workload options these options name. */
+    WorkloadOptions workloadOptions() {
+        return WorkloadOptions.defaults()
                 .withPhases(phases.stream().map(Phase::parse).toList())
                 .withBatchSizes(batches)
                 .withContextLength(context)
@@ -140,7 +151,6 @@ final class RunCommand implements Callable<Integer> {
                 .withEp(ep)
                 .withRouting(Routing.parse(routing))
                 .withMtp(mtp);
-        return Workloads.derive(m, w);
     }
 
     @Override
@@ -170,10 +180,18 @@ final class RunCommand implements Callable<Integer> {
         Summary.print(out, outcome, plan.leftOut());
         plan.notes().forEach(out::println);
         List<StepProjection> steps = StepProjection.project(outcome.records());
+        List<MemoryFit> fits = MemoryFit.fits(MemoryFit.needs(m, workloadOptions(), plan), steps, outcome.backends());
         if (!steps.isEmpty()) {
             out.println();
             out.println("Projected decode step (" + StepProjection.LABEL + "; leaves out " + StepProjection.LEAVES_OUT + "):");
             steps.forEach(p -> out.println("  " + p.step() + " on " + p.line()));
+        }
+        if (!fits.isEmpty()) {
+            out.println("Memory fit (" + MemoryFit.COUNTS + "):");
+            fits.forEach(f -> out.println("  " + f.step() + " on " + f.line()));
+        }
+        if (slice == null && !steps.isEmpty()) {
+            recordProjections(outcome.resultsFile(), steps, fits); // a shard's steps are partial: the report folds them
         }
         out.println("Results: " + outcome.resultsFile().toAbsolutePath());
         if (!noReport) {
@@ -189,6 +207,21 @@ final class RunCommand implements Callable<Integer> {
         }
         RunOptions.writeManifest(outcome.resultsFile().getParent(), spec.commandLine());
         return RunOptions.exitCode(outcome);
+    }
+
+    /** Adds the projections and memory fits to the run's {@code results.json}, atomically. */
+    private void recordProjections(Path file, List<StepProjection> steps, List<MemoryFit> fits) {
+        try {
+            ResultsFile withSteps = ResultsReader.read(file).withProjections(steps, fits);
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            String json = ResultsJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(withSteps) + "\n";
+            Files.writeString(tmp, json, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                    StandardOpenOption.WRITE);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException | RuntimeException e) {
+            spec.commandLine().getErr().println("dayzero: could not record the projected step in " + file + ": " + e
+                    + " (dayzero report recomputes it from the cases)");
+        }
     }
 
     private static Shard parseShard(String text) {

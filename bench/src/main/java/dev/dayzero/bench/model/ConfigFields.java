@@ -114,6 +114,13 @@ final class ConfigFields {
         return Optional.of(f.get().node().doubleValue());
     }
 
+    /** A boolean under one of {@code names}, if present (a non-boolean is read as absent). */
+    Optional<Boolean> bool(String... names) {
+        Optional<Field> f = find(names);
+        return f.isPresent() && f.get().node().isBoolean() ? Optional.of(f.get().node().booleanValue())
+                : Optional.empty();
+    }
+
     /** A string under one of {@code names}, if present. */
     Optional<String> string(String... names) {
         Optional<Field> f = find(names);

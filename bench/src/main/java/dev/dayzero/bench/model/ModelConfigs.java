@@ -171,14 +171,14 @@ public final class ModelConfigs {
         if (moe.isEmpty()) {
             OptionalInt inter = f.positiveInt("intermediate_size", "ffn_hidden_size");
             leftOut.add(new LeftOut("dense-ffn", "the FFN is dense" + (inter.isPresent() ? " (intermediate_size "
-                    + inter.getAsInt() + ")" : "") + ": a plain GEMM, and hal-api has no dense GEMM spec"));
+                    + inter.getAsInt() + ")" : "") + ": a plain GEMM, run as the workload's dense GEMM cases (gemm-*)"));
         }
         leftOut.add(new LeftOut("dense-projections", "attention projections"
                 + (attention.orElse(null) instanceof AttentionConfig.Mla m ? " (MLA's q_a, q_b, kv_a, kv_b / absorbed, o"
                 + (m.sparse() ? "; the indexer's wq_b, wk and weights_proj" : "") + ")"
                 : attention.orElse(null) instanceof AttentionConfig.V4 ? " (DeepSeek-V4's wq_a, wq_b, wkv, wo_b; the"
                 + " indexer's and the compressors' projections)"
-                : " (q, k, v, o)") + ", the router and lm_head are plain GEMMs; hal-api has no dense GEMM spec"));
+                : " (q, k, v, o)") + ", the router and lm_head are plain GEMMs, run as the workload's dense GEMM cases (gemm-*)"));
 
         Deployment dep = deployment != null ? deployment : new Deployment(1, 1,
                 attention.orElse(null) instanceof AttentionConfig.Gqa || attention.isEmpty() ? GQA_PAGE_SIZE : MLA_PAGE_SIZE,
@@ -220,7 +220,8 @@ public final class ModelConfigs {
         int sharedInter = shared == 0 ? 0 : f.positiveInt("shared_expert_intermediate_size")
                 .orElse(shared * moe.get().intermediateSize());
         return new ModelDims(attn, dense, inter, sharedInter, f.positiveInt("q_lora_rank").orElse(0),
-                f.positiveInt("vocab_size").orElse(0), f.nonNegativeInt("num_nextn_predict_layers").orElse(0));
+                f.positiveInt("vocab_size").orElse(0), f.nonNegativeInt("num_nextn_predict_layers").orElse(0),
+                f.bool("tie_word_embeddings").orElse(false));
     }
 
     private static String archOf(JsonNode root, ConfigFields f, String modelType) {
@@ -458,8 +459,8 @@ public final class ModelConfigs {
                 + " matrix before and after attention and MoE) have no hal-api spec")));
         if (oGroups > 0) {
             leftOut.add(new LeftOut("grouped-output-lora", "the grouped output LoRA (o_groups " + oGroups
-                    + ", o_lora_rank " + oLora + ": a batched GEMM per group) has no spec; hal-api has no dense GEMM"
-                    + " spec"));
+                    + ", o_lora_rank " + oLora + ": a batched GEMM per group) runs as the workload's batched dense GEMM"
+                    + " case (gemm-wo-a-grouped)"));
         }
         f.string("scoring_func").filter(s -> s.equals("sqrtsoftplus")).ifPresent(s -> leftOut.add(new LeftOut(
                 "router-sqrt-softplus", "the router (a GEMM to the expert logits, sqrt(softplus) scores, bias-corrected"
@@ -561,7 +562,7 @@ public final class ModelConfigs {
         if (shared > 0) {
             int width = sharedInter.orElse(inter * shared);
             leftOut.add(new LeftOut("shared-expert", shared + " shared expert" + (shared == 1 ? "" : "s")
-                    + " (intermediate " + width + ") run on every token: a plain GEMM, and hal-api has no dense GEMM spec"));
+                    + " (intermediate " + width + ") run on every token: a plain GEMM, run as the workload's dense GEMM cases (gemm-*)"));
         }
         int denseLayers = f.nonNegativeInt("first_k_dense_replace").orElse(0);
         Optional<List<Integer>> mlpOnly = f.ints("mlp_only_layers");
@@ -571,7 +572,7 @@ public final class ModelConfigs {
                     : step > 1 ? "layers off decoder_sparse_step " + step : "mlp_only_layers " + mlpOnly.get();
             leftOut.add(new LeftOut("dense-ffn-layers", which + " use a dense FFN"
                     + f.positiveInt("intermediate_size").stream().mapToObj(i -> " (intermediate_size " + i + ")").findFirst().orElse("")
-                    + ": a plain GEMM, and hal-api has no dense GEMM spec"));
+                    + ": a plain GEMM, run as the workload's dense GEMM cases (gemm-*)"));
         }
         return Optional.of(new MoeConfig(experts, topk, inter, shared));
     }

@@ -13,9 +13,18 @@ package dev.dayzero.bench.model;
  * @param qLoraRank          MLA's {@code q_lora_rank}, 0 when the query is projected directly ({@code q_proj})
  * @param vocabSize          {@code vocab_size}, 0 when absent (no lm_head case)
  * @param mtpLayers          {@code num_nextn_predict_layers}, 0 when none
+ * @param tiedEmbeddings     {@code tie_word_embeddings}: the lm_head is the embedding matrix (held once)
  */
 public record ModelDims(int attentionLayers, int denseLayers, int denseIntermediate, int sharedIntermediate,
-                        int qLoraRank, int vocabSize, int mtpLayers) {
+                        int qLoraRank, int vocabSize, int mtpLayers, boolean tiedEmbeddings) {
+
+    /** Dimensions with untied embeddings. */
+    public ModelDims(int attentionLayers, int denseLayers, int denseIntermediate, int sharedIntermediate,
+                     int qLoraRank, int vocabSize, int mtpLayers) {
+        this(attentionLayers, denseLayers, denseIntermediate, sharedIntermediate, qLoraRank, vocabSize, mtpLayers,
+                false);
+    }
+
     public ModelDims {
         if (attentionLayers < 0 || denseLayers < 0 || denseIntermediate < 0 || sharedIntermediate < 0 || qLoraRank < 0
                 || vocabSize < 0 || mtpLayers < 0) {

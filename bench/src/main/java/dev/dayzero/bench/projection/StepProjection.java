@@ -1,5 +1,7 @@
 package dev.dayzero.bench.projection;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.dayzero.bench.results.CaseRecord;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -32,7 +34,8 @@ import java.util.TreeMap;
  * @param blockedBy       operators that block the projection, each with its status
  */
 public record StepProjection(String step, int batch, int dpRanks, String device, String deviceName, State state,
-                             double stepMs, Map<String, Double> msByFamily, List<String> alternatives,
+                             @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = NaN.class) double stepMs,
+                             Map<String, Double> msByFamily, List<String> alternatives,
                              List<String> blockedBy) {
 
     /** What the projection could say for a device. */
@@ -52,20 +55,56 @@ public record StepProjection(String step, int batch, int dpRanks, String device,
     public static final String LABEL = "projected decode step: a sum of isolated operator times on one device, not"
             + " an end-to-end measurement";
 
+    /** Leaves NaN figures out of {@code results.json} (a step that is not projected has none). */
+    public static final class NaN {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Double d && d.isNaN();
+        }
+
+        @Override
+        public int hashCode() {
+            return 0;
+        }
+    }
+
     public StepProjection {
-        msByFamily = Map.copyOf(msByFamily);
+        java.util.Objects.requireNonNull(step, "step");
+        java.util.Objects.requireNonNull(state, "state");
+        device = device == null ? "" : device;
+        deviceName = deviceName == null ? "" : deviceName;
+        stepMs = state == State.PROJECTED ? stepMs : Double.NaN;
+        msByFamily = Map.copyOf(msByFamily == null ? Map.of() : msByFamily);
+        alternatives = alternatives == null ? List.of() : alternatives;
+        blockedBy = blockedBy == null ? List.of() : blockedBy;
         alternatives = List.copyOf(alternatives);
         blockedBy = List.copyOf(blockedBy);
     }
 
     /** Tokens a second of one data-parallel rank: {@code batch / step}; NaN unless projected. */
+    @JsonProperty("tokensPerSecondPerRank")
+    @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = NaN.class)
     public double tokensPerSecondPerRank() {
         return state == State.PROJECTED && stepMs > 0 ? batch * 1000.0 / stepMs : Double.NaN;
     }
 
     /** Tokens a second of the deployment: per rank × {@code dpRanks}. */
+    @JsonProperty("tokensPerSecondPerDeployment")
+    @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = NaN.class)
     public double tokensPerSecondPerDeployment() {
         return tokensPerSecondPerRank() * dpRanks;
+    }
+
+    /** {@link #LABEL}, written beside every projection in {@code results.json}. */
+    @JsonProperty("label")
+    public String label() {
+        return LABEL;
+    }
+
+    /** {@link #LEAVES_OUT}, written beside every projection in {@code results.json}. */
+    @JsonProperty("leavesOut")
+    public String leavesOut() {
+        return LEAVES_OUT;
     }
 
     /** One line for the text summary. */

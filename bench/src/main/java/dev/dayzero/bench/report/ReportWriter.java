@@ -47,11 +47,31 @@ public final class ReportWriter {
             at++;
         }
         doc.addAll(at, ShardFold.section(folded)); // before the support matrix
+        ProjectionSection.Result steps = ProjectionSection.build(data, folded.runs(), dir.resolve("charts"));
+        if (!steps.docs().isEmpty()) {
+            int after = indexOfHeading(doc, "headline");
+            int next = after + 1;
+            while (next < doc.size() && !(doc.get(next) instanceof Doc.Heading h && h.level() <= 2)) {
+                next++;
+            }
+            doc.addAll(after < 0 ? doc.size() : next, steps.docs()); // after the headline figures
+            charts = new ArrayList<>(charts);
+            charts.addAll(steps.charts());
+        }
         Path md = atomically(dir.resolve("report.md"), MarkdownWriter.render(doc));
         String title = doc.get(0) instanceof Doc.Heading h ? h.text() : "Dayzero report";
         Path html = atomically(dir.resolve("report.html"), HtmlWriter.render(title, doc, dir));
         Path csv = atomically(dir.resolve("summary.csv"), CsvWriter.render(data.rows()));
         return new Written(dir, md, html, csv, charts, data.rows().size(), folded.notes());
+    }
+
+    private static int indexOfHeading(List<Doc> doc, String anchor) {
+        for (int i = 0; i < doc.size(); i++) {
+            if (doc.get(i) instanceof Doc.Heading h && h.anchor().equals(anchor)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static Path atomically(Path target, String content) throws IOException {

@@ -649,7 +649,7 @@ public final class Workloads {
      * The routed experts' GEMM type: the checkpoint's FP8 block recipe or BF16, or for MXFP4 experts
      * {@code MXFP4_FP8} (FP8 1x128 UE8M0 activations) when the checkpoint is FP8 block, else {@code MXFP4_BF16}.
      */
-    static MoeGemmSpec.Type expertType(QuantConfig q) {
+    public static MoeGemmSpec.Type expertType(QuantConfig q) {
         return switch (q.experts()) {
             case MXFP4 -> q.fp8Block() ? MoeGemmSpec.Type.MXFP4_FP8 : MoeGemmSpec.Type.MXFP4_BF16;
             case FP8_BLOCK -> MoeGemmSpec.Type.FP8_BLOCK;

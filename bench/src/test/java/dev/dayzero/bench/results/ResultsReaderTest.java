@@ -1,6 +1,8 @@
 package dev.dayzero.bench.results;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -109,6 +111,40 @@ class ResultsReaderTest {
         Path p = dir.resolve("r.json");
         Files.write(p, ResultsJson.mapper().writeValueAsBytes(file));
         assertEquals(file, ResultsReader.read(p));
+    }
+
+    @Test
+    void projectionsAndMemoryFitsRoundTripAndAFileWithoutThemIsUnchanged() throws Exception {
+        ResultsFile plain = ResultsStoreTest.file();
+        byte[] plainBytes = ResultsJson.mapper().writeValueAsBytes(plain);
+        assertFalse(new String(plainBytes, java.nio.charset.StandardCharsets.UTF_8).contains("projections"));
+        var projected = new dev.dayzero.bench.projection.StepProjection("m/decode/b8/ctx4096/tp1-ep8/uniform", 8, 8,
+                "cuda", "H200", dev.dayzero.bench.projection.StepProjection.State.PROJECTED, 12.5,
+                java.util.Map.of("gemm", 10.0, "attention", 2.5), List.of("moe-down-fp8"), List.of());
+        var blocked = new dev.dayzero.bench.projection.StepProjection("m/decode/b8/ctx4096/tp1-ep8/uniform", 8, 8,
+                "ascend", "Ascend910B3", dev.dayzero.bench.projection.StepProjection.State.BLOCKED, Double.NaN,
+                java.util.Map.of(), List.of(), List.of("gemm-o (unsupported)"));
+        var fit = new dev.dayzero.bench.projection.MemoryFit("m/decode/b8/ctx4096/tp1-ep8/uniform", "cuda", "H200",
+                false, 150L << 30, 8, java.util.Map.of("routed experts", 5L << 30), java.util.Map.of("fp8-e4m3", 5L << 30),
+                java.util.Map.of("kv cache", 1L << 30), "FP8 FlashMLA", List.of("a note"));
+        ResultsFile file = plain.withProjections(List.of(projected, blocked), List.of(fit));
+        Path p = dir.resolve("r.json");
+        Files.write(p, ResultsJson.mapper().writeValueAsBytes(file));
+        String text = Files.readString(p);
+        // the derived figures are written for readers; a blocked step has no NaN anywhere (NaN is no JSON)
+        assertTrue(text.contains("\"tokensPerSecondPerRank\"") && text.contains("\"spareBytes\"")
+                && text.contains("\"leavesOut\""), text);
+        assertFalse(text.substring(text.indexOf("\"projections\"")).contains("NaN"), text);
+        ResultsFile back = ResultsReader.read(p);
+        assertEquals(file, back);
+        assertEquals(640.0, back.projections().get(0).tokensPerSecondPerRank(), 1e-9);
+        assertTrue(Double.isNaN(back.projections().get(1).stepMs()));
+        assertEquals((150L << 30) - (6L << 30), back.memoryFits().get(0).spareBytes());
+        // a file without them reads as before and writes the same bytes
+        Files.write(p, plainBytes);
+        ResultsFile old = ResultsReader.read(p);
+        assertTrue(old.projections().isEmpty() && old.memoryFits().isEmpty());
+        assertArrayEquals(plainBytes, ResultsJson.mapper().writeValueAsBytes(old));
     }
 
     @Test

@@ -45,7 +45,7 @@ public final class Charts {
         return List.copyOf(files);
     }
 
-    private static ChartFile write(DrawnChart d, Path dir) throws IOException {
+    static ChartFile write(DrawnChart d, Path dir) throws IOException {
         Path png = dir.resolve(d.id() + ".png");
         Path svg = dir.resolve(d.id() + ".svg");
         try (OutputStream out = Files.newOutputStream(png)) {
