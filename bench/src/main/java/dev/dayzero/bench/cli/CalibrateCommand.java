@@ -98,9 +98,14 @@ final class CalibrateCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "  bandwidth %10.1f GB/s    %s%n", n.get("bandwidth").get("value").asDouble(),
                     n.get("bandwidth").get("method").asText());
         }
-        n.path("peaks").fields().forEachRemaining(e -> out.printf(Locale.ROOT, "  %-9s %10.3f TFLOP/s %s%n", e.getKey(),
-                e.getValue().get("value").asDouble(), e.getKey().equals("f32") ? "  " + e.getValue().get("method").asText()
-                        : ""));
+        // a peak's method is shown unless it only repeats the F32 one (the CPU's widened precisions)
+        String f32 = n.path("peaks").path("f32").path("method").asText("\u0000");
+        n.path("peaks").fields().forEachRemaining(e -> {
+            String method = e.getValue().get("method").asText();
+            out.printf(Locale.ROOT, "  %-9s %10.3f TFLOP/s %s%n", e.getKey(), e.getValue().get("value").asDouble(),
+                    e.getKey().equals("f32") || !method.endsWith(f32) ? "  " + method : "");
+        });
+        n.path("notes").forEach(note -> out.println("  note: " + note.asText()));
     }
 
     private static String read(InputStream in) {
