@@ -46,6 +46,15 @@ public final class RoofMeter {
         }
     }
 
+    /** Reads the device time between two completed events, ms. */
+    @FunctionalInterface
+    public interface Timer {
+        /** The device's own reading: {@link Event#millisSince}. */
+        Timer EVENTS = (start, end) -> end.millisSince(start);
+
+        double millis(Event start, Event end);
+    }
+
     /** Throws unless {@code effort} is in (0, 1]. */
     public static void checkEffort(double effort) {
         if (!(effort > 0) || effort > 1) {
@@ -126,6 +135,11 @@ public final class RoofMeter {
      * @param how what the copy is on this backend ({@code "cuMemcpyDtoDAsync_v2 timed by CUDA events"})
      */
     public static Sample copy(Device device, long bytes, int reps, String how) {
+        return copy(device, bytes, reps, how, Timer.EVENTS);
+    }
+
+    /** As {@link #copy(Device, long, int, String)}, reading each repetition's time with {@code timer}. */
+    public static Sample copy(Device device, long bytes, int reps, String how, Timer timer) {
         if (reps < 1) {
             throw new IllegalArgumentException("reps must be >= 1, got " + reps);
         }
@@ -144,7 +158,7 @@ public final class RoofMeter {
                 dst.copyFrom(s, src);
                 s.record(end);
                 end.synchronize();
-                ms[r] = end.millisSince(start);
+                ms[r] = timer.millis(start, end);
             }
         }
         double best = best(ms);
