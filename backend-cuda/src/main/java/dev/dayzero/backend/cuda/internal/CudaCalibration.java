@@ -201,8 +201,7 @@ final class CudaCalibration implements Calibration {
                     cublasLtMethod(lt.toString(), p, n, workspaceBytes, launches, reps,
                             RoofMeter.tflops(n, n, n, launches, RoofMeter.median(ms)))));
         } finally {
-            device.enter();
-            RoofMeter.closeAll(made);
+            RoofMeter.closeAll(made); // buffers, stream and events make the context current themselves
         }
     }
 
