@@ -25,5 +25,5 @@ rm -f .device/dist/lib/kubernetes-model-*.jar .device/dist/lib/jackson-dataforma
       .device/dist/lib/snakeyaml-*.jar .device/dist/lib/slf4j-api-*.jar
 cp bench/scripts/torch_compare.py .device/
 cp bench/src/main/resources/dev/dayzero/bench/chips/chips.json .device/
-cp bench/scripts/gpu-run.sh .device/
+cp bench/scripts/gpu-run.sh bench/scripts/gpu-calibrate.sh .device/
 echo "packed .device: $(du -sh .device | cut -f1) (jre $(du -sh .device/jre | cut -f1), dist $(du -sh .device/dist | cut -f1))"

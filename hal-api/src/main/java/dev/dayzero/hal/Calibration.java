@@ -27,6 +27,14 @@ public interface Calibration {
     Roofs measure(double effort);
 
     /**
+     * What the last {@link #measure} left out and why, one sentence each ({@code "fp8 not measured: ..."}); empty
+     * by default. Shown beside the figures, never cached as one.
+     */
+    default java.util.List<String> notes() {
+        return java.util.List.of();
+    }
+
+    /**
      * One measured figure.
      *
      * @param value  GB/s for bandwidth, TFLOP/s (TOP/s for int8) for a peak; positive and finite

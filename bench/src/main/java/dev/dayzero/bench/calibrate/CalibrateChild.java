@@ -72,6 +72,10 @@ public final class CalibrateChild {
                 var n = (com.fasterxml.jackson.databind.node.ObjectNode) ResultsJson.mapper().valueToTree(entry);
                 n.put("cached", false);
                 n.put("file", file.toString());
+                if (!c.get().notes().isEmpty()) {
+                    var notes = n.putArray("notes");
+                    c.get().notes().forEach(notes::add);
+                }
                 System.out.println(ResultsJson.mapper().writeValueAsString(n));
             }
         }

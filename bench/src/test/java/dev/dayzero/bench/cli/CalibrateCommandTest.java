@@ -48,4 +48,35 @@ class CalibrateCommandTest {
                 dir.toString(), "--effort", "2").exitCode());
         assertTrue(CalibrationCache.resolveDir(dir, java.util.Map.of(), "/nowhere").equals(dir));
     }
+
+    @Test
+    void printsEveryDistinctMethodAndTheNotes() throws Exception {
+        var n = ResultsJson.mapper().readTree("""
+                {"backend": "cuda", "ordinal": 0, "device": "GPU", "cached": false, "measuredAt": "t", "file": "f",
+                 "bandwidth": {"value": 4000.0, "method": "copy"},
+                 "peaks": {"bf16": {"value": 700.0, "method": "cublasLtMatmul bf16"},
+                           "fp8": {"value": 1400.0, "method": "cublasLtMatmul fp8"}},
+                 "notes": ["int8 not measured: no INT8 matmul"]}""");
+        java.io.StringWriter text = new java.io.StringWriter();
+        CalibrateCommand.print(new java.io.PrintWriter(text, true), n);
+        String out = text.toString();
+        assertTrue(out.contains("cublasLtMatmul bf16") && out.contains("cublasLtMatmul fp8"), out);
+        assertTrue(out.contains("  note: int8 not measured: no INT8 matmul"), out);
+        // the CPU's widened precisions only repeat the F32 method: not printed again
+        var cpu = ResultsJson.mapper().readTree("""
+                {"backend": "cpu", "ordinal": 0, "peaks": {"f32": {"value": 1.0, "method": "FMA chain"},
+                 "bf16": {"value": 1.0, "method": "computed in F32 after widening: FMA chain"}}}""");
+        text = new java.io.StringWriter();
+        CalibrateCommand.print(new java.io.PrintWriter(text, true), cpu);
+        assertEquals(1, text.toString().split("FMA chain", -1).length - 1, text.toString());
+    }
+
+    @Test
+    void helpSaysHowEachBackendMeasuresAndThatEmulatorsAreNeverCalibrated() {
+        String help = new picocli.CommandLine(new CalibrateCommand()).getUsageMessage().replaceAll("\\s+", " ");
+        for (String backend : List.of("cpu:", "cuda:", "ascend:", "cambricon:")) {
+            assertTrue(help.contains(backend), help);
+        }
+        assertTrue(help.contains("Emulators and test doubles are never calibrated"), help);
+    }
 }

@@ -123,6 +123,15 @@ public final class AscendDevice extends AbstractDevice {
                 "ACL " + acl.version(), l2, dbl, props);
     }
 
+    /**
+     * Measured roofs for a real NPU ({@link AscendCalibration}); none for the ABI test double, whose figures are
+     * host timings, never an NPU's.
+     */
+    @Override
+    public java.util.Optional<dev.dayzero.hal.Calibration> calibration() {
+        return info.emulated() ? java.util.Optional.empty() : java.util.Optional.of(new AscendCalibration(this));
+    }
+
     /** The checked native call layer. */
     public Acl acl() {
         return acl;

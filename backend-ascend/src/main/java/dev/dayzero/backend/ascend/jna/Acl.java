@@ -105,6 +105,14 @@ public final class Acl {
         return total.getValue();
     }
 
+    /** Free HBM bytes (aclrtGetMemInfo, ACL_HBM_MEM). */
+    public long freeMemory() {
+        LongByReference free = new LongByReference();
+        LongByReference total = new LongByReference();
+        check(cl.aclrtGetMemInfo(AscendCl.ACL_HBM_MEM, free, total), "aclrtGetMemInfo");
+        return free.getValue();
+    }
+
     public long createContext(int device) {
         PointerByReference ref = new PointerByReference();
         check(cl.aclrtCreateContext(ref, device), "aclrtCreateContext");

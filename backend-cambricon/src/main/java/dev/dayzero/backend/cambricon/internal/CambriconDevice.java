@@ -185,6 +185,15 @@ public final class CambriconDevice extends AbstractDevice {
         natives.check(natives.cnrt().cnrtSetDevice(ordinal), "cnrtSetDevice");
     }
 
+    /**
+     * Measured roofs for a real MLU ({@link CambriconCalibration}); none for the ABI test double, whose figures are
+     * host timings, never an MLU's.
+     */
+    @Override
+    public java.util.Optional<dev.dayzero.hal.Calibration> calibration() {
+        return info.emulated() ? java.util.Optional.empty() : java.util.Optional.of(new CambriconCalibration(this));
+    }
+
     @Override
     public DeviceInfo info() {
         return info;

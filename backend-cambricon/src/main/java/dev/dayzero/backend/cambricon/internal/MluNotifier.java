@@ -56,6 +56,20 @@ public final class MluNotifier implements Event {
         return us[0] / 1000.0;
     }
 
+    /**
+     * {@code cnrtNotifierElapsedTime}: software (wall) time since {@code start}, ms. For intervals holding no kernel
+     * (a copy), where {@code cnrtNotifierDuration} is not guaranteed to have recorded hardware time.
+     */
+    double wallMillisSince(MluNotifier start) {
+        if (start.device != device) {
+            throw new IllegalArgumentException("wallMillisSince needs a notifier of the same Cambricon device");
+        }
+        float[] ms = new float[1];
+        device.natives().check(device.natives().cnrt().cnrtNotifierElapsedTime(start.handle(), handle(), ms),
+                "cnrtNotifierElapsedTime");
+        return ms[0];
+    }
+
     @Override
     public void close() {
         long h = handle.getAndSet(0);

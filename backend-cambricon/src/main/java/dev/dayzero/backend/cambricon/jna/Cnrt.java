@@ -78,6 +78,9 @@ public interface Cnrt extends Library {
 
     int cnrtWaitNotifier(long notifier);
 
+    /** Software (wall) time between two notifiers, in MILLISECONDS. */
+    int cnrtNotifierElapsedTime(long start, long end, float[] ms);
+
     /** Hardware time between two notifiers, in MICROSECONDS. */
     int cnrtNotifierDuration(long start, long end, float[] us);
 

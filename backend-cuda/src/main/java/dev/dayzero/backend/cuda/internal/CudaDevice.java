@@ -6,6 +6,7 @@ import dev.dayzero.backend.cuda.jna.CudaApi;
 import dev.dayzero.backend.cuda.jna.CudaDriver;
 import dev.dayzero.backend.cuda.jna.CudaErrors;
 import dev.dayzero.hal.AbstractDevice;
+import dev.dayzero.hal.Calibration;
 import dev.dayzero.hal.DeviceBuffer;
 import dev.dayzero.hal.DeviceInfo;
 import dev.dayzero.hal.Event;
@@ -84,6 +85,25 @@ public final class CudaDevice extends AbstractDevice {
 
     CudaApi api() {
         return api;
+    }
+
+    /** The device's cuBLASLt, or null when none was loaded. */
+    CublasLtContext cublasLt() {
+        return cublasLt;
+    }
+
+    /** Why no cuBLASLt was loaded (empty when one was). */
+    String cublasLtMissing() {
+        return cublasLtCaps.missing();
+    }
+
+    /**
+     * Measured roofs for a real GPU ({@link CudaCalibration}); none for the host emulator, whose speed is not a
+     * GPU's.
+     */
+    @Override
+    public Optional<Calibration> calibration() {
+        return info.emulated() ? Optional.empty() : Optional.of(new CudaCalibration(this));
     }
 
     /** Makes this device's context current on the calling thread; throws once closed. */

@@ -119,6 +119,14 @@ public final class CudaApi {
         return p[0];
     }
 
+    /** Free and total memory of the current context's device, bytes ({@code cuMemGetInfo_v2}). */
+    public long[] memoryInfo() {
+        long[] free = new long[1];
+        long[] total = new long[1];
+        check(driver.cuMemGetInfo_v2(free, total), "cuMemGetInfo_v2");
+        return new long[] {free[0], total[0]};
+    }
+
     /** Frees device memory. */
     public void memFree(long address) {
         check(driver.cuMemFree_v2(address), "cuMemFree_v2");
