@@ -45,8 +45,8 @@ public final class MoeGemmKernel implements Kernel {
     static final int SMALL_ROWS = 8;
     /** Depth of one panel of the dot-product path (at most 1024 for exact INT8 partial sums). */
     static final int KD = 512;
-    /** Weight rows decoded together on the dot-product path. */
-    private static final int RG = 8;
+    /** Weight rows decoded together on the dot-product path: a multiple of gemmNT's 3-column (4-row) and 4-column (1-row) tiles, so no column falls to the one-accumulator dot. */
+    private static final int RG = 12;
 
     private final MoeGemmSpec spec;
     /** The type whose activation path applies: the spec's, or FP8_BLOCK / BF16 for the MXFP4 types. */
