@@ -52,8 +52,7 @@ interface WeightDecoder {
                             int kk = k0 + j;
                             int len = Math.min(count - j, 128 - kk % 128);
                             float s = Bytes.getFloat(ws, Math.toIntExact((scaleRow + kk / 128) * 4));
-                            simd.e4m3ToF32(w, src + j, dst, off + j, len);
-                            simd.scale(dst, off + j, len, s);
+                            simd.e4m3ToF32Scaled(w, src + j, dst, off + j, len, s);
                             j += len;
                         }
                     };

@@ -28,6 +28,15 @@ public interface Simd {
     void e4m3ToF32(byte[] src, int srcOff, float[] dst, int dstOff, int count);
 
     /**
+     * {@code count} F8_E4M3FN codes to {@code Fp8.decode(code) · s} in F32, each product rounded once: the same
+     * values as {@link #e4m3ToF32} then {@link #scale}, in one pass (a block-scaled weight row segment).
+     */
+    default void e4m3ToF32Scaled(byte[] src, int srcOff, float[] dst, int dstOff, int count, float s) {
+        e4m3ToF32(src, srcOff, dst, dstOff, count);
+        scale(dst, dstOff, count, s);
+    }
+
+    /**
      * {@code Σ_i w[wOff + i] · max(x[xOff + i], 0)} for {@code i < n}: the indexer's weighted ReLU over one
      * key's head scores. F32 accumulation in an unspecified order.
      */

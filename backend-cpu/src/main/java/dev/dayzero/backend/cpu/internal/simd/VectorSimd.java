@@ -266,6 +266,22 @@ final class VectorSimd implements Simd {
     }
 
     @Override
+    public void e4m3ToF32Scaled(byte[] src, int srcOff, float[] dst, int dstOff, int count, float s) {
+        int i = 0;
+        for (; i + B.length() <= count; i += L) {
+            IntVector c = (IntVector) ByteVector.fromArray(B, src, srcOff + i).convertShape(VectorOperators.B2I, I, 0);
+            IntVector mag = c.and(0x7f);
+            IntVector v = mag.lanewise(VectorOperators.LSHL, 20)
+                    .or(c.and(0x80).lanewise(VectorOperators.LSHL, 24))
+                    .reinterpretAsFloats().mul(0x1p120f).reinterpretAsInts();
+            v.blend(0x7fc00000, mag.eq(0x7f)).reinterpretAsFloats().mul(s).intoArray(dst, dstOff + i);
+        }
+        if (i < count) {
+            TAIL.e4m3ToF32Scaled(src, srcOff + i, dst, dstOff + i, count - i, s);
+        }
+    }
+
+    @Override
     public float reluDot(int n, float[] w, int wOff, float[] x, int xOff) {
         FloatVector zero = FloatVector.zero(F);
         FloatVector a0 = zero;

@@ -40,6 +40,32 @@ class SimdTest {
 
     @ParameterizedTest(name = "vector={0}")
     @ValueSource(booleans = {true, false})
+    void e4m3ToF32ScaledIsTheDecodeTimesTheScaleRoundedOnce(boolean vector) {
+        Simd s = simd(vector);
+        byte[] codes = new byte[262];
+        for (int i = 0; i < codes.length; i++) {
+            codes[i] = (byte) i;
+        }
+        for (float scale : new float[] {1f, 0.0078125f, 3.3e-3f, 1.7e4f, -2.5f}) {
+            for (int off : new int[] {0, 1, 5}) {
+                for (int count : new int[] {256, 255, 17, 3}) {
+                    float[] dst = new float[count + 2];
+                    s.e4m3ToF32Scaled(codes, off, dst, 2, count, scale);
+                    for (int i = 0; i < count; i++) {
+                        float want = Fp8.decode(DType.F8_E4M3FN, codes[off + i]) * scale;
+                        assertEquals(Float.isNaN(want), Float.isNaN(dst[2 + i]), "NaN code stays NaN");
+                        if (!Float.isNaN(want)) {
+                            assertEquals(Float.floatToIntBits(want), Float.floatToIntBits(dst[2 + i]), "code 0x"
+                                    + Integer.toHexString(codes[off + i] & 0xff) + " x " + scale + ": " + dst[2 + i]);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "vector={0}")
+    @ValueSource(booleans = {true, false})
     void reluDotIgnoresNegativeScores(boolean vector) {
         Simd s = simd(vector);
         Random rnd = new Random(1);
