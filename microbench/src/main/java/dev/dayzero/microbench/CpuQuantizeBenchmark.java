@@ -1,0 +1,125 @@
+package dev.dayzero.microbench;
+
+import dev.dayzero.backend.cpu.CpuBackendProvider;
+import dev.dayzero.backend.cpu.CpuConfig;
+import dev.dayzero.hal.Bf16;
+import dev.dayzero.hal.DType;
+import dev.dayzero.hal.Device;
+import dev.dayzero.hal.DeviceBuffer;
+import dev.dayzero.hal.PreparedOp;
+import dev.dayzero.hal.Stream;
+import dev.dayzero.hal.op.QuantizeSpec;
+import dev.dayzero.hal.op.TensorSpec;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.AuxCounters;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
+
+/**
+ * The CPU backend's FP8 quantize of BF16 activations, {@code m × k} (default 4096 × 7168, 58.7 MB in: well beyond
+ * the last-level cache), 1×128 groups or per token, F32 scales, all cores.
+ *
+ * <p>The {@code gbps} counter is the spec's bytes ({@code QuantizeSpec.bytes()}: input read + codes and scales
+ * written) per second, to set against the STREAM bandwidth {@code dayzero calibrate} measures (bytes read +
+ * written). GB/s = launches/s × {@code spec.bytes()} / 1e9.
+ *
+ * <pre>
+ * java --add-modules jdk.incubator.vector -jar microbench/target/benchmarks.jar CpuQuantize -f 1 -wi 3 -i 5
+ * </pre>
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx8g"})
+public class CpuQuantizeBenchmark {
+
+    /** {@code group128} (DeepSeek's 1×128 activation groups) or {@code token} (one scale a row). */
+    @Param({"group128", "token"})
+    public String granularity;
+
+    /** Whether the backend uses the Vector API kernels ({@code true}) or the plain loops. */
+    @Param({"true", "false"})
+    public boolean vectorApi;
+
+    @Param({"4096"})
+    public int m;
+
+    @Param({"7168"})
+    public int k;
+
+    private Device device;
+    private Stream stream;
+    private PreparedOp.Launch launch;
+    private double gbPerLaunch;
+
+    /** GB moved, reported per second: GB/s. */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.OPERATIONS)
+    public static class Work {
+        public double gbps;
+
+        @Setup(Level.Iteration)
+        public void reset() {
+            gbps = 0;
+        }
+    }
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        QuantizeSpec.Granularity g = switch (granularity) {
+            case "group128" -> QuantizeSpec.perGroup(128);
+            case "token" -> QuantizeSpec.perToken();
+            default -> throw new IllegalArgumentException("granularity: group128 or token, got " + granularity);
+        };
+        QuantizeSpec spec = new QuantizeSpec(m, k, DType.BF16, DType.F8_E4M3FN, g, DType.F32);
+        gbPerLaunch = spec.bytes() / 1e9;
+        device = new CpuBackendProvider().open(CpuConfig.resolve(null, vectorApi));
+        stream = device.defaultStream();
+        SplittableRandom rnd = new SplittableRandom(42);
+        List<DeviceBuffer> buffers = new ArrayList<>();
+        for (TensorSpec t : spec.operands()) {
+            DeviceBuffer b = device.allocate(t.bytes());
+            ByteBuffer bytes = ByteBuffer.allocate(Math.toIntExact(t.bytes())).order(ByteOrder.LITTLE_ENDIAN);
+            if (t.dtype() == DType.BF16) {
+                for (long i = 0; i < t.elements(); i++) {
+                    bytes.putShort(Bf16.encode((float) rnd.nextGaussian()));
+                }
+            }
+            b.write(0, bytes.rewind());
+            buffers.add(b);
+        }
+        launch = device.prepare(spec).bind(buffers);
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        device.close();
+    }
+
+    @Benchmark
+    public void quantize(Work work, Blackhole bh) {
+        launch.enqueue(stream);
+        stream.synchronize();
+        work.gbps += gbPerLaunch;
+        bh.consume(launch);
+    }
+}
