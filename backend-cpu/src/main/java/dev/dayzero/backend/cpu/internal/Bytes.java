@@ -30,6 +30,15 @@ public final class Bytes {
         INT.set(a, off, v);
     }
 
+    /** Every little-endian F32 value of {@code a} ({@code a.length / 4} of them). */
+    public static float[] floats(byte[] a) {
+        float[] f = new float[a.length / 4];
+        for (int i = 0; i < f.length; i++) {
+            f[i] = getFloat(a, 4 * i);
+        }
+        return f;
+    }
+
     public static float getFloat(byte[] a, int off) {
         return (float) FLOAT.get(a, off);
     }

@@ -45,6 +45,8 @@ public final class MoeGemmKernel implements Kernel {
     static final int SMALL_ROWS = 8;
     /** Depth of one panel of the dot-product path (at most 1024 for exact INT8 partial sums). */
     static final int KD = 512;
+    /** Depth of one exact INT8 partial sum on the one-row path (1024 · 127 · 128 < 2^24). */
+    private static final int KC_I8 = 1024;
     /** Weight rows decoded together on the dot-product path: a multiple of gemmNT's 3-column (4-row) and 4-column (1-row) tiles, so no column falls to the one-accumulator dot. */
     private static final int RG = 12;
 
@@ -160,10 +162,14 @@ public final class MoeGemmKernel implements Kernel {
             }
         });
         WeightDecoder dec = decoders.bind(w, ws);
+        boolean oneRow = fusedOneRow() && Arrays.stream(active).anyMatch(e -> rows[e] == 1);
+        float[] wsF = oneRow && type == MoeGemmSpec.Type.FP8_BLOCK ? Bytes.floats(ws) : null;
         pool.forEach(active.length * nBlocks, (worker, item) -> {
             int e = active[item / nBlocks];
             int n0 = (item % nBlocks) * NB;
-            if (xrOff[e] >= 0) {
+            if (oneRow && rows[e] == 1) {
+                oneRowBlock(worker, e, n0, w, wsF, ws, xs, out);
+            } else if (xrOff[e] >= 0) {
                 smallBlock(worker, e, n0, dec, ws, xs, out);
             } else {
                 block(worker, e, n0, dec, ws, xs, out);
@@ -220,6 +226,39 @@ public final class MoeGemmKernel implements Kernel {
                     ic[i] += (int) c[i];
                     c[i] = 0f;
                 }
+            }
+        }
+        writeOut(e, n0, nCount, 1, NB, c, ic, xs, ws, out);
+    }
+
+    /** Whether experts with one row take {@link #oneRowBlock}: FP8 block-scaled or INT8 weights (not MXFP4, not BF16). */
+    private boolean fusedOneRow() {
+        return !mxfp4 && (type == MoeGemmSpec.Type.FP8_BLOCK || type == MoeGemmSpec.Type.INT8_W8A8);
+    }
+
+    /**
+     * Output columns [n0, n0 + NB) of an expert with one row (decode at batch 1): each weight row is decoded in
+     * registers and dotted with the row of X in one pass along K ({@code Simd.dotE4m3Scaled} with the 1×128 block
+     * scales; INT8 in exact chunks of {@value #KC_I8}), so no F32 copy of the weights is written and read back.
+     */
+    private void oneRowBlock(int worker, int e, int n0, byte[] w, float[] wsF, byte[] ws, byte[] xs, byte[] out) {
+        int nCount = Math.min(NB, n - n0);
+        float[] c = acc[worker];
+        int[] ic = iacc == null ? null : iacc[worker];
+        int xOff = xrOff[e];
+        int kBlocks = k / 128;
+        int nScaleBlocks = (n + 127) / 128;
+        for (int r = 0; r < nCount; r++) {
+            int row = n0 + r;
+            int wOff = Math.toIntExact(((long) e * n + row) * k);
+            if (ic == null) {
+                c[r] = simd.dotE4m3Scaled(w, wOff, xr, xOff, k, wsF, (e * nScaleBlocks + row / 128) * kBlocks);
+            } else {
+                int sum = 0;
+                for (int k0 = 0; k0 < k; k0 += KC_I8) {
+                    sum += (int) simd.dotI8(w, wOff + k0, xr, xOff + k0, Math.min(KC_I8, k - k0));
+                }
+                ic[r] = sum;
             }
         }
         writeOut(e, n0, nCount, 1, NB, c, ic, xs, ws, out);

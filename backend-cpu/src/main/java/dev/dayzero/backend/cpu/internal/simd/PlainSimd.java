@@ -108,6 +108,21 @@ public final class PlainSimd implements Simd {
     }
 
     @Override
+    public float dotE4m3Scaled(byte[] w, int wOff, float[] x, int xOff, int count, float[] s, int sOff) {
+        float acc = 0f;
+        for (int b = 0; b < count; b += 128) {
+            float p0 = 0f;
+            float p1 = 0f;
+            for (int i = b; i < b + 128; i += 2) {
+                p0 += E4M3[w[wOff + i] & 0xff] * x[xOff + i];
+                p1 += E4M3[w[wOff + i + 1] & 0xff] * x[xOff + i + 1];
+            }
+            acc += (p0 + p1) * s[sOff + b / 128];
+        }
+        return acc;
+    }
+
+    @Override
     public float reluDot(int n, float[] w, int wOff, float[] x, int xOff) {
         float s0 = 0f;
         float s1 = 0f;

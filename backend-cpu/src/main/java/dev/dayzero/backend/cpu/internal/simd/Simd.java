@@ -51,6 +51,36 @@ public interface Simd {
     void gemmNT(int rows, int cols, int depth, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                 float[] c, int cOff, int ldc);
 
+    /**
+     * {@code Σ_k Fp8.decode(w[wOff + k]) · x[xOff + k] · s[sOff + k / 128]} for {@code k < count} ({@code count} a
+     * multiple of 128): one weight row against one activation row with the weights' 1×128 block scales, decoded
+     * in registers (no F32 copy of the row). F32 accumulation in an unspecified order; NaN codes give NaN.
+     */
+    default float dotE4m3Scaled(byte[] w, int wOff, float[] x, int xOff, int count, float[] s, int sOff) {
+        float acc = 0f;
+        for (int b = 0; b < count; b += 128) {
+            float part = 0f;
+            for (int i = b; i < b + 128; i++) {
+                part += dev.dayzero.hal.Fp8.decode(dev.dayzero.hal.DType.F8_E4M3FN, w[wOff + i]) * x[xOff + i];
+            }
+            acc += part * s[sOff + b / 128];
+        }
+        return acc;
+    }
+
+    /**
+     * {@code Σ_k w[wOff + k] · x[xOff + k]} for {@code k < count} with signed-byte weights and integer-valued
+     * {@code x} (INT8 activations as F32): exact while every partial sum stays below 2^24 in magnitude, which
+     * {@code count ≤ 1024} guarantees for INT8 operands (1024 · 127 · 128 < 2^24).
+     */
+    default float dotI8(byte[] w, int wOff, float[] x, int xOff, int count) {
+        float acc = 0f;
+        for (int i = 0; i < count; i++) {
+            acc += w[wOff + i] * x[xOff + i];
+        }
+        return acc;
+    }
+
     /** {@code count} signed bytes at {@code srcOff} of {@code src} to F32. */
     void i8ToF32(byte[] src, int srcOff, float[] dst, int dstOff, int count);
 

@@ -282,6 +282,56 @@ final class VectorSimd implements Simd {
     }
 
     @Override
+    public float dotE4m3Scaled(byte[] w, int wOff, float[] x, int xOff, int count, float[] s, int sOff) {
+        if (count % 128 != 0 || 128 % (2 * L) != 0 || B.length() != L) { // B wider than L would read past the row
+            return TAIL.dotE4m3Scaled(w, wOff, x, xOff, count, s, sOff);
+        }
+        FloatVector acc = FloatVector.zero(F);
+        for (int b = 0; b < count; b += 128) {
+            FloatVector p0 = FloatVector.zero(F);
+            FloatVector p1 = p0;
+            for (int i = b; i < b + 128; i += 2 * L) {
+                p0 = e4m3(w, wOff + i).fma(FloatVector.fromArray(F, x, xOff + i), p0);
+                p1 = e4m3(w, wOff + i + L).fma(FloatVector.fromArray(F, x, xOff + i + L), p1);
+            }
+            acc = p0.add(p1).fma(FloatVector.broadcast(F, s[sOff + b / 128]), acc);
+        }
+        return acc.reduceLanes(VectorOperators.ADD);
+    }
+
+    /** {@code L} E4M3 codes decoded to F32 in registers (as {@link #e4m3ToF32}). */
+    private static FloatVector e4m3(byte[] src, int off) {
+        IntVector c = (IntVector) ByteVector.fromArray(B, src, off).convertShape(VectorOperators.B2I, I, 0);
+        IntVector mag = c.and(0x7f);
+        IntVector v = mag.lanewise(VectorOperators.LSHL, 20)
+                .or(c.and(0x80).lanewise(VectorOperators.LSHL, 24))
+                .reinterpretAsFloats().mul(0x1p120f).reinterpretAsInts();
+        return v.blend(0x7fc00000, mag.eq(0x7f)).reinterpretAsFloats();
+    }
+
+    @Override
+    public float dotI8(byte[] w, int wOff, float[] x, int xOff, int count) {
+        if (B.length() != L) { // B wider than L would read past the row
+            return TAIL.dotI8(w, wOff, x, xOff, count);
+        }
+        FloatVector p0 = FloatVector.zero(F);
+        FloatVector p1 = p0;
+        int i = 0;
+        for (; i + 2 * L <= count; i += 2 * L) {
+            p0 = i8(w, wOff + i).fma(FloatVector.fromArray(F, x, xOff + i), p0);
+            p1 = i8(w, wOff + i + L).fma(FloatVector.fromArray(F, x, xOff + i + L), p1);
+        }
+        float acc = p0.add(p1).reduceLanes(VectorOperators.ADD);
+        return i < count ? acc + TAIL.dotI8(w, wOff + i, x, xOff + i, count - i) : acc;
+    }
+
+    /** {@code L} signed bytes to F32 in registers. */
+    private static FloatVector i8(byte[] src, int off) {
+        IntVector v = (IntVector) ByteVector.fromArray(B, src, off).convertShape(VectorOperators.B2I, I, 0);
+        return (FloatVector) v.convert(VectorOperators.I2F, 0);
+    }
+
+    @Override
     public float reluDot(int n, float[] w, int wOff, float[] x, int xOff) {
         FloatVector zero = FloatVector.zero(F);
         FloatVector a0 = zero;

@@ -1,6 +1,7 @@
 package dev.dayzero.backend.cpu.internal.simd;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dayzero.backend.cpu.CpuConfig;
 import dev.dayzero.hal.DType;
@@ -61,6 +62,58 @@ class SimdTest {
                     }
                 }
             }
+        }
+    }
+
+    @ParameterizedTest(name = "vector={0}")
+    @ValueSource(booleans = {true, false})
+    void dotE4m3ScaledIsTheBlockScaledDotProduct(boolean vector) {
+        Simd s = simd(vector);
+        Random rnd = new Random(7);
+        for (int count : new int[] {128, 384, 7168}) {
+            byte[] w = new byte[count + 3];
+            float[] x = new float[count + 5];
+            float[] scales = new float[count / 128 + 2];
+            for (int i = 0; i < w.length; i++) {
+                int code = rnd.nextInt(256);
+                w[i] = (byte) ((code & 0x7f) == 0x7f ? code & 0xfe : code); // no NaN codes here
+            }
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (float) rnd.nextGaussian();
+            }
+            for (int i = 0; i < scales.length; i++) {
+                scales[i] = (float) Math.scalb(1.0, rnd.nextInt(-12, 4)) * (1 + rnd.nextFloat());
+            }
+            double want = 0;
+            double mag = 0;
+            for (int i = 0; i < count; i++) {
+                double t = Fp8.decode(DType.F8_E4M3FN, w[3 + i]) * (double) x[5 + i] * scales[1 + i / 128];
+                want += t;
+                mag += Math.abs(t);
+            }
+            float got = s.dotE4m3Scaled(w, 3, x, 5, count, scales, 1);
+            assertEquals(want, got, 1e-5 * mag + 1e-30, "count " + count);
+        }
+        byte[] nan = new byte[128];
+        nan[17] = 0x7f;
+        assertTrue(Float.isNaN(s.dotE4m3Scaled(nan, 0, new float[128], 0, 128, new float[] {1f}, 0)), "a NaN code");
+    }
+
+    @ParameterizedTest(name = "vector={0}")
+    @ValueSource(booleans = {true, false})
+    void dotI8IsExactUpTo1024IntegerProducts(boolean vector) {
+        Simd s = simd(vector);
+        Random rnd = new Random(9);
+        for (int count : new int[] {1, 17, 64, 1000, 1024}) {
+            byte[] w = new byte[count + 1];
+            float[] x = new float[count + 2];
+            long want = 0;
+            for (int i = 0; i < count; i++) {
+                w[1 + i] = (byte) (rnd.nextBoolean() ? 127 : -128 + rnd.nextInt(3));
+                x[2 + i] = rnd.nextBoolean() ? 127 : -127; // the extremes, so the sums are large
+                want += w[1 + i] * (long) x[2 + i];
+            }
+            assertEquals(want, (long) s.dotI8(w, 1, x, 2, count), "count " + count);
         }
     }
 
