@@ -30,6 +30,12 @@ import java.util.SplittableRandom;
 public final class RoofMeter {
     /** Smallest copy buffer at the lowest effort. */
     public static final long MIN_COPY_BYTES = 1L << 20;
+    /** Full-effort sizes every accelerator calibration uses: 1 GiB copies, 20 of them, 8192³ GEMMs, 10 a repetition, 5 repetitions. */
+    public static final long COPY_BYTES = 1L << 30;
+    public static final int COPY_REPS = 20;
+    public static final int GEMM_EDGE = 8192;
+    public static final int GEMM_LAUNCHES = 10;
+    public static final int GEMM_REPS = 5;
 
     private RoofMeter() {
     }
@@ -53,6 +59,36 @@ public final class RoofMeter {
         Timer EVENTS = (start, end) -> end.millisSince(start);
 
         double millis(Event start, Event end);
+    }
+
+    /**
+     * The largest edge up to {@code n}, halving, whose three square operands ({@code bytesPerElement} summed over A,
+     * B and D) take at most half of {@code freeBytes}; at least 128.
+     */
+    public static int fitEdge(int n, int bytesPerElement, long freeBytes) {
+        int edge = n;
+        while (edge > 128 && (long) edge * edge * bytesPerElement > freeBytes / 2) {
+            edge /= 2;
+        }
+        return edge;
+    }
+
+    /**
+     * Measures {@code spec}'s peak with {@link #gemm} into {@code peaks} under {@code key}, or says in {@code notes}
+     * why not (the device does not support it, or the measurement failed) instead of failing the calibration.
+     */
+    public static void gemmPeak(Device device, java.util.Map<String, Calibration.Figure> peaks, java.util.List<String> notes,
+                                String key, dev.dayzero.hal.op.GemmSpec spec, int perRep, int reps, String how) {
+        Support s = device.supports(spec);
+        if (!s.isSupported()) {
+            notes.add(key + " not measured: " + spec.describe() + " is not supported here: " + s.reason());
+            return;
+        }
+        try {
+            peaks.put(key, gemm(device, spec, perRep, reps, how).figure());
+        } catch (HalException e) {
+            notes.add(key + " not measured: " + e.getMessage());
+        }
     }
 
     /** Throws unless {@code effort} is in (0, 1]. */

@@ -1,9 +1,7 @@
 package dev.dayzero.backend.ascend.internal;
 
 import dev.dayzero.hal.Calibration;
-import dev.dayzero.hal.HalException;
 import dev.dayzero.hal.RoofMeter;
-import dev.dayzero.hal.Support;
 import dev.dayzero.hal.op.GemmSpec;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -30,12 +28,6 @@ import java.util.Optional;
  * tests run it through the ABI test double to check the calls and the frees, never a speed.
  */
 final class AscendCalibration implements Calibration {
-    static final long COPY_BYTES = 1L << 30;
-    static final int COPY_REPS = 20;
-    static final int GEMM_EDGE = 8192;
-    static final int GEMM_LAUNCHES = 10;
-    static final int GEMM_REPS = 5;
-
     private final AscendDevice device;
     private final List<String> notes = new ArrayList<>();
 
@@ -54,12 +46,12 @@ final class AscendCalibration implements Calibration {
         notes.clear();
         device.enter();
         long free = device.acl().freeMemory();
-        long bytes = RoofMeter.copyBytes(COPY_BYTES, effort, free);
-        Figure bandwidth = RoofMeter.copy(device, bytes, RoofMeter.count(COPY_REPS, effort, 3),
+        long bytes = RoofMeter.copyBytes(RoofMeter.COPY_BYTES, effort, free);
+        Figure bandwidth = RoofMeter.copy(device, bytes, RoofMeter.count(RoofMeter.COPY_REPS, effort, 3),
                 "aclrtMemcpyAsync ACL_MEMCPY_DEVICE_TO_DEVICE timed by ACL events (aclrtEventElapsedTime)").figure();
-        int n = edge(RoofMeter.gemmEdge(GEMM_EDGE, effort, 128, 256), free);
-        int launches = RoofMeter.count(GEMM_LAUNCHES, effort, 2);
-        int reps = RoofMeter.count(GEMM_REPS, effort, 2);
+        int n = edge(RoofMeter.gemmEdge(RoofMeter.GEMM_EDGE, effort, 128, 256), free);
+        int launches = RoofMeter.count(RoofMeter.GEMM_LAUNCHES, effort, 2);
+        int reps = RoofMeter.count(RoofMeter.GEMM_REPS, effort, 2);
         Map<String, Figure> peaks = new LinkedHashMap<>();
         peak(peaks, "bf16", GemmSpec.of(GemmSpec.Type.BF16, n, n, n), launches, reps);
         peak(peaks, "int8", GemmSpec.of(GemmSpec.Type.INT8_W8A8, n, n, n), launches, reps);
@@ -69,25 +61,12 @@ final class AscendCalibration implements Calibration {
 
     /** The largest edge up to {@code n}, halving, whose BF16 x, w and out take at most half of {@code free}; ≥ 128. */
     static int edge(int n, long free) {
-        int e = n;
-        while (e > 128 && 6L * e * e > free / 2) {
-            e /= 2;
-        }
-        return e;
+        return RoofMeter.fitEdge(n, 6, free);
     }
 
     private void peak(Map<String, Figure> peaks, String key, GemmSpec spec, int launches, int reps) {
-        Support s = device.supports(spec);
-        if (!s.isSupported()) {
-            notes.add(key + " not measured: " + spec.describe() + " is not supported here: " + s.reason());
-            return;
-        }
-        try {
-            peaks.put(key, RoofMeter.gemm(device, spec, launches, reps,
-                    "aclnnGroupedMatmulV4 with one group (backend-ascend's dense GEMM)" + (key.equals("int8")
-                            ? ", A8W8: per-channel BF16 and per-token FP32 scales, BF16 out" : "")).figure());
-        } catch (HalException e) {
-            notes.add(key + " not measured: " + e.getMessage());
-        }
+        RoofMeter.gemmPeak(device, peaks, notes, key, spec, launches, reps,
+                "aclnnGroupedMatmulV4 with one group (backend-ascend's dense GEMM)" + (key.equals("int8")
+                        ? ", A8W8: per-channel BF16 and per-token FP32 scales, BF16 out" : ""));
     }
 }

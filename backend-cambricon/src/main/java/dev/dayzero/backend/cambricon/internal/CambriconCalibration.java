@@ -1,9 +1,7 @@
 package dev.dayzero.backend.cambricon.internal;
 
 import dev.dayzero.hal.Calibration;
-import dev.dayzero.hal.HalException;
 import dev.dayzero.hal.RoofMeter;
-import dev.dayzero.hal.Support;
 import dev.dayzero.hal.op.GemmSpec;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -32,12 +30,6 @@ import java.util.Optional;
  * chip: tests run it through the ABI test double to check the calls and the frees, never a speed.
  */
 final class CambriconCalibration implements Calibration {
-    static final long COPY_BYTES = 1L << 30;
-    static final int COPY_REPS = 20;
-    static final int GEMM_EDGE = 8192;
-    static final int GEMM_LAUNCHES = 10;
-    static final int GEMM_REPS = 5;
-
     private final CambriconDevice device;
     private final List<String> notes = new ArrayList<>();
 
@@ -59,27 +51,17 @@ final class CambriconCalibration implements Calibration {
         long[] free = new long[1];
         long[] total = new long[1];
         device.natives().check(device.natives().cnrt().cnrtMemGetInfo(free, total), "cnrtMemGetInfo");
-        long bytes = RoofMeter.copyBytes(COPY_BYTES, effort, free[0]);
-        Figure bandwidth = RoofMeter.copy(device, bytes, RoofMeter.count(COPY_REPS, effort, 3),
+        long bytes = RoofMeter.copyBytes(RoofMeter.COPY_BYTES, effort, free[0]);
+        Figure bandwidth = RoofMeter.copy(device, bytes, RoofMeter.count(RoofMeter.COPY_REPS, effort, 3),
                 "cnrtMemcpyAsync_V3 cnrtMemcpyDevToDev on a queue between two notifiers, read by"
                         + " cnrtNotifierElapsedTime (software time)",
                 (start, end) -> ((MluNotifier) end).wallMillisSince((MluNotifier) start)).figure();
         Map<String, Figure> peaks = new LinkedHashMap<>();
-        int n = edge(RoofMeter.gemmEdge(GEMM_EDGE, effort, 128, 256), free[0]);
-        GemmSpec bf16 = GemmSpec.of(GemmSpec.Type.BF16, n, n, n);
-        Support s = device.supports(bf16);
-        if (!s.isSupported()) {
-            notes.add("bf16 not measured: " + bf16.describe() + " is not supported here: " + s.reason());
-        } else {
-            try {
-                peaks.put("bf16", RoofMeter.gemm(device, bf16, RoofMeter.count(GEMM_LAUNCHES, effort, 2),
-                        RoofMeter.count(GEMM_REPS, effort, 2), "cnnlMatMul_v2 (backend-cambricon's dense GEMM, BF16 in"
-                                + " and out, float accumulation) between notifiers read by cnrtNotifierDuration"
-                                + " (hardware time)").figure());
-            } catch (HalException e) {
-                notes.add("bf16 not measured: " + e.getMessage());
-            }
-        }
+        int n = edge(RoofMeter.gemmEdge(RoofMeter.GEMM_EDGE, effort, 128, 256), free[0]);
+        RoofMeter.gemmPeak(device, peaks, notes, "bf16", GemmSpec.of(GemmSpec.Type.BF16, n, n, n),
+                RoofMeter.count(RoofMeter.GEMM_LAUNCHES, effort, 2), RoofMeter.count(RoofMeter.GEMM_REPS, effort, 2),
+                "cnnlMatMul_v2 (backend-cambricon's dense GEMM, BF16 in and out, float accumulation) between notifiers"
+                        + " read by cnrtNotifierDuration (hardware time)");
         notes.add("fp8 not measured: backend-cambricon binds no FP8 matmul (cnnlMatMul_v2 has no FP8)");
         notes.add("int8 not measured: backend-cambricon has no INT8 GEMM");
         return new Roofs(Optional.of(bandwidth), peaks);
@@ -87,10 +69,6 @@ final class CambriconCalibration implements Calibration {
 
     /** The largest edge up to {@code n}, halving, whose BF16 x, w and out take at most half of {@code free}; ≥ 128. */
     static int edge(int n, long free) {
-        int e = n;
-        while (e > 128 && 6L * e * e > free / 2) {
-            e /= 2;
-        }
-        return e;
+        return RoofMeter.fitEdge(n, 6, free);
     }
 }

@@ -43,15 +43,12 @@ import java.util.SplittableRandom;
  * construct it on the emulator to check the calls and the frees, never a speed.
  */
 final class CudaCalibration implements Calibration {
-    /** Each copy buffer at full effort. */
-    static final long COPY_BYTES = 1L << 30;
-    /** Copies timed at full effort. */
-    static final int COPY_REPS = 20;
-    /** Edge of the square GEMM at full effort. */
-    static final int GEMM_EDGE = 8192;
-    /** Launches per timed repetition and repetitions, at full effort. */
-    static final int GEMM_LAUNCHES = 10;
-    static final int GEMM_REPS = 5;
+    /** Full-effort sizes: the ones every accelerator calibration uses ({@link RoofMeter}). */
+    static final long COPY_BYTES = RoofMeter.COPY_BYTES;
+    static final int COPY_REPS = RoofMeter.COPY_REPS;
+    static final int GEMM_EDGE = RoofMeter.GEMM_EDGE;
+    static final int GEMM_LAUNCHES = RoofMeter.GEMM_LAUNCHES;
+    static final int GEMM_REPS = RoofMeter.GEMM_REPS;
 
     /** A cuBLASLt problem type: A and B element type, D type, compute type. */
     record Precision(String key, int abType, DType abDType, int dType, DType dDType, int computeType, String label) {
@@ -133,11 +130,7 @@ final class CudaCalibration implements Calibration {
      * and D) take at most half of {@code freeBytes}; at least 128.
      */
     static int fit(int n, int bytesPerElement, long freeBytes) {
-        int edge = n;
-        while (edge > 128 && (long) edge * edge * bytesPerElement > freeBytes / 2) {
-            edge /= 2;
-        }
-        return edge;
+        return RoofMeter.fitEdge(n, bytesPerElement, freeBytes);
     }
 
     /**
