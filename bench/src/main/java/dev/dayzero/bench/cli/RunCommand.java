@@ -20,16 +20,12 @@ import dev.dayzero.bench.report.LoadedRun;
 import dev.dayzero.bench.report.ReportWriter;
 import dev.dayzero.bench.results.PlanInfo;
 import dev.dayzero.bench.results.ResultsFile;
-import dev.dayzero.bench.results.ResultsJson;
 import dev.dayzero.bench.results.ResultsReader;
 import dev.dayzero.bench.results.ToolInfo;
 import dev.dayzero.bench.workload.WorkloadCase;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -175,12 +171,19 @@ final class RunCommand implements Callable<Integer> {
                     + " of " + plan.cases().size() + " cases"
                     + (cases.isEmpty() ? " (more shards than this shard's share of cases: nothing to run)" : ""));
         }
+        // the projected step and memory fit go into results.json in its one write (a shard's steps are partial:
+        // the report folds them), and are printed below
+        java.util.Map<String, MemoryFit.Need> needs = MemoryFit.needs(m, workloadOptions(), plan);
+        java.util.function.UnaryOperator<ResultsFile> finish = slice != null ? null : f -> {
+            List<StepProjection> s = StepProjection.project(f.cases());
+            return s.isEmpty() ? f : f.withProjections(s, MemoryFit.fits(needs, s, f.backends()));
+        };
         RunOutcome outcome = options.execute(cases, m.id() + (slice == null ? "" : "-shard" + slice.index() + "of"
-                + slice.count()), true, true, spec.commandLine(), planInfo);
+                + slice.count()), true, true, spec.commandLine(), planInfo, finish);
         Summary.print(out, outcome, plan.leftOut());
         plan.notes().forEach(out::println);
         List<StepProjection> steps = StepProjection.project(outcome.records());
-        List<MemoryFit> fits = MemoryFit.fits(MemoryFit.needs(m, workloadOptions(), plan), steps, outcome.backends());
+        List<MemoryFit> fits = MemoryFit.fits(needs, steps, outcome.backends());
         if (!steps.isEmpty()) {
             out.println();
             out.println("Projected decode step (" + StepProjection.LABEL + "; leaves out " + StepProjection.LEAVES_OUT + "):");
@@ -189,9 +192,6 @@ final class RunCommand implements Callable<Integer> {
         if (!fits.isEmpty()) {
             out.println("Memory fit (" + MemoryFit.COUNTS + "):");
             fits.forEach(f -> out.println("  " + f.step() + " on " + f.line()));
-        }
-        if (slice == null && !steps.isEmpty()) {
-            recordProjections(outcome.resultsFile(), steps, fits); // a shard's steps are partial: the report folds them
         }
         out.println("Results: " + outcome.resultsFile().toAbsolutePath());
         if (!noReport) {
@@ -207,21 +207,6 @@ final class RunCommand implements Callable<Integer> {
         }
         RunOptions.writeManifest(outcome.resultsFile().getParent(), spec.commandLine());
         return RunOptions.exitCode(outcome);
-    }
-
-    /** Adds the projections and memory fits to the run's {@code results.json}, atomically. */
-    private void recordProjections(Path file, List<StepProjection> steps, List<MemoryFit> fits) {
-        try {
-            ResultsFile withSteps = ResultsReader.read(file).withProjections(steps, fits);
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            String json = ResultsJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(withSteps) + "\n";
-            Files.writeString(tmp, json, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                    StandardOpenOption.WRITE);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException | RuntimeException e) {
-            spec.commandLine().getErr().println("dayzero: could not record the projected step in " + file + ": " + e
-                    + " (dayzero report recomputes it from the cases)");
-        }
     }
 
     private static Shard parseShard(String text) {

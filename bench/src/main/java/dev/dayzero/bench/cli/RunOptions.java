@@ -8,6 +8,7 @@ import dev.dayzero.bench.worker.ChildProbe;
 import dev.dayzero.bench.worker.Progress;
 import dev.dayzero.bench.worker.RunEngine;
 import dev.dayzero.bench.worker.RunOutcome;
+import dev.dayzero.bench.results.ResultsFile;
 import dev.dayzero.bench.worker.RunRequest;
 import dev.dayzero.bench.worker.Submission;
 import dev.dayzero.bench.worker.WorkerSettings;
@@ -95,12 +96,15 @@ final class RunOptions {
     /** Runs {@code cases} and returns the outcome; {@code name} names the default run directory. */
     RunOutcome execute(List<WorkloadCase> cases, String name, boolean conform, boolean measure,
                        CommandLine commandLine) {
-        return execute(cases, name, conform, measure, commandLine, null);
+        return execute(cases, name, conform, measure, commandLine, null, null);
     }
 
-    /** Runs {@code cases} of {@code plan} (null: none recorded) and returns the outcome. */
+    /**
+     * Runs {@code cases} of {@code plan} (null: none recorded) and returns the outcome; {@code finish} (null:
+     * nothing) adds to the results file before its one write.
+     */
     RunOutcome execute(List<WorkloadCase> cases, String name, boolean conform, boolean measure,
-                       CommandLine commandLine, PlanInfo plan) {
+                       CommandLine commandLine, PlanInfo plan, java.util.function.UnaryOperator<ResultsFile> finish) {
         WorkerSettings workers = WorkerSettings.inherit(workerHeap);
         // probing loads vendor libraries: done in a child JVM, never in this coordinator
         Submission submission = submission(); // a bad name fails before anything runs
@@ -117,7 +121,7 @@ final class RunOptions {
         MeasureOptions measureOptions = MeasureOptions.defaults().withMinTime(minTime).withColdCache(coldCache);
         RunRequest request = new RunRequest(cases, ids, dir, resume != null, caseTimeout, measureOptions, conform,
                 measure, Progress.auto(), String.join(" ", commandLine.getParseResult().originalArgs()), workers,
-                submission, plan);
+                submission, plan, finish);
         return RunEngine.run(request);
     }
 

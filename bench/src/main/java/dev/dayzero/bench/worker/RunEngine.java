@@ -131,11 +131,12 @@ public final class RunEngine {
                     startedAt.toString(), Instant.now().toString(), request.resume() && skipped > 0,
                     request.caseTimeout(), request.conform(), request.measure(), request.measureOptions());
             Submission submission = request.submission();
-            store.writeResults(ResultsFile.of(run, host, entries, records).withOrigin(submission.recordsOrigin()
-                    ? Origin.of(submission.submittedBy(), host, submission.redactHost(), run, entries) : null)
+            store.writeResults(request.finish().apply(ResultsFile.of(run, host, entries, records)
+                    .withOrigin(submission.recordsOrigin()
+                            ? Origin.of(submission.submittedBy(), host, submission.redactHost(), run, entries) : null)
                     .withPlan(request.plan()).withPlugins(dev.dayzero.bench.plugins.Plugins.jars())
                     .withCalibrations(dev.dayzero.bench.calibrate.CalibrationCache.standard(null)
-                            .forRun(entries, dev.dayzero.bench.results.HostInfo.current().hostname(), host.hostname())));
+                            .forRun(entries, dev.dayzero.bench.results.HostInfo.current().hostname(), host.hostname()))));
             Map<String, Integer> counts = new TreeMap<>();
             records.forEach(r -> counts.merge(r.status(), 1, Integer::sum));
             RunOutcome outcome = new RunOutcome(records, new TreeMap<>(counts), entries, store.casesFile(),

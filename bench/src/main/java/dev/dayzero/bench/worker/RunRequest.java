@@ -1,5 +1,6 @@
 package dev.dayzero.bench.worker;
 
+import dev.dayzero.bench.results.ResultsFile;
 import dev.dayzero.bench.measure.MeasureOptions;
 import dev.dayzero.bench.results.PlanInfo;
 import dev.dayzero.bench.workload.WorkloadCase;
@@ -9,6 +10,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * One run: which cases on which backends, where the results go, and how.
@@ -26,13 +28,16 @@ import java.util.Set;
  * @param worker         how worker JVMs start
  * @param submission     whether the results are made to be sent to us (who, redacted host); null: a run of our own
  * @param plan           the plan (and shard) the cases belong to, written into the results file; null: none
+ * @param finish         what the caller adds to the results file before it is written (the projected step, say),
+ *                       so it is written once; null: nothing
  */
 public record RunRequest(List<WorkloadCase> cases, List<String> backendIds, Path outDir, boolean resume,
                          Duration caseTimeout, MeasureOptions measureOptions, boolean conform, boolean measure,
                          Progress progress, String commandLine, WorkerSettings worker, Submission submission,
-                         PlanInfo plan) {
+                         PlanInfo plan, UnaryOperator<ResultsFile> finish) {
 
     public RunRequest {
+        finish = finish == null ? UnaryOperator.identity() : finish;
         cases = List.copyOf(cases);
         backendIds = List.copyOf(backendIds);
         Objects.requireNonNull(outDir, "outDir");
@@ -67,7 +72,7 @@ public record RunRequest(List<WorkloadCase> cases, List<String> backendIds, Path
                       Duration caseTimeout, MeasureOptions measureOptions, boolean conform, boolean measure,
                       Progress progress, String commandLine, WorkerSettings worker, Submission submission) {
         this(cases, backendIds, outDir, resume, caseTimeout, measureOptions, conform, measure, progress, commandLine,
-                worker, submission, null);
+                worker, submission, null, null);
     }
 
     /** A run of our own. */

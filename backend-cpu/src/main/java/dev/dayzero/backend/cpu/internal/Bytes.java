@@ -30,13 +30,11 @@ public final class Bytes {
         INT.set(a, off, v);
     }
 
-    /** Every little-endian F32 value of {@code a} ({@code a.length / 4} of them). */
-    public static float[] floats(byte[] a) {
-        float[] f = new float[a.length / 4];
-        for (int i = 0; i < f.length; i++) {
-            f[i] = getFloat(a, 4 * i);
+    /** Every little-endian F32 value of {@code a} into {@code out} ({@code a.length / 4} of them). */
+    public static void floats(byte[] a, float[] out) {
+        for (int i = 0; i < a.length / 4; i++) {
+            out[i] = getFloat(a, 4 * i);
         }
-        return f;
     }
 
     public static float getFloat(byte[] a, int off) {

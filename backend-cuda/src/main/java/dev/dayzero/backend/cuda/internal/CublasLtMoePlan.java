@@ -55,10 +55,16 @@ import java.util.Map;
  * @param weightScaleStageBytes bytes of that staging tensor (0 when not padded)
  * @param activationScaleStageBytes bytes of the per-expert transposed {@code x_scale} (FP8), else 0
  * @param rowStageBytes  bytes of the padded row copies and their outputs (FP8 experts with {@code r % 4 != 0})
+ * @param batchStride    the row stride between consecutive experts when one strided-batched matmul runs them all,
+ *                       else -1: BF16, at least two experts, every expert with the same (non-zero) row count, and
+ *                       expert {@code e}'s first row at {@code e × stride} (a dense batched GEMM, a contiguous MoE
+ *                       GEMM with uniform rows, a masked one with every expert full to the same count). cuBLASLt
+ *                       then takes batch count E and strided offsets N·K (A), stride·K (B) and stride·N (D)
+ *                       elements: one call instead of E
  */
 record CublasLtMoePlan(MoeGemmSpec spec, List<Expert> experts, List<Problem> problems, int kBlocks,
                        int kBlocksPadded, int nBlocks, boolean padWeightScale, long weightScaleStageBytes,
-                       long activationScaleStageBytes, long rowStageBytes) {
+                       long activationScaleStageBytes, long rowStageBytes, long batchStride) {
 
     /** cuMemAlloc's alignment, which every operand base has; offsets are aligned relative to it. */
     static final int BASE_ALIGNMENT = 256;
@@ -159,22 +165,16 @@ record CublasLtMoePlan(MoeGemmSpec spec, List<Expert> experts, List<Problem> pro
                     stageOut));
         }
         return new CublasLtMoePlan(spec, List.copyOf(experts), List.copyOf(problems.keySet()), kBlocks, kBlocksPadded,
-                nBlocks, padWeightScale, weightScaleStageBytes, scaleStage, rowStage);
+                nBlocks, padWeightScale, weightScaleStageBytes, scaleStage, rowStage, batchStride(spec, experts, fp8));
     }
 
     boolean fp8() {
         return spec.type() == MoeGemmSpec.Type.FP8_BLOCK;
     }
 
-    /**
-     * The row stride between consecutive experts when one strided-batched matmul can run them all, else -1: BF16,
-     * at least two experts, every expert with the same (non-zero) row count, and expert {@code e}'s first row at
-     * {@code e × stride} (a dense batched GEMM, a contiguous MoE GEMM with uniform rows, a masked one with every
-     * expert full to the same count). cuBLASLt then takes batch count E and strided offsets N·K (A), stride·K (B)
-     * and stride·N (D) elements: one call instead of E.
-     */
-    long batchStride() {
-        if (fp8() || experts.size() < 2 || experts.size() != spec.experts()) {
+    /** {@link #batchStride()} of {@code experts} planned for {@code spec}. */
+    private static long batchStride(MoeGemmSpec spec, List<Expert> experts, boolean fp8) {
+        if (fp8 || experts.size() < 2 || experts.size() != spec.experts()) {
             return -1;
         }
         long stride = spec.firstRow(1) - spec.firstRow(0);

@@ -8,7 +8,9 @@ import dev.dayzero.backend.cpu.internal.simd.Simd;
 import dev.dayzero.hal.DType;
 import dev.dayzero.hal.Fp8;
 import dev.dayzero.hal.op.MoeGemmSpec;
+import dev.dayzero.hal.op.TensorSpec;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * MoE grouped GEMM, {@code out_e = X_e · W_eᵀ}, for every layout and type of {@link MoeGemmSpec}.
@@ -55,6 +57,10 @@ public final class MoeGemmKernel implements Kernel {
     private final MoeGemmSpec.Type type;
     private final boolean mxfp4;
     private final boolean ue8m0;
+    private final byte[] xsF32;     // UE8M0 activation scales as F32 bytes, refilled each launch (UE8M0 only)
+    private final byte[] wsF32;     // UE8M0 weight scales likewise (FP8_BLOCK with UE8M0 only)
+    private final boolean oneRow;   // some expert has one row and its weights are FP8 or INT8: oneRowBlock
+    private final float[] wsF;      // FP8 weight block scales as floats for oneRowBlock, refilled each launch
     private final Simd simd;
     private final WorkerPool pool;
     private final int n;
@@ -125,6 +131,14 @@ public final class MoeGemmKernel implements Kernel {
         acc = new float[workers][NB * maxPad];
         iacc = type == MoeGemmSpec.Type.INT8_W8A8 ? new int[workers][NB * maxPad] : null;
         decoders = WeightDecoder.factory(spec, simd);
+        // per-launch conversions write into arrays sized here, so a timed launch allocates nothing
+        List<TensorSpec> operands = spec.operands();
+        boolean scaled = type != MoeGemmSpec.Type.BF16;
+        xsF32 = scaled && ue8m0 ? new byte[Math.toIntExact(operands.get(1).elements() * 4)] : null;
+        wsF32 = scaled && ue8m0 && !mxfp4 ? new byte[Math.toIntExact(operands.get(3).elements() * 4)] : null;
+        oneRow = fusedOneRow() && Arrays.stream(active).anyMatch(e -> rows[e] == 1);
+        wsF = oneRow && type == MoeGemmSpec.Type.FP8_BLOCK
+                ? new float[Math.toIntExact(operands.get(3).elements())] : null;
     }
 
     /** The largest scratch array a launch of {@code spec} holds, in floats, for supports(). */
@@ -147,9 +161,9 @@ public final class MoeGemmKernel implements Kernel {
         byte[] x = ops[0];
         byte[] w = ops[scaled ? 2 : 1];
         // UE8M0 scales to F32 once per launch, so the loops below read F32 scales; MXFP4 keeps its bytes
-        byte[] xs = !scaled ? null : ue8m0 ? Mxfp4Panel.ue8m0ToF32Bytes(ops[1]) : ops[1];
+        byte[] xs = !scaled ? null : ue8m0 ? Mxfp4Panel.ue8m0ToF32Bytes(ops[1], xsF32) : ops[1];
         byte[] ws = mxfp4 ? ops[scaled ? 3 : 2]
-                : !scaled ? null : ue8m0 ? Mxfp4Panel.ue8m0ToF32Bytes(ops[3]) : ops[3];
+                : !scaled ? null : ue8m0 ? Mxfp4Panel.ue8m0ToF32Bytes(ops[3], wsF32) : ops[3];
         byte[] out = ops[ops.length - 1];
         int kChunks = (k + XT_KB * 4 - 1) / (XT_KB * 4);
         pool.forEach(active.length * kChunks, (worker, item) -> {
@@ -162,8 +176,9 @@ public final class MoeGemmKernel implements Kernel {
             }
         });
         WeightDecoder dec = decoders.bind(w, ws);
-        boolean oneRow = fusedOneRow() && Arrays.stream(active).anyMatch(e -> rows[e] == 1);
-        float[] wsF = oneRow && type == MoeGemmSpec.Type.FP8_BLOCK ? Bytes.floats(ws) : null;
+        if (wsF != null) {
+            Bytes.floats(ws, wsF);
+        }
         pool.forEach(active.length * nBlocks, (worker, item) -> {
             int e = active[item / nBlocks];
             int n0 = (item % nBlocks) * NB;

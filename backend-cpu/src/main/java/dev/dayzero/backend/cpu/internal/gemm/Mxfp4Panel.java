@@ -51,11 +51,11 @@ final class Mxfp4Panel {
     }
 
     /**
-     * UE8M0 scale bytes as little-endian F32 bytes, so the kernel's F32 scale loops read them unchanged;
-     * done once per launch for the small FP8 block-scale tensors (1×128 activations, 128×128 weights).
+     * UE8M0 scale bytes as little-endian F32 bytes into {@code out} (4 per code), returned, so the kernel's F32 scale
+     * loops read them unchanged; done once per launch for the small FP8 block-scale tensors (1×128 activations,
+     * 128×128 weights), into an array the kernel sized once.
      */
-    static byte[] ue8m0ToF32Bytes(byte[] codes) {
-        byte[] out = new byte[codes.length * 4];
+    static byte[] ue8m0ToF32Bytes(byte[] codes, byte[] out) {
         for (int i = 0; i < codes.length; i++) {
             Bytes.putFloat(out, 4 * i, SCALES[codes[i] & 0xff]);
         }

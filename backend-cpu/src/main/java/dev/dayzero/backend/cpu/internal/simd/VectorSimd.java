@@ -252,13 +252,7 @@ final class VectorSimd implements Simd {
     public void e4m3ToF32(byte[] src, int srcOff, float[] dst, int dstOff, int count) {
         int i = 0;
         for (; i + B.length() <= count; i += L) {
-            IntVector c = (IntVector) ByteVector.fromArray(B, src, srcOff + i).convertShape(VectorOperators.B2I, I, 0);
-            IntVector mag = c.and(0x7f);
-            IntVector v = mag.lanewise(VectorOperators.LSHL, 20)
-                    .or(c.and(0x80).lanewise(VectorOperators.LSHL, 24))
-                    .reinterpretAsFloats().mul(0x1p120f).reinterpretAsInts();
-            // the NaN blend on the int lanes: no mask cast between lane types (not intrinsic on JDK 17)
-            v.blend(0x7fc00000, mag.eq(0x7f)).reinterpretAsFloats().intoArray(dst, dstOff + i);
+            e4m3(src, srcOff + i).intoArray(dst, dstOff + i);
         }
         if (i < count) {
             TAIL.e4m3ToF32(src, srcOff + i, dst, dstOff + i, count - i);
@@ -269,12 +263,7 @@ final class VectorSimd implements Simd {
     public void e4m3ToF32Scaled(byte[] src, int srcOff, float[] dst, int dstOff, int count, float s) {
         int i = 0;
         for (; i + B.length() <= count; i += L) {
-            IntVector c = (IntVector) ByteVector.fromArray(B, src, srcOff + i).convertShape(VectorOperators.B2I, I, 0);
-            IntVector mag = c.and(0x7f);
-            IntVector v = mag.lanewise(VectorOperators.LSHL, 20)
-                    .or(c.and(0x80).lanewise(VectorOperators.LSHL, 24))
-                    .reinterpretAsFloats().mul(0x1p120f).reinterpretAsInts();
-            v.blend(0x7fc00000, mag.eq(0x7f)).reinterpretAsFloats().mul(s).intoArray(dst, dstOff + i);
+            e4m3(src, srcOff + i).mul(s).intoArray(dst, dstOff + i);
         }
         if (i < count) {
             TAIL.e4m3ToF32Scaled(src, srcOff + i, dst, dstOff + i, count - i, s);
@@ -299,13 +288,17 @@ final class VectorSimd implements Simd {
         return acc.reduceLanes(VectorOperators.ADD);
     }
 
-    /** {@code L} E4M3 codes decoded to F32 in registers (as {@link #e4m3ToF32}). */
+    /**
+     * {@code L} E4M3 codes at {@code off} (reading {@code B.length()} bytes) decoded exactly to F32 in registers: the
+     * magnitude bits moved into an F32 exponent/mantissa and rescaled by 2^120, the sign moved over, NaN codes to NaN.
+     */
     private static FloatVector e4m3(byte[] src, int off) {
         IntVector c = (IntVector) ByteVector.fromArray(B, src, off).convertShape(VectorOperators.B2I, I, 0);
         IntVector mag = c.and(0x7f);
         IntVector v = mag.lanewise(VectorOperators.LSHL, 20)
                 .or(c.and(0x80).lanewise(VectorOperators.LSHL, 24))
                 .reinterpretAsFloats().mul(0x1p120f).reinterpretAsInts();
+        // the NaN blend on the int lanes: no mask cast between lane types (not intrinsic on JDK 17)
         return v.blend(0x7fc00000, mag.eq(0x7f)).reinterpretAsFloats();
     }
 
@@ -490,8 +483,7 @@ final class VectorSimd implements Simd {
     public void i8ToF32(byte[] src, int srcOff, float[] dst, int dstOff, int count) {
         int i = 0;
         for (; i + B.length() <= count; i += L) {
-            IntVector w = (IntVector) ByteVector.fromArray(B, src, srcOff + i).convertShape(VectorOperators.B2I, I, 0);
-            ((FloatVector) w.convert(VectorOperators.I2F, 0)).intoArray(dst, dstOff + i);
+            i8(src, srcOff + i).intoArray(dst, dstOff + i);
         }
         if (i < count) {
             TAIL.i8ToF32(src, srcOff + i, dst, dstOff + i, count - i);
