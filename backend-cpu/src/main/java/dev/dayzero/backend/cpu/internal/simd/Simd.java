@@ -56,17 +56,7 @@ public interface Simd {
      * multiple of 128): one weight row against one activation row with the weights' 1×128 block scales, decoded
      * in registers (no F32 copy of the row). F32 accumulation in an unspecified order; NaN codes give NaN.
      */
-    default float dotE4m3Scaled(byte[] w, int wOff, float[] x, int xOff, int count, float[] s, int sOff) {
-        float acc = 0f;
-        for (int b = 0; b < count; b += 128) {
-            float part = 0f;
-            for (int i = b; i < b + 128; i++) {
-                part += dev.dayzero.hal.Fp8.decode(dev.dayzero.hal.DType.F8_E4M3FN, w[wOff + i]) * x[xOff + i];
-            }
-            acc += part * s[sOff + b / 128];
-        }
-        return acc;
-    }
+    float dotE4m3Scaled(byte[] w, int wOff, float[] x, int xOff, int count, float[] s, int sOff);
 
     /**
      * {@code Σ_k w[wOff + k] · x[xOff + k]} for {@code k < count} with signed-byte weights and integer-valued
