@@ -4,9 +4,10 @@
 #  - skipped when nothing changed: OUT/kernels.stamp holds a hash of every .cu and .cuh, the flags and nvcc's
 #    version; the same hash names a copy under ${DAYZERO_CACHE_DIR:-${XDG_CACHE_HOME:-~/.cache}/dayzero}/cuda-kernels,
 #    so a clean build or a fresh clone of the same sources on this machine copies the fatbins instead of compiling;
-#  - in parallel: one nvcc per kernel file (DAYZERO_NVCC_JOBS at once, default the CPU count), each compiling its
-#    -gencode targets on its own threads (nvcc --threads);
-#  - DAYZERO_NVCC_SEQUENTIAL=1 compiles one file and one target at a time, as the build once did (for timing).
+#  - in parallel, one job per kernel file and virtual architecture (the -gencode arch=compute_X of FLAGS): nvcc -ptx,
+#    then ptxas for each sm_Y code of that arch (nvcc's own steps, run by hand), DAYZERO_NVCC_JOBS at once (default
+#    the CPU count), the biggest sources first; then fatbinary packs each file's images as nvcc -fatbin would;
+#  - DAYZERO_NVCC_SEQUENTIAL=1 runs one plain nvcc -fatbin per file, one after the other (the old build, for timing).
 # Without nvcc the build goes on without kernels (probe() then says which operators that disables).
 set -euo pipefail
 src=$1
@@ -17,6 +18,7 @@ if ! command -v nvcc >/dev/null 2>&1; then
   exit 0
 fi
 mkdir -p "$out"
+bin=$(dirname "$(command -v nvcc)") # ptxas and fatbinary sit beside nvcc
 version=$(nvcc --version)
 kernels=$(cd "$src" && ls -1 *.cu | sort)
 hash=$({ printf '%s\n%s\n' "$version" "$flags"; for f in $(cd "$src" && ls -1 *.cu *.cuh 2>/dev/null | sort); do
@@ -46,9 +48,52 @@ if [ "${DAYZERO_NVCC_SEQUENTIAL:-0}" = 1 ]; then
   mode=sequential
 else
   jobs=${DAYZERO_NVCC_JOBS:-$(nproc 2>/dev/null || echo 2)}
-  export src out flags
+  # FLAGS split into the options every step shares and the -gencode pairs, grouped by virtual architecture.
+  common=()
+  declare -A codes=()
+  archs=()
+  read -r -a words <<< "$flags"
+  i=0
+  while [ $i -lt ${#words[@]} ]; do
+    w=${words[$i]}
+    if [ "$w" = -gencode ]; then
+      i=$((i + 1)); g=${words[$i]}
+      arch=${g#arch=}; arch=${arch%%,*}
+      code=${g#*code=}; code=${code#[}; code=${code%]}
+      [ -n "${codes[$arch]+x}" ] || archs+=("$arch")
+      codes[$arch]="${codes[$arch]:-} ${code//,/ }"
+    elif [ "$w" != -fatbin ]; then
+      common+=("$w")
+    fi
+    i=$((i + 1))
+  done
+  work=$(mktemp -d "${TMPDIR:-/tmp}/nvcc-kernels.XXXXXX")
+  trap 'rm -rf "$work"' EXIT
+  export src work bin
+  export common_flags="${common[*]}"
+  # one line a job: kernel file, virtual arch, the real codes to assemble ("compute_X" keeps the PTX itself)
+  for k in $(cd "$src" && ls -S -1 $kernels); do
+    for a in "${archs[@]}"; do printf '%s %s%s\n' "$k" "$a" "${codes[$a]}"; done
+  done > "$work/jobs"
   # shellcheck disable=SC2016
-  printf '%s\n' $kernels | xargs -P "$jobs" -I{} bash -c 'k={}; nvcc $flags --threads 0 -o "$out/${k%.cu}.fatbin" "$src/$k"'
+  xargs -P "$jobs" -L 1 bash -c 'set -e; k=$0; a=$1; shift; n=${k%.cu}
+    "$bin/nvcc" $common_flags -ptx -arch="$a" -o "$work/$n.$a.ptx" "$src/$k"
+    for c in "$@"; do case $c in sm_*) "$bin/ptxas" -arch="$c" -m64 "$work/$n.$a.ptx" -o "$work/$n.$c.cubin";; esac; done' \
+    < "$work/jobs"
+  # the PTX JIT options nvcc records by default (no fast math)
+  for k in $kernels; do
+    n=${k%.cu}
+    images=()
+    for a in "${archs[@]}"; do # nvcc's order: an arch's PTX before its cubins
+      for c in ${codes[$a]}; do
+        case $c in compute_*) images+=("--image3=kind=ptx,sm=${c#compute_},file=$work/$n.$a.ptx");; esac
+      done
+      for c in ${codes[$a]}; do
+        case $c in sm_*) images+=("--image3=kind=elf,sm=${c#sm_},file=$work/$n.$c.cubin");; esac
+      done
+    done
+    "$bin/fatbinary" --create="$out/$n.fatbin" -64 --cicc-cmdline="-ftz=0 -prec_div=1 -prec_sqrt=1 -fmad=1 " "${images[@]}"
+  done
   mode="parallel, $jobs jobs"
 fi
 end=$(date +%s.%N)
