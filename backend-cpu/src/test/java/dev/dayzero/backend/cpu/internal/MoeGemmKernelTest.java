@@ -32,20 +32,27 @@ class MoeGemmKernelTest {
         for (Type t : List.of(Type.BF16, Type.FP8_BLOCK, Type.INT8_W8A8)) { // MXFP4 / UE8M0: CpuMxMoeConformanceTest
             specs.add(MoeGemmSpec.contiguous(t, N, K, List.of(3, 0, 17, 40)));
             specs.add(MoeGemmSpec.masked(t, N, K, 20, List.of(5, 20, 0, 1)));
+            // five to eight rows (the 8x2 register tile, rows padded to eight), an odd N (a row paired with itself)
+            specs.add(MoeGemmSpec.contiguous(t, 37, K, List.of(8, 5, 7, 6)));
         }
+        // INT8 depth past 1024 products a lane on either path (vector: 16 lanes x 1024): partial sums emptied
+        specs.add(MoeGemmSpec.contiguous(Type.INT8_W8A8, 5, 17408, List.of(8, 6)));
+        specs.add(MoeGemmSpec.contiguous(Type.FP8_BLOCK, 3, 2048, List.of(8, 1)));
         return Stream.of(true, false).flatMap(v -> specs.stream().map(s -> Arguments.of(v, s)));
     }
 
     @ParameterizedTest(name = "vector={0} {1}")
     @MethodSource("cases")
     void matchesLoops(boolean vector, MoeGemmSpec spec) {
+        int nOut = spec.n();
+        int depth = spec.k();
         Random rnd = new Random(spec.hashCode());
         int rows = Math.toIntExact(spec.storedRows());
         int e = spec.experts();
-        float[] x = new float[rows * K];
-        float[] w = new float[e * N * K];
-        float[] xs = new float[spec.type() == Type.FP8_BLOCK ? rows * (K / 128) : rows];
-        float[] ws = new float[spec.type() == Type.FP8_BLOCK ? e * ((N + 127) / 128) * (K / 128) : e * N];
+        float[] x = new float[rows * depth];
+        float[] w = new float[e * nOut * depth];
+        float[] xs = new float[spec.type() == Type.FP8_BLOCK ? rows * (depth / 128) : rows];
+        float[] ws = new float[spec.type() == Type.FP8_BLOCK ? e * ((nOut + 127) / 128) * (depth / 128) : e * nOut];
         List<ByteBuffer> inputs = new ArrayList<>();
         inputs.add(operand(rnd, spec.type(), x));
         if (spec.type() != Type.BF16) {
@@ -64,41 +71,75 @@ class MoeGemmKernelTest {
                 int valid = spec.rowsPerExpert().get(ex);
                 for (int i = 0; i < valid; i++) {
                     int row = first + i;
-                    for (int n = 0; n < N; n++) {
-                        float got = Bf16.decode(out.getShort((row * N + n) * 2));
+                    for (int n = 0; n < nOut; n++) {
+                        float got = Bf16.decode(out.getShort((row * nOut + n) * 2));
                         check(spec, x, w, xs, ws, ex, row, n, got);
                     }
                 }
                 int stored = spec.layout() == MoeGemmSpec.Layout.MASKED ? spec.maxRows() : valid;
                 for (int i = valid; i < stored; i++) {
-                    for (int b = 0; b < N * 2; b++) {
-                        assertEquals(FILL, out.get((first + i) * N * 2 + b), "masked row " + i + " of expert " + ex);
+                    for (int b = 0; b < nOut * 2; b++) {
+                        assertEquals(FILL, out.get((first + i) * nOut * 2 + b), "masked row " + i + " of expert " + ex);
                     }
                 }
             }
         }
     }
 
+    /**
+     * INT8 sums past F32's exact range: every product 127 · 127 over K 17408 with eight rows (the 8×2 tile), so the
+     * partial sums are emptied into integers on either path (vector: after 16 · 1024) and must each count once. (The
+     * low bits an unemptied F32 lane would lose are below the BF16 output's precision: SimdTest checks those.)
+     */
+    @ParameterizedTest(name = "vector={0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+    void int8SumsPastF32sExactRangeStayExact(boolean vector) {
+        int k = 17408;
+        MoeGemmSpec spec = MoeGemmSpec.contiguous(Type.INT8_W8A8, 2, k, List.of(8));
+        ByteBuffer x = Host.bytes(8 * k);
+        ByteBuffer w = Host.bytes(2 * k);
+        for (int i = 0; i < 8 * k; i++) {
+            x.put(i, (byte) 127);
+        }
+        for (int i = 0; i < 2 * k; i++) {
+            w.put(i, (byte) (i < k ? 127 : -127));
+        }
+        float[] ones = new float[8];
+        java.util.Arrays.fill(ones, 1f);
+        List<ByteBuffer> inputs = List.of(x, Host.floats(ones), w, Host.floats(new float[] {1f, 1f}),
+                Host.ints(new int[] {8}));
+        try (CpuDevice d = new CpuDevice(new CpuConfig(2, vector))) {
+            ByteBuffer out = Host.run(d, spec, inputs, FILL).get(0);
+            float want = Bf16.round((float) (127 * 127 * k)); // 280,774,912: exact in F32 only as an I32 sum
+            for (int row = 0; row < 8; row++) {
+                assertEquals(want, Bf16.decode(out.getShort(row * 4)), "row " + row);
+                assertEquals(-want, Bf16.decode(out.getShort(row * 4 + 2)), "row " + row);
+            }
+        }
+    }
+
     private static void check(MoeGemmSpec spec, float[] x, float[] w, float[] xs, float[] ws, int ex, int row, int n,
                               float got) {
-        int kb = K / 128;
+        int nOut = spec.n();
+        int depth = spec.k();
+        int kb = depth / 128;
         if (spec.type() == Type.INT8_W8A8) {
             int acc = 0;
-            for (int k = 0; k < K; k++) {
-                acc += (int) x[row * K + k] * (int) w[(ex * N + n) * K + k];
+            for (int k = 0; k < depth; k++) {
+                acc += (int) x[row * depth + k] * (int) w[(ex * nOut + n) * depth + k];
             }
-            float expected = Bf16.round((float) acc * xs[row] * ws[ex * N + n]);
+            float expected = Bf16.round((float) acc * xs[row] * ws[ex * nOut + n]);
             assertEquals(expected, got, "row " + row + " col " + n);
             return;
         }
         double ref = 0;
         double mag = 0;
-        for (int k = 0; k < K; k++) {
-            double a = x[row * K + k];
-            double b = w[(ex * N + n) * K + k];
+        for (int k = 0; k < depth; k++) {
+            double a = x[row * depth + k];
+            double b = w[(ex * nOut + n) * depth + k];
             if (spec.type() == Type.FP8_BLOCK) {
                 a *= xs[row * kb + k / 128];
-                b *= ws[(ex * ((N + 127) / 128) + n / 128) * kb + k / 128];
+                b *= ws[(ex * ((nOut + 127) / 128) + n / 128) * kb + k / 128];
             }
             ref += a * b;
             mag += Math.abs(a * b);

@@ -49,6 +49,15 @@ public final class MoeGemmKernel implements Kernel {
     static final int KD = 512;
     /** Depth of one exact INT8 partial sum on the one-row path (1024 · 127 · 128 < 2^24). */
     private static final int KC_I8 = 1024;
+    /** Experts with at least this many rows (and at most {@value #SMALL_ROWS}) take the 8×2 register tile when fused. */
+    static final int TILE8_MIN_ROWS = 5;
+    /** Depth of one chunk of the 8×2 tile: the eight rows of X it reads stay in L1 (8 · 1024 · 4 bytes). */
+    static final int KD8 = 1024;
+    /**
+     * Weight rows the 8×2 tile takes through all of K before the next ones: their partial sums (16 · 16 · 4 bytes a
+     * pair with 16 lanes) stay in L1 beside the chunk of X. 1024 and 16 measured best of 256-2048 × 16-96 (JMH).
+     */
+    static final int TILE8_ROWS = 16;
     /** Weight rows decoded together on the dot-product path: a multiple of gemmNT's 3-column (4-row) and 4-column (1-row) tiles, so no column falls to the one-accumulator dot. */
     private static final int RG = 12;
 
@@ -60,7 +69,10 @@ public final class MoeGemmKernel implements Kernel {
     private final byte[] xsF32;     // UE8M0 activation scales as F32 bytes, refilled each launch (UE8M0 only)
     private final byte[] wsF32;     // UE8M0 weight scales likewise (FP8_BLOCK with UE8M0 only)
     private final boolean oneRow;   // some expert has one row and its weights are FP8 or INT8: oneRowBlock
-    private final float[] wsF;      // FP8 weight block scales as floats for oneRowBlock, refilled each launch
+    private final boolean[] tile8;  // by expert: 5 to 8 rows, FP8 or INT8 weights: tile8Block (rows padded to 8 in xr)
+    private final float[] wsF;      // FP8 weight block scales as floats for the fused paths, refilled each launch
+    private final float[][] part;   // per worker, tile8Block's partial sums: [NB / 2 pairs][8 rows][2][partialWidth]
+    private final int[][] ipart;    // per worker, INT8 only: the partial sums emptied into integers
     private final Simd simd;
     private final WorkerPool pool;
     private final int n;
@@ -78,7 +90,8 @@ public final class MoeGemmKernel implements Kernel {
     private final float[] fp8 = Fp8.decodeTable(DType.F8_E4M3FN);
     private final WeightDecoder.Factory decoders;
     private final int[] xrOff;      // offset of a small expert's rows in xr, by expert (-1: blocked path)
-    private final float[] xr;       // small experts' rows of X, F32 row-major [rows][K]
+    private final float[] xr;       // small experts' rows of X, F32 row-major [rows][ldx]
+    private final int ldx;          // row stride of xr: K plus a pad, so the rows of X do not share cache sets
 
     public MoeGemmKernel(MoeGemmSpec spec, CpuDevice device) {
         this.spec = spec;
@@ -100,19 +113,22 @@ public final class MoeGemmKernel implements Kernel {
         mPad = new int[experts];
         xtOff = new int[experts];
         xrOff = new int[experts];
+        tile8 = new boolean[experts];
         int activeCount = 0;
         long offset = 0;
         long rowOffset = 0;
+        this.ldx = xrStride(spec);
         int maxPad = 16;
         for (int e = 0; e < experts; e++) {
             rows[e] = spec.rowsPerExpert().get(e);
             firstRow[e] = Math.toIntExact(spec.firstRow(e));
             boolean small = rows[e] <= SMALL_ROWS;
+            tile8[e] = tile8(spec, rows[e]);
             mPad[e] = small ? 0 : (rows[e] + 15) / 16 * 16;
             xtOff[e] = Math.toIntExact(offset);
             offset += (long) mPad[e] * k;
             xrOff[e] = small ? Math.toIntExact(rowOffset) : -1;
-            rowOffset += small ? (long) rows[e] * k : 0;
+            rowOffset += small ? (long) (tile8[e] ? 8 : rows[e]) * ldx : 0;
             maxPad = Math.max(maxPad, mPad[e]);
             if (rows[e] > 0) {
                 activeCount++;
@@ -136,9 +152,13 @@ public final class MoeGemmKernel implements Kernel {
         boolean scaled = type != MoeGemmSpec.Type.BF16;
         xsF32 = scaled && ue8m0 ? new byte[Math.toIntExact(operands.get(1).elements() * 4)] : null;
         wsF32 = scaled && ue8m0 && !mxfp4 ? new byte[Math.toIntExact(operands.get(3).elements() * 4)] : null;
-        oneRow = fusedOneRow() && Arrays.stream(active).anyMatch(e -> rows[e] == 1);
-        wsF = oneRow && type == MoeGemmSpec.Type.FP8_BLOCK
+        oneRow = fused(spec) && Arrays.stream(active).anyMatch(e -> rows[e] == 1);
+        boolean anyTile8 = Arrays.stream(active).anyMatch(e -> tile8[e]);
+        wsF = (oneRow || anyTile8) && type == MoeGemmSpec.Type.FP8_BLOCK
                 ? new float[Math.toIntExact(operands.get(3).elements())] : null;
+        int partial = anyTile8 ? NB * 8 * simd.partialWidth() : 0;
+        part = new float[workers][partial];
+        ipart = type == MoeGemmSpec.Type.INT8_W8A8 ? new int[workers][partial] : null;
     }
 
     /** The largest scratch array a launch of {@code spec} holds, in floats, for supports(). */
@@ -147,7 +167,7 @@ public final class MoeGemmKernel implements Kernel {
         long xr = 0;
         for (int r : spec.rowsPerExpert()) {
             if (r <= SMALL_ROWS) {
-                xr += (long) r * spec.k();
+                xr += (long) (tile8(spec, r) ? 8 : r) * xrStride(spec);
             } else {
                 xt += (long) (r + 15) / 16 * 16 * spec.k();
             }
@@ -184,6 +204,8 @@ public final class MoeGemmKernel implements Kernel {
             int n0 = (item % nBlocks) * NB;
             if (oneRow && rows[e] == 1) {
                 oneRowBlock(worker, e, n0, w, wsF, ws, xs, out);
+            } else if (tile8[e]) {
+                tile8Block(worker, e, n0, w, wsF, ws, xs, out);
             } else if (xrOff[e] >= 0) {
                 smallBlock(worker, e, n0, dec, ws, xs, out);
             } else {
@@ -196,7 +218,7 @@ public final class MoeGemmKernel implements Kernel {
     private void rowsX(int e, int k0, int kEnd, byte[] x, byte[] xs) {
         for (int i = 0; i < rows[e]; i++) {
             long row = firstRow[e] + i;
-            int dst = xrOff[e] + i * k + k0;
+            int dst = xrOff[e] + i * ldx + k0;
             int len = kEnd - k0;
             switch (type) {
                 case BF16 -> simd.bf16ToF32(x, Math.toIntExact((row * k + k0) * 2), xr, dst, len);
@@ -234,7 +256,7 @@ public final class MoeGemmKernel implements Kernel {
                 for (int r = 0; r < rg; r++) {
                     dec.decode(e, n0 + r0 + r, k0, kd, p, r * KD);
                 }
-                simd.gemmNT(m, rg, kd, xr, xrOff[e] + k0, k, p, 0, KD, c, r0, NB);
+                simd.gemmNT(m, rg, kd, xr, xrOff[e] + k0, ldx, p, 0, KD, c, r0, NB);
             }
             if (ic != null) {
                 for (int i = 0; i < m * NB; i++) {
@@ -246,9 +268,100 @@ public final class MoeGemmKernel implements Kernel {
         writeOut(e, n0, nCount, 1, NB, c, ic, xs, ws, out);
     }
 
-    /** Whether experts with one row take {@link #oneRowBlock}: FP8 block-scaled or INT8 weights (not MXFP4, not BF16). */
-    private boolean fusedOneRow() {
-        return !mxfp4 && (type == MoeGemmSpec.Type.FP8_BLOCK || type == MoeGemmSpec.Type.INT8_W8A8);
+    /**
+     * Whether the weights are decoded in registers on the few-rows paths ({@link #oneRowBlock}, {@link #tile8Block}):
+     * FP8 block-scaled or INT8 weights (not MXFP4, not BF16).
+     */
+    private static boolean fused(MoeGemmSpec spec) {
+        return spec.type() == MoeGemmSpec.Type.FP8_BLOCK || spec.type() == MoeGemmSpec.Type.INT8_W8A8;
+    }
+
+    /** The row stride of xr: K plus 64 floats (K is often a multiple of 4 KiB, which would put every row's k-th
+     * element in the same cache set). */
+    private static int xrStride(MoeGemmSpec spec) {
+        return spec.k() + 64;
+    }
+
+    /** Whether an expert of {@code rows} rows takes {@link #tile8Block}. */
+    private static boolean tile8(MoeGemmSpec spec, int rows) {
+        return fused(spec) && rows >= TILE8_MIN_ROWS && rows <= SMALL_ROWS && spec.k() % 128 == 0;
+    }
+
+    /**
+     * Output columns [n0, n0 + NB) of an expert with five to eight rows (decode at batch 8), its rows of X padded to
+     * eight with zero rows: pairs of weight rows run through {@code Simd.dot8x2E4m3} / {@code dot8x2I8}, {@value #KD8}
+     * deep at a time so the eight rows of X stay in cache while every pair passes; each weight is decoded once in
+     * registers for all eight rows. The kernels leave vector-wide partial sums, added up at the end (INT8: emptied
+     * into integers before any lane could have summed more than 1024 products, so the sums stay exact).
+     */
+    private void tile8Block(int worker, int e, int n0, byte[] w, float[] wsF, byte[] ws, byte[] xs, byte[] out) {
+        int nCount = Math.min(NB, n - n0);
+        int pairs = (nCount + 1) / 2;
+        int pw = simd.partialWidth();
+        float[] pf = part[worker];
+        int[] pi = ipart == null ? null : ipart[worker];
+        int size = pairs * 16 * pw;
+        Arrays.fill(pf, 0, size, 0f);
+        if (pi != null) {
+            Arrays.fill(pi, 0, size, 0);
+        }
+        int kBlocks = k / 128;
+        int nScaleBlocks = (n + 127) / 128;
+        int exact = 1024 * pw; // INT8: depth a lane may sum before its partial sum is emptied
+        for (int p0 = 0; p0 < pairs; p0 += TILE8_ROWS / 2) {
+            int p1 = Math.min(pairs, p0 + TILE8_ROWS / 2);
+            int since = 0;
+            for (int k0 = 0; k0 < k; k0 += KD8) {
+                int kd = Math.min(KD8, k - k0);
+                if (pi != null && since + kd > exact) {
+                    drain(pf, pi, size);
+                    since = 0;
+                }
+                since += kd;
+                for (int p = p0; p < p1; p++) {
+                    int row = n0 + 2 * p;
+                    int ldw = row + 1 < n0 + nCount ? k : 0; // an odd last row pairs with itself
+                    int wOff = Math.toIntExact(((long) e * n + row) * k + k0);
+                    if (pi == null) {
+                        simd.dot8x2E4m3(kd, xr, xrOff[e] + k0, ldx, w, wOff, ldw, wsF,
+                                (e * nScaleBlocks + row / 128) * kBlocks + k0 / 128, pf, p * 16 * pw);
+                    } else {
+                        simd.dot8x2I8(kd, xr, xrOff[e] + k0, ldx, w, wOff, ldw, pf, p * 16 * pw);
+                    }
+                }
+            }
+        }
+        float[] c = acc[worker];
+        int[] ic = iacc == null ? null : iacc[worker];
+        for (int p = 0; p < pairs; p++) {
+            for (int i = 0; i < 8; i++) {
+                for (int j = 0; j < 2 && 2 * p + j < nCount; j++) {
+                    int a = p * 16 * pw + (i * 2 + j) * pw;
+                    int o = i * NB + 2 * p + j;
+                    if (ic == null) {
+                        float sum = 0f;
+                        for (int l = 0; l < pw; l++) {
+                            sum += pf[a + l];
+                        }
+                        c[o] = sum;
+                    } else {
+                        int sum = 0;
+                        for (int l = 0; l < pw; l++) {
+                            sum += pi[a + l] + (int) pf[a + l];
+                        }
+                        ic[o] = sum;
+                    }
+                }
+            }
+        }
+        writeOut(e, n0, nCount, 1, NB, c, ic, xs, ws, out);
+    }
+
+    private static void drain(float[] pf, int[] pi, int size) {
+        for (int t = 0; t < size; t++) {
+            pi[t] += (int) pf[t];
+            pf[t] = 0f;
+        }
     }
 
     /**

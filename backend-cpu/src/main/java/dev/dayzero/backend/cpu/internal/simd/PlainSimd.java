@@ -123,6 +123,52 @@ public final class PlainSimd implements Simd {
     }
 
     @Override
+    public int partialWidth() {
+        return 1;
+    }
+
+    @Override
+    public void dot8x2E4m3(int depth, float[] x, int xOff, int ldx, byte[] w, int wOff, int ldw, float[] s, int sOff,
+                           float[] acc, int accOff) {
+        dot8x2E4m3Lanes(depth, x, xOff, ldx, w, wOff, ldw, s, sOff, acc, accOff, 1);
+    }
+
+    @Override
+    public void dot8x2I8(int depth, float[] x, int xOff, int ldx, byte[] w, int wOff, int ldw, float[] acc,
+                         int accOff) {
+        dot8x2I8Lanes(depth, x, xOff, ldx, w, wOff, ldw, acc, accOff, 1);
+    }
+
+    /**
+     * {@link #dot8x2E4m3} into partial sums {@code lanes} wide, product k into lane {@code k % lanes} (also the vector
+     * path's loop for shapes its vectors do not fit).
+     */
+    void dot8x2E4m3Lanes(int depth, float[] x, int xOff, int ldx, byte[] w, int wOff, int ldw, float[] s, int sOff,
+                         float[] acc, int accOff, int lanes) {
+        for (int i = 0; i < 8; i++) {
+            for (int j = 0; j < 2; j++) {
+                int a = accOff + (i * 2 + j) * lanes;
+                for (int k = 0; k < depth; k++) {
+                    acc[a + k % lanes] += x[xOff + i * ldx + k] * (E4M3[w[wOff + j * ldw + k] & 0xff] * s[sOff + k / 128]);
+                }
+            }
+        }
+    }
+
+    /** {@link #dot8x2I8} into partial sums {@code lanes} wide, product k into lane {@code k % lanes}. */
+    void dot8x2I8Lanes(int depth, float[] x, int xOff, int ldx, byte[] w, int wOff, int ldw, float[] acc, int accOff,
+                       int lanes) {
+        for (int i = 0; i < 8; i++) {
+            for (int j = 0; j < 2; j++) {
+                int a = accOff + (i * 2 + j) * lanes;
+                for (int k = 0; k < depth; k++) {
+                    acc[a + k % lanes] += x[xOff + i * ldx + k] * w[wOff + j * ldw + k];
+                }
+            }
+        }
+    }
+
+    @Override
     public float reluDot(int n, float[] w, int wOff, float[] x, int xOff) {
         float s0 = 0f;
         float s1 = 0f;

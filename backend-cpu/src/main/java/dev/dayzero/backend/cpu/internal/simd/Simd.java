@@ -71,6 +71,31 @@ public interface Simd {
         return acc;
     }
 
+    /**
+     * Lanes of the partial sums the 8×2 dot kernels keep ({@link #dot8x2E4m3}, {@link #dot8x2I8}): the float vector's
+     * lane count, 1 for the plain loops.
+     */
+    int partialWidth();
+
+    /**
+     * Eight activation rows against two FP8 weight rows with their 1×128 block scale, the tile for experts of five to
+     * eight rows (decode at batch 8): for {@code i < 8, j < 2} the sum over {@code k < depth} of
+     * {@code x[xOff + i·ldx + k] · Fp8.decode(w[wOff + j·ldw + k]) · s[sOff + k / 128]} is added to the
+     * {@code P = partialWidth()} partial sums {@code acc[accOff + (i·2 + j)·P + l]}, {@code l < P} (their sum is the
+     * dot product; which k goes to which lane is unspecified). {@code depth} is a multiple of 128; each weight is
+     * decoded once in registers and used for all eight rows. Each decoded weight equals {@code Fp8.decode(code) · s}
+     * rounded once; a NaN code makes its row's sums NaN.
+     */
+    void dot8x2E4m3(int depth, float[] x, int xOff, int ldx, byte[] w, int wOff, int ldw, float[] s, int sOff,
+                    float[] acc, int accOff);
+
+    /**
+     * {@link #dot8x2E4m3} for signed-byte weights without scales and integer-valued {@code x} (INT8 activations as
+     * F32): every partial sum is exact while each lane has summed at most 1024 products, i.e. for at most
+     * {@code 1024 · partialWidth()} depth since the partial sums were last emptied.
+     */
+    void dot8x2I8(int depth, float[] x, int xOff, int ldx, byte[] w, int wOff, int ldw, float[] acc, int accOff);
+
     /** {@code count} signed bytes at {@code srcOff} of {@code src} to F32. */
     void i8ToF32(byte[] src, int srcOff, float[] dst, int dstOff, int count);
 

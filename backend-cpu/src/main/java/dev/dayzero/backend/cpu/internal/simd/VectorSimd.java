@@ -318,6 +318,166 @@ final class VectorSimd implements Simd {
         return i < count ? acc + TAIL.dotI8(w, wOff + i, x, xOff + i, count - i) : acc;
     }
 
+    @Override
+    public int partialWidth() {
+        return L;
+    }
+
+    /** Bytes per NaN-code check: the widest byte vector. */
+    private static final VectorSpecies<Byte> BW = ByteVector.SPECIES_PREFERRED;
+
+    /**
+     * The 8×2 tile: 16 accumulators, two weight vectors decoded per step and each used for eight rows. The decode is
+     * short: the magnitude bits shifted into an F32 and masked (with the sign) give {@code Fp8.decode(code) · 2^-120}
+     * exactly, so one multiply by {@code s · 2^120} (exact while |s| &lt; 2^7) gives the product rounded once, as
+     * decode-then-scale does; NaN codes are found per row segment by a byte scan and their rows' sums set to NaN, so
+     * the step needs no blend. A call with a scale of 2^7 or more (or not finite) takes the plain loop.
+     */
+    @Override
+    public void dot8x2E4m3(int depth, float[] x, int xOff, int ldx, byte[] w, int wOff, int ldw, float[] s, int sOff,
+                           float[] acc, int accOff) {
+        if (depth % 128 != 0 || 128 % L != 0 || B.length() != L || 128 % BW.length() != 0
+                || !shortDecodeScales(s, sOff, depth / 128)) {
+            TAIL.dot8x2E4m3Lanes(depth, x, xOff, ldx, w, wOff, ldw, s, sOff, acc, accOff, L);
+            return;
+        }
+        FloatVector z = FloatVector.zero(F);
+        FloatVector a00 = z, a01 = z, a10 = z, a11 = z, a20 = z, a21 = z, a30 = z, a31 = z;
+        FloatVector a40 = z, a41 = z, a50 = z, a51 = z, a60 = z, a61 = z, a70 = z, a71 = z;
+        int x1 = xOff + ldx, x2 = x1 + ldx, x3 = x2 + ldx, x4 = x3 + ldx, x5 = x4 + ldx, x6 = x5 + ldx, x7 = x6 + ldx;
+        int w1 = wOff + ldw;
+        for (int k = 0; k < depth; k += L) {
+            float sk = s[sOff + k / 128] * 0x1p120f; // the block scale, times 2^120 for the short decode
+            // Fp8.decode(code) · 2^-120 exactly (an F32 subnormal for exponent field 0): the sign-extended code shifted
+            // left 20 puts the sign at bit 31 and the magnitude bits at 26..20, the mask clears the sign extension
+            // between them; NaN codes come out finite (hasNanCode finds them). Written out here: a helper returning a
+            // vector that C2 does not inline (this method is large) would box it on every step.
+            IntVector c0 = (IntVector) ByteVector.fromArray(B, w, wOff + k).convertShape(VectorOperators.B2I, I, 0);
+            IntVector c1 = (IntVector) ByteVector.fromArray(B, w, w1 + k).convertShape(VectorOperators.B2I, I, 0);
+            FloatVector v0 = c0.lanewise(VectorOperators.LSHL, 20).and(0x87F00000).reinterpretAsFloats().mul(sk);
+            FloatVector v1 = c1.lanewise(VectorOperators.LSHL, 20).and(0x87F00000).reinterpretAsFloats().mul(sk);
+            FloatVector xv = FloatVector.fromArray(F, x, xOff + k);
+            a00 = xv.fma(v0, a00);
+            a01 = xv.fma(v1, a01);
+            xv = FloatVector.fromArray(F, x, x1 + k);
+            a10 = xv.fma(v0, a10);
+            a11 = xv.fma(v1, a11);
+            xv = FloatVector.fromArray(F, x, x2 + k);
+            a20 = xv.fma(v0, a20);
+            a21 = xv.fma(v1, a21);
+            xv = FloatVector.fromArray(F, x, x3 + k);
+            a30 = xv.fma(v0, a30);
+            a31 = xv.fma(v1, a31);
+            xv = FloatVector.fromArray(F, x, x4 + k);
+            a40 = xv.fma(v0, a40);
+            a41 = xv.fma(v1, a41);
+            xv = FloatVector.fromArray(F, x, x5 + k);
+            a50 = xv.fma(v0, a50);
+            a51 = xv.fma(v1, a51);
+            xv = FloatVector.fromArray(F, x, x6 + k);
+            a60 = xv.fma(v0, a60);
+            a61 = xv.fma(v1, a61);
+            xv = FloatVector.fromArray(F, x, x7 + k);
+            a70 = xv.fma(v0, a70);
+            a71 = xv.fma(v1, a71);
+        }
+        float n0 = hasNanCode(w, wOff, depth) ? Float.NaN : 0f;
+        float n1 = hasNanCode(w, w1, depth) ? Float.NaN : 0f;
+        FloatVector.fromArray(F, acc, accOff).add(a00.add(n0)).intoArray(acc, accOff);
+        FloatVector.fromArray(F, acc, accOff + L).add(a01.add(n1)).intoArray(acc, accOff + L);
+        FloatVector.fromArray(F, acc, accOff + 2 * L).add(a10.add(n0)).intoArray(acc, accOff + 2 * L);
+        FloatVector.fromArray(F, acc, accOff + 3 * L).add(a11.add(n1)).intoArray(acc, accOff + 3 * L);
+        FloatVector.fromArray(F, acc, accOff + 4 * L).add(a20.add(n0)).intoArray(acc, accOff + 4 * L);
+        FloatVector.fromArray(F, acc, accOff + 5 * L).add(a21.add(n1)).intoArray(acc, accOff + 5 * L);
+        FloatVector.fromArray(F, acc, accOff + 6 * L).add(a30.add(n0)).intoArray(acc, accOff + 6 * L);
+        FloatVector.fromArray(F, acc, accOff + 7 * L).add(a31.add(n1)).intoArray(acc, accOff + 7 * L);
+        FloatVector.fromArray(F, acc, accOff + 8 * L).add(a40.add(n0)).intoArray(acc, accOff + 8 * L);
+        FloatVector.fromArray(F, acc, accOff + 9 * L).add(a41.add(n1)).intoArray(acc, accOff + 9 * L);
+        FloatVector.fromArray(F, acc, accOff + 10 * L).add(a50.add(n0)).intoArray(acc, accOff + 10 * L);
+        FloatVector.fromArray(F, acc, accOff + 11 * L).add(a51.add(n1)).intoArray(acc, accOff + 11 * L);
+        FloatVector.fromArray(F, acc, accOff + 12 * L).add(a60.add(n0)).intoArray(acc, accOff + 12 * L);
+        FloatVector.fromArray(F, acc, accOff + 13 * L).add(a61.add(n1)).intoArray(acc, accOff + 13 * L);
+        FloatVector.fromArray(F, acc, accOff + 14 * L).add(a70.add(n0)).intoArray(acc, accOff + 14 * L);
+        FloatVector.fromArray(F, acc, accOff + 15 * L).add(a71.add(n1)).intoArray(acc, accOff + 15 * L);
+    }
+
+    @Override
+    public void dot8x2I8(int depth, float[] x, int xOff, int ldx, byte[] w, int wOff, int ldw, float[] acc,
+                         int accOff) {
+        if (depth % L != 0 || B.length() != L) {
+            TAIL.dot8x2I8Lanes(depth, x, xOff, ldx, w, wOff, ldw, acc, accOff, L);
+            return;
+        }
+        FloatVector z = FloatVector.zero(F);
+        FloatVector a00 = z, a01 = z, a10 = z, a11 = z, a20 = z, a21 = z, a30 = z, a31 = z;
+        FloatVector a40 = z, a41 = z, a50 = z, a51 = z, a60 = z, a61 = z, a70 = z, a71 = z;
+        int x1 = xOff + ldx, x2 = x1 + ldx, x3 = x2 + ldx, x4 = x3 + ldx, x5 = x4 + ldx, x6 = x5 + ldx, x7 = x6 + ldx;
+        int w1 = wOff + ldw;
+        for (int k = 0; k < depth; k += L) {
+            FloatVector v0 = i8(w, wOff + k);
+            FloatVector v1 = i8(w, w1 + k);
+            FloatVector xv = FloatVector.fromArray(F, x, xOff + k);
+            a00 = xv.fma(v0, a00);
+            a01 = xv.fma(v1, a01);
+            xv = FloatVector.fromArray(F, x, x1 + k);
+            a10 = xv.fma(v0, a10);
+            a11 = xv.fma(v1, a11);
+            xv = FloatVector.fromArray(F, x, x2 + k);
+            a20 = xv.fma(v0, a20);
+            a21 = xv.fma(v1, a21);
+            xv = FloatVector.fromArray(F, x, x3 + k);
+            a30 = xv.fma(v0, a30);
+            a31 = xv.fma(v1, a31);
+            xv = FloatVector.fromArray(F, x, x4 + k);
+            a40 = xv.fma(v0, a40);
+            a41 = xv.fma(v1, a41);
+            xv = FloatVector.fromArray(F, x, x5 + k);
+            a50 = xv.fma(v0, a50);
+            a51 = xv.fma(v1, a51);
+            xv = FloatVector.fromArray(F, x, x6 + k);
+            a60 = xv.fma(v0, a60);
+            a61 = xv.fma(v1, a61);
+            xv = FloatVector.fromArray(F, x, x7 + k);
+            a70 = xv.fma(v0, a70);
+            a71 = xv.fma(v1, a71);
+        }
+        FloatVector.fromArray(F, acc, accOff).add(a00).intoArray(acc, accOff);
+        FloatVector.fromArray(F, acc, accOff + L).add(a01).intoArray(acc, accOff + L);
+        FloatVector.fromArray(F, acc, accOff + 2 * L).add(a10).intoArray(acc, accOff + 2 * L);
+        FloatVector.fromArray(F, acc, accOff + 3 * L).add(a11).intoArray(acc, accOff + 3 * L);
+        FloatVector.fromArray(F, acc, accOff + 4 * L).add(a20).intoArray(acc, accOff + 4 * L);
+        FloatVector.fromArray(F, acc, accOff + 5 * L).add(a21).intoArray(acc, accOff + 5 * L);
+        FloatVector.fromArray(F, acc, accOff + 6 * L).add(a30).intoArray(acc, accOff + 6 * L);
+        FloatVector.fromArray(F, acc, accOff + 7 * L).add(a31).intoArray(acc, accOff + 7 * L);
+        FloatVector.fromArray(F, acc, accOff + 8 * L).add(a40).intoArray(acc, accOff + 8 * L);
+        FloatVector.fromArray(F, acc, accOff + 9 * L).add(a41).intoArray(acc, accOff + 9 * L);
+        FloatVector.fromArray(F, acc, accOff + 10 * L).add(a50).intoArray(acc, accOff + 10 * L);
+        FloatVector.fromArray(F, acc, accOff + 11 * L).add(a51).intoArray(acc, accOff + 11 * L);
+        FloatVector.fromArray(F, acc, accOff + 12 * L).add(a60).intoArray(acc, accOff + 12 * L);
+        FloatVector.fromArray(F, acc, accOff + 13 * L).add(a61).intoArray(acc, accOff + 13 * L);
+        FloatVector.fromArray(F, acc, accOff + 14 * L).add(a70).intoArray(acc, accOff + 14 * L);
+        FloatVector.fromArray(F, acc, accOff + 15 * L).add(a71).intoArray(acc, accOff + 15 * L);
+    }
+
+    /** Whether every one of {@code blocks} scales is finite and below 2^7 in magnitude (so {@code s · 2^120} is exact). */
+    private static boolean shortDecodeScales(float[] s, int off, int blocks) {
+        for (int b = 0; b < blocks; b++) {
+            if (!(Math.abs(s[off + b]) < 0x1p7f)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether {@code count} codes at {@code off} (a multiple of the byte vector) hold an E4M3 NaN (magnitude 0x7f). */
+    private static boolean hasNanCode(byte[] w, int off, int count) {
+        ByteVector m = ByteVector.zero(BW);
+        for (int i = 0; i < count; i += BW.length()) {
+            m = m.max(ByteVector.fromArray(BW, w, off + i).and((byte) 0x7f));
+        }
+        return m.eq((byte) 0x7f).anyTrue();
+    }
+
     /** {@code L} signed bytes to F32 in registers. */
     private static FloatVector i8(byte[] src, int off) {
         IntVector v = (IntVector) ByteVector.fromArray(B, src, off).convertShape(VectorOperators.B2I, I, 0);

@@ -99,6 +99,125 @@ class SimdTest {
         assertTrue(Float.isNaN(s.dotE4m3Scaled(nan, 0, new float[128], 0, 128, new float[] {1f}, 0)), "a NaN code");
     }
 
+    /** Sums of {@code dot8x2*}'s partial sums: [8 rows][2 weight rows]. */
+    private static float[][] sums(Simd s, float[] acc, int off) {
+        int pw = s.partialWidth();
+        float[][] r = new float[8][2];
+        for (int i = 0; i < 8; i++) {
+            for (int j = 0; j < 2; j++) {
+                for (int l = 0; l < pw; l++) {
+                    r[i][j] += acc[off + (i * 2 + j) * pw + l];
+                }
+            }
+        }
+        return r;
+    }
+
+    @ParameterizedTest(name = "vector={0}")
+    @ValueSource(booleans = {true, false})
+    void dot8x2E4m3IsEightRowsAgainstTwoBlockScaledWeightRows(boolean vector) {
+        Simd s = simd(vector);
+        Random rnd = new Random(11);
+        int ldx = 1100;
+        int ldw = 1031;
+        for (int depth : new int[] {128, 1024}) {
+            byte[] w = new byte[3 + ldw + depth];
+            float[] x = new float[5 + 7 * ldx + depth];
+            float[] scales = new float[depth / 128 + 1];
+            for (int i = 0; i < w.length; i++) {
+                int code = rnd.nextInt(256);
+                w[i] = (byte) ((code & 0x7f) == 0x7f ? code & 0xfe : code); // NaN codes below
+            }
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (float) rnd.nextGaussian();
+            }
+            // every code's exponent, and scales from tiny to just below 2^7 (where the short decode stops)
+            for (int i = 0; i < scales.length; i++) {
+                scales[i] = i == 1 ? 127.9f : (float) Math.scalb(1.0, rnd.nextInt(-40, 4)) * (1 + rnd.nextFloat());
+            }
+            int accOff = 3;
+            float[] acc = new float[accOff + 16 * s.partialWidth()];
+            acc[accOff] = 0.25f; // the kernel adds to what is there
+            s.dot8x2E4m3(depth, x, 5, ldx, w, 3, ldw, scales, 1, acc, accOff);
+            float[][] got = sums(s, acc, accOff);
+            for (int i = 0; i < 8; i++) {
+                for (int j = 0; j < 2; j++) {
+                    double want = i == 0 && j == 0 ? 0.25 : 0;
+                    double mag = 0;
+                    for (int k = 0; k < depth; k++) {
+                        // the decoded weight is Fp8.decode(code) * s rounded once to F32
+                        float wk = Fp8.decode(DType.F8_E4M3FN, w[3 + j * ldw + k]) * scales[1 + k / 128];
+                        double t = (double) wk * x[5 + i * ldx + k];
+                        want += t;
+                        mag += Math.abs(t);
+                    }
+                    assertEquals(want, got[i][j], 1e-5 * mag + 1e-30, "depth " + depth + " row " + i + " w " + j);
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "vector={0}")
+    @ValueSource(booleans = {true, false})
+    void dot8x2E4m3NaNCodesAndLargeScales(boolean vector) {
+        Simd s = simd(vector);
+        byte[] w = new byte[256];
+        java.util.Arrays.fill(w, (byte) 0x38); // 1.0
+        w[128 + 77] = (byte) 0xff; // a NaN code in the second weight row only
+        float[] x = new float[8 * 128];
+        java.util.Arrays.fill(x, 1f);
+        float[] acc = new float[16 * s.partialWidth()];
+        s.dot8x2E4m3(128, x, 0, 128, w, 0, 128, new float[] {0.5f}, 0, acc, 0);
+        float[][] got = sums(s, acc, 0);
+        for (int i = 0; i < 8; i++) {
+            assertEquals(64f, got[i][0], "row " + i + " of the weight row without NaN");
+            assertTrue(Float.isNaN(got[i][1]), "row " + i + " of the weight row with a NaN code");
+        }
+        // a scale of 2^7 and more takes the long decode: s * 2^120 would overflow
+        w[128 + 77] = 0x38;
+        for (float big : new float[] {128f, 3.0e38f}) {
+            java.util.Arrays.fill(acc, 0f);
+            s.dot8x2E4m3(128, x, 0, 128, w, 0, 128, new float[] {big}, 0, acc, 0);
+            got = sums(s, acc, 0);
+            assertEquals(128f * big, got[3][1], 128f * big * 1e-6f, "scale " + big);
+        }
+    }
+
+    @ParameterizedTest(name = "vector={0}")
+    @ValueSource(booleans = {true, false})
+    void dot8x2I8IsExactFor1024ProductsALane(boolean vector) {
+        Simd s = simd(vector);
+        Random rnd = new Random(13);
+        int pw = s.partialWidth();
+        int depth = 1024 * pw; // the most the contract allows between emptyings
+        int ldw = depth + 3;
+        byte[] w = new byte[ldw + depth];
+        float[] x = new float[8 * depth];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = (byte) (rnd.nextBoolean() ? 127 : -128 + rnd.nextInt(2));
+        }
+        for (int i = 0; i < x.length; i++) {
+            x[i] = rnd.nextInt(16) == 0 ? -127 : 127; // the extremes, mostly one sign, so the sums are large
+        }
+        float[] acc = new float[16 * pw];
+        s.dot8x2I8(depth, x, 0, depth, w, 0, ldw, acc, 0);
+        for (int i = 0; i < 8; i++) {
+            for (int j = 0; j < 2; j++) {
+                long want = 0;
+                for (int k = 0; k < depth; k++) {
+                    want += (long) x[i * depth + k] * w[j * ldw + k];
+                }
+                long got = 0;
+                for (int l = 0; l < pw; l++) {
+                    float v = acc[(i * 2 + j) * pw + l];
+                    assertEquals(v, Math.rint(v), "an integer partial sum");
+                    got += (long) v;
+                }
+                assertEquals(want, got, "row " + i + " w " + j);
+            }
+        }
+    }
+
     @ParameterizedTest(name = "vector={0}")
     @ValueSource(booleans = {true, false})
     void dotI8IsExactUpTo1024IntegerProducts(boolean vector) {
