@@ -11,8 +11,9 @@ import dev.dayzero.hal.op.QuantizeSpec;
 
 /**
  * Quantization exactly by {@link QuantizeSpec#scaleFor} and {@link QuantizeSpec#encode}, rows in
- * parallel. Units one row high (per token, per group) take one pass: a row is converted to F32 once,
- * then each unit's amax, scale and codes come from that copy. Taller units (per block, per tensor) take
+ * parallel. Units one row high (per token, per group) take one pass over a row: from BF16, each unit's amax
+ * and codes are read straight from the input (a group is still in L1 for its second read); from F32, the row
+ * is copied once and each unit's amax, scale and codes come from that copy. Taller units (per block, per tensor) take
  * two: per-row partial maxima in parallel, a reduction per unit, then encoding in parallel. The maxima and
  * the encoding run on the device's {@link Simd} (vectorised: the FP8 rounding is integer arithmetic on the
  * quotient's bits, bit for bit {@link QuantizeSpec#encode}).
@@ -53,6 +54,25 @@ public final class QuantizeKernel implements Kernel {
         byte[] q = ops[1];
         byte[] s = ops[2];
         int items = (m + ROWS_PER_ITEM - 1) / ROWS_PER_ITEM;
+        if (bm == 1 && spec.inputType() == DType.BF16) {
+            // one row-high units from BF16: amax and codes read the input directly (no F32 copy of the row); every
+            // unit's amax of a row first, then the codes, so no unit's codes wait on its own amax
+            pool.forEach(items, (worker, item) -> {
+                float[] unitScale = row[worker];
+                for (int i = item * ROWS_PER_ITEM, end = Math.min(m, i + ROWS_PER_ITEM); i < end; i++) {
+                    int base = Math.toIntExact((long) i * k);
+                    for (int c = 0, g = 0; c < k; c += bk, g++) {
+                        unitScale[g] = simd.amaxBf16(x, 2 * (base + c), Math.min(k, c + bk) - c);
+                    }
+                    for (int c = 0, g = 0; c < k; c += bk, g++) {
+                        float scale = spec.scaleFor(unitScale[g]);
+                        storeScale(s, (long) i * scaleCols + g, scale);
+                        simd.encodeBf16(spec, x, 2 * (base + c), Math.min(k, c + bk) - c, scale, q, base + c);
+                    }
+                }
+            });
+            return;
+        }
         if (bm == 1) {
             pool.forEach(items, (worker, item) -> {
                 float[] r = row[worker];

@@ -245,6 +245,23 @@ public final class PlainSimd implements Simd {
     }
 
     @Override
+    public void encodeBf16(dev.dayzero.hal.op.QuantizeSpec spec, byte[] x, int xOff, int count, float scale, byte[] q,
+                           int qOff) {
+        for (int i = 0; i < count; i++) {
+            q[qOff + i] = spec.encode(Bytes.getBf16(x, xOff + 2 * i), scale);
+        }
+    }
+
+    @Override
+    public float amaxBf16(byte[] x, int xOff, int count) {
+        float m = 0f;
+        for (int i = 0; i < count; i++) {
+            m = Math.max(m, Math.abs(Bytes.getBf16(x, xOff + 2 * i)));
+        }
+        return m;
+    }
+
+    @Override
     public float fmaChain(long iterations, float seed) {
         float a0 = seed;
         float a1 = seed + 1f;

@@ -112,6 +112,15 @@ public interface Simd {
     void encode(dev.dayzero.hal.op.QuantizeSpec spec, float[] x, int xOff, int count, float scale, byte[] q, int qOff);
 
     /**
+     * {@link #encode} of {@code count} BF16 values at byte offset {@code xOff} of {@code x} (little-endian), read
+     * straight from the input: the same codes as converting them to F32 first.
+     */
+    void encodeBf16(dev.dayzero.hal.op.QuantizeSpec spec, byte[] x, int xOff, int count, float scale, byte[] q, int qOff);
+
+    /** {@code max |x|} of {@code count} BF16 values at byte offset {@code xOff} of {@code x} (0 for none). */
+    float amaxBf16(byte[] x, int xOff, int count);
+
+    /**
      * A register-resident FMA chain, {@code iterations} steps of {@link #fmaChainFlops()} FLOP each, for the
      * calibration's peak: independent accumulators, no memory traffic. Returns a value that depends on all of
      * them (so the JIT keeps the work).

@@ -681,52 +681,105 @@ final class VectorSimd implements Simd {
     }
 
     /**
-     * The recipe's codes by integer arithmetic on the F32 bits of {@code x / scale}: FP8 normals round their
-     * mantissa to nearest even by adding {@code half - 1 + lsb} before the shift (as {@code Fp8.encode}),
-     * subnormals are {@code rint(|q| · 2^(bias - 1 + mantissa bits))} (rint by the 2^23 magic number, exact for
-     * these small values), then saturation, NaN and the sign; INT8 is {@code rint(clamp(q, ±127))}.
+     * The recipe's codes by integer arithmetic on the F32 bits of {@code x / scale} ({@link #fp8Code}); INT8 is
+     * {@code rint(clamp(q, ±127))}.
      */
     @Override
     public void encode(dev.dayzero.hal.op.QuantizeSpec spec, float[] x, int xOff, int count, float scale, byte[] q,
                        int qOff) {
-        dev.dayzero.hal.DType format = spec.format();
         int i = 0;
         int step = B.length();
-        if (format == dev.dayzero.hal.DType.I8) {
+        if (spec.format() == dev.dayzero.hal.DType.I8) {
             for (; i + step <= count; i += L) {
-                FloatVector v = FloatVector.fromArray(F, x, xOff + i).div(scale).max(-127f).min(127f);
-                // rint by the 1.5 · 2^23 magic number; the integer is then the low bits of the sum
-                IntVector r = v.add(0x1.8p23f).reinterpretAsInts().sub(0x4b400000);
-                r.convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(q, qOff + i);
+                i8Code(FloatVector.fromArray(F, x, xOff + i).div(scale), q, qOff + i);
             }
         } else {
-            boolean e4m3 = format == dev.dayzero.hal.DType.F8_E4M3FN;
-            int mb = e4m3 ? 3 : 2;
-            int bias = e4m3 ? 7 : 15;
-            int maxCode = e4m3 ? 0x7e : 0x7b;
-            int nanCode = e4m3 ? 0x7f : 0x7e;
-            int shift = 23 - mb;
-            int minNormalBits = Float.floatToIntBits(Math.scalb(1f, 1 - bias));
-            float subScale = Math.scalb(1f, bias - 1 + mb);
-            int rebias = (127 - bias) << mb;
+            Fp8Rounding r = Fp8Rounding.of(spec.format());
             for (; i + step <= count; i += L) {
-                FloatVector v = FloatVector.fromArray(F, x, xOff + i).div(scale);
-                IntVector bits = v.reinterpretAsInts();
-                IntVector sign = bits.lanewise(VectorOperators.LSHR, 24).and(0x80);
-                IntVector abs = bits.and(0x7fffffff);
-                FloatVector mag = abs.reinterpretAsFloats();
-                IntVector lsb = abs.lanewise(VectorOperators.LSHR, shift).and(1);
-                IntVector normal = abs.add((1 << (shift - 1)) - 1).add(lsb)
-                        .lanewise(VectorOperators.LSHR, shift).sub(rebias);
-                IntVector sub = mag.mul(subScale).add(0x1p23f).reinterpretAsInts().sub(0x4b000000);
-                IntVector code = normal.blend(sub, abs.compare(VectorOperators.LT, minNormalBits)).min(maxCode);
-                code = code.blend(nanCode, abs.compare(VectorOperators.GT, 0x7f800000)).or(sign);
-                code.convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(q, qOff + i);
+                fp8Code(FloatVector.fromArray(F, x, xOff + i).div(scale), r, q, qOff + i);
             }
         }
         if (i < count) {
             TAIL.encode(spec, x, xOff + i, count - i, scale, q, qOff + i);
         }
+    }
+
+    @Override
+    public void encodeBf16(dev.dayzero.hal.op.QuantizeSpec spec, byte[] x, int xOff, int count, float scale, byte[] q,
+                           int qOff) {
+        int i = 0;
+        int step = B.length();
+        if (spec.format() == dev.dayzero.hal.DType.I8) {
+            for (; i + step <= count; i += L) {
+                i8Code(bf16(x, xOff + 2 * i).div(scale), q, qOff + i);
+            }
+        } else {
+            Fp8Rounding r = Fp8Rounding.of(spec.format());
+            for (; i + step <= count; i += L) {
+                fp8Code(bf16(x, xOff + 2 * i).div(scale), r, q, qOff + i);
+            }
+        }
+        if (i < count) {
+            TAIL.encodeBf16(spec, x, xOff + 2 * i, count - i, scale, q, qOff + i);
+        }
+    }
+
+    @Override
+    public float amaxBf16(byte[] x, int xOff, int count) {
+        FloatVector m0 = FloatVector.zero(F);
+        FloatVector m1 = m0;
+        int i = 0;
+        for (; i + 2 * L <= count; i += 2 * L) {
+            m0 = m0.max(bf16(x, xOff + 2 * i).abs());
+            m1 = m1.max(bf16(x, xOff + 2 * (i + L)).abs());
+        }
+        float m = m0.max(m1).reduceLanes(VectorOperators.MAX);
+        return i < count ? Math.max(m, TAIL.amaxBf16(x, xOff + 2 * i, count - i)) : m;
+    }
+
+    /** {@code L} BF16 values at byte offset {@code off} (little-endian) as F32, in registers. */
+    private static FloatVector bf16(byte[] src, int off) {
+        ShortVector s = ShortVector.fromByteArray(S, src, off, ByteOrder.LITTLE_ENDIAN);
+        return ((IntVector) s.convertShape(VectorOperators.S2I, I, 0)).lanewise(VectorOperators.LSHL, 16)
+                .reinterpretAsFloats();
+    }
+
+    /** The INT8 codes of the quotients {@code v}, stored at {@code q[off]}: rint(clamp(v, ±127)). */
+    private static void i8Code(FloatVector v, byte[] q, int off) {
+        // rint by the 1.5 · 2^23 magic number; the integer is then the low bits of the sum
+        IntVector r = v.max(-127f).min(127f).add(0x1.8p23f).reinterpretAsInts().sub(0x4b400000);
+        r.convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(q, off);
+    }
+
+    /** An FP8 format's rounding constants (see {@link #fp8Code}). */
+    private record Fp8Rounding(int shift, int rebias, int minNormalBits, float subScale, int maxCode, int nanCode) {
+        static Fp8Rounding of(dev.dayzero.hal.DType format) {
+            boolean e4m3 = format == dev.dayzero.hal.DType.F8_E4M3FN;
+            int mb = e4m3 ? 3 : 2;
+            int bias = e4m3 ? 7 : 15;
+            return new Fp8Rounding(23 - mb, (127 - bias) << mb, Float.floatToIntBits(Math.scalb(1f, 1 - bias)),
+                    Math.scalb(1f, bias - 1 + mb), e4m3 ? 0x7e : 0x7b, e4m3 ? 0x7f : 0x7e);
+        }
+    }
+
+    /**
+     * The FP8 codes of the quotients {@code v}, stored at {@code q[off]}: normals round their mantissa to nearest even
+     * by adding {@code half - 1 + lsb} before the shift (as {@code Fp8.encode}); subnormals are
+     * {@code rint(|v| · 2^(bias - 1 + mantissa bits))} (rint by the 2^23 magic number: one rounding, exact for these
+     * small values; letting F32's own subnormals do it would round twice, wrong next to a midpoint); then saturation,
+     * NaN and the sign.
+     */
+    private static void fp8Code(FloatVector v, Fp8Rounding r, byte[] q, int off) {
+        IntVector bits = v.reinterpretAsInts();
+        IntVector abs = bits.and(0x7fffffff);
+        IntVector lsb = abs.lanewise(VectorOperators.LSHR, r.shift()).and(1);
+        IntVector normal = abs.add((1 << (r.shift() - 1)) - 1).add(lsb)
+                .lanewise(VectorOperators.LSHR, r.shift()).sub(r.rebias());
+        IntVector sub = abs.reinterpretAsFloats().mul(r.subScale()).add(0x1p23f).reinterpretAsInts().sub(0x4b000000);
+        IntVector code = normal.blend(sub, abs.compare(VectorOperators.LT, r.minNormalBits())).min(r.maxCode());
+        code = code.blend(r.nanCode(), abs.compare(VectorOperators.GT, 0x7f800000))
+                .or(bits.lanewise(VectorOperators.LSHR, 24).and(0x80));
+        code.convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(q, off);
     }
 
     @Override

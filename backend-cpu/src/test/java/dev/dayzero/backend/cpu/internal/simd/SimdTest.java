@@ -262,6 +262,40 @@ class SimdTest {
 
     @ParameterizedTest(name = "vector={0}")
     @ValueSource(booleans = {true, false})
+    void encodeBf16AndAmaxBf16ReadEveryBf16ValueAsItsF32(boolean vector) {
+        Simd s = simd(vector);
+        int n = 65536; // every BF16 bit pattern (NaNs and infinities too), at an odd offset with a tail
+        byte[] x = new byte[2 * (n + 3)];
+        float[] f = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[2 * (3 + i)] = (byte) i;
+            x[2 * (3 + i) + 1] = (byte) (i >>> 8);
+            f[i] = Float.intBitsToFloat(i << 16);
+        }
+        for (DType format : new DType[] {DType.F8_E4M3FN, DType.F8_E5M2, DType.I8}) {
+            QuantizeSpec spec = new QuantizeSpec(1, n, DType.BF16, format, QuantizeSpec.perToken(), DType.F32);
+            for (float scale : new float[] {1f, 0.37f, 3e-6f, 1e30f}) {
+                byte[] q = new byte[n + 1];
+                s.encodeBf16(spec, x, 6, n - 1, scale, q, 1);
+                for (int i = 0; i < n - 1; i++) {
+                    assertEquals(spec.encode(f[i], scale), q[1 + i],
+                            format + " bf16 0x" + Integer.toHexString(i) + " scale=" + scale);
+                }
+            }
+        }
+        // amax over finite values: the largest magnitude, at any length
+        int finite = 0x7f80; // positive patterns below infinity, then their negatives
+        for (int count : new int[] {1, 17, 200, finite}) {
+            float want = 0f;
+            for (int i = 0; i < count; i++) {
+                want = Math.max(want, Math.abs(f[0x8000 + i]));
+            }
+            assertEquals(want, s.amaxBf16(x, 2 * (3 + 0x8000), count), "count " + count);
+        }
+    }
+
+    @ParameterizedTest(name = "vector={0}")
+    @ValueSource(booleans = {true, false})
     void encodeMatchesTheRecipeBitForBit(boolean vector) {
         Simd s = simd(vector);
         Random rnd = new Random(7);
@@ -276,12 +310,16 @@ class SimdTest {
         for (DType format : new DType[] {DType.F8_E4M3FN, DType.F8_E5M2, DType.I8}) {
             QuantizeSpec spec = new QuantizeSpec(1, n, DType.F32, format, QuantizeSpec.perToken(), DType.F32);
             for (float scale : new float[] {1f, 0.37f, 1e-3f, 3e-6f}) {
-                // every FP8 value's exact midpoints too: ties must round to even
-                float[] ties = new float[512];
+                // every FP8 value's exact midpoints too (ties must round to even), and the F32 values either side
+                // of each midpoint (a rounding done twice would make them ties)
+                float[] ties = new float[1024];
                 float[] table = format == DType.I8 ? null : Fp8.decodeTable(format);
                 for (int c = 0; table != null && c < 255; c++) {
-                    ties[2 * c] = table[c] * scale;
-                    ties[2 * c + 1] = (table[c] + table[c + 1]) / 2 * scale;
+                    float mid = (table[c] + table[c + 1]) / 2;
+                    ties[4 * c] = table[c] * scale;
+                    ties[4 * c + 1] = mid * scale;
+                    ties[4 * c + 2] = Math.nextUp(mid) * scale;
+                    ties[4 * c + 3] = Math.nextDown(mid) * scale;
                 }
                 for (float[] in : new float[][] {x, ties}) {
                     int count = in.length - 3;
