@@ -4,6 +4,7 @@
 Never part of the build or the tests. Run with a Python that has NumPy (and PyTorch for its peer: Debian python3-torch, /usr/bin/python3):
 
     python3 microbench/peers.py            # as the environment is
+    /usr/bin/python3 microbench/peers.py --skip-numpy   # PyTorch alone, from Debian's python3-torch
     env -u OPENBLAS_NUM_THREADS -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python3 microbench/peers.py   # without OPENBLAS_*
 
 Prints one line per peer and shape: median of --reps timed calls after warm-up, GFLOP/s by the same formula the
@@ -34,9 +35,17 @@ def main():
     ap.add_argument("--n", type=int, default=4096)
     ap.add_argument("--k", type=int, default=7168)
     ap.add_argument("--reps", type=int, default=5)
+    ap.add_argument("--skip-numpy", action="store_true",
+                    help="PyTorch only (Debian's /usr/bin/python3 may carry a NumPy without OpenBLAS: far slower)")
     a = ap.parse_args()
     env = {k: v for k, v in os.environ.items() if k.startswith("OPENBLAS")}
     print("OPENBLAS_* set:", env or "none")
+    if not a.skip_numpy:
+        numpy_peer(a)
+    torch_peer(a)
+
+
+def numpy_peer(a):
     import numpy as np
     w = [np.random.default_rng(e).standard_normal((a.n, a.k), dtype=np.float32) for e in range(a.experts)]
     for rows in a.rows:
@@ -44,6 +53,9 @@ def main():
         s = timed(lambda: [x[e] @ w[e].T for e in range(a.experts)], a.reps)
         print(f"numpy f32 moe experts={a.experts} rows={rows} N={a.n} K={a.k}: {s * 1e3:.1f} ms, "
               f"{2 * a.experts * rows * a.n * a.k / s / 1e9:.1f} GFLOP/s")
+
+
+def torch_peer(a):
     try:
         import torch
     except ImportError:

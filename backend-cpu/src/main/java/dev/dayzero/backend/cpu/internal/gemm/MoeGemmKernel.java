@@ -376,7 +376,26 @@ public final class MoeGemmKernel implements Kernel {
         int xOff = xrOff[e];
         int kBlocks = k / 128;
         int nScaleBlocks = (n + 127) / 128;
-        for (int r = 0; r < nCount; r++) {
+        int r = 0;
+        for (; r + 4 <= nCount; r += 4) { // four weight rows a pass over X (n0 is a multiple of 4, as 128 is)
+            int row = n0 + r;
+            int wOff = Math.toIntExact(((long) e * n + row) * k);
+            if (ic == null) {
+                simd.dot1x4E4m3(k, xr, xOff, w, wOff, k, wsF, (e * nScaleBlocks + row / 128) * kBlocks, c, r);
+            } else {
+                ic[r] = 0;
+                ic[r + 1] = 0;
+                ic[r + 2] = 0;
+                ic[r + 3] = 0;
+                for (int k0 = 0; k0 < k; k0 += KC_I8) {
+                    simd.dot1x4I8(Math.min(KC_I8, k - k0), xr, xOff + k0, w, wOff + k0, k, c, r);
+                    for (int j = 0; j < 4; j++) {
+                        ic[r + j] += (int) c[r + j];
+                    }
+                }
+            }
+        }
+        for (; r < nCount; r++) {
             int row = n0 + r;
             int wOff = Math.toIntExact(((long) e * n + row) * k);
             if (ic == null) {

@@ -72,6 +72,29 @@ public interface Simd {
     }
 
     /**
+     * One activation row against four FP8 weight rows that share their 1×128 block scales (decode at batch 1):
+     * {@code out[outOff + j] = Σ_k x[xOff + k] · Fp8.decode(w[wOff + j·ldw + k]) · s[sOff + k / 128]} for
+     * {@code j < 4}, {@code depth} a multiple of 128; X is read once for the four rows, each weight decoded once in
+     * registers. Values as {@link #dot8x2E4m3}'s (each decoded weight rounded once; a NaN code makes its row's sum NaN).
+     */
+    default void dot1x4E4m3(int depth, float[] x, int xOff, byte[] w, int wOff, int ldw, float[] s, int sOff,
+                            float[] out, int outOff) {
+        for (int j = 0; j < 4; j++) {
+            out[outOff + j] = dotE4m3Scaled(w, wOff + j * ldw, x, xOff, depth, s, sOff);
+        }
+    }
+
+    /**
+     * {@link #dotI8} of one activation row against four weight rows: {@code out[outOff + j] = Σ_k x[xOff + k] ·
+     * w[wOff + j·ldw + k]}, exact for {@code depth ≤ 1024}.
+     */
+    default void dot1x4I8(int depth, float[] x, int xOff, byte[] w, int wOff, int ldw, float[] out, int outOff) {
+        for (int j = 0; j < 4; j++) {
+            out[outOff + j] = dotI8(w, wOff + j * ldw, x, xOff, depth);
+        }
+    }
+
+    /**
      * Lanes of the partial sums the 8×2 dot kernels keep ({@link #dot8x2E4m3}, {@link #dot8x2I8}): the float vector's
      * lane count, 1 for the plain loops.
      */

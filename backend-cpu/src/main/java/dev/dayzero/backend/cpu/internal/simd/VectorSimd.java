@@ -459,6 +459,71 @@ final class VectorSimd implements Simd {
         FloatVector.fromArray(F, acc, accOff + 15 * L).add(a71).intoArray(acc, accOff + 15 * L);
     }
 
+    /** The 1×4 tile: X loaded once a step for four weight rows, four accumulators; the decode as {@link #dot8x2E4m3}'s. */
+    @Override
+    public void dot1x4E4m3(int depth, float[] x, int xOff, byte[] w, int wOff, int ldw, float[] s, int sOff,
+                           float[] out, int outOff) {
+        if (depth % 128 != 0 || 128 % L != 0 || B.length() != L || 128 % BW.length() != 0
+                || !shortDecodeScales(s, sOff, depth / 128)) {
+            Simd.super.dot1x4E4m3(depth, x, xOff, w, wOff, ldw, s, sOff, out, outOff);
+            return;
+        }
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = a0;
+        FloatVector a2 = a0;
+        FloatVector a3 = a0;
+        int w1 = wOff + ldw;
+        int w2 = w1 + ldw;
+        int w3 = w2 + ldw;
+        for (int k = 0; k < depth; k += L) {
+            float sk = s[sOff + k / 128] * 0x1p120f;
+            FloatVector xv = FloatVector.fromArray(F, x, xOff + k);
+            // the short decode written out (see dot8x2E4m3)
+            IntVector c0 = (IntVector) ByteVector.fromArray(B, w, wOff + k).convertShape(VectorOperators.B2I, I, 0);
+            IntVector c1 = (IntVector) ByteVector.fromArray(B, w, w1 + k).convertShape(VectorOperators.B2I, I, 0);
+            IntVector c2 = (IntVector) ByteVector.fromArray(B, w, w2 + k).convertShape(VectorOperators.B2I, I, 0);
+            IntVector c3 = (IntVector) ByteVector.fromArray(B, w, w3 + k).convertShape(VectorOperators.B2I, I, 0);
+            a0 = c0.lanewise(VectorOperators.LSHL, 20).and(0x87F00000).reinterpretAsFloats().mul(sk).fma(xv, a0);
+            a1 = c1.lanewise(VectorOperators.LSHL, 20).and(0x87F00000).reinterpretAsFloats().mul(sk).fma(xv, a1);
+            a2 = c2.lanewise(VectorOperators.LSHL, 20).and(0x87F00000).reinterpretAsFloats().mul(sk).fma(xv, a2);
+            a3 = c3.lanewise(VectorOperators.LSHL, 20).and(0x87F00000).reinterpretAsFloats().mul(sk).fma(xv, a3);
+        }
+        out[outOff] = a0.reduceLanes(VectorOperators.ADD) + (hasNanCode(w, wOff, depth) ? Float.NaN : 0f);
+        out[outOff + 1] = a1.reduceLanes(VectorOperators.ADD) + (hasNanCode(w, w1, depth) ? Float.NaN : 0f);
+        out[outOff + 2] = a2.reduceLanes(VectorOperators.ADD) + (hasNanCode(w, w2, depth) ? Float.NaN : 0f);
+        out[outOff + 3] = a3.reduceLanes(VectorOperators.ADD) + (hasNanCode(w, w3, depth) ? Float.NaN : 0f);
+    }
+
+    @Override
+    public void dot1x4I8(int depth, float[] x, int xOff, byte[] w, int wOff, int ldw, float[] out, int outOff) {
+        if (depth % L != 0 || B.length() != L) {
+            Simd.super.dot1x4I8(depth, x, xOff, w, wOff, ldw, out, outOff);
+            return;
+        }
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = a0;
+        FloatVector a2 = a0;
+        FloatVector a3 = a0;
+        int w1 = wOff + ldw;
+        int w2 = w1 + ldw;
+        int w3 = w2 + ldw;
+        for (int k = 0; k < depth; k += L) {
+            FloatVector xv = FloatVector.fromArray(F, x, xOff + k);
+            a0 = ((FloatVector) ByteVector.fromArray(B, w, wOff + k).convertShape(VectorOperators.B2I, I, 0)
+                    .convert(VectorOperators.I2F, 0)).fma(xv, a0);
+            a1 = ((FloatVector) ByteVector.fromArray(B, w, w1 + k).convertShape(VectorOperators.B2I, I, 0)
+                    .convert(VectorOperators.I2F, 0)).fma(xv, a1);
+            a2 = ((FloatVector) ByteVector.fromArray(B, w, w2 + k).convertShape(VectorOperators.B2I, I, 0)
+                    .convert(VectorOperators.I2F, 0)).fma(xv, a2);
+            a3 = ((FloatVector) ByteVector.fromArray(B, w, w3 + k).convertShape(VectorOperators.B2I, I, 0)
+                    .convert(VectorOperators.I2F, 0)).fma(xv, a3);
+        }
+        out[outOff] = a0.reduceLanes(VectorOperators.ADD);
+        out[outOff + 1] = a1.reduceLanes(VectorOperators.ADD);
+        out[outOff + 2] = a2.reduceLanes(VectorOperators.ADD);
+        out[outOff + 3] = a3.reduceLanes(VectorOperators.ADD);
+    }
+
     /** Whether every one of {@code blocks} scales is finite and below 2^7 in magnitude (so {@code s · 2^120} is exact). */
     private static boolean shortDecodeScales(float[] s, int off, int blocks) {
         for (int b = 0; b < blocks; b++) {

@@ -185,6 +185,61 @@ class SimdTest {
 
     @ParameterizedTest(name = "vector={0}")
     @ValueSource(booleans = {true, false})
+    void dot1x4IsFourOneRowDotProducts(boolean vector) {
+        Simd s = simd(vector);
+        Random rnd = new Random(17);
+        int depth = 1024;
+        int ldw = 1100;
+        byte[] w = new byte[2 + 3 * ldw + depth];
+        byte[] w8 = new byte[w.length];
+        float[] x = new float[3 + depth];
+        float[] xi = new float[3 + depth];
+        for (int i = 0; i < w.length; i++) {
+            int code = rnd.nextInt(256);
+            w[i] = (byte) ((code & 0x7f) == 0x7f ? code & 0xfe : code);
+            w8[i] = (byte) (rnd.nextBoolean() ? 127 : -128);
+        }
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) rnd.nextGaussian();
+            xi[i] = rnd.nextInt(8) == 0 ? -127 : 127;
+        }
+        float[] scales = new float[depth / 128 + 1];
+        for (int i = 0; i < scales.length; i++) {
+            scales[i] = (float) Math.scalb(1.0, rnd.nextInt(-30, 6)) * (1 + rnd.nextFloat());
+        }
+        float[] out = new float[6];
+        s.dot1x4E4m3(depth, x, 3, w, 2, ldw, scales, 1, out, 1);
+        float[] outI = new float[6];
+        s.dot1x4I8(depth, xi, 3, w8, 2, ldw, outI, 2);
+        for (int j = 0; j < 4; j++) {
+            double want = 0;
+            double mag = 0;
+            long wantI = 0;
+            for (int k = 0; k < depth; k++) {
+                float wk = Fp8.decode(DType.F8_E4M3FN, w[2 + j * ldw + k]) * scales[1 + k / 128];
+                want += (double) wk * x[3 + k];
+                mag += Math.abs((double) wk * x[3 + k]);
+                wantI += (long) xi[3 + k] * w8[2 + j * ldw + k];
+            }
+            assertEquals(want, out[1 + j], 1e-5 * mag + 1e-30, "FP8 row " + j);
+            assertEquals(wantI, (long) outI[2 + j], "INT8 row " + j + ", exact");
+        }
+        // a NaN code only in the third row; a scale of 2^7 (the long decode)
+        byte[] ones = new byte[4 * 128];
+        java.util.Arrays.fill(ones, (byte) 0x38);
+        ones[2 * 128 + 5] = 0x7f;
+        float[] xs = new float[128];
+        java.util.Arrays.fill(xs, 1f);
+        for (float sc : new float[] {0.5f, 128f}) {
+            s.dot1x4E4m3(128, xs, 0, ones, 0, 128, new float[] {sc}, 0, out, 0);
+            assertEquals(128f * sc, out[0], "scale " + sc);
+            assertEquals(128f * sc, out[3], "scale " + sc);
+            assertTrue(Float.isNaN(out[2]), "the row with a NaN code, scale " + sc);
+        }
+    }
+
+    @ParameterizedTest(name = "vector={0}")
+    @ValueSource(booleans = {true, false})
     void dot8x2I8IsExactFor1024ProductsALane(boolean vector) {
         Simd s = simd(vector);
         Random rnd = new Random(13);
