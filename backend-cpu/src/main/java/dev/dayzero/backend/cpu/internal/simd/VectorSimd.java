@@ -1,6 +1,5 @@
 package dev.dayzero.backend.cpu.internal.simd;
 
-import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -18,6 +17,8 @@ final class VectorSimd implements Simd {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     private static final int L = F.length();
     private static final VectorSpecies<Short> S = VectorSpecies.of(short.class, VectorShape.forBitSize(L * 16));
+    /** Bytes for one float vector's worth of BF16 values. */
+    private static final VectorSpecies<Byte> B2 = VectorSpecies.of(byte.class, S.vectorShape());
     private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
     /** Bytes for one float vector's worth of FP8 codes (at least 64 bits, the narrowest shape). */
     private static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(Math.max(64, L * 8)));
@@ -233,9 +234,7 @@ final class VectorSimd implements Simd {
     public void bf16ToF32(byte[] src, int srcOff, float[] dst, int dstOff, int count) {
         int i = 0;
         for (; i + L <= count; i += L) {
-            ShortVector s = ShortVector.fromByteArray(S, src, srcOff + 2 * i, ByteOrder.LITTLE_ENDIAN);
-            IntVector w = (IntVector) s.convertShape(VectorOperators.S2I, I, 0);
-            w.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().intoArray(dst, dstOff + i);
+            bf16(src, srcOff + 2 * i).intoArray(dst, dstOff + i);
         }
         if (i < count) {
             TAIL.bf16ToF32(src, srcOff + 2 * i, dst, dstOff + i, count - i);
@@ -804,7 +803,9 @@ final class VectorSimd implements Simd {
 
     /** {@code L} BF16 values at byte offset {@code off} (little-endian) as F32, in registers. */
     private static FloatVector bf16(byte[] src, int off) {
-        ShortVector s = ShortVector.fromByteArray(S, src, off, ByteOrder.LITTLE_ENDIAN);
+        // bytes reinterpreted as shorts: the Vector API defines that in little-endian lane order on every platform
+        // (ShortVector.fromByteArray, the direct way, is gone after JDK 19: NoSuchMethodError on JDK 21 and 25)
+        ShortVector s = ByteVector.fromArray(B2, src, off).reinterpretAsShorts();
         return ((IntVector) s.convertShape(VectorOperators.S2I, I, 0)).lanewise(VectorOperators.LSHL, 16)
                 .reinterpretAsFloats();
     }
