@@ -35,6 +35,10 @@ def main():
     ap.add_argument("--n", type=int, default=4096)
     ap.add_argument("--k", type=int, default=7168)
     ap.add_argument("--reps", type=int, default=5)
+    ap.add_argument("--mla-batch", type=int, nargs="*", default=[8, 1],
+                    help="MLA decode peer (PyTorch BF16): batches, 128 heads, context 4096, D 576 / Dv 512")
+    ap.add_argument("--torch-threads", type=int, default=os.cpu_count(),
+                    help="PyTorch's intra-op threads (default: every CPU, as the CPU backend; Debian's build starts with 1)")
     ap.add_argument("--skip-numpy", action="store_true",
                     help="PyTorch only (Debian's /usr/bin/python3 may carry a NumPy without OpenBLAS: far slower)")
     a = ap.parse_args()
@@ -61,12 +65,26 @@ def torch_peer(a):
     except ImportError:
         print("torch: not installed (Debian: apt install python3-torch)")
         return
+    torch.set_num_threads(a.torch_threads)
     wt = [torch.randn(a.n, a.k).to(torch.bfloat16) for _ in range(a.experts)]
     for rows in a.rows:
         xt = [torch.randn(rows, a.k).to(torch.bfloat16) for _ in range(a.experts)]
         s = timed(lambda: [xt[e] @ wt[e].T for e in range(a.experts)], a.reps)
         print(f"torch bf16 moe experts={a.experts} rows={rows} N={a.n} K={a.k} threads={torch.get_num_threads()}: "
               f"{s * 1e3:.1f} ms, {2 * a.experts * rows * a.n * a.k / s / 1e9:.1f} GFLOP/s")
+    for b in a.mla_batch:
+        # MLA decode in the absorbed form torch_compare.py times on GPUs: scores over the latent cache (576 = 512
+        # latent + 64 RoPE), softmax, then the first 512 columns as V; the cache already gathered (no paging)
+        h, ctx = 128, 4096
+        q = torch.randn(b, h, 576).to(torch.bfloat16)
+        kv = torch.randn(b, ctx, 576).to(torch.bfloat16)
+        def mla():
+            p = torch.softmax(torch.einsum("bhd,bld->bhl", q, kv).float() * 576 ** -0.5, dim=-1).to(torch.bfloat16)
+            return torch.einsum("bhl,bld->bhd", p, kv[..., :512])
+        s = timed(mla, a.reps)
+        flops = 2 * b * h * ctx * (576 + 512)
+        print(f"torch bf16 mla-decode b={b} heads={h} ctx={ctx} threads={torch.get_num_threads()}: {s * 1e3:.1f} ms, "
+              f"{flops / s / 1e9:.1f} GFLOP/s")
     xq = torch.randn(4096, 7168).to(torch.bfloat16)
     def quant():
         g = xq.float().view(4096, 56, 128)
