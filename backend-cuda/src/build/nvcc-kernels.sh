@@ -18,7 +18,6 @@ if ! command -v nvcc >/dev/null 2>&1; then
   exit 0
 fi
 mkdir -p "$out"
-bin=$(dirname "$(command -v nvcc)") # ptxas and fatbinary sit beside nvcc
 version=$(nvcc --version)
 kernels=$(cd "$src" && ls -1 *.cu | sort)
 hash=$({ printf '%s\n%s\n' "$version" "$flags"; for f in $(cd "$src" && ls -1 *.cu *.cuh 2>/dev/null | sort); do
@@ -39,8 +38,24 @@ if [ "${DAYZERO_NVCC_SEQUENTIAL:-0}" != 1 ] && complete "$cache"; then
   echo "nvcc-kernels: copied from $cache"
   exit 0
 fi
+# ptxas and fatbinary: beside the nvcc on PATH, else in the directory nvcc itself runs from (its _HERE_, when the
+# nvcc on PATH is a wrapper), else on PATH; without them the files are compiled by one plain nvcc each
+tool() {
+  for d in "$(dirname "$(command -v nvcc)")" "$(nvcc -dryrun -E -x cu /dev/null 2>&1 | sed -n 's/^#\$ _HERE_=//p')"; do
+    if [ -n "$d" ] && [ -x "$d/$1" ]; then echo "$d/$1"; return; fi
+  done
+  command -v "$1" || true
+}
+ptxas=$(tool ptxas)
+fatbinary=$(tool fatbinary)
 start=$(date +%s.%N)
-if [ "${DAYZERO_NVCC_SEQUENTIAL:-0}" = 1 ]; then
+if [ "${DAYZERO_NVCC_SEQUENTIAL:-0}" != 1 ] && { [ -z "$ptxas" ] || [ -z "$fatbinary" ]; }; then
+  jobs=${DAYZERO_NVCC_JOBS:-$(nproc 2>/dev/null || echo 2)}
+  export src out flags
+  # shellcheck disable=SC2016
+  printf '%s\n' $kernels | xargs -P "$jobs" -I{} bash -c 'k={}; nvcc $flags -o "$out/${k%.cu}.fatbin" "$src/$k"'
+  mode="parallel by file, $jobs jobs (no ptxas / fatbinary found beside nvcc)"
+elif [ "${DAYZERO_NVCC_SEQUENTIAL:-0}" = 1 ]; then
   for k in $kernels; do
     # shellcheck disable=SC2086
     nvcc $flags -o "$out/${k%.cu}.fatbin" "$src/$k"
@@ -69,7 +84,7 @@ else
   done
   work=$(mktemp -d "${TMPDIR:-/tmp}/nvcc-kernels.XXXXXX")
   trap 'rm -rf "$work"' EXIT
-  export src work bin
+  export src work ptxas
   export common_flags="${common[*]}"
   # one line a job: kernel file, virtual arch, the real codes to assemble ("compute_X" keeps the PTX itself)
   for k in $(cd "$src" && ls -S -1 $kernels); do
@@ -77,8 +92,8 @@ else
   done > "$work/jobs"
   # shellcheck disable=SC2016
   xargs -P "$jobs" -L 1 bash -c 'set -e; k=$0; a=$1; shift; n=${k%.cu}
-    "$bin/nvcc" $common_flags -ptx -arch="$a" -o "$work/$n.$a.ptx" "$src/$k"
-    for c in "$@"; do case $c in sm_*) "$bin/ptxas" -arch="$c" -m64 "$work/$n.$a.ptx" -o "$work/$n.$c.cubin";; esac; done' \
+    nvcc $common_flags -ptx -arch="$a" -o "$work/$n.$a.ptx" "$src/$k"
+    for c in "$@"; do case $c in sm_*) "$ptxas" -arch="$c" -m64 "$work/$n.$a.ptx" -o "$work/$n.$c.cubin";; esac; done' \
     < "$work/jobs"
   # the PTX JIT options nvcc records by default (no fast math)
   for k in $kernels; do
@@ -92,7 +107,7 @@ else
         case $c in sm_*) images+=("--image3=kind=elf,sm=${c#sm_},file=$work/$n.$c.cubin");; esac
       done
     done
-    "$bin/fatbinary" --create="$out/$n.fatbin" -64 --cicc-cmdline="-ftz=0 -prec_div=1 -prec_sqrt=1 -fmad=1 " "${images[@]}"
+    "$fatbinary" --create="$out/$n.fatbin" -64 --cicc-cmdline="-ftz=0 -prec_div=1 -prec_sqrt=1 -fmad=1 " "${images[@]}"
   done
   mode="parallel, $jobs jobs"
 fi
