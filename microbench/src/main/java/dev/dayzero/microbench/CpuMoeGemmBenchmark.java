@@ -1,21 +1,12 @@
 package dev.dayzero.microbench;
 
-import dev.dayzero.backend.cpu.CpuBackendProvider;
-import dev.dayzero.backend.cpu.CpuConfig;
 import dev.dayzero.hal.Bf16;
 import dev.dayzero.hal.DType;
-import dev.dayzero.hal.Device;
-import dev.dayzero.hal.DeviceBuffer;
 import dev.dayzero.hal.Fp8;
-import dev.dayzero.hal.PreparedOp;
-import dev.dayzero.hal.Stream;
 import dev.dayzero.hal.op.MoeGemmSpec;
 import dev.dayzero.hal.op.TensorSpec;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.util.ArrayList;
 import java.util.Collections;
-import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.AuxCounters;
@@ -73,9 +64,7 @@ public class CpuMoeGemmBenchmark {
     @Param({"7168"})
     public int k;
 
-    private Device device;
-    private Stream stream;
-    private PreparedOp.Launch launch;
+    private CpuLaunch cpu;
     private MoeGemmSpec spec;
     private double gflopPerLaunch;
 
@@ -96,20 +85,12 @@ public class CpuMoeGemmBenchmark {
         spec = MoeGemmSpec.contiguous(MoeGemmSpec.Type.valueOf(type), n, k,
                 Collections.nCopies(experts, rowsPerExpert));
         gflopPerLaunch = spec.flops() / 1e9;
-        device = new CpuBackendProvider().open(CpuConfig.resolve(null, vectorApi));
-        stream = device.defaultStream();
         SplittableRandom rnd = new SplittableRandom(42);
-        List<DeviceBuffer> buffers = new ArrayList<>();
-        for (TensorSpec t : spec.operands()) {
-            DeviceBuffer b = device.allocate(t.bytes());
-            b.write(0, fill(t, rnd));
-            buffers.add(b);
-        }
-        launch = device.prepare(spec).bind(buffers);
+        cpu = new CpuLaunch(spec, vectorApi, spec.operands().stream().map(t -> fill(t, rnd)).toList());
     }
 
     private ByteBuffer fill(TensorSpec t, SplittableRandom rnd) {
-        ByteBuffer b = ByteBuffer.allocate(Math.toIntExact(t.bytes())).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b = CpuLaunch.buffer(t.bytes());
         long count = t.elements();
         for (int i = 0; i < count; i++) {
             switch (t.dtype()) {
@@ -126,14 +107,12 @@ public class CpuMoeGemmBenchmark {
 
     @TearDown(Level.Trial)
     public void tearDown() {
-        device.close();
+        cpu.close();
     }
 
     @Benchmark
     public void moeGemm(Work work, Blackhole bh) {
-        launch.enqueue(stream);
-        stream.synchronize();
         work.gflop += gflopPerLaunch;
-        bh.consume(launch);
+        bh.consume(cpu.run());
     }
 }

@@ -1,21 +1,13 @@
 package dev.dayzero.microbench;
 
-import dev.dayzero.backend.cpu.CpuBackendProvider;
-import dev.dayzero.backend.cpu.CpuConfig;
 import dev.dayzero.hal.Bf16;
 import dev.dayzero.hal.DType;
-import dev.dayzero.hal.Device;
-import dev.dayzero.hal.DeviceBuffer;
 import dev.dayzero.hal.Fp8;
-import dev.dayzero.hal.PreparedOp;
-import dev.dayzero.hal.Stream;
 import dev.dayzero.hal.op.IndexerSpec;
 import dev.dayzero.hal.op.IndexerSpec.KeyType;
 import dev.dayzero.hal.op.IndexerSpec.PagedKeys;
 import dev.dayzero.hal.op.TensorSpec;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -78,9 +70,7 @@ public class CpuPagedIndexerBenchmark {
     @Param({"2048"})
     public int topk;
 
-    private Device device;
-    private Stream stream;
-    private PreparedOp.Launch launch;
+    private CpuLaunch cpu;
     private double keyGbPerLaunch;
     private double gflopPerLaunch;
 
@@ -109,24 +99,9 @@ public class CpuPagedIndexerBenchmark {
         }
         keyGbPerLaunch = keys * type.keyBytes(cache.headDim()) / 1e9;
         gflopPerLaunch = spec.flops() / 1e9;
-        device = new CpuBackendProvider().open(CpuConfig.resolve(null, vectorApi));
-        stream = device.defaultStream();
         SplittableRandom rnd = new SplittableRandom(42);
-        List<ByteBuffer> data = List.of(values(spec.inputs().get(0), type, rnd), cache(cache, rnd),
-                weights(spec.inputs().get(2), rnd), contextLens(cache), blockTable(cache));
-        List<DeviceBuffer> buffers = new ArrayList<>();
-        for (int i = 0; i < spec.operands().size(); i++) {
-            DeviceBuffer b = device.allocate(spec.operands().get(i).bytes());
-            if (i < data.size()) {
-                b.write(0, data.get(i));
-            }
-            buffers.add(b);
-        }
-        launch = device.prepare(spec).bind(buffers);
-    }
-
-    private static ByteBuffer buffer(long bytes) {
-        return ByteBuffer.allocate(Math.toIntExact(bytes)).order(ByteOrder.LITTLE_ENDIAN);
+        cpu = new CpuLaunch(spec, vectorApi, List.of(values(spec.inputs().get(0), type, rnd), cache(cache, rnd),
+                weights(spec.inputs().get(2), rnd), contextLens(cache), blockTable(cache)));
     }
 
     private static void value(ByteBuffer b, KeyType type, SplittableRandom rnd) {
@@ -139,7 +114,7 @@ public class CpuPagedIndexerBenchmark {
     }
 
     private static ByteBuffer values(TensorSpec t, KeyType type, SplittableRandom rnd) {
-        ByteBuffer b = buffer(t.bytes());
+        ByteBuffer b = CpuLaunch.buffer(t.bytes());
         for (long i = 0; i < t.elements(); i++) {
             value(b, type, rnd);
         }
@@ -148,7 +123,7 @@ public class CpuPagedIndexerBenchmark {
 
     /** Every page filled: FP8 blocks of codes then positive scales, or BF16 keys. */
     private static ByteBuffer cache(PagedKeys c, SplittableRandom rnd) {
-        ByteBuffer b = buffer(c.cacheTensor().bytes());
+        ByteBuffer b = CpuLaunch.buffer(c.cacheTensor().bytes());
         for (int p = 0; p < c.numPages(); p++) {
             for (int i = 0; i < c.pageSize() * c.headDim(); i++) {
                 value(b, c.keyType(), rnd);
@@ -163,7 +138,7 @@ public class CpuPagedIndexerBenchmark {
     }
 
     private static ByteBuffer weights(TensorSpec t, SplittableRandom rnd) {
-        ByteBuffer b = buffer(t.bytes());
+        ByteBuffer b = CpuLaunch.buffer(t.bytes());
         for (long i = 0; i < t.elements(); i++) {
             b.putFloat((float) rnd.nextDouble(-1, 1));
         }
@@ -171,7 +146,7 @@ public class CpuPagedIndexerBenchmark {
     }
 
     private static ByteBuffer contextLens(PagedKeys c) {
-        ByteBuffer b = buffer(4L * c.batch() * c.nextN());
+        ByteBuffer b = CpuLaunch.buffer(4L * c.batch() * c.nextN());
         for (int s = 0; s < c.batch(); s++) {
             for (int j = 0; j < c.nextN(); j++) {
                 b.putInt(c.validKeys(s, j));
@@ -182,7 +157,7 @@ public class CpuPagedIndexerBenchmark {
 
     /** Sequence b's pages back to back, an out-of-range id past the used entries. */
     private static ByteBuffer blockTable(PagedKeys c) {
-        ByteBuffer b = buffer(4L * c.batch() * c.maxBlocks());
+        ByteBuffer b = CpuLaunch.buffer(4L * c.batch() * c.maxBlocks());
         int next = 0;
         for (int s = 0; s < c.batch(); s++) {
             int used = (c.keys(s) + c.pageSize() - 1) / c.pageSize();
@@ -195,15 +170,13 @@ public class CpuPagedIndexerBenchmark {
 
     @TearDown(Level.Trial)
     public void tearDown() {
-        device.close();
+        cpu.close();
     }
 
     @Benchmark
     public void pagedIndexerTopK(Work work, Blackhole bh) {
-        launch.enqueue(stream);
-        stream.synchronize();
         work.keyGB += keyGbPerLaunch;
         work.gflop += gflopPerLaunch;
-        bh.consume(launch);
+        bh.consume(cpu.run());
     }
 }

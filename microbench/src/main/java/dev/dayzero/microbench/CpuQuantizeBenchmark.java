@@ -1,18 +1,9 @@
 package dev.dayzero.microbench;
 
-import dev.dayzero.backend.cpu.CpuBackendProvider;
-import dev.dayzero.backend.cpu.CpuConfig;
 import dev.dayzero.hal.Bf16;
 import dev.dayzero.hal.DType;
-import dev.dayzero.hal.Device;
-import dev.dayzero.hal.DeviceBuffer;
-import dev.dayzero.hal.PreparedOp;
-import dev.dayzero.hal.Stream;
 import dev.dayzero.hal.op.QuantizeSpec;
-import dev.dayzero.hal.op.TensorSpec;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -66,9 +57,7 @@ public class CpuQuantizeBenchmark {
     @Param({"7168"})
     public int k;
 
-    private Device device;
-    private Stream stream;
-    private PreparedOp.Launch launch;
+    private CpuLaunch cpu;
     private double gbPerLaunch;
 
     /** GB moved, reported per second: GB/s. */
@@ -92,34 +81,22 @@ public class CpuQuantizeBenchmark {
         };
         QuantizeSpec spec = new QuantizeSpec(m, k, DType.BF16, DType.F8_E4M3FN, g, DType.F32);
         gbPerLaunch = spec.bytes() / 1e9;
-        device = new CpuBackendProvider().open(CpuConfig.resolve(null, vectorApi));
-        stream = device.defaultStream();
         SplittableRandom rnd = new SplittableRandom(42);
-        List<DeviceBuffer> buffers = new ArrayList<>();
-        for (TensorSpec t : spec.operands()) {
-            DeviceBuffer b = device.allocate(t.bytes());
-            ByteBuffer bytes = ByteBuffer.allocate(Math.toIntExact(t.bytes())).order(ByteOrder.LITTLE_ENDIAN);
-            if (t.dtype() == DType.BF16) {
-                for (long i = 0; i < t.elements(); i++) {
-                    bytes.putShort(Bf16.encode((float) rnd.nextGaussian()));
-                }
-            }
-            b.write(0, bytes.rewind());
-            buffers.add(b);
+        ByteBuffer x = CpuLaunch.buffer(spec.operands().get(0).bytes());
+        for (long i = 0; i < spec.operands().get(0).elements(); i++) {
+            x.putShort(Bf16.encode((float) rnd.nextGaussian()));
         }
-        launch = device.prepare(spec).bind(buffers);
+        cpu = new CpuLaunch(spec, vectorApi, List.of(x.flip()));
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
-        device.close();
+        cpu.close();
     }
 
     @Benchmark
     public void quantize(Work work, Blackhole bh) {
-        launch.enqueue(stream);
-        stream.synchronize();
         work.gbps += gbPerLaunch;
-        bh.consume(launch);
+        bh.consume(cpu.run());
     }
 }

@@ -58,14 +58,14 @@ public final class QuantizeKernel implements Kernel {
             // one row-high units from BF16: amax and codes read the input directly (no F32 copy of the row); every
             // unit's amax of a row first, then the codes, so no unit's codes wait on its own amax
             pool.forEach(items, (worker, item) -> {
-                float[] unitScale = row[worker];
+                float[] unitAmax = row[worker]; // the F32 row scratch, unused on this path, holds the row's unit maxima
                 for (int i = item * ROWS_PER_ITEM, end = Math.min(m, i + ROWS_PER_ITEM); i < end; i++) {
                     int base = Math.toIntExact((long) i * k);
                     for (int c = 0, g = 0; c < k; c += bk, g++) {
-                        unitScale[g] = simd.amaxBf16(x, 2 * (base + c), Math.min(k, c + bk) - c);
+                        unitAmax[g] = simd.amaxBf16(x, 2 * (base + c), Math.min(k, c + bk) - c);
                     }
                     for (int c = 0, g = 0; c < k; c += bk, g++) {
-                        float scale = spec.scaleFor(unitScale[g]);
+                        float scale = spec.scaleFor(unitAmax[g]);
                         storeScale(s, (long) i * scaleCols + g, scale);
                         simd.encodeBf16(spec, x, 2 * (base + c), Math.min(k, c + bk) - c, scale, q, base + c);
                     }

@@ -1,6 +1,7 @@
 package dev.dayzero.backend.cpu.internal.simd;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -29,11 +30,17 @@ class NewerJdkSimdTest {
         List<Path> jdks = newerJdks();
         Assumptions.assumeFalse(jdks.isEmpty(), "no JDK newer than " + Runtime.version().feature() + " on this machine");
         for (Path home : jdks) {
+            Path log = Files.createTempFile("simd-smoke", ".txt");
             Process p = new ProcessBuilder(home.resolve("bin/java").toString(), "--add-modules", "jdk.incubator.vector",
                     "-cp", System.getProperty("java.class.path"), SimdSmoke.class.getName())
-                    .redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            p.waitFor(120, TimeUnit.SECONDS);
+                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            boolean exited = p.waitFor(120, TimeUnit.SECONDS);
+            if (!exited) {
+                p.destroyForcibly().waitFor();
+            }
+            String out = Files.readString(log, StandardCharsets.UTF_8);
+            Files.delete(log);
+            assertTrue(exited, home + ": SimdSmoke still running after 120 s:\n" + out);
             assertEquals(0, p.exitValue(), home + ":\n" + out);
         }
     }
