@@ -55,19 +55,15 @@ public final class QuantizeKernel implements Kernel {
         byte[] s = ops[2];
         int items = (m + ROWS_PER_ITEM - 1) / ROWS_PER_ITEM;
         if (bm == 1 && spec.inputType() == DType.BF16) {
-            // one row-high units from BF16: amax and codes read the input directly (no F32 copy of the row); every
-            // unit's amax of a row first, then the codes, so no unit's codes wait on its own amax
+            // one row-high units from BF16: amax and codes read the input directly (no F32 copy of the row), a row
+            // at a time (Simd.quantizeRowBf16)
             pool.forEach(items, (worker, item) -> {
-                float[] unitAmax = row[worker]; // the F32 row scratch, unused on this path, holds the row's unit maxima
+                float[] unitScales = row[worker]; // the F32 row scratch, unused on this path, holds the row's scales
                 for (int i = item * ROWS_PER_ITEM, end = Math.min(m, i + ROWS_PER_ITEM); i < end; i++) {
                     int base = Math.toIntExact((long) i * k);
-                    for (int c = 0, g = 0; c < k; c += bk, g++) {
-                        unitAmax[g] = simd.amaxBf16(x, 2 * (base + c), Math.min(k, c + bk) - c);
-                    }
-                    for (int c = 0, g = 0; c < k; c += bk, g++) {
-                        float scale = spec.scaleFor(unitAmax[g]);
-                        storeScale(s, (long) i * scaleCols + g, scale);
-                        simd.encodeBf16(spec, x, 2 * (base + c), Math.min(k, c + bk) - c, scale, q, base + c);
+                    simd.quantizeRowBf16(spec, x, 2 * base, k, bk, unitScales, q, base);
+                    for (int g = 0; g < scaleCols; g++) {
+                        storeScale(s, (long) i * scaleCols + g, unitScales[g]);
                     }
                 }
             });

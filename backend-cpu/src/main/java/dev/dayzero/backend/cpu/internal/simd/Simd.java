@@ -144,6 +144,23 @@ public interface Simd {
     float amaxBf16(byte[] x, int xOff, int count);
 
     /**
+     * One row of {@code count} BF16 values at byte offset {@code xOff} of {@code x}, quantized in one-row-high
+     * scaling units of {@code unit} columns (the last may be shorter): for unit {@code g},
+     * {@code scales[g] = spec.scaleFor(max |x| over the unit)} and its codes at {@code q[qOff + g·unit …]} are
+     * {@code spec.encode(x, scales[g])} — bit for bit {@link #amaxBf16} then {@link #encodeBf16} per unit.
+     * {@code scales} holds at least {@code ceil(count / unit)} values.
+     */
+    default void quantizeRowBf16(dev.dayzero.hal.op.QuantizeSpec spec, byte[] x, int xOff, int count, int unit,
+                                 float[] scales, byte[] q, int qOff) {
+        for (int c = 0, g = 0; c < count; c += unit, g++) {
+            scales[g] = spec.scaleFor(amaxBf16(x, xOff + 2 * c, Math.min(unit, count - c)));
+        }
+        for (int c = 0, g = 0; c < count; c += unit, g++) {
+            encodeBf16(spec, x, xOff + 2 * c, Math.min(unit, count - c), scales[g], q, qOff + c);
+        }
+    }
+
+    /**
      * A register-resident FMA chain, {@code iterations} steps of {@link #fmaChainFlops()} FLOP each, for the
      * calibration's peak: independent accumulators, no memory traffic. Returns a value that depends on all of
      * them (so the JIT keeps the work).

@@ -17,11 +17,15 @@ final class VectorSimd implements Simd {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     private static final int L = F.length();
     private static final VectorSpecies<Short> S = VectorSpecies.of(short.class, VectorShape.forBitSize(L * 16));
+    /** {@code 2L} shorts: one float vector's bits. */
+    private static final VectorSpecies<Short> S2 = VectorSpecies.of(short.class, F.vectorShape());
     /** Bytes for one float vector's worth of BF16 values. */
     private static final VectorSpecies<Byte> B2 = VectorSpecies.of(byte.class, S.vectorShape());
     private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
     /** Bytes for one float vector's worth of FP8 codes (at least 64 bits, the narrowest shape). */
     private static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(Math.max(64, L * 8)));
+    /** Bytes for two float vectors' worth of BF16 values: {@code 2L} BF16 read as {@code L} ints or {@code 2L} shorts. */
+    private static final VectorSpecies<Byte> BF = VectorSpecies.of(byte.class, F.vectorShape());
     /** Bytes per NaN-code check: the widest byte vector. */
     private static final VectorSpecies<Byte> BW = ByteVector.SPECIES_PREFERRED;
     private static final int ROWS = 6;
@@ -792,17 +796,90 @@ final class VectorSimd implements Simd {
         }
     }
 
+    /**
+     * On the BF16 bits: a non-negative float's bits order as its value, so the largest {@code bits & 0x7fff} is the
+     * largest magnitude — a NaN's bits are above infinity's, so a NaN anywhere gives a NaN, as {@code Math.max}
+     * would — and 2L values take three short-lane operations, with no conversion to F32.
+     */
     @Override
     public float amaxBf16(byte[] x, int xOff, int count) {
-        FloatVector m0 = FloatVector.zero(F);
-        FloatVector m1 = m0;
+        ShortVector m0 = ShortVector.zero(S2);
+        ShortVector m1 = m0;
+        int i = 0;
+        for (; i + 4 * L <= count; i += 4 * L) {
+            m0 = m0.max(ByteVector.fromArray(BF, x, xOff + 2 * i).reinterpretAsShorts().and((short) 0x7fff));
+            m1 = m1.max(ByteVector.fromArray(BF, x, xOff + 2 * (i + 2 * L)).reinterpretAsShorts().and((short) 0x7fff));
+        }
+        int bits = m0.max(m1).reduceLanes(VectorOperators.MAX) & 0xffff;
+        for (; i < count; i++) {
+            bits = Math.max(bits, ((x[xOff + 2 * i + 1] & 0x7f) << 8) | (x[xOff + 2 * i] & 0xff));
+        }
+        return Float.intBitsToFloat(bits << 16);
+    }
+
+    /**
+     * Every unit's maximum first (no unit's codes wait on its own reduction), then the codes: a unit whose largest
+     * quotient {@code amax / scale} stays below the format's rounding limit (the usual case: the scale comes from
+     * that maximum) can neither saturate nor hold a NaN, and takes {@link #encodeBf16Fast}; any other unit, and INT8,
+     * take {@link #encodeBf16}.
+     */
+    @Override
+    public void quantizeRowBf16(dev.dayzero.hal.op.QuantizeSpec spec, byte[] x, int xOff, int count, int unit,
+                                float[] scales, byte[] q, int qOff) {
+        for (int c = 0, g = 0; c < count; c += unit, g++) {
+            scales[g] = amaxBf16(x, xOff + 2 * c, Math.min(unit, count - c)); // the maximum until the next loop
+        }
+        boolean fp8 = spec.format() != dev.dayzero.hal.DType.I8;
+        Fp8Rounding r = fp8 ? Fp8Rounding.of(spec.format()) : null;
+        for (int c = 0, g = 0; c < count; c += unit, g++) {
+            float amax = scales[g];
+            float scale = spec.scaleFor(amax);
+            scales[g] = scale;
+            int n = Math.min(unit, count - c);
+            if (fp8 && amax / scale < r.fastLimit()) {
+                encodeBf16Fast(spec, x, xOff + 2 * c, n, scale, r, q, qOff + c);
+            } else {
+                encodeBf16(spec, x, xOff + 2 * c, n, scale, q, qOff + c);
+            }
+        }
+    }
+
+    /**
+     * FP8 codes of {@code count} BF16 values whose quotients all lie below {@code r.fastLimit()} in magnitude (no
+     * saturation, no NaN): {@code 2L} values a step, read as {@code L} ints — an int's low half is an even element,
+     * its high half the next odd one, so {@code bits << 16} and {@code bits & 0xffff0000} are the two halves as F32
+     * with no widening — and their codes packed back into the same order ({@code even | odd << 8}, narrowed to
+     * shorts).
+     */
+    private static void encodeBf16Fast(dev.dayzero.hal.op.QuantizeSpec spec, byte[] x, int xOff, int count, float scale,
+                                       Fp8Rounding r, byte[] q, int qOff) {
         int i = 0;
         for (; i + 2 * L <= count; i += 2 * L) {
-            m0 = m0.max(bf16(x, xOff + 2 * i).abs());
-            m1 = m1.max(bf16(x, xOff + 2 * (i + L)).abs());
+            IntVector pair = ByteVector.fromArray(BF, x, xOff + 2 * i).reinterpretAsInts();
+            FloatVector even = pair.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().div(scale);
+            FloatVector odd = pair.and(0xffff0000).reinterpretAsFloats().div(scale);
+            IntVector codes = fp8Fast(even, r).or(fp8Fast(odd, r).lanewise(VectorOperators.LSHL, 8));
+            codes.convertShape(VectorOperators.I2S, S, 0).reinterpretAsBytes().intoArray(q, qOff + i);
         }
-        float m = m0.max(m1).reduceLanes(VectorOperators.MAX);
-        return i < count ? Math.max(m, TAIL.amaxBf16(x, xOff + 2 * i, count - i)) : m;
+        if (i < count) {
+            TAIL.encodeBf16(spec, x, xOff + 2 * i, count - i, scale, q, qOff + i);
+        }
+    }
+
+    /**
+     * The FP8 codes (sign in bit 7, nothing above) of quotients known to be finite and below {@code r.fastLimit()}, with
+     * no masks (JDK 17's C2 turns a compare-and-blend into four instructions) and one rounding: with {@code E} the
+     * exponent bits of {@code |v|} raised to at least the smallest normal's, {@code M = 2^(e + 23 - mb)} has an F32
+     * ulp of exactly the FP8 step at {@code |v|} (the subnormal step below the normals), so {@code |v| + M} rounds
+     * {@code |v|} to nearest even in one F32 addition, and its bits minus {@code M}'s count the steps, {@code n}.
+     * The code is then {@code n + (E >>> (23 - mb)) - K} (a carry into the next binade lands on the right code too).
+     */
+    private static IntVector fp8Fast(FloatVector v, Fp8Rounding r) {
+        IntVector bits = v.reinterpretAsInts();
+        IntVector e = bits.and(0x7f800000).max(r.minNormalBits());
+        IntVector sum = v.abs().add(e.add(r.magicOffset()).reinterpretAsFloats()).reinterpretAsInts();
+        return sum.sub(e).add(e.lanewise(VectorOperators.LSHR, r.shift())).sub(r.codeOffset())
+                .or(bits.lanewise(VectorOperators.LSHR, 24).and(0x80));
     }
 
     /** {@code L} BF16 values at byte offset {@code off} (little-endian) as F32, in registers. */
@@ -822,18 +899,32 @@ final class VectorSimd implements Simd {
     }
 
     /** An FP8 format's rounding constants (see {@link #fp8Code}). */
-    private record Fp8Rounding(int shift, int rebias, int minNormalBits, float subScale, int maxCode, int nanCode) {
-        private static final Fp8Rounding E4M3 = of(3, 7, 0x7e, 0x7f);
-        private static final Fp8Rounding E5M2 = of(2, 15, 0x7b, 0x7e);
+    private record Fp8Rounding(int shift, int rebias, int minNormalBits, float subScale, int maxCode, int nanCode,
+                               int magicOffset, int codeOffset, float fastLimit) {
+        private static final Fp8Rounding E4M3 = of(3, 7, 0x7e, 0x7f, 448f);
+        private static final Fp8Rounding E5M2 = of(2, 15, 0x7b, 0x7e, 57344f);
 
         /** The constants of an FP8 format, made once (encode runs once per scaling unit). */
         static Fp8Rounding of(dev.dayzero.hal.DType format) {
             return format == dev.dayzero.hal.DType.F8_E4M3FN ? E4M3 : E5M2;
         }
 
-        private static Fp8Rounding of(int mb, int bias, int maxCode, int nanCode) {
-            return new Fp8Rounding(23 - mb, (127 - bias) << mb, Float.floatToIntBits(Math.scalb(1f, 1 - bias)),
-                    Math.scalb(1f, bias - 1 + mb), maxCode, nanCode);
+        /**
+         * {@code fastLimit}: the midpoint between the largest finite value and the next step up, below which every
+         * quotient rounds to a finite code without saturating. {@code magicOffset}, {@code codeOffset}: see
+         * {@link #fp8Fast} ({@code M}'s exponent above {@code E}'s; {@code K}).
+         */
+        private static Fp8Rounding of(int mb, int bias, int maxCode, int nanCode, float maxFinite) {
+            int shift = 23 - mb;
+            int rebias = (127 - bias) << mb;
+            return new Fp8Rounding(shift, rebias, Float.floatToIntBits(Math.scalb(1f, 1 - bias)),
+                    Math.scalb(1f, bias - 1 + mb), maxCode, nanCode, shift << 23, (shift << 23) + rebias + (1 << mb),
+                    maxFinite + halfStep(maxFinite, mb));
+        }
+
+        /** Half the step between FP8 values at {@code v}'s exponent. */
+        private static float halfStep(float v, int mb) {
+            return Math.scalb(1f, Math.getExponent(v) - mb - 1);
         }
     }
 

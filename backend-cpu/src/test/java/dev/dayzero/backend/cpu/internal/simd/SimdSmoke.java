@@ -107,6 +107,12 @@ public final class SimdSmoke {
             v.encodeBf16(spec, codes, 2, k - 3, 0.01f, qv, 0);
             p.encodeBf16(spec, codes, 2, k - 3, 0.01f, qp, 0);
             same("encodeBf16 " + format, qv, qp);
+            float[] sv = new float[k];
+            float[] sp = new float[k];
+            v.quantizeRowBf16(spec, codes, 2, k - 3, 64, sv, qv, 0);
+            p.quantizeRowBf16(spec, codes, 2, k - 3, 64, sp, qp, 0);
+            same("quantizeRowBf16 " + format, qv, qp);
+            same("quantizeRowBf16 scales " + format, sv, sp, 0);
         }
         if (!Float.isFinite(v.fmaChain(1000, 1f))) {
             fail("fmaChain is not finite");

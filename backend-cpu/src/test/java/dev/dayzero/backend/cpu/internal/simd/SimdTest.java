@@ -351,6 +351,114 @@ class SimdTest {
 
     @ParameterizedTest(name = "vector={0}")
     @ValueSource(booleans = {true, false})
+    void quantizeRowBf16RoundsEveryBf16PatternAcrossTheFp8Range(boolean vector) {
+        Simd s = simd(vector);
+        // units of 256: the maximum A first, then 255 of the 256 patterns (sign, 7 mantissa bits) of one binade; the
+        // binades walk from well below the FP8 subnormals to the top. A = 448·2^j makes an F32 scale a power of two
+        // (quotients exact: every FP8 midpoint is hit), A = 446·2^j does not (quotients rounded first)
+        int unit = 256;
+        int[] ds = java.util.stream.IntStream.rangeClosed(-26, 0).toArray();
+        float[] maxima = {448f, 446f, 57344f, 3f};
+        int n = ds.length * maxima.length * 3 * unit;
+        byte[] x = new byte[2 * n];
+        float[] f = new float[n];
+        int at = 0;
+        for (float a0 : maxima) {
+            for (int j : new int[] {-3, 0, 5}) {
+                float a = Math.scalb(a0, j);
+                int aBits = Float.floatToIntBits(a) >>> 16;
+                for (int d : ds) {
+                    int exp = Math.getExponent(a) + d + 127;
+                    for (int p = 0; p < unit; p++) {
+                        int bits = p == 0 ? aBits : ((p & 0x80) << 8) | (Math.max(0, exp) << 7) | (p & 0x7f);
+                        x[2 * at] = (byte) bits;
+                        x[2 * at + 1] = (byte) (bits >>> 8);
+                        f[at++] = Float.intBitsToFloat(bits << 16);
+                    }
+                }
+            }
+        }
+        for (DType format : new DType[] {DType.F8_E4M3FN, DType.F8_E5M2}) {
+            for (DType scaleType : new DType[] {DType.F32, DType.UE8M0}) {
+                QuantizeSpec spec = new QuantizeSpec(1, n, DType.BF16, format, QuantizeSpec.perGroup(unit), scaleType);
+                float[] scales = new float[n / unit];
+                byte[] q = new byte[n];
+                s.quantizeRowBf16(spec, x, 0, n, unit, scales, q, 0);
+                for (int i = 0; i < n; i++) {
+                    float scale = scales[i / unit];
+                    assertEquals(spec.encode(f[i], scale), q[i], format + " " + scaleType + " " + f[i] + " / " + scale);
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "vector={0}")
+    @ValueSource(booleans = {true, false})
+    void quantizeRowBf16IsTheRecipeUnitByUnit(boolean vector) {
+        Simd s = simd(vector);
+        Random rnd = new Random(11);
+        int n = 7168 + 45; // a partial last unit of every size below, and a tail past the vector steps
+        int[] patterns = new int[n];
+        for (int i = 0; i < n; i++) {
+            // magnitudes from FP8-subnormal to saturating quotients; some units hold one huge, NaN or infinite value,
+            // or every BF16 pattern (the units' maxima then push other values into subnormals)
+            int bits = switch (i / 1024) {
+                case 0 -> i * 64 + 3; // bit patterns walking the whole BF16 range
+                default -> Float.floatToIntBits((float) (rnd.nextGaussian() * Math.scalb(1.0, rnd.nextInt(24) - 12))) >>> 16;
+            };
+            if (i == 3000) {
+                bits = 0x7fc0; // NaN
+            } else if (i == 3500) {
+                bits = 0xff80; // -inf
+            } else if (i == 4100) {
+                bits = 0x7f7f; // the largest finite BF16
+            }
+            patterns[i] = bits & 0xffff;
+        }
+        for (DType scaleType : new DType[] {DType.F32, DType.UE8M0}) {
+            byte[] x = new byte[2 * (n + 1)];
+            float[] f = new float[n];
+            for (int i = 0; i < n; i++) {
+                int bits = patterns[i];
+                if (scaleType == DType.UE8M0 && (bits & 0x7f80) == 0x7f80) {
+                    bits &= 0xbfff; // a power-of-two scale of a NaN or infinite maximum is undefined: finite here
+                }
+                x[2 * (1 + i)] = (byte) bits;
+                x[2 * (1 + i) + 1] = (byte) (bits >>> 8);
+                f[i] = Float.intBitsToFloat(bits << 16);
+            }
+            for (DType format : new DType[] {DType.F8_E4M3FN, DType.F8_E5M2, DType.I8}) {
+                for (int unit : new int[] {128, 32, 100, n}) {
+                    QuantizeSpec spec = new QuantizeSpec(1, n, DType.BF16, format, unit == n
+                            ? QuantizeSpec.perToken() : QuantizeSpec.perGroup(unit), scaleType);
+                    float[] scales = new float[(n + unit - 1) / unit];
+                    byte[] q = new byte[n + 2];
+                    s.quantizeRowBf16(spec, x, 2, n, unit, scales, q, 1);
+                    String where = format + " " + scaleType + " unit " + unit;
+                    for (int g = 0, c = 0; c < n; g++, c += unit) {
+                        float amax = 0f;
+                        for (int i = c; i < Math.min(n, c + unit); i++) {
+                            amax = Math.max(amax, Math.abs(f[i]));
+                        }
+                        float scale = spec.scaleFor(amax);
+                        assertEquals(Float.floatToIntBits(scale), Float.floatToIntBits(scales[g]), where + " scale " + g);
+                        for (int i = c; i < Math.min(n, c + unit); i++) {
+                            byte want = spec.encode(f[i], scale);
+                            // a NaN quotient's sign is the division's choice of NaN: only NaN-ness is the recipe's
+                            boolean nan = format != DType.I8 && Float.isNaN(Fp8.decode(format, want));
+                            assertEquals(nan ? want & 0x7f : want, nan ? q[1 + i] & 0x7f : q[1 + i],
+                                    where + " value " + i + " = " + f[i]);
+                        }
+                    }
+                    assertEquals(0, q[0], where + ": wrote before its offset");
+                    assertEquals(0, q[n + 1], where + ": wrote past its count");
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "vector={0}")
+    @ValueSource(booleans = {true, false})
     void encodeMatchesTheRecipeBitForBit(boolean vector) {
         Simd s = simd(vector);
         Random rnd = new Random(7);
