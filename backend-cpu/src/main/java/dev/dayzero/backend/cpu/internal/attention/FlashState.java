@@ -6,7 +6,8 @@ import java.util.Arrays;
 
 /**
  * Flash-style attention for a group of query rows that read the same keys: online softmax in F32 over
- * tiles of tokens. Scores of a tile are one small GEMM ({@code Sᵀ[t][r] = key_t · q_r}, keys broadcast
+ * tiles of tokens (the scaling, maxima, exponentials and sums vectorised over the rows where no row masks a
+ * position of the tile). Scores of a tile are one small GEMM ({@code Sᵀ[t][r] = key_t · q_r}, keys broadcast
  * against vectors of transposed queries), the value update another ({@code O[r] += Σ_t P[r][t] · v_t},
  * an axpy over the value width). One instance per worker; reused across items.
  */
@@ -72,13 +73,17 @@ final class FlashState {
         simd.gemm(count, rp, dk, keys, kOff, ldk, 1, qt, 0, rp, st, 0, rp);
         float[] tmax = ref;
         Arrays.fill(tmax, 0, rows, Float.NEGATIVE_INFINITY);
-        for (int t = 0; t < count; t++) {
-            int pos = pos0 + t;
-            int base = t * rp;
-            for (int r = 0; r < rows; r++) {
-                float s = pos < limit[r] ? st[base + r] * scale : Float.NEGATIVE_INFINITY;
-                st[base + r] = s;
-                tmax[r] = Math.max(tmax[r], s);
+        if (seesAll(pos0 + count)) {
+            simd.scaleAndMax(st, count, rp, rows, scale, tmax);
+        } else {
+            for (int t = 0; t < count; t++) {
+                int pos = pos0 + t;
+                int base = t * rp;
+                for (int r = 0; r < rows; r++) {
+                    float s = pos < limit[r] ? st[base + r] * scale : Float.NEGATIVE_INFINITY;
+                    st[base + r] = s;
+                    tmax[r] = Math.max(tmax[r], s);
+                }
             }
         }
         for (int r = 0; r < rows; r++) {
@@ -88,25 +93,25 @@ final class FlashState {
             ref[r] = mNew == Float.NEGATIVE_INFINITY ? 0f : mNew;
             l[r] *= alpha;
             if (alpha != 1f) {
-                int ob = r * dv;
-                for (int d = 0; d < dv; d++) {
-                    o[ob + d] *= alpha;
-                }
+                simd.scale(o, r * dv, dv, alpha);
             }
             sum[r] = 0f;
         }
-        for (int t = 0; t < count; t++) {
-            int base = t * rp;
-            for (int r = 0; r < rows; r++) {
-                float p = (float) Math.exp(st[base + r] - ref[r]);
-                st[base + r] = p;
-                sum[r] += p;
-            }
-        }
+        simd.expAndSum(st, count, rp, rows, ref, sum);
         for (int r = 0; r < rows; r++) {
             l[r] += sum[r];
         }
         simd.gemm(rows, dv, count, st, 0, 1, rp, values, vOff, ldv, o, 0, dv);
+    }
+
+    /** Whether every row sees every position below {@code end} (no masking in the tile). */
+    private boolean seesAll(int end) {
+        for (int r = 0; r < rows; r++) {
+            if (limit[r] < end) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Row {@code r}'s natural-log sum of exponentials of its scaled scores; {@code +∞} if it saw nothing. */

@@ -949,6 +949,54 @@ final class VectorSimd implements Simd {
     }
 
     @Override
+    public void scaleAndMax(float[] st, int count, int ld, int rows, float scale, float[] max) {
+        int r = 0;
+        for (; r + L <= rows; r += L) {
+            FloatVector m = FloatVector.fromArray(F, max, r);
+            for (int t = 0; t < count; t++) {
+                FloatVector v = FloatVector.fromArray(F, st, t * ld + r).mul(scale);
+                v.intoArray(st, t * ld + r);
+                m = m.max(v);
+            }
+            m.intoArray(max, r);
+        }
+        if (r < rows) {
+            for (int t = 0; t < count; t++) {
+                for (int i = r; i < rows; i++) {
+                    float v = st[t * ld + i] * scale;
+                    st[t * ld + i] = v;
+                    max[i] = Math.max(max[i], v);
+                }
+            }
+        }
+    }
+
+    /** The exponential by the Vector API's {@code EXP} (an intrinsic on x86: within an ulp of {@code Math.exp}). */
+    @Override
+    public void expAndSum(float[] st, int count, int ld, int rows, float[] ref, float[] sum) {
+        int r = 0;
+        for (; r + L <= rows; r += L) {
+            FloatVector base = FloatVector.fromArray(F, ref, r);
+            FloatVector acc = FloatVector.fromArray(F, sum, r);
+            for (int t = 0; t < count; t++) {
+                FloatVector p = FloatVector.fromArray(F, st, t * ld + r).sub(base).lanewise(VectorOperators.EXP);
+                p.intoArray(st, t * ld + r);
+                acc = acc.add(p);
+            }
+            acc.intoArray(sum, r);
+        }
+        if (r < rows) {
+            for (int t = 0; t < count; t++) {
+                for (int i = r; i < rows; i++) {
+                    float p = (float) Math.exp(st[t * ld + i] - ref[i]);
+                    st[t * ld + i] = p;
+                    sum[i] += p;
+                }
+            }
+        }
+    }
+
+    @Override
     public float fmaChain(long iterations, float seed) {
         FloatVector m = FloatVector.broadcast(F, 0.999999f);
         FloatVector d = FloatVector.broadcast(F, 1e-7f);

@@ -114,6 +114,19 @@ public final class SimdSmoke {
             same("quantizeRowBf16 " + format, qv, qp);
             same("quantizeRowBf16 scales " + format, sv, sp, 0);
         }
+        float[] stv = java.util.Arrays.copyOf(x, 48 * 40);
+        float[] stp = stv.clone();
+        float[] mv = new float[40];
+        float[] mp = new float[40];
+        v.scaleAndMax(stv, 48, 40, 37, 0.5f, mv);
+        p.scaleAndMax(stp, 48, 40, 37, 0.5f, mp);
+        same("scaleAndMax", mv, mp, 0);
+        float[] sv = new float[40];
+        float[] sp = new float[40];
+        v.expAndSum(stv, 48, 40, 37, mv, sv);
+        p.expAndSum(stp, 48, 40, 37, mp, sp);
+        same("expAndSum", stv, stp, 1e-6f);
+        same("expAndSum sums", sv, sp, 1e-6f);
         if (!Float.isFinite(v.fmaChain(1000, 1f))) {
             fail("fmaChain is not finite");
         }

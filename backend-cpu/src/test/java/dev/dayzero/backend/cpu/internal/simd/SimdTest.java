@@ -351,6 +351,57 @@ class SimdTest {
 
     @ParameterizedTest(name = "vector={0}")
     @ValueSource(booleans = {true, false})
+    void softmaxTileScalesTakesMaximaAndExponentiatesPerRow(boolean vector) {
+        Simd s = simd(vector);
+        Random rnd = new Random(5);
+        for (int rows : new int[] {64, 37, 5}) {
+            int count = 48;
+            int ld = rows + 11;
+            float[] st = new float[count * ld];
+            for (int i = 0; i < st.length; i++) {
+                st[i] = (float) (rnd.nextGaussian() * 20);
+            }
+            st[3 * ld + 2] = Float.NEGATIVE_INFINITY; // a masked score
+            float[] max = new float[rows + 16];
+            java.util.Arrays.fill(max, Float.NEGATIVE_INFINITY);
+            max[1] = 1e9f; // a running maximum above every score of the tile stays
+            float[] orig = st.clone();
+            s.scaleAndMax(st, count, ld, rows, 0.125f, max);
+            float[] ref = new float[rows + 16];
+            float[] sum = new float[rows + 16];
+            for (int r = 0; r < rows; r++) {
+                float want = r == 1 ? 1e9f : Float.NEGATIVE_INFINITY;
+                for (int t = 0; t < count; t++) {
+                    assertEquals(orig[t * ld + r] * 0.125f, st[t * ld + r], "rows " + rows + " scaled " + t + "," + r);
+                    want = r == 1 ? want : Math.max(want, orig[t * ld + r] * 0.125f);
+                }
+                assertEquals(want, max[r], "rows " + rows + " max " + r);
+                ref[r] = r == 1 ? 0f : max[r];
+                sum[r] = 0.5f;
+            }
+            assertEquals(Float.NEGATIVE_INFINITY, max[rows], "rows " + rows + ": wrote past its rows");
+            float[] scaled = st.clone();
+            s.expAndSum(st, count, ld, rows, ref, sum);
+            for (int r = 0; r < rows; r++) {
+                double total = 0.5;
+                for (int t = 0; t < count; t++) {
+                    double want = Math.exp(scaled[t * ld + r] - ref[r]); // the F32 difference, as the kernels
+                    assertEquals(want, st[t * ld + r], 2.5e-7 * want, "rows " + rows + " exp " + t + "," + r);
+                    total += want;
+                }
+                assertEquals(total, sum[r], 1e-5 * total, "rows " + rows + " sum " + r);
+            }
+            assertEquals(0f, st[3 * ld + 2], "exp(-inf) is 0");
+            for (int t = 0; t < count; t++) {
+                for (int r = rows; r < ld; r++) {
+                    assertEquals(orig[t * ld + r], st[t * ld + r], "rows " + rows + ": touched column " + r);
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "vector={0}")
+    @ValueSource(booleans = {true, false})
     void quantizeRowBf16RoundsEveryBf16PatternAcrossTheFp8Range(boolean vector) {
         Simd s = simd(vector);
         // units of 256: the maximum A first, then 255 of the 256 patterns (sign, 7 mantissa bits) of one binade; the
