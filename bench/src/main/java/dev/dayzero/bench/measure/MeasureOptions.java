@@ -4,14 +4,15 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * How one case is timed: warm-up by time, then samples until both {@code minSamples} and {@code minTime}
+ * How one case is timed: warm-up by time, and on until the launches settle (no JIT compilation and no speed-up over
+ * a window of launches; at most {@code maxTime} more), then samples until both {@code minSamples} and {@code minTime}
  * are reached; after that the run stops as soon as the relative standard deviation of the samples is at or
  * below {@code targetRsd}, or when {@code maxTime} has passed (which also wins over {@code minSamples}, so a
  * slow operator costs bounded time). The {@link Timing} records which rule stopped it.
  *
- * <p>The defaults ({@link #defaults()}) keep a default model run short: at most about 1.05 s of timing per
- * case and backend (50 ms warm-up, then 100 ms to 1 s of samples), so 30 cases on one backend spend at most
- * ~32 s timing, well under 3 minutes with conformance included, on 2 cores.
+ * <p>The defaults ({@link #defaults()}) keep a default model run short: about 0.2 s of timing per settled case
+ * and backend (50 ms warm-up, two settling windows of 20 ms, then 100 ms or more of samples), at most about 2 s (a
+ * JIT-compiled backend still compiling, then 1 s of samples that never reach the noise target).
  *
  * @param warmup      time spent launching before samples are kept (at least one launch)
  * @param minSamples  samples kept at least (unless {@code maxTime} passes first)

@@ -15,7 +15,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Times a bound launch per {@link MeasureOptions}: warm-up by time, then samples until the minimum count
+ * Times a bound launch per {@link MeasureOptions}: warm-up by time and until the launches settle ({@link #settle}),
+ * then samples until the minimum count
  * and time are met, then until the relative standard deviation reaches the target or the maximum time
  * passes. One sample is one launch (or one replay of a graph holding one launch) between two events
  * recorded on the device's default stream; the host waits for the second event before the next sample.
@@ -85,6 +86,7 @@ public final class Sampler {
             loop.sampleMillis();
             warmupRuns++;
         } while (System.nanoTime() - w0 < warmupNanos);
+        warmupRuns += settle(loop, o, notes);
         double warmupMs = (System.nanoTime() - w0) / 1e6;
 
         long minNanos = o.minTime().toNanos();
@@ -127,6 +129,60 @@ public final class Sampler {
         return new Timing(loop.usesEvents() ? Timing.DEVICE_EVENTS : Timing.WALL_CLOCK, flushBytes > 0, flushBytes,
                 graph, warmupRuns, warmupMs, kept, Stats.of(samples, n), reason.label(), elapsedMs, notes);
     }
+
+    /**
+     * Warms up on past the timed warm-up while the launches are not settled: while this JVM's JIT compiled something
+     * during the last window of launches, or the window's fastest launch beat the previous window's by more than
+     * {@link #SETTLED}. A JIT-compiled backend (the CPU one: its kernels reach their compiled speed after a second or
+     * more of running, in steps as the compiler installs code) would otherwise be timed half-compiled; a device
+     * whose launches are settled costs two windows. At most {@code maxTime} more. Returns the launches made.
+     */
+    static int settle(SampleLoop loop, MeasureOptions o, List<String> notes) {
+        java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+        boolean jitTimed = jit != null && jit.isCompilationTimeMonitoringSupported();
+        long cap = o.maxTime().toNanos();
+        long s0 = System.nanoTime();
+        int runs = 0;
+        double previous = Double.POSITIVE_INFINITY;
+        int windows = 0;
+        while (true) {
+            long compiled = jitTimed ? jit.getTotalCompilationTime() : 0;
+            double best = Double.POSITIVE_INFINITY;
+            long windowStart = System.nanoTime();
+            int n = 0;
+            while (n < WINDOW_RUNS || System.nanoTime() - windowStart < WINDOW_NANOS) {
+                best = Math.min(best, loop.sampleMillis());
+                n++;
+                if (System.nanoTime() - s0 >= cap) {
+                    break;
+                }
+            }
+            runs += n;
+            windows++;
+            boolean compiling = jitTimed && jit.getTotalCompilationTime() != compiled;
+            boolean faster = best < previous * (1 - SETTLED);
+            previous = Math.min(previous, best);
+            if (System.nanoTime() - s0 >= cap) {
+                notes.add(String.format(java.util.Locale.ROOT, "warm-up extended by the %.0f ms cap: the launches had "
+                        + "not settled (JIT compiling or still getting faster)", (System.nanoTime() - s0) / 1e6));
+                return runs;
+            }
+            if (!compiling && !faster && windows >= 2) {
+                if (windows > 2) {
+                    notes.add(String.format(java.util.Locale.ROOT, "warm-up extended by %.0f ms until the launches "
+                            + "settled (JIT compiling or still getting faster)", (System.nanoTime() - s0) / 1e6));
+                }
+                return runs;
+            }
+        }
+    }
+
+    /** A settling window: at least this many launches … */
+    static final int WINDOW_RUNS = 2;
+    /** … and at least this long. */
+    static final long WINDOW_NANOS = 20_000_000L;
+    /** A window faster than the previous one by more than this fraction is not settled. */
+    static final double SETTLED = 0.05;
 
     /**
      * One measured sample, reusable: optional flush, start event, the launch (or graph replay), stop event,

@@ -258,7 +258,7 @@ final class ReportDocument {
 
     private static String measurement(RunInfo run) {
         var m = run.measureOptions();
-        return String.format(Locale.ROOT, "warm-up %s, ≥%d samples and ≥%s, stop at %.1f%% RSD or %s, %s cache",
+        return String.format(Locale.ROOT, "warm-up %s and until launches settle, ≥%d samples and ≥%s, stop at %.1f%% RSD or %s, %s cache",
                 human(m.warmup()), m.minSamples(), human(m.minTime()), m.targetRsd() * 100, human(m.maxTime()),
                 m.coldCache() ? "cold" : "warm");
     }

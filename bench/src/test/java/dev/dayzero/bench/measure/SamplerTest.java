@@ -51,6 +51,60 @@ class SamplerTest {
         }
     }
 
+    /** A launch that runs slowly for its first {@code slowRuns} runs (a kernel before the JIT compiles it), then fast. */
+    record Warming(long slowNanos, long fastNanos, int slowRuns, AtomicInteger runs) implements PreparedOp.Launch {
+        @Override
+        public void enqueue(Stream stream) {
+            long end = System.nanoTime() + (runs.incrementAndGet() <= slowRuns ? slowNanos : fastNanos);
+            while (System.nanoTime() < end) {
+                Thread.onSpinWait();
+            }
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    @Test
+    void warmUpGoesOnUntilTheLaunchesSettle() {
+        // 5 ms of timed warm-up would end after two slow launches; the launches speed up after 40 ms, in the middle of
+        // a settling window: the windows go on until two in a row are equally fast, and no slow launch is sampled
+        MeasureOptions o = new MeasureOptions(Duration.ofMillis(5), 5, Duration.ofMillis(20), Duration.ofSeconds(2),
+                10.0, false, true);
+        Warming w = new Warming(4_000_000, 500_000, 10, new AtomicInteger());
+        Timing t = Sampler.measure(cpu, w, o);
+        assertTrue(t.warmupRuns() > 10, "warm-up ran past the slow launches: " + t.warmupRuns());
+        assertTrue(t.stats().max() < 2.0, "no slow launch among the samples: max " + t.stats().max() + " ms");
+        assertTrue(t.notes().stream().anyMatch(n -> n.contains("warm-up extended")), "said so: " + t.notes());
+        assertEquals(t.samplesMs().size() + t.warmupRuns(), w.runs().get());
+    }
+
+    @Test
+    void warmUpStopsAtTheCapWhenTheLaunchesNeverSettle() {
+        // run n takes 20 ms / (1 + n/4): each settling window (20 ms) ends about 20 % faster than the one before, for
+        // ever; the extension stops at maxTime
+        AtomicInteger runs = new AtomicInteger();
+        PreparedOp.Launch speeding = new PreparedOp.Launch() {
+            @Override
+            public void enqueue(Stream stream) {
+                long end = System.nanoTime() + (long) (20_000_000 / (1 + runs.incrementAndGet() / 4.0));
+                while (System.nanoTime() < end) {
+                    Thread.onSpinWait();
+                }
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        MeasureOptions o = new MeasureOptions(Duration.ZERO, 1, Duration.ofMillis(10), Duration.ofMillis(150), 10.0,
+                false, true);
+        Timing t = Sampler.measure(cpu, speeding, o);
+        assertTrue(t.warmupMs() >= 150 && t.warmupMs() < 1000, "warm-up capped at maxTime: " + t.warmupMs() + " ms");
+        assertTrue(t.notes().stream().anyMatch(n -> n.contains("cap")), "said so: " + t.notes());
+    }
+
     @Test
     void aLooseTargetStopsAtTheMinimumCountAndTime() {
         MeasureOptions o = new MeasureOptions(Duration.ofMillis(5), 7, Duration.ofMillis(30), Duration.ofSeconds(5),
