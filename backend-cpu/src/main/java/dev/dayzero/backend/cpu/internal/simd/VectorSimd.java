@@ -29,6 +29,8 @@ final class VectorSimd implements Simd {
     /** Bytes per NaN-code check: the widest byte vector. */
     private static final VectorSpecies<Byte> BW = ByteVector.SPECIES_PREFERRED;
     private static final int ROWS = 6;
+    private static final boolean X86 = System.getProperty("os.arch").equals("amd64")
+            || System.getProperty("os.arch").equals("x86_64");
     private static final PlainSimd TAIL = new PlainSimd();
 
     private VectorSimd() {
@@ -971,9 +973,17 @@ final class VectorSimd implements Simd {
         }
     }
 
-    /** The exponential by the Vector API's {@code EXP} (an intrinsic on x86: within an ulp of {@code Math.exp}). */
+    /**
+     * The exponential by the Vector API's {@code EXP}: an intrinsic on x86 (Intel's short-vector math library in the
+     * JDK, within an ulp of {@code Math.exp}); elsewhere the JDK 17 API computes it lane by lane in Java, slower than
+     * the scalar loop, so other architectures take that loop.
+     */
     @Override
     public void expAndSum(float[] st, int count, int ld, int rows, float[] ref, float[] sum) {
+        if (!X86) {
+            Simd.super.expAndSum(st, count, ld, rows, ref, sum);
+            return;
+        }
         int r = 0;
         for (; r + L <= rows; r += L) {
             FloatVector base = FloatVector.fromArray(F, ref, r);
