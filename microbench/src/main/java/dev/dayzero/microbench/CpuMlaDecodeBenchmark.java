@@ -5,7 +5,6 @@ import dev.dayzero.hal.op.KvCacheType;
 import dev.dayzero.tck.data.HostTensor;
 import dev.dayzero.tck.data.InputGenerator;
 import java.util.Collections;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -76,8 +75,7 @@ public class CpuMlaDecodeBenchmark {
         AttentionSpec.LatentDecode spec = AttentionSpec.LatentDecode.deepseek(
                 Collections.nCopies(batch, context), heads, 1, KvCacheType.BF16);
         gflopPerLaunch = spec.flops() / 1e9;
-        List<HostTensor> inputs = InputGenerator.generate(spec, 42);
-        cpu = new CpuLaunch(spec, vectorApi, inputs.stream().map(t -> t.data().duplicate().rewind()).toList());
+        cpu = new CpuLaunch(spec, vectorApi, InputGenerator.generate(spec, 42).stream().map(HostTensor::bytes).toList());
     }
 
     @TearDown(Level.Trial)

@@ -9,9 +9,12 @@ import dev.dayzero.hal.GraphCapture;
 import dev.dayzero.hal.HalException;
 import dev.dayzero.hal.PreparedOp;
 import dev.dayzero.hal.Stream;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -26,6 +29,13 @@ import java.util.Objects;
  * preallocated array (grown, outside the timed window, only past 4096 samples).
  */
 public final class Sampler {
+    /** A settling window: at least this many launches … */
+    static final int WINDOW_RUNS = 2;
+    /** … and at least this long. */
+    static final long WINDOW_NANOS = 20_000_000L;
+    /** A window faster than the previous one by more than this fraction is not settled. */
+    static final double SETTLED = 0.05;
+
     /** Flush size when the device does not know its cache size: 64 MiB, above the L2 of every current chip. */
     public static final long FALLBACK_FLUSH_BYTES = 64L << 20;
 
@@ -138,7 +148,7 @@ public final class Sampler {
      * whose launches are settled costs two windows. At most {@code maxTime} more. Returns the launches made.
      */
     static int settle(SampleLoop loop, MeasureOptions o, List<String> notes) {
-        java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
         boolean jitTimed = jit != null && jit.isCompilationTimeMonitoringSupported();
         long cap = o.maxTime().toNanos();
         long s0 = System.nanoTime();
@@ -163,26 +173,19 @@ public final class Sampler {
             boolean faster = best < previous * (1 - SETTLED);
             previous = Math.min(previous, best);
             if (System.nanoTime() - s0 >= cap) {
-                notes.add(String.format(java.util.Locale.ROOT, "warm-up extended by the %.0f ms cap: the launches had "
+                notes.add(String.format(Locale.ROOT, "warm-up extended by the %.0f ms cap: the launches had "
                         + "not settled (JIT compiling or still getting faster)", (System.nanoTime() - s0) / 1e6));
                 return runs;
             }
             if (!compiling && !faster && windows >= 2) {
                 if (windows > 2) {
-                    notes.add(String.format(java.util.Locale.ROOT, "warm-up extended by %.0f ms until the launches "
+                    notes.add(String.format(Locale.ROOT, "warm-up extended by %.0f ms until the launches "
                             + "settled (JIT compiling or still getting faster)", (System.nanoTime() - s0) / 1e6));
                 }
                 return runs;
             }
         }
     }
-
-    /** A settling window: at least this many launches … */
-    static final int WINDOW_RUNS = 2;
-    /** … and at least this long. */
-    static final long WINDOW_NANOS = 20_000_000L;
-    /** A window faster than the previous one by more than this fraction is not settled. */
-    static final double SETTLED = 0.05;
 
     /**
      * One measured sample, reusable: optional flush, start event, the launch (or graph replay), stop event,

@@ -262,6 +262,38 @@ public final class PlainSimd implements Simd {
     }
 
     @Override
+    public void scaleAndMax(float[] st, int count, int ld, int rows, float scale, float[] max) {
+        scaleAndMax(st, count, ld, 0, rows, scale, max);
+    }
+
+    @Override
+    public void expAndSum(float[] st, int count, int ld, int rows, float[] ref, float[] sum) {
+        expAndSum(st, count, ld, 0, rows, ref, sum);
+    }
+
+    /** {@link #scaleAndMax} for rows {@code from ≤ r < to} (the rows a vector path leaves). */
+    static void scaleAndMax(float[] st, int count, int ld, int from, int to, float scale, float[] max) {
+        for (int t = 0; t < count; t++) {
+            for (int r = from; r < to; r++) {
+                float v = st[t * ld + r] * scale;
+                st[t * ld + r] = v;
+                max[r] = Math.max(max[r], v);
+            }
+        }
+    }
+
+    /** {@link #expAndSum} for rows {@code from ≤ r < to}, by {@code Math.exp}. */
+    static void expAndSum(float[] st, int count, int ld, int from, int to, float[] ref, float[] sum) {
+        for (int t = 0; t < count; t++) {
+            for (int r = from; r < to; r++) {
+                float p = (float) Math.exp(st[t * ld + r] - ref[r]);
+                st[t * ld + r] = p;
+                sum[r] += p;
+            }
+        }
+    }
+
+    @Override
     public float fmaChain(long iterations, float seed) {
         float a0 = seed;
         float a1 = seed + 1f;

@@ -164,30 +164,14 @@ public interface Simd {
      * Scores of an attention tile, {@code count} tokens × {@code rows} query rows stored {@code st[t·ld + r]}:
      * each multiplied by {@code scale} in place, and {@code max[r]} raised to the largest of row {@code r}'s.
      */
-    default void scaleAndMax(float[] st, int count, int ld, int rows, float scale, float[] max) {
-        for (int t = 0; t < count; t++) {
-            for (int r = 0; r < rows; r++) {
-                float v = st[t * ld + r] * scale;
-                st[t * ld + r] = v;
-                max[r] = Math.max(max[r], v);
-            }
-        }
-    }
+    void scaleAndMax(float[] st, int count, int ld, int rows, float scale, float[] max);
 
     /**
      * The softmax numerators of an attention tile laid out as in {@link #scaleAndMax}: {@code st[t·ld + r] =
      * exp(st[t·ld + r] - ref[r])} in place, and their sum over {@code t} added to {@code sum[r]}. The vector path's
      * exponential may differ from {@code Math.exp} by an ulp.
      */
-    default void expAndSum(float[] st, int count, int ld, int rows, float[] ref, float[] sum) {
-        for (int t = 0; t < count; t++) {
-            for (int r = 0; r < rows; r++) {
-                float p = (float) Math.exp(st[t * ld + r] - ref[r]);
-                st[t * ld + r] = p;
-                sum[r] += p;
-            }
-        }
-    }
+    void expAndSum(float[] st, int count, int ld, int rows, float[] ref, float[] sum);
 
     /**
      * A register-resident FMA chain, {@code iterations} steps of {@link #fmaChainFlops()} FLOP each, for the

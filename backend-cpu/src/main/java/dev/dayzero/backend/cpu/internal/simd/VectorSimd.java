@@ -1,5 +1,8 @@
 package dev.dayzero.backend.cpu.internal.simd;
 
+import dev.dayzero.hal.DType;
+import dev.dayzero.hal.Fp8;
+import java.util.Set;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -29,8 +32,7 @@ final class VectorSimd implements Simd {
     /** Bytes per NaN-code check: the widest byte vector. */
     private static final VectorSpecies<Byte> BW = ByteVector.SPECIES_PREFERRED;
     private static final int ROWS = 6;
-    private static final boolean X86 = System.getProperty("os.arch").equals("amd64")
-            || System.getProperty("os.arch").equals("x86_64");
+    private static final boolean X86 = Set.of("amd64", "x86_64").contains(System.getProperty("os.arch"));
     private static final PlainSimd TAIL = new PlainSimd();
 
     private VectorSimd() {
@@ -45,9 +47,7 @@ final class VectorSimd implements Simd {
 
     static String describe() {
         int bits = F.vectorBitSize();
-        String arch = System.getProperty("os.arch");
-        boolean x86 = arch.equals("amd64") || arch.equals("x86_64");
-        String isa = x86 ? (bits >= 512 ? "AVX-512" : bits >= 256 ? "AVX2" : "SSE") : (bits + "-bit SIMD");
+        String isa = X86 ? (bits >= 512 ? "AVX-512" : bits >= 256 ? "AVX2" : "SSE") : (bits + "-bit SIMD");
         return isa + " (FloatVector " + bits + "-bit, " + L + " lanes)";
     }
 
@@ -763,7 +763,7 @@ final class VectorSimd implements Simd {
                        int qOff) {
         int i = 0;
         int step = B.length();
-        if (spec.format() == dev.dayzero.hal.DType.I8) {
+        if (spec.format() == DType.I8) {
             for (; i + step <= count; i += L) {
                 i8Code(FloatVector.fromArray(F, x, xOff + i).div(scale), q, qOff + i);
             }
@@ -783,7 +783,7 @@ final class VectorSimd implements Simd {
                            int qOff) {
         int i = 0;
         int step = B.length();
-        if (spec.format() == dev.dayzero.hal.DType.I8) {
+        if (spec.format() == DType.I8) {
             for (; i + step <= count; i += L) {
                 i8Code(bf16(x, xOff + 2 * i).div(scale), q, qOff + i);
             }
@@ -831,7 +831,7 @@ final class VectorSimd implements Simd {
         for (int c = 0, g = 0; c < count; c += unit, g++) {
             scales[g] = amaxBf16(x, xOff + 2 * c, Math.min(unit, count - c)); // the maximum until the next loop
         }
-        boolean fp8 = spec.format() != dev.dayzero.hal.DType.I8;
+        boolean fp8 = spec.format() != DType.I8;
         Fp8Rounding r = fp8 ? Fp8Rounding.of(spec.format()) : null;
         for (int c = 0, g = 0; c < count; c += unit, g++) {
             float amax = scales[g];
@@ -903,12 +903,12 @@ final class VectorSimd implements Simd {
     /** An FP8 format's rounding constants (see {@link #fp8Code}). */
     private record Fp8Rounding(int shift, int rebias, int minNormalBits, float subScale, int maxCode, int nanCode,
                                int magicOffset, int codeOffset, float fastLimit) {
-        private static final Fp8Rounding E4M3 = of(3, 7, 0x7e, 0x7f, 448f);
-        private static final Fp8Rounding E5M2 = of(2, 15, 0x7b, 0x7e, 57344f);
+        private static final Fp8Rounding E4M3 = of(3, 7, 0x7e, 0x7f, Fp8.max(DType.F8_E4M3FN));
+        private static final Fp8Rounding E5M2 = of(2, 15, 0x7b, 0x7e, Fp8.max(DType.F8_E5M2));
 
         /** The constants of an FP8 format, made once (encode runs once per scaling unit). */
-        static Fp8Rounding of(dev.dayzero.hal.DType format) {
-            return format == dev.dayzero.hal.DType.F8_E4M3FN ? E4M3 : E5M2;
+        static Fp8Rounding of(DType format) {
+            return format == DType.F8_E4M3FN ? E4M3 : E5M2;
         }
 
         /**
@@ -962,15 +962,7 @@ final class VectorSimd implements Simd {
             }
             m.intoArray(max, r);
         }
-        if (r < rows) {
-            for (int t = 0; t < count; t++) {
-                for (int i = r; i < rows; i++) {
-                    float v = st[t * ld + i] * scale;
-                    st[t * ld + i] = v;
-                    max[i] = Math.max(max[i], v);
-                }
-            }
-        }
+        PlainSimd.scaleAndMax(st, count, ld, r, rows, scale, max);
     }
 
     /**
@@ -980,12 +972,8 @@ final class VectorSimd implements Simd {
      */
     @Override
     public void expAndSum(float[] st, int count, int ld, int rows, float[] ref, float[] sum) {
-        if (!X86) {
-            Simd.super.expAndSum(st, count, ld, rows, ref, sum);
-            return;
-        }
         int r = 0;
-        for (; r + L <= rows; r += L) {
+        for (; X86 && r + L <= rows; r += L) {
             FloatVector base = FloatVector.fromArray(F, ref, r);
             FloatVector acc = FloatVector.fromArray(F, sum, r);
             for (int t = 0; t < count; t++) {
@@ -995,15 +983,7 @@ final class VectorSimd implements Simd {
             }
             acc.intoArray(sum, r);
         }
-        if (r < rows) {
-            for (int t = 0; t < count; t++) {
-                for (int i = r; i < rows; i++) {
-                    float p = (float) Math.exp(st[t * ld + i] - ref[i]);
-                    st[t * ld + i] = p;
-                    sum[i] += p;
-                }
-            }
-        }
+        PlainSimd.expAndSum(st, count, ld, r, rows, ref, sum);
     }
 
     @Override
