@@ -336,6 +336,12 @@ final class VectorSimd implements Simd {
      * exactly, so one multiply by {@code s · 2^120} (exact while |s| &lt; 2^7) gives the product rounded once, as
      * decode-then-scale does; NaN codes are found per row segment by a byte scan and their rows' sums set to NaN, so
      * the step needs no blend. A call with a scale of 2^7 or more (or not finite) takes the plain loop.
+     *
+     * <p>The accumulators are loaded from {@code acc} and stored back, with no vector work after the loop: JDK 17's C2
+     * parses this method close to its node-count cutoff for inlining (18000 nodes), and an epilogue of sixteen
+     * load-add-store triples took it past: the last stores were then left as calls, each boxing its vector (JMH
+     * {@code -prof gc}: 55-77 MB a launch of the b8 MoE GEMM, and 6x slower on 16 threads, where the allocation is
+     * shared).
      */
     @Override
     public void dot8x2E4m3(int depth, float[] x, int xOff, int ldx, byte[] w, int wOff, int ldw, float[] s, int sOff,
@@ -345,9 +351,15 @@ final class VectorSimd implements Simd {
             TAIL.dot8x2E4m3Lanes(depth, x, xOff, ldx, w, wOff, ldw, s, sOff, acc, accOff, L);
             return;
         }
-        FloatVector z = FloatVector.zero(F);
-        FloatVector a00 = z, a01 = z, a10 = z, a11 = z, a20 = z, a21 = z, a30 = z, a31 = z;
-        FloatVector a40 = z, a41 = z, a50 = z, a51 = z, a60 = z, a61 = z, a70 = z, a71 = z;
+        // from acc and back to it, nothing after the loop but stores (see the Javadoc)
+        FloatVector a00 = FloatVector.fromArray(F, acc, accOff), a01 = FloatVector.fromArray(F, acc, accOff + L);
+        FloatVector a10 = FloatVector.fromArray(F, acc, accOff + 2 * L), a11 = FloatVector.fromArray(F, acc, accOff + 3 * L);
+        FloatVector a20 = FloatVector.fromArray(F, acc, accOff + 4 * L), a21 = FloatVector.fromArray(F, acc, accOff + 5 * L);
+        FloatVector a30 = FloatVector.fromArray(F, acc, accOff + 6 * L), a31 = FloatVector.fromArray(F, acc, accOff + 7 * L);
+        FloatVector a40 = FloatVector.fromArray(F, acc, accOff + 8 * L), a41 = FloatVector.fromArray(F, acc, accOff + 9 * L);
+        FloatVector a50 = FloatVector.fromArray(F, acc, accOff + 10 * L), a51 = FloatVector.fromArray(F, acc, accOff + 11 * L);
+        FloatVector a60 = FloatVector.fromArray(F, acc, accOff + 12 * L), a61 = FloatVector.fromArray(F, acc, accOff + 13 * L);
+        FloatVector a70 = FloatVector.fromArray(F, acc, accOff + 14 * L), a71 = FloatVector.fromArray(F, acc, accOff + 15 * L);
         int x1 = xOff + ldx, x2 = x1 + ldx, x3 = x2 + ldx, x4 = x3 + ldx, x5 = x4 + ldx, x6 = x5 + ldx, x7 = x6 + ldx;
         int w1 = wOff + ldw;
         for (int k = 0; k < depth; k += L) {
@@ -385,24 +397,29 @@ final class VectorSimd implements Simd {
             a70 = xv.fma(v0, a70);
             a71 = xv.fma(v1, a71);
         }
-        float n0 = hasNanCode(w, wOff, depth) ? Float.NaN : 0f;
-        float n1 = hasNanCode(w, w1, depth) ? Float.NaN : 0f;
-        FloatVector.fromArray(F, acc, accOff).add(a00.add(n0)).intoArray(acc, accOff);
-        FloatVector.fromArray(F, acc, accOff + L).add(a01.add(n1)).intoArray(acc, accOff + L);
-        FloatVector.fromArray(F, acc, accOff + 2 * L).add(a10.add(n0)).intoArray(acc, accOff + 2 * L);
-        FloatVector.fromArray(F, acc, accOff + 3 * L).add(a11.add(n1)).intoArray(acc, accOff + 3 * L);
-        FloatVector.fromArray(F, acc, accOff + 4 * L).add(a20.add(n0)).intoArray(acc, accOff + 4 * L);
-        FloatVector.fromArray(F, acc, accOff + 5 * L).add(a21.add(n1)).intoArray(acc, accOff + 5 * L);
-        FloatVector.fromArray(F, acc, accOff + 6 * L).add(a30.add(n0)).intoArray(acc, accOff + 6 * L);
-        FloatVector.fromArray(F, acc, accOff + 7 * L).add(a31.add(n1)).intoArray(acc, accOff + 7 * L);
-        FloatVector.fromArray(F, acc, accOff + 8 * L).add(a40.add(n0)).intoArray(acc, accOff + 8 * L);
-        FloatVector.fromArray(F, acc, accOff + 9 * L).add(a41.add(n1)).intoArray(acc, accOff + 9 * L);
-        FloatVector.fromArray(F, acc, accOff + 10 * L).add(a50.add(n0)).intoArray(acc, accOff + 10 * L);
-        FloatVector.fromArray(F, acc, accOff + 11 * L).add(a51.add(n1)).intoArray(acc, accOff + 11 * L);
-        FloatVector.fromArray(F, acc, accOff + 12 * L).add(a60.add(n0)).intoArray(acc, accOff + 12 * L);
-        FloatVector.fromArray(F, acc, accOff + 13 * L).add(a61.add(n1)).intoArray(acc, accOff + 13 * L);
-        FloatVector.fromArray(F, acc, accOff + 14 * L).add(a70.add(n0)).intoArray(acc, accOff + 14 * L);
-        FloatVector.fromArray(F, acc, accOff + 15 * L).add(a71.add(n1)).intoArray(acc, accOff + 15 * L);
+        a00.intoArray(acc, accOff);
+        a01.intoArray(acc, accOff + L);
+        a10.intoArray(acc, accOff + 2 * L);
+        a11.intoArray(acc, accOff + 3 * L);
+        a20.intoArray(acc, accOff + 4 * L);
+        a21.intoArray(acc, accOff + 5 * L);
+        a30.intoArray(acc, accOff + 6 * L);
+        a31.intoArray(acc, accOff + 7 * L);
+        a40.intoArray(acc, accOff + 8 * L);
+        a41.intoArray(acc, accOff + 9 * L);
+        a50.intoArray(acc, accOff + 10 * L);
+        a51.intoArray(acc, accOff + 11 * L);
+        a60.intoArray(acc, accOff + 12 * L);
+        a61.intoArray(acc, accOff + 13 * L);
+        a70.intoArray(acc, accOff + 14 * L);
+        a71.intoArray(acc, accOff + 15 * L);
+        // a NaN code makes its weight row's eight sums NaN: one NaN lane of a partial sum is enough (lanes are summed)
+        if (hasNanCode(w, wOff, depth)) {
+            nanRows(acc, accOff, 0);
+        }
+        if (hasNanCode(w, w1, depth)) {
+            nanRows(acc, accOff, 1);
+        }
     }
 
     /**
@@ -417,9 +434,15 @@ final class VectorSimd implements Simd {
             TAIL.dot8x2I8Lanes(depth, x, xOff, ldx, w, wOff, ldw, acc, accOff, L);
             return;
         }
-        FloatVector z = FloatVector.zero(F);
-        FloatVector a00 = z, a01 = z, a10 = z, a11 = z, a20 = z, a21 = z, a30 = z, a31 = z;
-        FloatVector a40 = z, a41 = z, a50 = z, a51 = z, a60 = z, a61 = z, a70 = z, a71 = z;
+        // from acc and back to it, nothing after the loop but stores (see the Javadoc)
+        FloatVector a00 = FloatVector.fromArray(F, acc, accOff), a01 = FloatVector.fromArray(F, acc, accOff + L);
+        FloatVector a10 = FloatVector.fromArray(F, acc, accOff + 2 * L), a11 = FloatVector.fromArray(F, acc, accOff + 3 * L);
+        FloatVector a20 = FloatVector.fromArray(F, acc, accOff + 4 * L), a21 = FloatVector.fromArray(F, acc, accOff + 5 * L);
+        FloatVector a30 = FloatVector.fromArray(F, acc, accOff + 6 * L), a31 = FloatVector.fromArray(F, acc, accOff + 7 * L);
+        FloatVector a40 = FloatVector.fromArray(F, acc, accOff + 8 * L), a41 = FloatVector.fromArray(F, acc, accOff + 9 * L);
+        FloatVector a50 = FloatVector.fromArray(F, acc, accOff + 10 * L), a51 = FloatVector.fromArray(F, acc, accOff + 11 * L);
+        FloatVector a60 = FloatVector.fromArray(F, acc, accOff + 12 * L), a61 = FloatVector.fromArray(F, acc, accOff + 13 * L);
+        FloatVector a70 = FloatVector.fromArray(F, acc, accOff + 14 * L), a71 = FloatVector.fromArray(F, acc, accOff + 15 * L);
         int x1 = xOff + ldx, x2 = x1 + ldx, x3 = x2 + ldx, x4 = x3 + ldx, x5 = x4 + ldx, x6 = x5 + ldx, x7 = x6 + ldx;
         int w1 = wOff + ldw;
         for (int k = 0; k < depth; k += L) {
@@ -450,22 +473,29 @@ final class VectorSimd implements Simd {
             a70 = xv.fma(v0, a70);
             a71 = xv.fma(v1, a71);
         }
-        FloatVector.fromArray(F, acc, accOff).add(a00).intoArray(acc, accOff);
-        FloatVector.fromArray(F, acc, accOff + L).add(a01).intoArray(acc, accOff + L);
-        FloatVector.fromArray(F, acc, accOff + 2 * L).add(a10).intoArray(acc, accOff + 2 * L);
-        FloatVector.fromArray(F, acc, accOff + 3 * L).add(a11).intoArray(acc, accOff + 3 * L);
-        FloatVector.fromArray(F, acc, accOff + 4 * L).add(a20).intoArray(acc, accOff + 4 * L);
-        FloatVector.fromArray(F, acc, accOff + 5 * L).add(a21).intoArray(acc, accOff + 5 * L);
-        FloatVector.fromArray(F, acc, accOff + 6 * L).add(a30).intoArray(acc, accOff + 6 * L);
-        FloatVector.fromArray(F, acc, accOff + 7 * L).add(a31).intoArray(acc, accOff + 7 * L);
-        FloatVector.fromArray(F, acc, accOff + 8 * L).add(a40).intoArray(acc, accOff + 8 * L);
-        FloatVector.fromArray(F, acc, accOff + 9 * L).add(a41).intoArray(acc, accOff + 9 * L);
-        FloatVector.fromArray(F, acc, accOff + 10 * L).add(a50).intoArray(acc, accOff + 10 * L);
-        FloatVector.fromArray(F, acc, accOff + 11 * L).add(a51).intoArray(acc, accOff + 11 * L);
-        FloatVector.fromArray(F, acc, accOff + 12 * L).add(a60).intoArray(acc, accOff + 12 * L);
-        FloatVector.fromArray(F, acc, accOff + 13 * L).add(a61).intoArray(acc, accOff + 13 * L);
-        FloatVector.fromArray(F, acc, accOff + 14 * L).add(a70).intoArray(acc, accOff + 14 * L);
-        FloatVector.fromArray(F, acc, accOff + 15 * L).add(a71).intoArray(acc, accOff + 15 * L);
+        a00.intoArray(acc, accOff);
+        a01.intoArray(acc, accOff + L);
+        a10.intoArray(acc, accOff + 2 * L);
+        a11.intoArray(acc, accOff + 3 * L);
+        a20.intoArray(acc, accOff + 4 * L);
+        a21.intoArray(acc, accOff + 5 * L);
+        a30.intoArray(acc, accOff + 6 * L);
+        a31.intoArray(acc, accOff + 7 * L);
+        a40.intoArray(acc, accOff + 8 * L);
+        a41.intoArray(acc, accOff + 9 * L);
+        a50.intoArray(acc, accOff + 10 * L);
+        a51.intoArray(acc, accOff + 11 * L);
+        a60.intoArray(acc, accOff + 12 * L);
+        a61.intoArray(acc, accOff + 13 * L);
+        a70.intoArray(acc, accOff + 14 * L);
+        a71.intoArray(acc, accOff + 15 * L);
+    }
+
+    /** Sets lane 0 of weight row {@code j}'s eight partial sums to NaN (the 8×2 tiles' layout: [row i][j][L]). */
+    private static void nanRows(float[] acc, int accOff, int j) {
+        for (int i = 0; i < 8; i++) {
+            acc[accOff + (2 * i + j) * L] = Float.NaN;
+        }
     }
 
     /** The 1×4 tile: X loaded once a step for four weight rows, four accumulators; the decode as {@link #dot8x2E4m3}'s. */
