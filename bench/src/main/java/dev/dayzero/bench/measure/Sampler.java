@@ -16,6 +16,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Times a bound launch per {@link MeasureOptions}: warm-up by time and until the launches settle ({@link #settle}),
@@ -48,6 +49,22 @@ public final class Sampler {
      */
     public static long flushBytes(DeviceInfo info) {
         return info.l2Bytes() > 0 ? Math.max(2 * info.l2Bytes(), 1L << 20) : FALLBACK_FLUSH_BYTES;
+    }
+
+    /**
+     * For a warm-cache timing of a launch that touches {@code operandBytes}: a note when they fit in the device's
+     * last-level cache ({@link DeviceInfo#l2Bytes()}), since every launch after the first then reads them from that
+     * cache, and a memory-bound operator can run past the memory roof. Empty for cold-cache timings and where the
+     * cache size is unknown.
+     */
+    public static Optional<String> cacheResidencyNote(long operandBytes, DeviceInfo info, boolean coldCache) {
+        long cache = info.l2Bytes();
+        if (coldCache || cache <= 0 || operandBytes <= 0 || operandBytes > cache) {
+            return Optional.empty();
+        }
+        return Optional.of(String.format(Locale.ROOT, "warm cache: the operands (%.1f MiB) fit in the device's "
+                + "last-level cache (%.1f MiB), so launches read them from cache, not memory; --cold-cache times "
+                + "them from memory", operandBytes / 1048576.0, cache / 1048576.0));
     }
 
     /** Times {@code launch} on {@code device}'s default stream. The caller keeps owning the launch. */

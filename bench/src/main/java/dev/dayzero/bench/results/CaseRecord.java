@@ -211,6 +211,11 @@ public record CaseRecord(String caseId, String model, String phase, String opera
             return this;
         }
 
+        /** The notes added so far, a copy. */
+        public List<String> notesSoFar() {
+            return List.copyOf(notes);
+        }
+
         public Builder notes(List<String> more) {
             this.notes.addAll(more);
             return this;

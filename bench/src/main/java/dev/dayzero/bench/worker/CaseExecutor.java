@@ -147,9 +147,11 @@ public final class CaseExecutor {
                 try (PreparedOp.Launch launch = op.bind(buffers)) {
                     Timing timing = Sampler.measure(device, launch, options.measureOptions());
                     b.ran(target).timing(timing, Derived.of(target, timing));
-                    if (!options.conform()) {
-                        b.notes(op.notes());
-                    }
+                    Sampler.cacheResidencyNote(target.bytes(), device.info(), timing.coldCache()).ifPresent(b::note);
+                    // the timing op's notes, less those the conformance op already gave (a backend can note
+                    // what it saw while timed, as the CPU backend notes boxed vectors)
+                    List<String> seen = options.conform() ? b.notesSoFar() : List.of();
+                    b.notes(op.notes().stream().filter(n -> !seen.contains(n)).toList());
                 }
             }
         } catch (DeviceOutOfMemoryException e) {

@@ -156,6 +156,18 @@ class SamplerTest {
     }
 
     @Test
+    void warmTimingsOfOperandsThatFitTheLastLevelCacheSaySo() {
+        DeviceInfo llc = new DeviceInfo("x", 0, "v", "n", "a", 0, 1, "", "", 300L << 20, false, Map.of());
+        DeviceInfo unknown = new DeviceInfo("x", 0, "v", "n", "a", 0, 1, "", "", 0, false, Map.of());
+        String note = Sampler.cacheResidencyNote(235L << 20, llc, false).orElseThrow();
+        assertTrue(note.contains("235.0 MiB") && note.contains("300.0 MiB") && note.contains("--cold-cache"), note);
+        assertTrue(Sampler.cacheResidencyNote(300L << 20, llc, false).isPresent(), "exactly the cache's size fits");
+        assertFalse(Sampler.cacheResidencyNote((300L << 20) + 1, llc, false).isPresent(), "beyond the cache");
+        assertFalse(Sampler.cacheResidencyNote(235L << 20, llc, true).isPresent(), "cold cache: read from memory");
+        assertFalse(Sampler.cacheResidencyNote(235L << 20, unknown, false).isPresent(), "cache size unknown");
+    }
+
+    @Test
     void optionsAreValidated() {
         assertThrows(IllegalArgumentException.class, () -> MeasureOptions.defaults().withMaxTime(Duration.ofMillis(1)));
         assertThrows(IllegalArgumentException.class, () -> new MeasureOptions(Duration.ZERO, 0, Duration.ZERO,

@@ -41,8 +41,7 @@ final class CpuCalibration implements Calibration {
             throw new IllegalArgumentException("effort must be in (0, 1], got " + effort);
         }
         WorkerPool pool = device.pool();
-        long llc = Long.parseLong(device.info().properties().getOrDefault("l3Bytes", "0"));
-        llc = Math.max(llc, device.info().l2Bytes());
+        long llc = device.info().l2Bytes(); // the last-level cache (HostInfo.lastLevel)
         long arrayBytes = Math.min(MAX_ARRAY_BYTES, Math.max(MIN_ARRAY_BYTES, 4 * llc));
         if (effort < 1) {
             arrayBytes = Math.max(1L << 20, (long) (arrayBytes * effort));

@@ -9,6 +9,7 @@ import dev.dayzero.hal.Stream;
  * kernel and with it its scratch memory.
  */
 final class CpuLaunch extends AbstractLaunch {
+    private final CpuPreparedOp op;
     private final CpuDevice device;
     private final HostBuffer[] buffers;
     private final byte[][] arrays;
@@ -16,6 +17,7 @@ final class CpuLaunch extends AbstractLaunch {
 
     CpuLaunch(CpuPreparedOp op, CpuDevice device, Kernel kernel, HostBuffer[] buffers) {
         super(op);
+        this.op = op;
         this.device = device;
         this.buffers = buffers;
         this.arrays = new byte[buffers.length][];
@@ -33,7 +35,11 @@ final class CpuLaunch extends AbstractLaunch {
                 for (int i = 0; i < buffers.length; i++) {
                     arrays[i] = buffers[i].array(); // throws if a bound buffer was closed
                 }
+                WorkerPool pool = device.pool();
+                long pooled = pool.allocatedBytes();
+                long own = Allocation.currentThread();
                 k.run(arrays);
+                op.allocated(Allocation.currentThread() - own + pool.allocatedBytes() - pooled);
             } finally {
                 java.util.Arrays.fill(arrays, null); // hold no memory between runs
             }

@@ -49,7 +49,16 @@ public final class HostInfo {
                 cpuinfoField("model name").orElse(osArch),
                 config.useVectorApi() ? osArch + " " + simd : osArch,
                 Runtime.getRuntime().maxMemory(), config.threads(), "", Runtime.version().toString(),
-                l2, false, props);
+                lastLevel(l2, l3), false, props);
+    }
+
+    /**
+     * The device's last-level cache, which {@link DeviceInfo#l2Bytes()} means (cold-cache flushes are twice it): the L3
+     * where the host has one, else the L2. A 2 MiB L2 there would leave a 300 MiB L3 holding a whole MoE layer's weights
+     * through a "cold" run.
+     */
+    static long lastLevel(long l2, long l3) {
+        return Math.max(l2, l3);
     }
 
     private static java.util.Optional<String> cpuinfoField(String field) {

@@ -9,6 +9,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The device's worker threads: {@code threads - 1} pool threads plus the caller. {@link #forEach} hands
@@ -26,6 +27,8 @@ public final class WorkerPool implements AutoCloseable {
 
     private final int threads;
     private final ExecutorService executor;
+    /** Bytes of Java heap the pool threads allocated in their loop bodies (see {@link #allocatedBytes}). */
+    private final AtomicLong allocated = new AtomicLong();
 
     WorkerPool(int threads) {
         this.threads = threads;
@@ -61,7 +64,14 @@ public final class WorkerPool implements AutoCloseable {
         List<Future<?>> futures = new ArrayList<>(workers - 1);
         for (int w = 1; w < workers; w++) {
             int worker = w;
-            futures.add(executor.submit(() -> drain(worker, items, next, body)));
+            futures.add(executor.submit(() -> {
+                long before = Allocation.currentThread();
+                try {
+                    drain(worker, items, next, body);
+                } finally {
+                    allocated.addAndGet(Allocation.currentThread() - before);
+                }
+            }));
         }
         Throwable failure = null;
         try {
@@ -93,6 +103,14 @@ public final class WorkerPool implements AutoCloseable {
         if (failure != null) {
             throw new IllegalStateException(failure);
         }
+    }
+
+    /**
+     * Heap bytes the pool threads have allocated in loop bodies so far (0 where the JVM cannot count them); the
+     * caller's own share is not in it. A kernel whose JIT-compiled code boxes vectors allocates megabytes a launch.
+     */
+    public long allocatedBytes() {
+        return allocated.get();
     }
 
     private static void drain(int worker, int items, AtomicInteger next, Body body) {

@@ -112,4 +112,69 @@ class CpuDeviceTest {
             assertTrue(d.supports(SPEC).isSupported());
         }
     }
+
+    @Test
+    void theCacheItReportsIsTheLastLevel() {
+        assertEquals(300L << 20, HostInfo.lastLevel(2L << 20, 300L << 20), "an L3 is the last level");
+        assertEquals(1L << 20, HostInfo.lastLevel(1L << 20, 0), "no L3 readable: the L2");
+        try (CpuDevice d = new CpuDevice(new CpuConfig(1, false))) {
+            long l2 = Long.parseLong(d.info().properties().get("l2Bytes"));
+            long l3 = Long.parseLong(d.info().properties().get("l3Bytes"));
+            // cold-cache flushes are sized from it: twice a 2 MiB L2 would leave a large L3 warm
+            assertEquals(Math.max(l2, l3), d.info().l2Bytes(), "this host's L2 " + l2 + ", L3 " + l3);
+        }
+    }
+
+    @Test
+    void thePoolCountsWhatItsBodiesAllocate() {
+        try (CpuDevice d = new CpuDevice(new CpuConfig(2, false))) {
+            long before = d.pool().allocatedBytes();
+            byte[][] kept = new byte[16][];
+            d.pool().forEach(16, (worker, item) -> kept[item] = new byte[1 << 20]);
+            long grew = d.pool().allocatedBytes() - before;
+            // the pool thread's share of 16 MiB (the caller took the rest, which the pool does not count)
+            assertTrue(grew >= 0 && grew <= 17L << 20, "pool threads allocated " + grew);
+            assertEquals(16, java.util.Arrays.stream(kept).filter(a -> a != null && a.length == 1 << 20).count());
+        }
+    }
+
+    @Test
+    void boxingIsNotedWhenEveryRecentLaunchAllocatedMuch() {
+        try (CpuDevice d = new CpuDevice(new CpuConfig(2, false))) {
+            CpuPreparedOp op = (CpuPreparedOp) d.prepare(SPEC);
+            op.allocated(900_000_000); // the first launch (interpreted in a fresh JVM) is never the verdict alone
+            assertTrue(op.boxingNote().isEmpty(), "one launch: no verdict");
+            op.allocated(50_000_000);
+            assertTrue(op.boxingNote().orElseThrow().contains("50.0 MB of Java heap a launch (last 1 launch)"), op.notes().toString());
+            for (int i = 0; i < CpuPreparedOp.WATCHED; i++) {
+                op.allocated(60_000_000);
+            }
+            String note = op.boxingNote().orElseThrow();
+            assertTrue(note.contains("60.0 MB") && note.contains("last 8 launches") && note.contains("boxed"), note);
+            assertTrue(op.notes().contains(note), "the note is among the op's notes");
+            op.allocated(1_000); // one launch without boxing: a recompiled kernel, or a GC artefact before
+            assertTrue(op.boxingNote().isEmpty(), "the least of the window decides");
+            for (int i = 0; i < CpuPreparedOp.WATCHED; i++) {
+                op.allocated(CpuPreparedOp.BOXING_BYTES);
+            }
+            assertTrue(op.boxingNote().isEmpty(), "at the threshold: not boxing");
+            assertEquals(1, op.notes().size());
+        }
+    }
+
+    @Test
+    void launchesRecordTheirAllocationAndAPlainKernelAllocatesLittle() {
+        try (CpuDevice d = new CpuDevice(new CpuConfig(2, false))) {
+            List<DeviceBuffer> bufs = buffers(d, SPEC.operands());
+            CpuPreparedOp op = (CpuPreparedOp) d.prepare(SPEC);
+            PreparedOp.Launch launch = op.bind(bufs);
+            for (int i = 0; i < 2 * CpuPreparedOp.WATCHED; i++) {
+                launch.enqueue(d.defaultStream());
+            }
+            assertEquals(2 * CpuPreparedOp.WATCHED, op.launchesSeen(), "every launch records what it allocated");
+            assertTrue(op.boxingNote().isEmpty(), "plain loops box nothing: " + op.notes());
+            op.allocated(1L << 30); // the ring is written by launches: one big entry does not make a verdict
+            assertTrue(op.boxingNote().isEmpty());
+        }
+    }
 }
