@@ -114,6 +114,21 @@ final class FlashState {
         return true;
     }
 
+    /** Row {@code r}'s running maximum of scaled scores ({@code -∞} before it saw a position). */
+    float max(int r) {
+        return m[r];
+    }
+
+    /** Row {@code r}'s running sum of exponentials, relative to {@link #max}. */
+    float sum(int r) {
+        return l[r];
+    }
+
+    /** Copies row {@code r}'s unnormalised output ({@code dv} values, relative to {@link #max}) to {@code dst[off..]}. */
+    void output(int r, float[] dst, int off) {
+        System.arraycopy(o, r * dv, dst, off, dv);
+    }
+
     /** Row {@code r}'s natural-log sum of exponentials of its scaled scores; {@code +∞} if it saw nothing. */
     float lse(int r) {
         return l[r] > 0 ? m[r] + (float) Math.log(l[r]) : Float.POSITIVE_INFINITY;

@@ -9,7 +9,8 @@ import dev.dayzero.hal.op.AttentionSpec;
 /**
  * Sparse latent MQA decode (DSA): each query attends to the cache slots its top-k indices name
  * ({@code -1} = unused), gathered tile by tile. A work item is one query token and a chunk of its
- * heads; a query with no valid index writes zeros.
+ * heads; a query with no valid index writes zeros. With fewer items than workers, each item's index list is
+ * split into ranges ({@link TokenSplit}) merged at the end.
  */
 public final class SparseLatentDecodeKernel implements Kernel {
     private final AttentionSpec.SparseLatentDecode spec;
@@ -19,6 +20,7 @@ public final class SparseLatentDecodeKernel implements Kernel {
     private final int dv;
     private final int chunks;
     private final Scratch[] scratch;
+    private final TokenSplit split;
 
     public SparseLatentDecodeKernel(AttentionSpec.SparseLatentDecode spec, CpuDevice device) {
         this.spec = spec;
@@ -30,6 +32,8 @@ public final class SparseLatentDecodeKernel implements Kernel {
         this.chunks = (hq + LatentDecodeKernel.MAX_ROWS - 1) / LatentDecodeKernel.MAX_ROWS;
         this.scratch = Scratch.perWorkerLatent(device, Math.min(hq, LatentDecodeKernel.MAX_ROWS), dk, dv,
                 spec.softmaxScale());
+        this.split = new TokenSplit(spec.batch() * spec.queriesPerSeq() * chunks,
+                Math.min(hq, LatentDecodeKernel.MAX_ROWS), dv, pool.threads(), spec.topk());
     }
 
     @Override
@@ -39,10 +43,24 @@ public final class SparseLatentDecodeKernel implements Kernel {
         byte[] indices = ops[2];
         byte[] out = ops[3];
         int queries = spec.batch() * spec.queriesPerSeq();
-        pool.forEach(queries * chunks, (worker, item) -> item(worker, item / chunks, item % chunks, q, cache, indices, out));
+        int splits = split.splits();
+        pool.forEach(queries * chunks * splits, (worker, item) -> {
+            int g = item / splits;
+            item(worker, g / chunks, g % chunks, item % splits, q, cache, indices, out);
+        });
+        if (splits > 1) {
+            int hq = spec.numHeads();
+            pool.forEach(queries * chunks, (worker, g) -> {
+                int h0 = (g % chunks) * LatentDecodeKernel.MAX_ROWS;
+                int row0 = (g / chunks) * hq + h0;
+                for (int r = 0; r < Math.min(LatentDecodeKernel.MAX_ROWS, hq - h0); r++) {
+                    split.write(g, r, out, (row0 + r) * dv * 2, scratch[worker].keys());
+                }
+            });
+        }
     }
 
-    private void item(int worker, int query, int chunk, byte[] q, byte[] cache, byte[] indices, byte[] out) {
+    private void item(int worker, int query, int chunk, int s, byte[] q, byte[] cache, byte[] indices, byte[] out) {
         int hq = spec.numHeads();
         int h0 = chunk * LatentDecodeKernel.MAX_ROWS;
         int rows = Math.min(LatentDecodeKernel.MAX_ROWS, hq - h0);
@@ -56,7 +74,7 @@ public final class SparseLatentDecodeKernel implements Kernel {
         int idxBase = query * topk * 4;
         float[] buf = scratch[worker].keys();
         int count = 0;
-        for (int i = 0; i < topk; i++) {
+        for (int i = split.from(s, topk), to = split.to(s, topk); i < to; i++) {
             int slot = Bytes.getInt(indices, idxBase + 4 * i);
             if (slot < 0) {
                 continue;
@@ -69,6 +87,10 @@ public final class SparseLatentDecodeKernel implements Kernel {
         }
         if (count > 0) {
             fs.tile(count, 0, buf, 0, dk, buf, 0, dk);
+        }
+        if (split.splits() > 1) {
+            split.keep(query * chunks + chunk, s, fs, rows);
+            return;
         }
         for (int r = 0; r < rows; r++) {
             fs.write(r, out, (row0 + r) * dv * 2);
