@@ -2,14 +2,17 @@ package dev.dayzero.backend.cpu;
 
 import dev.dayzero.hal.Device;
 import dev.dayzero.hal.op.AttentionSpec;
+import dev.dayzero.hal.op.AttentionSpec.KvIndexSet;
 import dev.dayzero.hal.op.KvCacheType;
+import dev.dayzero.hal.op.SharedKvFormat;
 import dev.dayzero.tck.ConformanceCase;
 import dev.dayzero.tck.ConformanceKit;
 import dev.dayzero.tck.StandardCases;
 import java.util.List;
+import java.util.Optional;
 
 /**
- * The MLA decode cases on 16 workers, so that batches smaller than the worker count split each sequence's tokens
+ * The MLA, sparse MLA and shared-KV (V4) decode cases on 16 workers, so that batches smaller than the worker count split each sequence's tokens
  * (or a sparse query's index list) into ranges merged at the end, the path many-core machines take at batch 1: the
  * standard latent cases (two to eight groups of heads: split in two or four) and batch-1 cases of long, short (not
  * split: under four tiles a range) and speculative queries.
@@ -24,7 +27,8 @@ class CpuSplitDecodeConformanceTest extends ConformanceKit {
     protected List<ConformanceCase> cases() {
         return StandardCases.all().stream()
                 .filter(c -> c.spec() instanceof AttentionSpec.LatentDecode
-                        || c.spec() instanceof AttentionSpec.SparseLatentDecode)
+                        || c.spec() instanceof AttentionSpec.SparseLatentDecode
+                        || c.spec() instanceof AttentionSpec.SparseSharedKvDecode)
                 .toList();
     }
 
@@ -42,6 +46,12 @@ class CpuSplitDecodeConformanceTest extends ConformanceKit {
                         "batch 1, 100 tokens: too few to split"),
                 ConformanceCase.of("split/sparse-mla-b1",
                         AttentionSpec.SparseLatentDecode.deepseek(List.of(5000), 128, 1, 2048, KvCacheType.BF16),
-                        "sparse, batch 1, top-2048 with unused (-1) slots: 8 ranges of the index list"));
+                        "sparse, batch 1, top-2048 with unused (-1) slots: 8 ranges of the index list"),
+                ConformanceCase.of("split/v4-csa-b1",
+                        AttentionSpec.SparseSharedKvDecode.v4(64, 1, SharedKvFormat.FP8_MODEL1,
+                                KvIndexSet.full(128, 64, List.of(128)),
+                                Optional.of(KvIndexSet.full(512, 64, List.of(32768))), true),
+                        "V4 CSA decode, batch 1, 64 heads (one group): window then compressed entries in 3 ranges, "
+                                + "the sink applied after the merge"));
     }
 }

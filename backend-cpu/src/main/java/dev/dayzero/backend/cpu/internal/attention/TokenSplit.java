@@ -78,6 +78,18 @@ final class TokenSplit {
 
     /** Writes row {@code r} of group {@code g}, merged over its ranges, as {@code dv} BF16 values at byte {@code off}. */
     void write(int g, int r, byte[] out, int off, float[] acc) {
+        merge(g, r, acc);
+        for (int d = 0; d < dv; d++) {
+            Bytes.putBf16(out, off + 2 * d, acc[d]);
+        }
+    }
+
+    /**
+     * Row {@code r} of group {@code g} merged over its ranges: its normalised output into {@code acc[0, dv)} (zeros
+     * if no range saw a position), and its natural-log sum of exponentials as the return value ({@code +∞} then), as
+     * {@link FlashState#lse} gives for a single pass.
+     */
+    float merge(int g, int r, float[] acc) {
         float top = Float.NEGATIVE_INFINITY;
         for (int s = 0; s < splits; s++) {
             top = Math.max(top, m[(g * splits + s) * rows + r]);
@@ -97,9 +109,14 @@ final class TokenSplit {
                 }
             }
         }
-        float inv = total > 0 ? 1f / total : 0f;
-        for (int d = 0; d < dv; d++) {
-            Bytes.putBf16(out, off + 2 * d, total > 0 ? acc[d] * inv : 0f);
+        if (!(total > 0)) {
+            Arrays.fill(acc, 0, dv, 0f);
+            return Float.POSITIVE_INFINITY;
         }
+        float inv = 1f / total;
+        for (int d = 0; d < dv; d++) {
+            acc[d] *= inv;
+        }
+        return top + (float) Math.log(total);
     }
 }
