@@ -47,20 +47,15 @@ public final class LatentDecodeKernel implements Kernel {
         byte[] cache = ops[1];
         byte[] table = ops[2];
         byte[] out = ops[4];
-        int splits = split.splits();
-        pool.forEach(spec.batch() * chunks * splits, (worker, item) -> {
-            int g = item / splits;
-            item(worker, g / chunks, g % chunks, item % splits, q, cache, table, out);
-        });
-        if (splits > 1) {
-            pool.forEach(spec.batch() * chunks, (worker, g) -> {
-                int r0 = (g % chunks) * MAX_ROWS;
-                int seqRow0 = (g / chunks) * rowsPerSeq + r0;
-                for (int r = 0; r < Math.min(MAX_ROWS, rowsPerSeq - r0); r++) {
-                    split.write(g, r, out, (seqRow0 + r) * dv * 2, scratch[worker].keys());
-                }
-            });
-        }
+        split.forEach(pool, spec.batch() * chunks,
+                (worker, g, s) -> item(worker, g / chunks, g % chunks, s, q, cache, table, out),
+                (worker, g) -> {
+                    int r0 = (g % chunks) * MAX_ROWS;
+                    int seqRow0 = (g / chunks) * rowsPerSeq + r0;
+                    for (int r = 0; r < Math.min(MAX_ROWS, rowsPerSeq - r0); r++) {
+                        split.write(g, r, out, (seqRow0 + r) * dv * 2, scratch[worker].keys());
+                    }
+                });
     }
 
     private void item(int worker, int b, int chunk, int s, byte[] q, byte[] cache, byte[] table, byte[] out) {

@@ -9,7 +9,8 @@ import dev.dayzero.hal.op.AttentionSpec;
 /**
  * Paged GQA decode. A work item is one sequence and one KV head; its rows are the query heads of that
  * group. Tokens are gathered page by page through the block table, reading only the entries the
- * sequence's length needs.
+ * sequence's length needs. With fewer items than workers, each item's tokens are split into ranges
+ * ({@link TokenSplit}) merged at the end.
  */
 public final class PagedDecodeKernel implements Kernel {
     private final AttentionSpec.PagedDecode spec;
@@ -20,6 +21,7 @@ public final class PagedDecodeKernel implements Kernel {
     private final int group;
     private final int d;
     private final Scratch[] scratch;
+    private final TokenSplit split;
 
     public PagedDecodeKernel(AttentionSpec.PagedDecode spec, CpuDevice device) {
         this.spec = spec;
@@ -30,6 +32,8 @@ public final class PagedDecodeKernel implements Kernel {
         this.group = hq / hkv;
         this.d = spec.headDim();
         this.scratch = Scratch.perWorker(device, group, d, d, spec.softmaxScale());
+        int longest = spec.seqLens().stream().mapToInt(Integer::intValue).max().orElse(0);
+        this.split = new TokenSplit(spec.batch() * hkv, group, d, pool.threads(), longest);
     }
 
     @Override
@@ -39,10 +43,16 @@ public final class PagedDecodeKernel implements Kernel {
         byte[] vc = ops[2];
         byte[] table = ops[3];
         byte[] out = ops[5];
-        pool.forEach(spec.batch() * hkv, (worker, item) -> item(worker, item / hkv, item % hkv, q, kc, vc, table, out));
+        split.forEach(pool, spec.batch() * hkv,
+                (worker, i, s) -> item(worker, i / hkv, i % hkv, s, q, kc, vc, table, out),
+                (worker, i) -> {
+                    for (int h = 0; h < group; h++) {
+                        split.write(i, h, out, (i * group + h) * d * 2, scratch[worker].keys());
+                    }
+                });
     }
 
-    private void item(int worker, int b, int g, byte[] q, byte[] kc, byte[] vc, byte[] table, byte[] out) {
+    private void item(int worker, int b, int g, int s, byte[] q, byte[] kc, byte[] vc, byte[] table, byte[] out) {
         int len = spec.seqLens().get(b);
         int pageSize = spec.pageSize();
         FlashState fs = scratch[worker].state();
@@ -52,8 +62,9 @@ public final class PagedDecodeKernel implements Kernel {
         }
         float[] kf = scratch[worker].keys();
         float[] vf = scratch[worker].values();
-        for (int t0 = 0; t0 < len; t0 += FlashState.TILE) {
-            int count = Math.min(FlashState.TILE, len - t0);
+        int to = split.to(s, len);
+        for (int t0 = split.from(s, len); t0 < to; t0 += FlashState.TILE) {
+            int count = Math.min(FlashState.TILE, to - t0);
             for (int t = 0; t < count; t++) {
                 int pos = t0 + t;
                 int entry = pos / pageSize;
@@ -64,6 +75,10 @@ public final class PagedDecodeKernel implements Kernel {
                 simd.bf16ToF32(vc, Math.toIntExact(src), vf, t * d, d);
             }
             fs.tile(count, t0, kf, 0, d, vf, 0, d);
+        }
+        if (split.splits() > 1) {
+            split.keep(b * hkv + g, s, fs, group);
+            return;
         }
         for (int h = 0; h < group; h++) {
             fs.write(h, out, (b * hq + g * group + h) * d * 2);

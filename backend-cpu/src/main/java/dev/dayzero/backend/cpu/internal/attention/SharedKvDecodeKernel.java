@@ -53,30 +53,25 @@ public final class SharedKvDecodeKernel implements Kernel {
         byte[] out = ops[n];
         byte[] lse = spec.returnLse() ? ops[n + 1] : null;
         int queries = Math.toIntExact(spec.queries());
-        int splits = split.splits();
-        pool.forEach(queries * chunks * splits, (worker, item) -> {
-            int g = item / splits;
-            item(worker, g / chunks, g % chunks, item % splits, ops, sink, out, lse);
-        });
-        if (splits > 1) {
-            int hq = spec.numHeads();
-            pool.forEach(queries * chunks, (worker, g) -> {
-                int query = g / chunks;
-                int h0 = (g % chunks) * LatentDecodeKernel.MAX_ROWS;
-                float[] acc = scratch[worker].keys();
-                for (int r = 0; r < Math.min(LatentDecodeKernel.MAX_ROWS, hq - h0); r++) {
-                    float l = split.merge(g, r, acc);
-                    int h = h0 + r;
-                    // a row that saw nothing writes zeros whatever its sink (the factor can be NaN for lse +∞)
-                    float factor = l == Float.POSITIVE_INFINITY ? 0f : sinkFactor(sink, h, l);
-                    int off = (query * hq + h) * dv * 2;
-                    for (int d = 0; d < dv; d++) {
-                        Bytes.putBf16(out, off + 2 * d, acc[d] * factor);
+        int hq = spec.numHeads();
+        split.forEach(pool, queries * chunks,
+                (worker, g, part) -> item(worker, g / chunks, g % chunks, part, ops, sink, out, lse),
+                (worker, g) -> {
+                    int query = g / chunks;
+                    int h0 = (g % chunks) * LatentDecodeKernel.MAX_ROWS;
+                    float[] acc = scratch[worker].keys();
+                    for (int r = 0; r < Math.min(LatentDecodeKernel.MAX_ROWS, hq - h0); r++) {
+                        float l = split.merge(g, r, acc);
+                        int h = h0 + r;
+                        // a row that saw nothing writes zeros whatever its sink (the factor can be NaN for lse +∞)
+                        float factor = l == Float.POSITIVE_INFINITY ? 0f : sinkFactor(sink, h, l);
+                        int off = (query * hq + h) * dv * 2;
+                        for (int d = 0; d < dv; d++) {
+                            Bytes.putBf16(out, off + 2 * d, acc[d] * factor);
+                        }
+                        putLse(lse, query, h, l);
                     }
-                    putLse(lse, query, h, l);
-                }
-            });
-        }
+                });
     }
 
     private void item(int worker, int query, int chunk, int part, byte[][] ops, byte[] sink, byte[] out, byte[] lse) {

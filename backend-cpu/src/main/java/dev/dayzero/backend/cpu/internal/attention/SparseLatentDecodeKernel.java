@@ -43,21 +43,16 @@ public final class SparseLatentDecodeKernel implements Kernel {
         byte[] indices = ops[2];
         byte[] out = ops[3];
         int queries = spec.batch() * spec.queriesPerSeq();
-        int splits = split.splits();
-        pool.forEach(queries * chunks * splits, (worker, item) -> {
-            int g = item / splits;
-            item(worker, g / chunks, g % chunks, item % splits, q, cache, indices, out);
-        });
-        if (splits > 1) {
-            int hq = spec.numHeads();
-            pool.forEach(queries * chunks, (worker, g) -> {
-                int h0 = (g % chunks) * LatentDecodeKernel.MAX_ROWS;
-                int row0 = (g / chunks) * hq + h0;
-                for (int r = 0; r < Math.min(LatentDecodeKernel.MAX_ROWS, hq - h0); r++) {
-                    split.write(g, r, out, (row0 + r) * dv * 2, scratch[worker].keys());
-                }
-            });
-        }
+        int hq = spec.numHeads();
+        split.forEach(pool, queries * chunks,
+                (worker, g, s) -> item(worker, g / chunks, g % chunks, s, q, cache, indices, out),
+                (worker, g) -> {
+                    int h0 = (g % chunks) * LatentDecodeKernel.MAX_ROWS;
+                    int row0 = (g / chunks) * hq + h0;
+                    for (int r = 0; r < Math.min(LatentDecodeKernel.MAX_ROWS, hq - h0); r++) {
+                        split.write(g, r, out, (row0 + r) * dv * 2, scratch[worker].keys());
+                    }
+                });
     }
 
     private void item(int worker, int query, int chunk, int s, byte[] q, byte[] cache, byte[] indices, byte[] out) {

@@ -1,6 +1,7 @@
 package dev.dayzero.backend.cpu.internal.attention;
 
 import dev.dayzero.backend.cpu.internal.Bytes;
+import dev.dayzero.backend.cpu.internal.WorkerPool;
 import java.util.Arrays;
 
 /**
@@ -49,6 +50,23 @@ final class TokenSplit {
 
     int splits() {
         return splits;
+    }
+
+    /** One work item: range {@code range} of group {@code group}'s tokens (range 0 of 1 when not split). */
+    @FunctionalInterface
+    interface Range {
+        void run(int worker, int group, int range);
+    }
+
+    /**
+     * Runs every range of every group on {@code pool}; then, when split, {@code merge} for every group (which
+     * writes the group's rows through {@link #write} or {@link #merge}).
+     */
+    void forEach(WorkerPool pool, int groups, Range item, WorkerPool.Body merge) {
+        pool.forEach(groups * splits, (worker, i) -> item.run(worker, i / splits, i % splits));
+        if (splits > 1) {
+            pool.forEach(groups, merge);
+        }
     }
 
     /** First token of range {@code s} of a group that reads tokens {@code [0, end)}. */
