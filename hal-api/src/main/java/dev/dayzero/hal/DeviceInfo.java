@@ -37,6 +37,13 @@ public record DeviceInfo(
         boolean emulated,
         Map<String, String> properties) {
 
+    /**
+     * A property a backend sets to {@code "true"} when a harness should time each case in a fresh process: the CPU
+     * backend's kernels are compiled by the JVM's JIT, whose type profiles, shared by every kernel in a process,
+     * can make an earlier case's kernels slow a later one's (see the CPU backend's notes on boxed vectors).
+     */
+    public static final String ISOLATE_CASES = "isolateCases";
+
     public DeviceInfo {
         Objects.requireNonNull(backendId, "backendId");
         Objects.requireNonNull(vendor, "vendor");

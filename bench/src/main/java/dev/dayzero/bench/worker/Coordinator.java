@@ -18,7 +18,8 @@ import java.util.Optional;
  * A worker that crashes (native fault, exit without a result), hangs past the case timeout (killed with
  * SIGKILL) or dies of memory exhaustion costs only the case in flight: that case is recorded as
  * {@code crashed}, {@code timeout} or {@code out-of-memory} with the worker's last stderr lines, and the next
- * case gets a fresh worker. Owns at most one worker process at a time; {@link #close()} ends it.
+ * case gets a fresh worker. A backend whose device info sets {@link DeviceInfo#ISOLATE_CASES} gets a fresh worker
+ * after every timed case too. Owns at most one worker process at a time; {@link #close()} ends it.
  */
 public final class Coordinator implements AutoCloseable {
     private static final Map<Integer, String> SIGNALS = Map.of(4, "SIGILL", 6, "SIGABRT", 7, "SIGBUS", 8, "SIGFPE",
@@ -103,6 +104,10 @@ public final class Coordinator implements AutoCloseable {
                 if (in instanceof WorkerProcess.Incoming.Message m) {
                     CaseRecord r = m.reply().record();
                     if ("result".equals(m.reply().type()) && r != null && r.caseId().equals(c.id())) {
+                        if (options.measure() && isolates(e)) {
+                            w.close(); // the next timed case starts in a fresh JVM (DeviceInfo.ISOLATE_CASES)
+                            worker = null;
+                        }
                         return r;
                     }
                     continue; // not this case's answer; keep waiting
@@ -122,6 +127,11 @@ public final class Coordinator implements AutoCloseable {
             return base(c, startedAt, t0).status(CaseStatus.CRASHED, "interrupted while waiting for the worker")
                     .workerStderr(w.tail()).build();
         }
+    }
+
+    /** Whether the probed device asks for each timed case in a fresh worker ({@link DeviceInfo#ISOLATE_CASES}). */
+    private boolean isolates(BackendEntry e) {
+        return e.device().map(d -> "true".equals(d.properties().get(DeviceInfo.ISOLATE_CASES))).orElse(false);
     }
 
     /** The worker went away without a result: crashed, or out of memory when its last words say so. */

@@ -35,6 +35,8 @@ final class CpuLaunch extends AbstractLaunch {
                 for (int i = 0; i < buffers.length; i++) {
                     arrays[i] = buffers[i].array(); // throws if a bound buffer was closed
                 }
+                // what the kernel allocates (boxed vectors show here: CpuPreparedOp.boxingNote); a launch of another
+                // op on this device at the same moment would add its pool share: an over-count, never a miss
                 WorkerPool pool = device.pool();
                 long pooled = pool.allocatedBytes();
                 long own = Allocation.currentThread();

@@ -47,6 +47,10 @@ final class LatentTokens {
             }
         }
         int rope = base + KvCacheType.FP8_LATENT + 4 * (KvCacheType.FP8_LATENT / KvCacheType.FP8_GROUP);
-        simd.bf16ToF32(cache, rope, dst, off + KvCacheType.FP8_LATENT, KvCacheType.FP8_ROPE);
+        // scalar, as the codes above: the vector bf16ToF32 inlined here (a large compile unit) boxed its vectors,
+        // 3 MB a launch at batch 1 (the CPU backend's allocation note); 64 values are nothing next to 512 codes
+        for (int i = 0; i < KvCacheType.FP8_ROPE; i++) {
+            dst[off + KvCacheType.FP8_LATENT + i] = Bytes.getBf16(cache, rope + 2 * i);
+        }
     }
 }
