@@ -91,6 +91,12 @@ public class CpuMoeGemmBenchmark {
 
     private ByteBuffer fill(TensorSpec t, SplittableRandom rnd) {
         ByteBuffer b = CpuLaunch.buffer(t.bytes());
+        if (t.dtype() == DType.F4_E2M1) { // two codes a byte, every nibble a finite value (MXFP4 weights)
+            for (long i = 0; i < t.bytes(); i++) {
+                b.put((byte) rnd.nextInt(256));
+            }
+            return b.flip();
+        }
         long count = t.elements();
         for (int i = 0; i < count; i++) {
             switch (t.dtype()) {
@@ -99,6 +105,7 @@ public class CpuMoeGemmBenchmark {
                 case I8 -> b.put((byte) rnd.nextInt(-127, 128));
                 case F32 -> b.putFloat((float) rnd.nextDouble(1e-3, 1e-2));
                 case I32 -> b.putInt(rowsPerExpert);
+                case UE8M0 -> b.put((byte) rnd.nextInt(120, 131)); // power-of-two scales 2^-7 .. 2^3 (MXFP4 types)
                 default -> throw new IllegalStateException("unexpected operand type " + t);
             }
         }
