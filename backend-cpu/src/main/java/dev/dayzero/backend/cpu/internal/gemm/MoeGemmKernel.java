@@ -191,6 +191,12 @@ public final class MoeGemmKernel implements Kernel {
             int k0 = (item % kChunks) * XT_KB * 4;
             if (xrOff[e] >= 0) {
                 rowsX(e, k0, Math.min(k, k0 + XT_KB * 4), x, xs);
+                if (mxfp4) { // the MXFP4 panels hold each 32-block's even positions first: X the same way
+                    for (int i = 0; i < rows[e]; i++) {
+                        Mxfp4Panel.permute(xr, xrOff[e] + i * ldx + k0, Math.min(k, k0 + XT_KB * 4) - k0,
+                                panel[worker]);
+                    }
+                }
             } else {
                 transposeX(e, k0, x, xs);
             }
@@ -425,25 +431,30 @@ public final class MoeGemmKernel implements Kernel {
                     case BF16 -> {
                         int src = Math.toIntExact((row * k) * 2);
                         for (int kk = kb; kk < ke; kk++) {
-                            xt[base + kk * ld] = Bytes.getBf16(x, src + 2 * kk);
+                            xt[base + xk(kk) * ld] = Bytes.getBf16(x, src + 2 * kk);
                         }
                     }
                     case FP8_BLOCK -> {
                         int src = Math.toIntExact(row * k);
                         float s = Bytes.getFloat(xs, Math.toIntExact((row * (k / 128) + kb / 128) * 4));
                         for (int kk = kb; kk < ke; kk++) {
-                            xt[base + kk * ld] = fp8[x[src + kk] & 0xff] * s;
+                            xt[base + xk(kk) * ld] = fp8[x[src + kk] & 0xff] * s;
                         }
                     }
                     case INT8_W8A8 -> {
                         int src = Math.toIntExact(row * k);
                         for (int kk = kb; kk < ke; kk++) {
-                            xt[base + kk * ld] = x[src + kk];
+                            xt[base + xk(kk) * ld] = x[src + kk];
                         }
                     }
                 }
             }
         }
+    }
+
+    /** Where K position {@code kk} of X goes: itself, or for MXFP4 weights its place in the panels' order. */
+    private int xk(int kk) {
+        return mxfp4 ? Mxfp4Panel.position(kk) : kk;
     }
 
     /** Output columns [n0, n0 + NB) of expert e, over all of K. */

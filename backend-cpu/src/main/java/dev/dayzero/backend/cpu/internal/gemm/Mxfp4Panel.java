@@ -1,52 +1,70 @@
 package dev.dayzero.backend.cpu.internal.gemm;
 
 import dev.dayzero.backend.cpu.internal.Bytes;
-import dev.dayzero.hal.Fp4;
+import dev.dayzero.backend.cpu.internal.simd.Simd;
 import dev.dayzero.hal.Ue8m0;
 
 /**
  * Decodes MXFP4 expert weights ({@link dev.dayzero.hal.op.MoeGemmSpec.Type#MXFP4_FP8},
  * {@link dev.dayzero.hal.op.MoeGemmSpec.Type#MXFP4_BF16}) into the F32 panel of {@link MoeGemmKernel}:
  * {@code w [E, N, K]} E2M1 codes packed two a byte (element {@code 2i} of a row in the low nibble of
- * byte {@code i}), {@code w_scale [E, N, K/32]} UE8M0. Each byte becomes two floats through a 256-entry
- * table of code pairs, times the block's scale from a 256-entry UE8M0 table: exact in F32.
+ * byte {@code i}), {@code w_scale [E, N, K/32]} UE8M0. Each 32-value block goes through
+ * {@code Simd.e2m1ToF32Split} (vectorised integer decode; plain: a 16-entry table) times the block's scale from a
+ * 256-entry UE8M0 table, exact in F32, evens first ({@link #position}): the kernel stores the activations in the same
+ * order, so every dot product sees the same pairs of factors.
  */
 final class Mxfp4Panel {
     private static final int BLOCK = 32;
-    /** byte → (low value, high value), unscaled. */
-    private static final float[] PAIRS = new float[512];
     private static final float[] SCALES = new float[256];
 
     static {
         for (int b = 0; b < 256; b++) {
-            PAIRS[2 * b] = Fp4.decode(b & 0xf);
-            PAIRS[2 * b + 1] = Fp4.decode(b >>> 4);
             SCALES[b] = Ue8m0.decode((byte) b);
         }
     }
 
     private final int n;
     private final int k;
+    private final Simd simd;
 
-    Mxfp4Panel(int n, int k) {
+    Mxfp4Panel(int n, int k, Simd simd) {
         this.n = n;
         this.k = k;
+        this.simd = simd;
     }
 
-    /** Row {@code row} of expert {@code e}, values {@code [k0, k0 + kc)} (k0 and kc even), into {@code p[dst..]}. */
+    /**
+     * Where K position {@code kk} sits in a decoded panel and so in the activations it is dotted with: within each
+     * 32-value block the even positions first, then the odd ones ({@code Simd.e2m1ToF32Split}'s order).
+     */
+    static int position(int kk) {
+        return (kk & ~(BLOCK - 1)) + ((kk & 1) << 4) + ((kk & (BLOCK - 1)) >>> 1);
+    }
+
+    /** Reorders {@code count} values at {@code x[off ..]} (whole 32-blocks) to {@link #position} order, using {@code tmp[0, 32)}. */
+    static void permute(float[] x, int off, int count, float[] tmp) {
+        for (int b = 0; b < count; b += BLOCK) {
+            System.arraycopy(x, off + b, tmp, 0, BLOCK);
+            for (int q = 0; q < BLOCK; q++) {
+                x[off + b + position(q)] = tmp[q];
+            }
+        }
+    }
+
+    /**
+     * Row {@code row} of expert {@code e}, values {@code [k0, k0 + kc)} (whole 32-blocks), into {@code p[dst..]} in
+     * {@link #position} order.
+     */
     void decode(int e, int row, int k0, int kc, byte[] w, byte[] ws, float[] p, int dst) {
+        if (k0 % BLOCK != 0 || kc % BLOCK != 0) {
+            throw new IllegalArgumentException("MXFP4 panels are whole 32-blocks: k0 " + k0 + ", kc " + kc);
+        }
         long rowIndex = (long) e * n + row;
         int src = Math.toIntExact((rowIndex * k + k0) >>> 1);
         int scaleRow = Math.toIntExact(rowIndex * (k / BLOCK));
-        for (int j = 0; j < kc; ) {
-            int kk = k0 + j;
-            float s = SCALES[ws[scaleRow + kk / BLOCK] & 0xff];
-            int end = Math.min(kc, j + BLOCK - kk % BLOCK);
-            for (; j < end; j += 2) {
-                int pair = (w[src + (j >>> 1)] & 0xff) << 1;
-                p[dst + j] = PAIRS[pair] * s;
-                p[dst + j + 1] = PAIRS[pair + 1] * s;
-            }
+        for (int j = 0; j < kc; j += BLOCK) {
+            float s = SCALES[ws[scaleRow + (k0 + j) / BLOCK] & 0xff];
+            simd.e2m1ToF32Split(w, src + (j >>> 1), p, dst + j, BLOCK / 2, s);
         }
     }
 

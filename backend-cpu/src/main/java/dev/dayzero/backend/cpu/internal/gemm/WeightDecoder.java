@@ -64,7 +64,7 @@ interface WeightDecoder {
             };
             case MXFP4_FP8, MXFP4_BF16 -> new Factory() {
                 public WeightDecoder bind(byte[] w, byte[] ws) {
-                    Mxfp4Panel mx = new Mxfp4Panel(n, k);
+                    Mxfp4Panel mx = new Mxfp4Panel(n, k, simd);
                     return (e, row, k0, count, dst, off) -> mx.decode(e, row, k0, count, w, ws, dst, off);
                 }
 

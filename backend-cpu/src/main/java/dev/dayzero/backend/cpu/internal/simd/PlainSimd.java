@@ -99,6 +99,16 @@ public final class PlainSimd implements Simd {
     }
 
     private static final float[] E4M3 = Fp8.decodeTable(DType.F8_E4M3FN);
+    private static final float[] E2M1 = dev.dayzero.hal.Fp4.decodeTable();
+
+    @Override
+    public void e2m1ToF32Split(byte[] src, int srcOff, float[] dst, int dstOff, int pairs, float s) {
+        for (int i = 0; i < pairs; i++) {
+            int b = src[srcOff + i] & 0xff;
+            dst[dstOff + i] = E2M1[b & 0xf] * s;
+            dst[dstOff + pairs + i] = E2M1[b >>> 4] * s;
+        }
+    }
 
     @Override
     public void e4m3ToF32(byte[] src, int srcOff, float[] dst, int dstOff, int count) {

@@ -37,6 +37,15 @@ public interface Simd {
     }
 
     /**
+     * {@code pairs} bytes of packed FP4 E2M1 codes (element {@code 2i} in the low nibble of byte {@code i}, element
+     * {@code 2i + 1} in the high one) to {@code Fp4.decode(code) · s} in F32, each product rounded once (exact for an
+     * MXFP4 block's power-of-two scale), <em>evens first</em>: the {@code pairs} low-nibble values at
+     * {@code dst[dstOff ..]}, then the {@code pairs} high-nibble values (contiguous stores; the caller orders the
+     * other operand of its dot products the same way).
+     */
+    void e2m1ToF32Split(byte[] src, int srcOff, float[] dst, int dstOff, int pairs, float s);
+
+    /**
      * {@code Σ_i w[wOff + i] · max(x[xOff + i], 0)} for {@code i < n}: the indexer's weighted ReLU over one
      * key's head scores. F32 accumulation in an unspecified order.
      */

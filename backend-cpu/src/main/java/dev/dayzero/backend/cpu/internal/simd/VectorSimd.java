@@ -277,6 +277,39 @@ final class VectorSimd implements Simd {
         }
     }
 
+    /**
+     * E2M1 by integer arithmetic on the nibbles, {@code L} bytes a step: a magnitude {@code m} (2 exponent bits, 1
+     * mantissa bit) of 2 or more is the F32 with bits {@code (m << 22) + (126 << 23)} (exponent e + 126, the mantissa
+     * bit on top), m = 1 is 0.5 ({@code 0x3F000000}) and m = 0 is 0, chosen by the mask {@code -((m + 6) >>> 3)} with
+     * no compare; the sign is bit 3 moved to bit 31; one multiply by the scale, as the table path. Written out for
+     * both nibbles (a helper returning a vector could box). Interleaving the halves back (a scatter) cost more than
+     * the table lookups it replaced, hence the evens-first order.
+     */
+    @Override
+    public void e2m1ToF32Split(byte[] src, int srcOff, float[] dst, int dstOff, int pairs, float s) {
+        if (B.length() != L || pairs % L != 0) {
+            TAIL.e2m1ToF32Split(src, srcOff, dst, dstOff, pairs, s);
+            return;
+        }
+        for (int i = 0; i < pairs; i += L) {
+            IntVector c = (IntVector) ByteVector.fromArray(B, src, srcOff + i).convertShape(VectorOperators.B2I, I, 0);
+            IntVector lo = c.and(0xf);
+            IntVector hi = c.lanewise(VectorOperators.LSHR, 4).and(0xf);
+            IntVector mLo = lo.and(7);
+            IntVector zLo = mLo.add(6).lanewise(VectorOperators.LSHR, 3); // 1 where m >= 2, else 0
+            IntVector bLo = mLo.lanewise(VectorOperators.LSHL, 22).add(126 << 23).and(zLo.neg())
+                    .or(mLo.and(zLo.sub(1)).neg().and(0x3F000000))
+                    .or(lo.and(8).lanewise(VectorOperators.LSHL, 28));
+            IntVector mHi = hi.and(7);
+            IntVector zHi = mHi.add(6).lanewise(VectorOperators.LSHR, 3);
+            IntVector bHi = mHi.lanewise(VectorOperators.LSHL, 22).add(126 << 23).and(zHi.neg())
+                    .or(mHi.and(zHi.sub(1)).neg().and(0x3F000000))
+                    .or(hi.and(8).lanewise(VectorOperators.LSHL, 28));
+            bLo.reinterpretAsFloats().mul(s).intoArray(dst, dstOff + i);
+            bHi.reinterpretAsFloats().mul(s).intoArray(dst, dstOff + pairs + i);
+        }
+    }
+
     @Override
     public float dotE4m3Scaled(byte[] w, int wOff, float[] x, int xOff, int count, float[] s, int sOff) {
         if (count % 128 != 0 || 128 % (2 * L) != 0 || B.length() != L) { // B wider than L would read past the row

@@ -50,6 +50,11 @@ public final class SimdSmoke {
         v.e4m3ToF32Scaled(codes, 1, a, 0, k - 3, 0.37f);
         p.e4m3ToF32Scaled(codes, 1, b, 0, k - 3, 0.37f);
         same("e4m3ToF32Scaled", a, b, 0);
+        float[] a2 = new float[2 * k];
+        float[] b2 = new float[2 * k];
+        v.e2m1ToF32Split(codes, 1, a2, 0, 64, 0.25f);
+        p.e2m1ToF32Split(codes, 1, b2, 0, 64, 0.25f);
+        same("e2m1ToF32Split", a2, b2, 0);
         v.i8ToF32(codes, 1, a, 0, k - 3);
         p.i8ToF32(codes, 1, b, 0, k - 3);
         same("i8ToF32", a, b, 0);

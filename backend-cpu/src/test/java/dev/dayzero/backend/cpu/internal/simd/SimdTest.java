@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dayzero.backend.cpu.CpuConfig;
 import dev.dayzero.hal.DType;
+import dev.dayzero.hal.Fp4;
 import dev.dayzero.hal.Fp8;
 import dev.dayzero.hal.op.QuantizeSpec;
 import java.util.Random;
@@ -59,6 +60,34 @@ class SimdTest {
                             assertEquals(Float.floatToIntBits(want), Float.floatToIntBits(dst[2 + i]), "code 0x"
                                     + Integer.toHexString(codes[off + i] & 0xff) + " x " + scale + ": " + dst[2 + i]);
                         }
+                    }
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "vector={0}")
+    @ValueSource(booleans = {true, false})
+    void e2m1ToF32SplitIsEveryCodePairTimesTheScaleBitForBitEvensFirst(boolean vector) {
+        Simd s = simd(vector);
+        byte[] pairs = new byte[262];
+        for (int i = 0; i < pairs.length; i++) {
+            pairs[i] = (byte) i; // every byte: every (low, high) code pair, signs and zeros included
+        }
+        // UE8M0 scales from tiny to huge (products underflow to subnormals and overflow to infinity), and others
+        for (float scale : new float[] {1f, 0x1p-127f, 0x1p-120f, 0x1p-3f, 0x1p10f, 0x1p126f, 0x1p127f, 0.37f, -2f}) {
+            for (int off : new int[] {0, 1, 6}) {
+                for (int count : new int[] {256, 16, 48, 17, 3}) {
+                    float[] dst = new float[2 * count + 3];
+                    s.e2m1ToF32Split(pairs, off, dst, 3, count, scale);
+                    for (int i = 0; i < count; i++) {
+                        int b = pairs[off + i] & 0xff;
+                        float lo = Fp4.decode(b & 0xf) * scale;
+                        float hi = Fp4.decode(b >>> 4) * scale;
+                        assertEquals(Float.floatToIntBits(lo), Float.floatToIntBits(dst[3 + i]),
+                                "low nibble of 0x" + Integer.toHexString(b) + " x " + scale + ", count " + count);
+                        assertEquals(Float.floatToIntBits(hi), Float.floatToIntBits(dst[3 + count + i]),
+                                "high nibble of 0x" + Integer.toHexString(b) + " x " + scale + ", count " + count);
                     }
                 }
             }
