@@ -190,11 +190,11 @@ public final class MoeGemmKernel implements Kernel {
             int e = active[item / kChunks];
             int k0 = (item % kChunks) * XT_KB * 4;
             if (xrOff[e] >= 0) {
-                rowsX(e, k0, Math.min(k, k0 + XT_KB * 4), x, xs);
+                int kEnd = Math.min(k, k0 + XT_KB * 4);
+                rowsX(e, k0, kEnd, x, xs);
                 if (mxfp4) { // the MXFP4 panels hold each 32-block's even positions first: X the same way
                     for (int i = 0; i < rows[e]; i++) {
-                        Mxfp4Panel.permute(xr, xrOff[e] + i * ldx + k0, Math.min(k, k0 + XT_KB * 4) - k0,
-                                panel[worker]);
+                        Mxfp4Panel.permute(xr, xrOff[e] + i * ldx + k0, kEnd - k0, panel[worker]);
                     }
                 }
             } else {

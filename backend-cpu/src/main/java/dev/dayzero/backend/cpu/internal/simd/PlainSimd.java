@@ -2,6 +2,7 @@ package dev.dayzero.backend.cpu.internal.simd;
 
 import dev.dayzero.backend.cpu.internal.Bytes;
 import dev.dayzero.hal.DType;
+import dev.dayzero.hal.Fp4;
 import dev.dayzero.hal.Fp8;
 
 /**
@@ -99,7 +100,7 @@ public final class PlainSimd implements Simd {
     }
 
     private static final float[] E4M3 = Fp8.decodeTable(DType.F8_E4M3FN);
-    private static final float[] E2M1 = dev.dayzero.hal.Fp4.decodeTable();
+    private static final float[] E2M1 = Fp4.decodeTable();
 
     @Override
     public void e2m1ToF32Split(byte[] src, int srcOff, float[] dst, int dstOff, int pairs, float s) {
