@@ -44,6 +44,28 @@ class MoeGemmKernelTest {
     @ParameterizedTest(name = "vector={0} {1}")
     @MethodSource("cases")
     void matchesLoops(boolean vector, MoeGemmSpec spec) {
+        runAndCheck(vector, spec, ws -> { });
+    }
+
+    /**
+     * FP8 weight scales too large to fold into X ({@code |x · s| ≥ 2^7} in the second 128-row block): the batch-1
+     * expert and the eight-row expert take the tiles with the scales on the weights there, the eight-row one after
+     * the first block's prescaled tiles already ran in the same column range (96..191), whose sums must be cleared.
+     */
+    @ParameterizedTest(name = "vector={0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+    void scalesThatCannotBeFoldedIntoXKeepThemOnTheWeights(boolean vector) {
+        MoeGemmSpec spec = MoeGemmSpec.contiguous(Type.FP8_BLOCK, 256, 256, List.of(8, 1));
+        runAndCheck(vector, spec, ws -> {
+            for (int e = 0; e < 2; e++) {
+                for (int kb = 0; kb < 2; kb++) {
+                    ws[(e * 2 + 1) * 2 + kb] = 300f + kb; // n-block 1 of expert e
+                }
+            }
+        });
+    }
+
+    private static void runAndCheck(boolean vector, MoeGemmSpec spec, java.util.function.Consumer<float[]> wsTweak) {
         int nOut = spec.n();
         int depth = spec.k();
         Random rnd = new Random(spec.hashCode());
@@ -60,7 +82,9 @@ class MoeGemmKernelTest {
         }
         inputs.add(operand(rnd, spec.type(), w));
         if (spec.type() != Type.BF16) {
-            inputs.add(scales(rnd, ws));
+            scales(rnd, ws);
+            wsTweak.accept(ws);
+            inputs.add(Host.floats(ws));
         }
         inputs.add(Host.ints(spec.rowsPerExpert().stream().mapToInt(Integer::intValue).toArray()));
 

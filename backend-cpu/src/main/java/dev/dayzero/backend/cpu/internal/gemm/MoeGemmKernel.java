@@ -71,6 +71,8 @@ public final class MoeGemmKernel implements Kernel {
     private final boolean oneRow;   // some expert has one row and its weights are FP8 or INT8: oneRowBlock
     private final boolean[] tile8;  // by expert: 5 to 8 rows, FP8 or INT8 weights: tile8Block (rows padded to 8 in xr)
     private final float[] wsF;      // FP8 weight block scales as floats for the fused paths, refilled each launch
+    private final float[][] xScaled; // per worker, oneRowBlock's row of X times one 128-row block's scales · 2^120
+    private final float[][] xInter; // per worker, tile8Block's eight rows of X, scaled and interleaved (8 × K)
     private final float[][] part;   // per worker, tile8Block's partial sums: [NB / 2 pairs][8 rows][2][partialWidth]
     private final int[][] ipart;    // per worker, INT8 only: the partial sums emptied into integers
     private final Simd simd;
@@ -156,6 +158,8 @@ public final class MoeGemmKernel implements Kernel {
         boolean anyTile8 = Arrays.stream(active).anyMatch(e -> tile8[e]);
         wsF = (oneRow || anyTile8) && type == MoeGemmSpec.Type.FP8_BLOCK
                 ? new float[Math.toIntExact(operands.get(3).elements())] : null;
+        xScaled = oneRow && type == MoeGemmSpec.Type.FP8_BLOCK ? new float[workers][k] : null;
+        xInter = anyTile8 && type == MoeGemmSpec.Type.FP8_BLOCK ? new float[workers][8 * k] : null;
         int partial = anyTile8 ? NB * 8 * simd.partialWidth() : 0;
         part = new float[workers][partial];
         ipart = type == MoeGemmSpec.Type.INT8_W8A8 ? new int[workers][partial] : null;
@@ -314,6 +318,10 @@ public final class MoeGemmKernel implements Kernel {
         int kBlocks = k / 128;
         int nScaleBlocks = (n + 127) / 128;
         int exact = 1024 * pw; // INT8: depth a lane may sum before its partial sum is emptied
+        if (pi == null && prescaledTile8(worker, e, n0, nCount, w, wsF, pf)) {
+            sumPartials(worker, e, n0, nCount, pairs, pw, xs, ws, out);
+            return;
+        }
         for (int p0 = 0; p0 < pairs; p0 += TILE8_ROWS / 2) {
             int p1 = Math.min(pairs, p0 + TILE8_ROWS / 2);
             int since = 0;
@@ -337,6 +345,55 @@ public final class MoeGemmKernel implements Kernel {
                 }
             }
         }
+        sumPartials(worker, e, n0, nCount, pairs, pw, xs, ws, out);
+    }
+
+    /**
+     * The FP8 8×2 tiles with the weight blocks' scales folded into X ({@code Simd.interleave8Scaled}, then
+     * {@code dot8x2E4m3Prescaled}): per 128-row weight block in [n0, n0 + nCount), the eight rows of X are scaled
+     * and interleaved once (8 × K floats, in L2), and the block's pairs run on them in the order of tile8Block. False, having added nothing to {@code pf}, when some
+     * block's scales cannot be folded in exactly (see {@code interleave8Scaled}; sums added before that are cleared):
+     * the caller then runs the tiles with the scales on the weights.
+     */
+    private boolean prescaledTile8(int worker, int e, int n0, int nCount, byte[] w, float[] wsF, float[] pf) {
+        if (xInter == null) {
+            return false;
+        }
+        float[] xi = xInter[worker];
+        int pw = simd.partialWidth();
+        int kBlocks = k / 128;
+        int nScaleBlocks = (n + 127) / 128;
+        for (int r0 = n0; r0 < n0 + nCount; ) {
+            int b = r0 / 128;
+            int r1 = Math.min(n0 + nCount, (b + 1) * 128);
+            if (!simd.interleave8Scaled(xr, xrOff[e], ldx, k, wsF, (e * nScaleBlocks + b) * kBlocks, xi)) {
+                if (r0 > n0) { // partial sums already added: clear them for the caller's path
+                    Arrays.fill(pf, 0, (nCount + 1) / 2 * 16 * pw, 0f);
+                }
+                return false;
+            }
+            // as tile8Block: TILE8_ROWS weight rows pass over one KD8-deep chunk of X (then in L1) before the next
+            for (int g0 = r0; g0 < r1; g0 += TILE8_ROWS) {
+                int g1 = Math.min(r1, g0 + TILE8_ROWS);
+                for (int k0 = 0; k0 < k; k0 += KD8) {
+                    int kd = Math.min(KD8, k - k0);
+                    for (int row = g0; row < g1; row += 2) { // r0, g0 and n0 are even: pairs stay inside a block
+                        int ldw = row + 1 < n0 + nCount ? k : 0; // an odd last row pairs with itself
+                        int wOff = Math.toIntExact(((long) e * n + row) * k + k0);
+                        simd.dot8x2E4m3Prescaled(kd, xi, 8 * k0, w, wOff, ldw, pf, (row - n0) / 2 * 16 * pw);
+                    }
+                }
+            }
+            r0 = r1;
+        }
+        return true;
+    }
+
+    /** Adds up tile8Block's partial sums per output and writes the expert's columns [n0, n0 + nCount). */
+    private void sumPartials(int worker, int e, int n0, int nCount, int pairs, int pw, byte[] xs, byte[] ws,
+                             byte[] out) {
+        float[] pf = part[worker];
+        int[] pi = ipart == null ? null : ipart[worker];
         float[] c = acc[worker];
         int[] ic = iacc == null ? null : iacc[worker];
         for (int p = 0; p < pairs; p++) {
@@ -383,11 +440,21 @@ public final class MoeGemmKernel implements Kernel {
         int kBlocks = k / 128;
         int nScaleBlocks = (n + 127) / 128;
         int r = 0;
+        int scaledBlock = -1; // the 128-row weight block whose scales xsc holds; -2: they cannot be folded into X
+        float[] xsc = xScaled == null ? null : xScaled[worker];
         for (; r + 4 <= nCount; r += 4) { // four weight rows a pass over X (n0 is a multiple of 4, as 128 is)
             int row = n0 + r;
             int wOff = Math.toIntExact(((long) e * n + row) * k);
             if (ic == null) {
-                simd.dot1x4E4m3(k, xr, xOff, w, wOff, k, wsF, (e * nScaleBlocks + row / 128) * kBlocks, c, r);
+                int sOff = (e * nScaleBlocks + row / 128) * kBlocks;
+                if (xsc != null && scaledBlock != row / 128) {
+                    scaledBlock = foldScales(xr, xOff, wsF, sOff, xsc) ? row / 128 : -2;
+                }
+                if (scaledBlock == row / 128) {
+                    simd.dot1x4E4m3Prescaled(k, xsc, 0, w, wOff, k, c, r);
+                } else {
+                    simd.dot1x4E4m3(k, xr, xOff, w, wOff, k, wsF, sOff, c, r);
+                }
             } else {
                 ic[r] = 0;
                 ic[r + 1] = 0;
@@ -415,6 +482,32 @@ public final class MoeGemmKernel implements Kernel {
             }
         }
         writeOut(e, n0, nCount, 1, NB, c, ic, xs, ws, out);
+    }
+
+    /**
+     * {@code xs[i] = x[xOff + i] · s[sOff + i / 128] · 2^120} for {@code i < k}: one row of X with a weight block's
+     * scales folded in, for {@code Simd.dot1x4E4m3Prescaled}. False, leaving {@code xs} unusable, when a product
+     * could overflow ({@code |x| · |s| ≥ 2^7} somewhere, or a NaN): the caller then keeps the scales on the weights.
+     */
+    private boolean foldScales(float[] x, int xOff, float[] s, int sOff, float[] xs) {
+        for (int b = 0; b < k / 128; b++) {
+            float sb = s[sOff + b];
+            if (!(Math.abs(sb) < 0x1p7f)) {
+                return false;
+            }
+            float f = sb * 0x1p120f;
+            int base = b * 128;
+            float max = 0f;
+            for (int i = 0; i < 128; i++) {
+                float v = x[xOff + base + i];
+                max = Math.max(max, Math.abs(v));
+                xs[base + i] = v * f;
+            }
+            if (!(max * Math.abs(sb) < 0x1p7f)) { // NaN fails too
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Fills columns of X_e^T for K in [k0, k0 + 512), in cache-sized blocks. */

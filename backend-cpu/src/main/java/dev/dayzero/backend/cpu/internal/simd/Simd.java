@@ -1,5 +1,8 @@
 package dev.dayzero.backend.cpu.internal.simd;
 
+import dev.dayzero.hal.DType;
+import dev.dayzero.hal.Fp8;
+
 /**
  * The arithmetic inner loops every kernel family shares, in two implementations: {@link PlainSimd}
  * (loops the JIT auto-vectorises) and {@code VectorSimd} (the incubating Vector API, loaded only when
@@ -94,6 +97,24 @@ public interface Simd {
     }
 
     /**
+     * {@link #dot1x4E4m3} with the block scales already folded into X: {@code out[outOff + j] = Σ_k xs[xOff + k] ·
+     * Fp8.decode(w[wOff + j·ldw + k]) · 2^-120} for {@code j < 4}, where the caller stored {@code xs = x · s · 2^120}
+     * (exact scaling: finite while {@code |x · s| < 2^8}). The weights then need no multiply in the inner loop: their
+     * short decode (the code's bits moved into an F32, {@code Fp8.decode · 2^-120} exactly) goes straight into the
+     * FMA, whose product {@code decode · fl(x · s)} is exact. A NaN code makes its row's sum NaN.
+     */
+    default void dot1x4E4m3Prescaled(int depth, float[] xs, int xOff, byte[] w, int wOff, int ldw, float[] out,
+                                     int outOff) {
+        for (int j = 0; j < 4; j++) {
+            float sum = 0f;
+            for (int k = 0; k < depth; k++) {
+                sum = Math.fma(Fp8.decode(DType.F8_E4M3FN, w[wOff + j * ldw + k]) * 0x1p-120f, xs[xOff + k], sum);
+            }
+            out[outOff + j] = sum;
+        }
+    }
+
+    /**
      * {@link #dotI8} of one activation row against four weight rows: {@code out[outOff + j] = Σ_k x[xOff + k] ·
      * w[wOff + j·ldw + k]}, exact for {@code depth ≤ 1024}.
      */
@@ -120,6 +141,48 @@ public interface Simd {
      */
     void dot8x2E4m3(int depth, float[] x, int xOff, int ldx, byte[] w, int wOff, int ldw, float[] s, int sOff,
                     float[] acc, int accOff);
+
+    /**
+     * Eight rows of X with one weight block's scales folded in, interleaved for {@link #dot8x2E4m3Prescaled}: with
+     * {@code P = partialWidth()}, {@code dst[((k / P)·8 + i)·P + k % P] = x[xOff + i·ldx + k] · s[sOff + k / 128] ·
+     * 2^120} for {@code i < 8, k < depth} ({@code depth} a multiple of 128), so one step of the tile reads its eight
+     * row vectors from one base address. False, leaving {@code dst} unusable, when a scaled value would reach 2^127
+     * ({@code |x · s| ≥ 2^7}) or is NaN: the caller then keeps the scales on the weights ({@link #dot8x2E4m3}).
+     */
+    default boolean interleave8Scaled(float[] x, int xOff, int ldx, int depth, float[] s, int sOff, float[] dst) {
+        int pw = partialWidth();
+        for (int i = 0; i < 8; i++) {
+            for (int k = 0; k < depth; k++) {
+                float v = x[xOff + i * ldx + k] * (s[sOff + k / 128] * 0x1p120f);
+                if (!(Math.abs(v) < 0x1p127f)) {
+                    return false;
+                }
+                dst[((k / pw) * 8 + i) * pw + k % pw] = v;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * {@link #dot8x2E4m3} on X prepared by {@link #interleave8Scaled} (scales folded in, rows interleaved): for
+     * {@code i < 8, j < 2} the products {@code xi[((k / P)·8 + i)·P + k % P] · Fp8.decode(w[wOff + j·ldw + k]) ·
+     * 2^-120} are added to the partial sums {@code acc[accOff + (i·2 + j)·P + k % P]}. A step needs no scale
+     * multiply or broadcast and one address for its eight row vectors; the product {@code decode · fl(x · s)} is
+     * exact in the FMA. A NaN code makes its row's sums NaN.
+     */
+    default void dot8x2E4m3Prescaled(int depth, float[] xi, int xiOff, byte[] w, int wOff, int ldw, float[] acc,
+                                     int accOff) {
+        int pw = partialWidth();
+        for (int i = 0; i < 8; i++) {
+            for (int j = 0; j < 2; j++) {
+                int a = accOff + (i * 2 + j) * pw;
+                for (int k = 0; k < depth; k++) {
+                    float d = Fp8.decode(DType.F8_E4M3FN, w[wOff + j * ldw + k]) * 0x1p-120f;
+                    acc[a + k % pw] = Math.fma(xi[xiOff + ((k / pw) * 8 + i) * pw + k % pw], d, acc[a + k % pw]);
+                }
+            }
+        }
+    }
 
     /**
      * {@link #dot8x2E4m3} for signed-byte weights without scales and integer-valued {@code x} (INT8 activations as

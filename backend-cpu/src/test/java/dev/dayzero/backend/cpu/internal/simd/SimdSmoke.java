@@ -98,6 +98,24 @@ public final class SimdSmoke {
         v.dot1x4E4m3(k, x, 0, codes, 0, k, scales, 0, ov, 0);
         p.dot1x4E4m3(k, x, 0, codes, 0, k, scales, 0, op, 0);
         same("dot1x4E4m3", ov, op, 1e-4f);
+        // the prescaled tiles: X with the scales folded in (each implementation's own interleaving)
+        float[] xiv = new float[8 * k];
+        float[] xip = new float[8 * k];
+        if (!v.interleave8Scaled(x, 0, k, k, scales, 0, xiv) || !p.interleave8Scaled(x, 0, k, k, scales, 0, xip)) {
+            throw new AssertionError("interleave8Scaled refused small scales");
+        }
+        Arrays.fill(pv, 0f);
+        Arrays.fill(pp, 0f);
+        v.dot8x2E4m3Prescaled(k, xiv, 0, codes, 0, k, pv, 0);
+        p.dot8x2E4m3Prescaled(k, xip, 0, codes, 0, k, pp, 0);
+        same("dot8x2E4m3Prescaled", sums(pv, v.partialWidth()), pp, 1e-4f);
+        float[] x1 = new float[k];
+        for (int i = 0; i < k; i++) {
+            x1[i] = x[i] * (scales[i / 128] * 0x1p120f);
+        }
+        v.dot1x4E4m3Prescaled(k, x1, 0, codes, 0, k, ov, 0);
+        p.dot1x4E4m3Prescaled(k, x1, 0, codes, 0, k, op, 0);
+        same("dot1x4E4m3Prescaled", ov, op, 1e-4f);
         v.dot1x4I8(k, xs, 0, codes, 0, k, ov, 0);
         p.dot1x4I8(k, xs, 0, codes, 0, k, op, 0);
         same("dot1x4I8", ov, op, 0);

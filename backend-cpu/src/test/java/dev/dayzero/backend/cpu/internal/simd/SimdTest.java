@@ -1,6 +1,7 @@
 package dev.dayzero.backend.cpu.internal.simd;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dayzero.backend.cpu.CpuConfig;
@@ -210,6 +211,94 @@ class SimdTest {
             got = sums(s, acc, 0);
             assertEquals(128f * big, got[3][1], 128f * big * 1e-6f, "scale " + big);
         }
+    }
+
+    @ParameterizedTest(name = "vector={0}")
+    @ValueSource(booleans = {true, false})
+    void prescaledTilesMatchTheBlockScaledDotProducts(boolean vector) {
+        Simd s = simd(vector);
+        int pw = s.partialWidth();
+        Random rnd = new Random(23);
+        int depth = 1024;
+        int ldx = 1100;
+        int ldw = 1031;
+        byte[] w = new byte[3 + 3 * ldw + depth];
+        float[] x = new float[5 + 7 * ldx + depth];
+        float[] scales = new float[depth / 128 + 1];
+        for (int i = 0; i < w.length; i++) {
+            int code = rnd.nextInt(256);
+            w[i] = (byte) ((code & 0x7f) == 0x7f ? code & 0xfe : code); // NaN codes below
+        }
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) rnd.nextGaussian();
+        }
+        for (int i = 0; i < scales.length; i++) {
+            scales[i] = (float) Math.scalb(1.0, rnd.nextInt(-40, 2)) * (1 + rnd.nextFloat());
+        }
+        float[] xi = new float[8 * depth];
+        assertTrue(s.interleave8Scaled(x, 5, ldx, depth, scales, 1, xi));
+        for (int i = 0; i < 8; i++) {
+            for (int k = 0; k < depth; k++) {
+                assertEquals(x[5 + i * ldx + k] * (scales[1 + k / 128] * 0x1p120f), xi[((k / pw) * 8 + i) * pw + k % pw],
+                        "row " + i + " k " + k);
+            }
+        }
+        // two calls of half the depth, the second from X's interleaved offset 8 · 512
+        int accOff = 3;
+        float[] acc = new float[accOff + 16 * pw];
+        s.dot8x2E4m3Prescaled(512, xi, 0, w, 3, ldw, acc, accOff);
+        s.dot8x2E4m3Prescaled(512, xi, 8 * 512, w, 3 + 512, ldw, acc, accOff);
+        float[][] got = sums(s, acc, accOff);
+        float[] xs = new float[depth];
+        for (int k = 0; k < depth; k++) {
+            xs[k] = x[5 + k] * (scales[1 + k / 128] * 0x1p120f);
+        }
+        float[] out = new float[5];
+        s.dot1x4E4m3Prescaled(depth, xs, 0, w, 3, ldw, out, 1);
+        for (int j = 0; j < 4; j++) {
+            for (int i = 0; i < (j < 2 ? 8 : 1); i++) {
+                double want = 0;
+                double mag = 0;
+                for (int k = 0; k < depth; k++) {
+                    double t = (double) Fp8.decode(DType.F8_E4M3FN, w[3 + j * ldw + k]) * scales[1 + k / 128]
+                            * x[5 + i * ldx + k];
+                    want += t;
+                    mag += Math.abs(t);
+                }
+                if (j < 2) {
+                    assertEquals(want, got[i][j], 1e-5 * mag + 1e-30, "8x2 row " + i + " w " + j);
+                }
+                if (i == 0) {
+                    assertEquals(want, out[1 + j], 1e-5 * mag + 1e-30, "1x4 w " + j);
+                }
+            }
+        }
+        // a NaN code makes its weight row's sums NaN
+        w[3 + ldw + 600] = (byte) 0xff;
+        java.util.Arrays.fill(acc, 0f);
+        s.dot8x2E4m3Prescaled(depth, xi, 0, w, 3, ldw, acc, accOff);
+        got = sums(s, acc, accOff);
+        s.dot1x4E4m3Prescaled(depth, xs, 0, w, 3, ldw, out, 1);
+        for (int i = 0; i < 8; i++) {
+            assertTrue(Float.isFinite(got[i][0]) && Float.isNaN(got[i][1]), "row " + i);
+        }
+        assertTrue(Float.isFinite(out[1]) && Float.isNaN(out[2]) && Float.isFinite(out[3]), "1x4");
+    }
+
+    @ParameterizedTest(name = "vector={0}")
+    @ValueSource(booleans = {true, false})
+    void interleave8ScaledRefusesWhatWouldNotStayExact(boolean vector) {
+        Simd s = simd(vector);
+        float[] x = new float[8 * 256];
+        java.util.Arrays.fill(x, 1f);
+        float[] xi = new float[8 * 256];
+        assertTrue(s.interleave8Scaled(x, 0, 256, 256, new float[] {127f, 0.5f}, 0, xi));
+        assertFalse(s.interleave8Scaled(x, 0, 256, 256, new float[] {0.5f, 128f}, 0, xi), "|x · s| = 2^7");
+        assertFalse(s.interleave8Scaled(x, 0, 256, 256, new float[] {0.5f, 1e30f}, 0, xi), "s · 2^120 overflows");
+        x[7 * 256 + 200] = Float.NaN;
+        assertFalse(s.interleave8Scaled(x, 0, 256, 256, new float[] {0.5f, 0.5f}, 0, xi), "NaN");
+        x[7 * 256 + 200] = -200f;
+        assertFalse(s.interleave8Scaled(x, 0, 256, 256, new float[] {0.5f, 1f}, 0, xi), "|x| = 200");
     }
 
     @ParameterizedTest(name = "vector={0}")
