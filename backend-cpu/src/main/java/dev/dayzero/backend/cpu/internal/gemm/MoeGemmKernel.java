@@ -72,7 +72,10 @@ public final class MoeGemmKernel implements Kernel {
     private final boolean[] tile8;  // by expert: 5 to 8 rows, FP8 or INT8 weights: tile8Block (rows padded to 8 in xr)
     private final float[] wsF;      // FP8 weight block scales as floats for the fused paths, refilled each launch
     private final float[][] xScaled; // per worker, oneRowBlock's row of X times one 128-row block's scales · 2^120
-    private final float[][] xInter; // per worker, tile8Block's eight rows of X, scaled and interleaved (8 × K)
+    private final float[][] xInter; // two per worker, tile8Block's eight rows of X, scaled and interleaved (8 × K)
+    private final long[] xiKey;     // what xInter[i] holds: launch << 32 | expert · weight blocks + block; -1: nothing
+    private final int[] xiLast;     // per worker, the xInter slot used last
+    private int launches;           // counts run calls, so no launch uses X prepared by the one before
     private final float[][] part;   // per worker, tile8Block's partial sums: [NB / 2 pairs][8 rows][2][partialWidth]
     private final int[][] ipart;    // per worker, INT8 only: the partial sums emptied into integers
     private final Simd simd;
@@ -159,7 +162,10 @@ public final class MoeGemmKernel implements Kernel {
         wsF = (oneRow || anyTile8) && type == MoeGemmSpec.Type.FP8_BLOCK
                 ? new float[Math.toIntExact(operands.get(3).elements())] : null;
         xScaled = oneRow && type == MoeGemmSpec.Type.FP8_BLOCK ? new float[workers][k] : null;
-        xInter = anyTile8 && type == MoeGemmSpec.Type.FP8_BLOCK ? new float[workers][8 * k] : null;
+        xInter = anyTile8 && type == MoeGemmSpec.Type.FP8_BLOCK ? new float[2 * workers][8 * k] : null;
+        xiKey = new long[2 * workers];
+        Arrays.fill(xiKey, -1);
+        xiLast = new int[workers];
         int partial = anyTile8 ? NB * 8 * simd.partialWidth() : 0;
         part = new float[workers][partial];
         ipart = type == MoeGemmSpec.Type.INT8_W8A8 ? new int[workers][partial] : null;
@@ -181,6 +187,7 @@ public final class MoeGemmKernel implements Kernel {
 
     @Override
     public void run(byte[][] ops) {
+        launches++;
         boolean scaled = type != MoeGemmSpec.Type.BF16;
         byte[] x = ops[0];
         byte[] w = ops[scaled ? 2 : 1];
@@ -359,14 +366,14 @@ public final class MoeGemmKernel implements Kernel {
         if (xInter == null) {
             return false;
         }
-        float[] xi = xInter[worker];
         int pw = simd.partialWidth();
         int kBlocks = k / 128;
         int nScaleBlocks = (n + 127) / 128;
         for (int r0 = n0; r0 < n0 + nCount; ) {
             int b = r0 / 128;
             int r1 = Math.min(n0 + nCount, (b + 1) * 128);
-            if (!simd.interleave8Scaled(xr, xrOff[e], ldx, k, wsF, (e * nScaleBlocks + b) * kBlocks, xi)) {
+            float[] xi = scaledX(worker, e, b);
+            if (xi == null) {
                 if (r0 > n0) { // partial sums already added: clear them for the caller's path
                     Arrays.fill(pf, 0, (nCount + 1) / 2 * 16 * pw, 0f);
                 }
@@ -387,6 +394,28 @@ public final class MoeGemmKernel implements Kernel {
             r0 = r1;
         }
         return true;
+    }
+
+    /**
+     * Expert e's eight rows of X with weight block b's scales folded in ({@code Simd.interleave8Scaled}), or null when
+     * they cannot be. Each worker keeps its last two in {@code xInter}: an item of {@value #NB} columns meets one or
+     * two 128-row blocks, and a worker's next item usually shares one (preparing them was 12 % of a b8 launch).
+     */
+    private float[] scaledX(int worker, int e, int b) {
+        long key = ((long) launches << 32) | ((long) e * ((n + 127) / 128) + b);
+        int slot = xiKey[2 * worker] == key ? 0 : xiKey[2 * worker + 1] == key ? 1 : -1;
+        if (slot < 0) {
+            slot = xiLast[worker] == 0 ? 1 : 0; // replace the one used less recently
+            xiKey[2 * worker + slot] = -1;
+            int kBlocks = k / 128;
+            if (!simd.interleave8Scaled(xr, xrOff[e], ldx, k, wsF, (e * ((n + 127) / 128) + b) * kBlocks,
+                    xInter[2 * worker + slot])) {
+                return null;
+            }
+            xiKey[2 * worker + slot] = key;
+        }
+        xiLast[worker] = slot;
+        return xInter[2 * worker + slot];
     }
 
     /** Adds up tile8Block's partial sums per output and writes the expert's columns [n0, n0 + nCount). */
