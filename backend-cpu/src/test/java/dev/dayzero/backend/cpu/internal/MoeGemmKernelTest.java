@@ -65,6 +65,57 @@ class MoeGemmKernelTest {
         });
     }
 
+    /**
+     * One prepared op launched twice with different activations (the kernel keeps prepared copies of X between
+     * items): the second launch's outputs follow the second X, on the batch-1 and the eight-row tiles.
+     */
+    @ParameterizedTest(name = "vector={0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+    void aSecondLaunchUsesItsOwnActivations(boolean vector) {
+        MoeGemmSpec spec = MoeGemmSpec.contiguous(Type.FP8_BLOCK, 256, 256, List.of(8, 1));
+        int rows = 9;
+        Random rnd = new Random(5);
+        float[] x = new float[rows * 256];
+        float[] xs = new float[rows * 2];
+        float[] w = new float[2 * 256 * 256];
+        float[] ws = new float[2 * 2 * 2];
+        ByteBuffer x1 = operand(rnd, Type.FP8_BLOCK, x);
+        ByteBuffer xs1 = scales(rnd, xs);
+        List<ByteBuffer> inputs = List.of(x1, xs1, operand(rnd, Type.FP8_BLOCK, w), scales(rnd, ws),
+                Host.ints(8, 1));
+        ByteBuffer x2 = operand(rnd, Type.FP8_BLOCK, x); // x and xs now hold the second launch's values
+        ByteBuffer xs2 = scales(rnd, xs);
+        try (CpuDevice d = new CpuDevice(new CpuConfig(2, vector))) {
+            List<dev.dayzero.hal.DeviceBuffer> bufs = new ArrayList<>();
+            try {
+                for (ByteBuffer in : inputs) {
+                    dev.dayzero.hal.DeviceBuffer b = d.allocate(in.capacity());
+                    b.write(0, in.duplicate().clear());
+                    bufs.add(b);
+                }
+                bufs.add(d.allocate(spec.outputs().get(0).bytes()));
+                try (dev.dayzero.hal.PreparedOp op = d.prepare(spec);
+                     dev.dayzero.hal.PreparedOp.Launch launch = op.bind(bufs)) {
+                    launch.enqueue(d.defaultStream());
+                    d.defaultStream().synchronize();
+                    bufs.get(0).write(0, x2.duplicate().clear());
+                    bufs.get(1).write(0, xs2.duplicate().clear());
+                    launch.enqueue(d.defaultStream());
+                    d.defaultStream().synchronize();
+                }
+                ByteBuffer out = Host.bytes(bufs.get(5).size());
+                bufs.get(5).read(0, out);
+                for (int row = 0; row < rows; row++) {
+                    for (int n = 0; n < 256; n++) {
+                        check(spec, x, w, xs, ws, row < 8 ? 0 : 1, row, n, Bf16.decode(out.getShort((row * 256 + n) * 2)));
+                    }
+                }
+            } finally {
+                bufs.forEach(dev.dayzero.hal.DeviceBuffer::close);
+            }
+        }
+    }
+
     private static void runAndCheck(boolean vector, MoeGemmSpec spec, java.util.function.Consumer<float[]> wsTweak) {
         int nOut = spec.n();
         int depth = spec.k();
