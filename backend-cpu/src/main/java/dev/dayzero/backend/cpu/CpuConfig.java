@@ -24,6 +24,10 @@ public record CpuConfig(int threads, boolean useVectorApi) {
     public static final String THREADS_ENV = "DAYZERO_CPU_THREADS";
     /** Environment variable switching the Vector API kernels. */
     public static final String VECTOR_ENV = "DAYZERO_CPU_VECTOR";
+    /** System property: whether each timed case runs in its own worker JVM ({@code true}, the default). */
+    public static final String ISOLATE_PROPERTY = "dayzero.cpu.isolate";
+    /** Environment variable for {@link #ISOLATE_PROPERTY}. */
+    public static final String ISOLATE_ENV = "DAYZERO_CPU_ISOLATE";
     /** The incubating module the fast kernels need. */
     public static final String VECTOR_MODULE = "jdk.incubator.vector";
 
@@ -57,6 +61,21 @@ public record CpuConfig(int threads, boolean useVectorApi) {
                 : firstBoolean(properties.apply(VECTOR_PROPERTY), VECTOR_PROPERTY,
                         environment.apply(VECTOR_ENV), VECTOR_ENV, vectorModulePresent());
         return new CpuConfig(t, v);
+    }
+
+    /**
+     * Whether the CPU device asks for each timed case in a fresh worker JVM ({@code DeviceInfo.ISOLATE_CASES}):
+     * {@code dayzero.cpu.isolate}, else {@code DAYZERO_CPU_ISOLATE}, else true. Kernels compiled in one JVM after
+     * other kernels can meet call sites of the Vector API whose type profiles those filled, and run with boxed
+     * vectors; off, a run takes about half the time and the boxing note reports such a case.
+     */
+    public static boolean isolateCases() {
+        return isolateCases(System::getProperty, System::getenv);
+    }
+
+    static boolean isolateCases(UnaryOperator<String> properties, UnaryOperator<String> environment) {
+        return firstBoolean(properties.apply(ISOLATE_PROPERTY), ISOLATE_PROPERTY, environment.apply(ISOLATE_ENV),
+                ISOLATE_ENV, true);
     }
 
     /** Whether {@code jdk.incubator.vector} is in the boot layer. */

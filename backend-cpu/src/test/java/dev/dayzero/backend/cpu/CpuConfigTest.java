@@ -1,6 +1,7 @@
 package dev.dayzero.backend.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -44,6 +45,17 @@ class CpuConfigTest {
         e = assertThrows(IllegalArgumentException.class, () -> CpuConfig.resolve(1, null, NONE, badVector));
         assertTrue(e.getMessage().contains(CpuConfig.VECTOR_ENV), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new CpuConfig(0, false));
+    }
+
+    @Test
+    void caseIsolationIsOnUnlessTurnedOff() {
+        assertTrue(CpuConfig.isolateCases(NONE, NONE));
+        assertFalse(CpuConfig.isolateCases(NONE, map(Map.of(CpuConfig.ISOLATE_ENV, "0"))));
+        assertTrue(CpuConfig.isolateCases(map(Map.of(CpuConfig.ISOLATE_PROPERTY, "true")),
+                map(Map.of(CpuConfig.ISOLATE_ENV, "off"))), "the property wins");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> CpuConfig.isolateCases(map(Map.of(CpuConfig.ISOLATE_PROPERTY, "sometimes")), NONE));
+        assertTrue(e.getMessage().contains(CpuConfig.ISOLATE_PROPERTY), e.getMessage());
     }
 
     @Test

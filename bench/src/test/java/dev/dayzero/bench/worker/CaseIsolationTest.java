@@ -21,8 +21,12 @@ class CaseIsolationTest {
     }
 
     private static int workersFor(String backend, boolean measure) {
+        return workersFor(backend, measure, FaultCases.worker());
+    }
+
+    private static int workersFor(String backend, boolean measure, WorkerSettings settings) {
         CaseOptions options = new CaseOptions(true, measure, FaultCases.QUICK);
-        try (Coordinator co = new Coordinator(backend, 0, FaultCases.worker())) {
+        try (Coordinator co = new Coordinator(backend, 0, settings)) {
             assertTrue(co.start().available(), backend + ": " + co.start().reason());
             for (String name : List.of("a", "b", "c")) {
                 CaseRecord r = co.run(gemm(name), options, Duration.ofMinutes(2));
@@ -35,6 +39,16 @@ class CaseIsolationTest {
     @Test
     void theCpuTimesEachCaseInAFreshWorker() {
         assertEquals(3, workersFor(CpuBackendProvider.ID, true), "one worker per timed case");
+    }
+
+    @Test
+    void theCpuKeepsOneWorkerWhenIsolationIsTurnedOff() {
+        WorkerSettings base = FaultCases.worker();
+        List<String> options = new java.util.ArrayList<>(base.jvmOptions());
+        options.add("-D" + dev.dayzero.backend.cpu.CpuConfig.ISOLATE_PROPERTY + "=false");
+        WorkerSettings shared = new WorkerSettings(base.javaExecutable(), base.classPath(), options,
+                base.startupTimeout(), base.stderrTailLines(), base.crashDir());
+        assertEquals(1, workersFor(CpuBackendProvider.ID, true, shared), "dayzero.cpu.isolate=false: one worker");
     }
 
     @Test

@@ -45,9 +45,9 @@ public final class HostInfo {
         props.put("l3Bytes", String.valueOf(l3));
         props.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
         props.put("jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.vm.version"));
-        // each timed case in a fresh JVM: a kernel's Vector API code compiled after other kernels' can inherit their
-        // polluted type profiles (three byte-vector shapes at one JDK call site) and box its vectors
-        props.put(DeviceInfo.ISOLATE_CASES, "true");
+        // each timed case in a fresh JVM (unless turned off): a kernel's Vector API code compiled after other kernels'
+        // can inherit their polluted type profiles (three byte-vector shapes at one JDK call site) and box its vectors
+        props.put(DeviceInfo.ISOLATE_CASES, String.valueOf(CpuConfig.isolateCases()));
         return new DeviceInfo(CpuBackendProvider.ID, 0, vendor(),
                 cpuinfoField("model name").orElse(osArch),
                 config.useVectorApi() ? osArch + " " + simd : osArch,
