@@ -33,6 +33,9 @@ class CpuMxMoeConformanceTest extends ConformanceKit {
                 List.of(5, 0, 2)), 3, "N=100, K=384"));
         cases.add(new ConformanceCase("small/mxfp4-bf16-odd", MoeGemmSpec.contiguous(MoeGemmSpec.Type.MXFP4_BF16, 97, 96,
                 List.of(1, 6)), 4, "N=97, K=96"));
+        // one-row experts (the in-register 1x4 tile) with a last work item of 6 rows: a group of 4, then 2 alone
+        cases.add(new ConformanceCase("small/mxfp4-fp8-b1", MoeGemmSpec.contiguous(MoeGemmSpec.Type.MXFP4_FP8, 102, 128,
+                List.of(1, 3, 1)), 5, "N=102, K=128"));
         return cases;
     }
 }

@@ -223,6 +223,8 @@ public final class MoeGemmKernel implements Kernel {
                 oneRowBlock(worker, e, n0, w, wsF, ws, xs, out);
             } else if (tile8[e]) {
                 tile8Block(worker, e, n0, w, wsF, ws, xs, out);
+            } else if (mxfp4 && rows[e] == 1 && xrOff[e] >= 0) {
+                mxfp4OneRowBlock(worker, e, n0, w, ws, xs, out);
             } else if (xrOff[e] >= 0) {
                 smallBlock(worker, e, n0, dec, ws, xs, out);
             } else {
@@ -283,6 +285,37 @@ public final class MoeGemmKernel implements Kernel {
             }
         }
         writeOut(e, n0, nCount, 1, NB, c, ic, xs, ws, out);
+    }
+
+    /**
+     * Output columns [n0, n0 + NB) of an MXFP4 expert with one row (decode at batch 1): four weight rows a pass over
+     * the row of X (stored in the panels' evens-first order by {@link #run}), each 32-block decoded in registers
+     * ({@code Simd.dot1x4E2m1}), so no F32 panel is written and read back; a last group of fewer than four rows
+     * repeats its first row.
+     */
+    private void mxfp4OneRowBlock(int worker, int e, int n0, byte[] w, byte[] ws, byte[] xs, byte[] out) {
+        int nCount = Math.min(NB, n - n0);
+        float[] c = acc[worker];
+        float[] four = panel[worker];
+        int blocks = k / 32;
+        for (int r = 0; r < nCount; r += 4) {
+            long row = (long) e * n + n0 + r;
+            int wOff = Math.toIntExact(row * k / 2);
+            int sOff = Math.toIntExact(row * blocks);
+            if (r + 4 <= nCount) {
+                simd.dot1x4E2m1(k, xr, xrOff[e], w, wOff, k / 2, ws, sOff, blocks, c, r);
+            } else {
+                simd.dot1x4E2m1(k, xr, xrOff[e], w, wOff, 0, ws, sOff, 0, four, 0);
+                c[r] = four[0];
+                for (int j = r + 1; j < nCount; j++) {
+                    long rj = (long) e * n + n0 + j;
+                    simd.dot1x4E2m1(k, xr, xrOff[e], w, Math.toIntExact(rj * k / 2), 0, ws,
+                            Math.toIntExact(rj * blocks), 0, four, 0);
+                    c[j] = four[0];
+                }
+            }
+        }
+        writeOut(e, n0, nCount, 1, NB, c, null, xs, ws, out);
     }
 
     /**

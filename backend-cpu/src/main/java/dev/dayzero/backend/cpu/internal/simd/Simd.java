@@ -1,7 +1,9 @@
 package dev.dayzero.backend.cpu.internal.simd;
 
 import dev.dayzero.hal.DType;
+import dev.dayzero.hal.Fp4;
 import dev.dayzero.hal.Fp8;
+import dev.dayzero.hal.Ue8m0;
 
 /**
  * The arithmetic inner loops every kernel family shares, in two implementations: {@link PlainSimd}
@@ -109,6 +111,30 @@ public interface Simd {
             float sum = 0f;
             for (int k = 0; k < depth; k++) {
                 sum = Math.fma(Fp8.decode(DType.F8_E4M3FN, w[wOff + j * ldw + k]) * 0x1p-120f, xs[xOff + k], sum);
+            }
+            out[outOff + j] = sum;
+        }
+    }
+
+    /**
+     * One activation row against four MXFP4 weight rows (decode at batch 1): {@code out[outOff + j] = Σ_k
+     * Fp4.decode(code_jk) · Ue8m0.decode(s[sOff + j·lds + k / 32]) · x[xOff + p(k)]} for {@code j < 4, k < depth}
+     * ({@code depth} a multiple of 32), row j's codes packed two a byte from {@code w[wOff + j·ldw]} (element 2i in
+     * the low nibble of byte i), with X in {@link #e2m1ToF32Split}'s order: within each 32-block {@code p} puts the
+     * even positions first, then the odd ones. F32 accumulation in an unspecified order; each decoded weight times
+     * its scale is exact (a power of two) unless it overflows; a NaN scale code gives NaN.
+     */
+    default void dot1x4E2m1(int depth, float[] x, int xOff, byte[] w, int wOff, int ldw, byte[] s, int sOff, int lds,
+                            float[] out, int outOff) {
+        for (int j = 0; j < 4; j++) {
+            float sum = 0f;
+            for (int b = 0; b < depth / 32; b++) {
+                float sc = Ue8m0.decode(s[sOff + j * lds + b]);
+                for (int i = 0; i < 16; i++) {
+                    byte v = w[wOff + j * ldw + b * 16 + i];
+                    sum = Math.fma(Fp4.decode(v & 0xf) * sc, x[xOff + b * 32 + i], sum);
+                    sum = Math.fma(Fp4.decode((v >> 4) & 0xf) * sc, x[xOff + b * 32 + 16 + i], sum);
+                }
             }
             out[outOff + j] = sum;
         }

@@ -34,6 +34,9 @@ final class VectorSimd implements Simd {
     private static final int ROWS = 6;
     private static final boolean X86 = Set.of("amd64", "x86_64").contains(System.getProperty("os.arch"));
     private static final PlainSimd TAIL = new PlainSimd();
+    /** The E4M3 code of each E2M1 code's value (sign in bit 3 → bit 7): 0, 0.5, 1, 1.5, 2, 3, 4, 6 and negatives. */
+    private static final byte[] E4M3_OF_E2M1 = {0x00, 0x30, 0x38, 0x3C, 0x40, 0x44, 0x48, 0x4C,
+        (byte) 0x80, (byte) 0xB0, (byte) 0xB8, (byte) 0xBC, (byte) 0xC0, (byte) 0xC4, (byte) 0xC8, (byte) 0xCC};
 
     private VectorSimd() {
     }
@@ -699,6 +702,83 @@ final class VectorSimd implements Simd {
         out[outOff + 1] = a1.reduceLanes(VectorOperators.ADD) + (hasNanCode(w, w1, depth) ? Float.NaN : 0f);
         out[outOff + 2] = a2.reduceLanes(VectorOperators.ADD) + (hasNanCode(w, w2, depth) ? Float.NaN : 0f);
         out[outOff + 3] = a3.reduceLanes(VectorOperators.ADD) + (hasNanCode(w, w3, depth) ? Float.NaN : 0f);
+    }
+
+    /**
+     * The MXFP4 1×4 tile, decoded in registers: 16 bytes of a row are one 32-block; their low and high nibbles go
+     * through a 16-byte table ({@code selectFrom}) to the E4M3 codes of the same values (every E2M1 value is one,
+     * all normal), then the FP8 short decode ({@code Fp8.decode · 2^-120}, exact) and one multiply by
+     * {@code 2^(s - 127) · 2^120} (exact: a power of two, while the scale code is at most 134; larger codes, and NaN
+     * scales, take the plain loop). The low nibbles pair with the block's first 16 values of X, the high ones with
+     * its last 16 ({@code e2m1ToF32Split}'s order).
+     */
+    @Override
+    public void dot1x4E2m1(int depth, float[] x, int xOff, byte[] w, int wOff, int ldw, byte[] s, int sOff, int lds,
+                           float[] out, int outOff) {
+        if (B.length() != L || 2 * L != 32 || depth % 32 != 0 || !shortE2m1Scales(s, sOff, lds, depth / 32)) {
+            Simd.super.dot1x4E2m1(depth, x, xOff, w, wOff, ldw, s, sOff, lds, out, outOff);
+            return;
+        }
+        ByteVector tab = ByteVector.fromArray(B, E4M3_OF_E2M1, 0);
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = a0;
+        FloatVector a2 = a0;
+        FloatVector a3 = a0;
+        int w1 = wOff + ldw;
+        int w2 = w1 + ldw;
+        int w3 = w2 + ldw;
+        int s1 = sOff + lds;
+        int s2 = s1 + lds;
+        int s3 = s2 + lds;
+        for (int k = 0; k < depth; k += 32) {
+            int b = k >>> 5;
+            FloatVector xe = FloatVector.fromArray(F, x, xOff + k);
+            FloatVector xo = FloatVector.fromArray(F, x, xOff + k + L);
+            ByteVector v0 = ByteVector.fromArray(B, w, wOff + (k >>> 1));
+            float sc0 = Float.intBitsToFloat(((s[sOff + b] & 0xff) + 120) << 23);
+            IntVector lo0 = (IntVector) v0.and((byte) 0xf).selectFrom(tab).convertShape(VectorOperators.B2I, I, 0);
+            IntVector hi0 = (IntVector) v0.lanewise(VectorOperators.LSHR, 4).and((byte) 0xf).selectFrom(tab)
+                    .convertShape(VectorOperators.B2I, I, 0);
+            a0 = lo0.lanewise(VectorOperators.LSHL, 20).and(0x87F00000).reinterpretAsFloats().mul(sc0).fma(xe, a0);
+            a0 = hi0.lanewise(VectorOperators.LSHL, 20).and(0x87F00000).reinterpretAsFloats().mul(sc0).fma(xo, a0);
+            ByteVector v1 = ByteVector.fromArray(B, w, w1 + (k >>> 1));
+            float sc1 = Float.intBitsToFloat(((s[s1 + b] & 0xff) + 120) << 23);
+            IntVector lo1 = (IntVector) v1.and((byte) 0xf).selectFrom(tab).convertShape(VectorOperators.B2I, I, 0);
+            IntVector hi1 = (IntVector) v1.lanewise(VectorOperators.LSHR, 4).and((byte) 0xf).selectFrom(tab)
+                    .convertShape(VectorOperators.B2I, I, 0);
+            a1 = lo1.lanewise(VectorOperators.LSHL, 20).and(0x87F00000).reinterpretAsFloats().mul(sc1).fma(xe, a1);
+            a1 = hi1.lanewise(VectorOperators.LSHL, 20).and(0x87F00000).reinterpretAsFloats().mul(sc1).fma(xo, a1);
+            ByteVector v2 = ByteVector.fromArray(B, w, w2 + (k >>> 1));
+            float sc2 = Float.intBitsToFloat(((s[s2 + b] & 0xff) + 120) << 23);
+            IntVector lo2 = (IntVector) v2.and((byte) 0xf).selectFrom(tab).convertShape(VectorOperators.B2I, I, 0);
+            IntVector hi2 = (IntVector) v2.lanewise(VectorOperators.LSHR, 4).and((byte) 0xf).selectFrom(tab)
+                    .convertShape(VectorOperators.B2I, I, 0);
+            a2 = lo2.lanewise(VectorOperators.LSHL, 20).and(0x87F00000).reinterpretAsFloats().mul(sc2).fma(xe, a2);
+            a2 = hi2.lanewise(VectorOperators.LSHL, 20).and(0x87F00000).reinterpretAsFloats().mul(sc2).fma(xo, a2);
+            ByteVector v3 = ByteVector.fromArray(B, w, w3 + (k >>> 1));
+            float sc3 = Float.intBitsToFloat(((s[s3 + b] & 0xff) + 120) << 23);
+            IntVector lo3 = (IntVector) v3.and((byte) 0xf).selectFrom(tab).convertShape(VectorOperators.B2I, I, 0);
+            IntVector hi3 = (IntVector) v3.lanewise(VectorOperators.LSHR, 4).and((byte) 0xf).selectFrom(tab)
+                    .convertShape(VectorOperators.B2I, I, 0);
+            a3 = lo3.lanewise(VectorOperators.LSHL, 20).and(0x87F00000).reinterpretAsFloats().mul(sc3).fma(xe, a3);
+            a3 = hi3.lanewise(VectorOperators.LSHL, 20).and(0x87F00000).reinterpretAsFloats().mul(sc3).fma(xo, a3);
+        }
+        out[outOff] = a0.reduceLanes(VectorOperators.ADD);
+        out[outOff + 1] = a1.reduceLanes(VectorOperators.ADD);
+        out[outOff + 2] = a2.reduceLanes(VectorOperators.ADD);
+        out[outOff + 3] = a3.reduceLanes(VectorOperators.ADD);
+    }
+
+    /** Whether the four rows' {@code blocks} UE8M0 scale codes are all at most 134 ({@code 2^(s - 7)} stays finite). */
+    private static boolean shortE2m1Scales(byte[] s, int sOff, int lds, int blocks) {
+        for (int j = 0; j < 4; j++) {
+            for (int b = 0; b < blocks; b++) {
+                if ((s[sOff + j * lds + b] & 0xff) > 134) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     @Override

@@ -116,6 +116,13 @@ public final class SimdSmoke {
         v.dot1x4E4m3Prescaled(k, x1, 0, codes, 0, k, ov, 0);
         p.dot1x4E4m3Prescaled(k, x1, 0, codes, 0, k, op, 0);
         same("dot1x4E4m3Prescaled", ov, op, 1e-4f);
+        byte[] ue = new byte[4 * k / 32];
+        for (int i = 0; i < ue.length; i++) {
+            ue[i] = (byte) (110 + rnd.nextInt(20));
+        }
+        v.dot1x4E2m1(k, x, 0, codes, 0, k / 2, ue, 0, k / 32, ov, 0);
+        p.dot1x4E2m1(k, x, 0, codes, 0, k / 2, ue, 0, k / 32, op, 0);
+        same("dot1x4E2m1", ov, op, 1e-4f);
         v.dot1x4I8(k, xs, 0, codes, 0, k, ov, 0);
         p.dot1x4I8(k, xs, 0, codes, 0, k, op, 0);
         same("dot1x4I8", ov, op, 0);

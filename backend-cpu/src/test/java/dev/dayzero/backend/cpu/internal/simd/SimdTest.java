@@ -8,6 +8,7 @@ import dev.dayzero.backend.cpu.CpuConfig;
 import dev.dayzero.hal.DType;
 import dev.dayzero.hal.Fp4;
 import dev.dayzero.hal.Fp8;
+import dev.dayzero.hal.Ue8m0;
 import dev.dayzero.hal.op.QuantizeSpec;
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -283,6 +284,49 @@ class SimdTest {
             assertTrue(Float.isFinite(got[i][0]) && Float.isNaN(got[i][1]), "row " + i);
         }
         assertTrue(Float.isFinite(out[1]) && Float.isNaN(out[2]) && Float.isFinite(out[3]), "1x4");
+    }
+
+    @ParameterizedTest(name = "vector={0}")
+    @ValueSource(booleans = {true, false})
+    void dot1x4E2m1IsFourMxfp4RowsAgainstTheSplitOrderRow(boolean vector) {
+        Simd s = simd(vector);
+        Random rnd = new Random(29);
+        int depth = 1024;
+        int ldw = 600; // bytes a row: 512 used
+        int lds = 40;  // scale codes a row: 32 used
+        byte[] w = new byte[3 + 3 * ldw + depth / 2];
+        rnd.nextBytes(w);
+        float[] x = new float[2 + depth];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) rnd.nextGaussian();
+        }
+        // scale codes 0 (2^-127) to 134 (the tile's largest), then 135 and 255 (NaN): the plain loop's
+        for (int top : new int[] {134, 135, 255}) {
+            byte[] sc = new byte[1 + 3 * lds + depth / 32];
+            for (int i = 0; i < sc.length; i++) {
+                sc[i] = (byte) (i % 7 == 0 ? 0 : 100 + rnd.nextInt(35));
+            }
+            sc[1 + 2 * lds + 5] = (byte) top;
+            float[] out = new float[6];
+            s.dot1x4E2m1(depth, x, 2, w, 3, ldw, sc, 1, lds, out, 1);
+            for (int j = 0; j < 4; j++) {
+                double want = 0;
+                double mag = 0;
+                for (int k = 0; k < depth; k++) {
+                    byte v = w[3 + j * ldw + k / 2];
+                    int code = k % 2 == 0 ? v & 0xf : (v >> 4) & 0xf;
+                    int p = (k / 32) * 32 + (k % 2) * 16 + (k % 32) / 2; // evens first within the block
+                    double t = (double) Fp4.decode(code) * Ue8m0.decode(sc[1 + j * lds + k / 32]) * x[2 + p];
+                    want += t;
+                    mag += Math.abs(t);
+                }
+                if (j == 2 && top == 255) {
+                    assertTrue(Float.isNaN(out[1 + j]), "a NaN scale");
+                } else {
+                    assertEquals(want, out[1 + j], 1e-5 * mag + 1e-30, "row " + j + ", largest scale code " + top);
+                }
+            }
+        }
     }
 
     @ParameterizedTest(name = "vector={0}")
