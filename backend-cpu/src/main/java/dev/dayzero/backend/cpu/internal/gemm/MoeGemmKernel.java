@@ -71,6 +71,9 @@ public final class MoeGemmKernel implements Kernel {
     private final boolean oneRow;   // some expert has one row and its weights are FP8 or INT8: oneRowBlock
     private final boolean[] tile8;  // by expert: 5 to 8 rows, FP8 or INT8 weights: tile8Block (rows padded to 8 in xr)
     private final float[] wsF;      // FP8 weight block scales as floats for the fused paths, refilled each launch
+    private final boolean[] mx8;    // per expert: MXFP4 with five to eight rows, on Simd.dot8x1E2m1
+    private final int[] mxOff;      // per expert: its eight interleaved rows of X in mxX (-1: none)
+    private final float[] mxX;      // mx8 experts' rows of X, padded to eight, interleaved (Simd.interleave8Scaled's layout)
     private final float[][] xScaled; // per worker, oneRowBlock's row of X times one 128-row block's scales · 2^120
     private final float[][] xInter; // two per worker, tile8Block's eight rows of X, scaled and interleaved (8 × K)
     private final long[] xiKey;     // what xInter[i] holds: launch << 32 | expert · weight blocks + block; -1: nothing
@@ -147,6 +150,15 @@ public final class MoeGemmKernel implements Kernel {
         }
         xt = new float[Math.toIntExact(offset)];
         xr = new float[Math.toIntExact(rowOffset)];
+        mx8 = new boolean[experts];
+        mxOff = new int[experts];
+        long mxTotal = 0;
+        for (int e = 0; e < experts; e++) {
+            mx8[e] = mxfp4 && rows[e] >= TILE8_MIN_ROWS && rows[e] <= SMALL_ROWS && k % 32 == 0;
+            mxOff[e] = mx8[e] ? Math.toIntExact(mxTotal) : -1;
+            mxTotal += mx8[e] ? 8L * k : 0;
+        }
+        mxX = new float[Math.toIntExact(mxTotal)];
         int workers = pool.threads();
         panel = new float[workers][Math.max(NB * KC, RG * KD)];
         acc = new float[workers][NB * maxPad];
@@ -166,7 +178,7 @@ public final class MoeGemmKernel implements Kernel {
         xiKey = new long[2 * workers];
         Arrays.fill(xiKey, -1);
         xiLast = new int[workers];
-        int partial = anyTile8 ? NB * 8 * simd.partialWidth() : 0;
+        int partial = anyTile8 || mxTotal > 0 ? NB * 8 * simd.partialWidth() : 0;
         part = new float[workers][partial];
         ipart = type == MoeGemmSpec.Type.INT8_W8A8 ? new int[workers][partial] : null;
     }
@@ -207,6 +219,9 @@ public final class MoeGemmKernel implements Kernel {
                     for (int i = 0; i < rows[e]; i++) {
                         Mxfp4Panel.permute(xr, xrOff[e] + i * ldx + k0, kEnd - k0, panel[worker]);
                     }
+                    if (mx8[e]) {
+                        interleaveMx(e, k0, kEnd);
+                    }
                 }
             } else {
                 transposeX(e, k0, x, xs);
@@ -225,6 +240,8 @@ public final class MoeGemmKernel implements Kernel {
                 tile8Block(worker, e, n0, w, wsF, ws, xs, out);
             } else if (mxfp4 && rows[e] == 1 && xrOff[e] >= 0) {
                 mxfp4OneRowBlock(worker, e, n0, w, ws, xs, out);
+            } else if (mx8[e]) {
+                mxfp4Tile8Block(worker, e, n0, w, ws, xs, out);
             } else if (xrOff[e] >= 0) {
                 smallBlock(worker, e, n0, dec, ws, xs, out);
             } else {
@@ -313,6 +330,52 @@ public final class MoeGemmKernel implements Kernel {
                             Math.toIntExact(rj * blocks), 0, four, 0);
                     c[j] = four[0];
                 }
+            }
+        }
+        writeOut(e, n0, nCount, 1, NB, c, null, xs, ws, out);
+    }
+
+    /** Positions [k0, kEnd) of an mx8 expert's rows of X (already in the panels' order) into mxX, zero rows to eight. */
+    private void interleaveMx(int e, int k0, int kEnd) {
+        int pw = simd.partialWidth();
+        for (int i = 0; i < 8; i++) {
+            for (int q = k0; q < kEnd; q++) {
+                mxX[mxOff[e] + ((q / pw) * 8 + i) * pw + q % pw] = i < rows[e] ? xr[xrOff[e] + i * ldx + q] : 0f;
+            }
+        }
+    }
+
+    /**
+     * Output columns [n0, n0 + NB) of an MXFP4 expert with five to eight rows (decode at batch 8): each weight row runs
+     * through {@code Simd.dot8x1E2m1} against the expert's eight interleaved rows of X, {@value #KD8} deep at a time
+     * so that chunk of X stays in L1 while {@value #TILE8_ROWS} weight rows pass; each 32-block is decoded once, in
+     * registers, for all eight rows.
+     */
+    private void mxfp4Tile8Block(int worker, int e, int n0, byte[] w, byte[] ws, byte[] xs, byte[] out) {
+        int nCount = Math.min(NB, n - n0);
+        int pw = simd.partialWidth();
+        float[] pf = part[worker];
+        Arrays.fill(pf, 0, nCount * 8 * pw, 0f);
+        int blocks = k / 32;
+        for (int g0 = 0; g0 < nCount; g0 += TILE8_ROWS) {
+            int g1 = Math.min(nCount, g0 + TILE8_ROWS);
+            for (int k0 = 0; k0 < k; k0 += KD8) {
+                int kd = Math.min(KD8, k - k0);
+                for (int r = g0; r < g1; r++) {
+                    long row = (long) e * n + n0 + r;
+                    simd.dot8x1E2m1(kd, mxX, mxOff[e] + 8 * k0, w, Math.toIntExact((row * k + k0) / 2), ws,
+                            Math.toIntExact(row * blocks + k0 / 32), pf, r * 8 * pw);
+                }
+            }
+        }
+        float[] c = acc[worker];
+        for (int r = 0; r < nCount; r++) {
+            for (int i = 0; i < rows[e]; i++) {
+                float sum = 0f;
+                for (int l = 0; l < pw; l++) {
+                    sum += pf[(r * 8 + i) * pw + l];
+                }
+                c[i * NB + r] = sum;
             }
         }
         writeOut(e, n0, nCount, 1, NB, c, null, xs, ws, out);

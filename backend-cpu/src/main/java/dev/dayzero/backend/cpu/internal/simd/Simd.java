@@ -141,6 +141,29 @@ public interface Simd {
     }
 
     /**
+     * Eight activation rows against one MXFP4 weight row (decode at batch 8), X interleaved as
+     * {@link #interleave8Scaled} lays it out (without scales) and in {@link #e2m1ToF32Split}'s order within each
+     * 32-block: with {@code P = partialWidth()} and {@code q} a position in that order (the block's even elements
+     * first), {@code xi[xiOff + ((q / P)·8 + i)·P + q % P] · Fp4.decode(code) · Ue8m0.decode(s[sOff + q / 32])} is
+     * added to {@code acc[accOff + i·P + q % P]} for {@code i < 8}, {@code q < depth} (a multiple of 32). Each decoded
+     * weight times its scale is exact unless it overflows; a NaN scale code gives NaN.
+     */
+    default void dot8x1E2m1(int depth, float[] xi, int xiOff, byte[] w, int wOff, byte[] s, int sOff, float[] acc,
+                            int accOff) {
+        int pw = partialWidth();
+        for (int q = 0; q < depth; q++) {
+            int b = q / 32;
+            int h = q % 32;
+            byte v = w[wOff + b * 16 + h % 16];
+            float d = Fp4.decode(h < 16 ? v & 0xf : (v >> 4) & 0xf) * Ue8m0.decode(s[sOff + b]);
+            for (int i = 0; i < 8; i++) {
+                int a = accOff + i * pw + q % pw;
+                acc[a] = Math.fma(xi[xiOff + ((q / pw) * 8 + i) * pw + q % pw], d, acc[a]);
+            }
+        }
+    }
+
+    /**
      * {@link #dotI8} of one activation row against four weight rows: {@code out[outOff + j] = Σ_k x[xOff + k] ·
      * w[wOff + j·ldw + k]}, exact for {@code depth ≤ 1024}.
      */

@@ -715,7 +715,7 @@ final class VectorSimd implements Simd {
     @Override
     public void dot1x4E2m1(int depth, float[] x, int xOff, byte[] w, int wOff, int ldw, byte[] s, int sOff, int lds,
                            float[] out, int outOff) {
-        if (B.length() != L || 2 * L != 32 || depth % 32 != 0 || !shortE2m1Scales(s, sOff, lds, depth / 32)) {
+        if (B.length() != L || 2 * L != 32 || depth % 32 != 0 || !shortE2m1Scales(s, sOff, lds, 4, depth / 32)) {
             Simd.super.dot1x4E2m1(depth, x, xOff, w, wOff, ldw, s, sOff, lds, out, outOff);
             return;
         }
@@ -769,9 +769,66 @@ final class VectorSimd implements Simd {
         out[outOff + 3] = a3.reduceLanes(VectorOperators.ADD);
     }
 
-    /** Whether the four rows' {@code blocks} UE8M0 scale codes are all at most 134 ({@code 2^(s - 7)} stays finite). */
-    private static boolean shortE2m1Scales(byte[] s, int sOff, int lds, int blocks) {
-        for (int j = 0; j < 4; j++) {
+    /**
+     * The MXFP4 8×1 tile: each 32-block of the weight row decoded once in registers as {@link #dot1x4E2m1} does (table
+     * to E4M3 codes, short decode, one exact multiply by the scale) and used for the eight interleaved rows of X; the
+     * accumulators go from {@code acc} and back with nothing after the loop but stores (see {@link #dot8x2E4m3}).
+     */
+    @Override
+    public void dot8x1E2m1(int depth, float[] xi, int xiOff, byte[] w, int wOff, byte[] s, int sOff, float[] acc,
+                           int accOff) {
+        if (B.length() != L || 2 * L != 32 || depth % 32 != 0 || !shortE2m1Scales(s, sOff, 0, 1, depth / 32)) {
+            Simd.super.dot8x1E2m1(depth, xi, xiOff, w, wOff, s, sOff, acc, accOff);
+            return;
+        }
+        ByteVector tab = ByteVector.fromArray(B, E4M3_OF_E2M1, 0);
+        FloatVector a0 = FloatVector.fromArray(F, acc, accOff + 0 * L);
+        FloatVector a1 = FloatVector.fromArray(F, acc, accOff + 1 * L);
+        FloatVector a2 = FloatVector.fromArray(F, acc, accOff + 2 * L);
+        FloatVector a3 = FloatVector.fromArray(F, acc, accOff + 3 * L);
+        FloatVector a4 = FloatVector.fromArray(F, acc, accOff + 4 * L);
+        FloatVector a5 = FloatVector.fromArray(F, acc, accOff + 5 * L);
+        FloatVector a6 = FloatVector.fromArray(F, acc, accOff + 6 * L);
+        FloatVector a7 = FloatVector.fromArray(F, acc, accOff + 7 * L);
+        for (int k = 0; k < depth; k += 32) {
+            ByteVector v = ByteVector.fromArray(B, w, wOff + (k >>> 1));
+            float sc = Float.intBitsToFloat(((s[sOff + (k >>> 5)] & 0xff) + 120) << 23);
+            FloatVector lo = ((IntVector) v.and((byte) 0xf).selectFrom(tab).convertShape(VectorOperators.B2I, I, 0))
+                    .lanewise(VectorOperators.LSHL, 20).and(0x87F00000).reinterpretAsFloats().mul(sc);
+            FloatVector hi = ((IntVector) v.lanewise(VectorOperators.LSHR, 4).and((byte) 0xf).selectFrom(tab)
+                    .convertShape(VectorOperators.B2I, I, 0))
+                    .lanewise(VectorOperators.LSHL, 20).and(0x87F00000).reinterpretAsFloats().mul(sc);
+            int xb = xiOff + 8 * k;
+            a0 = FloatVector.fromArray(F, xi, xb + 0 * L).fma(lo, a0);
+            a1 = FloatVector.fromArray(F, xi, xb + 1 * L).fma(lo, a1);
+            a2 = FloatVector.fromArray(F, xi, xb + 2 * L).fma(lo, a2);
+            a3 = FloatVector.fromArray(F, xi, xb + 3 * L).fma(lo, a3);
+            a4 = FloatVector.fromArray(F, xi, xb + 4 * L).fma(lo, a4);
+            a5 = FloatVector.fromArray(F, xi, xb + 5 * L).fma(lo, a5);
+            a6 = FloatVector.fromArray(F, xi, xb + 6 * L).fma(lo, a6);
+            a7 = FloatVector.fromArray(F, xi, xb + 7 * L).fma(lo, a7);
+            a0 = FloatVector.fromArray(F, xi, xb + 8 * L).fma(hi, a0);
+            a1 = FloatVector.fromArray(F, xi, xb + 9 * L).fma(hi, a1);
+            a2 = FloatVector.fromArray(F, xi, xb + 10 * L).fma(hi, a2);
+            a3 = FloatVector.fromArray(F, xi, xb + 11 * L).fma(hi, a3);
+            a4 = FloatVector.fromArray(F, xi, xb + 12 * L).fma(hi, a4);
+            a5 = FloatVector.fromArray(F, xi, xb + 13 * L).fma(hi, a5);
+            a6 = FloatVector.fromArray(F, xi, xb + 14 * L).fma(hi, a6);
+            a7 = FloatVector.fromArray(F, xi, xb + 15 * L).fma(hi, a7);
+        }
+        a0.intoArray(acc, accOff + 0 * L);
+        a1.intoArray(acc, accOff + 1 * L);
+        a2.intoArray(acc, accOff + 2 * L);
+        a3.intoArray(acc, accOff + 3 * L);
+        a4.intoArray(acc, accOff + 4 * L);
+        a5.intoArray(acc, accOff + 5 * L);
+        a6.intoArray(acc, accOff + 6 * L);
+        a7.intoArray(acc, accOff + 7 * L);
+    }
+
+    /** Whether {@code rows} rows' {@code blocks} UE8M0 scale codes are all at most 134 ({@code 2^(s - 7)} stays finite). */
+    private static boolean shortE2m1Scales(byte[] s, int sOff, int lds, int rows, int blocks) {
+        for (int j = 0; j < rows; j++) {
             for (int b = 0; b < blocks; b++) {
                 if ((s[sOff + j * lds + b] & 0xff) > 134) {
                     return false;

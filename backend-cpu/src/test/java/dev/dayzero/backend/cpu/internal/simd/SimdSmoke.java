@@ -123,6 +123,15 @@ public final class SimdSmoke {
         v.dot1x4E2m1(k, x, 0, codes, 0, k / 2, ue, 0, k / 32, ov, 0);
         p.dot1x4E2m1(k, x, 0, codes, 0, k / 2, ue, 0, k / 32, op, 0);
         same("dot1x4E2m1", ov, op, 1e-4f);
+        Arrays.fill(pv, 0f);
+        Arrays.fill(pp, 0f);
+        float[] unit = new float[k / 128];
+        Arrays.fill(unit, 0x1p-120f); // interleaved without scaling
+        v.interleave8Scaled(x, 0, k, k, unit, 0, xiv);
+        p.interleave8Scaled(x, 0, k, k, unit, 0, xip);
+        v.dot8x1E2m1(k, xiv, 0, codes, 0, ue, 0, pv, 0);
+        p.dot8x1E2m1(k, xip, 0, codes, 0, ue, 0, pp, 0);
+        same("dot8x1E2m1", sums(pv, v.partialWidth()), pp, 1e-4f);
         v.dot1x4I8(k, xs, 0, codes, 0, k, ov, 0);
         p.dot1x4I8(k, xs, 0, codes, 0, k, op, 0);
         same("dot1x4I8", ov, op, 0);

@@ -331,6 +331,57 @@ class SimdTest {
 
     @ParameterizedTest(name = "vector={0}")
     @ValueSource(booleans = {true, false})
+    void dot8x1E2m1IsEightInterleavedRowsAgainstOneMxfp4Row(boolean vector) {
+        Simd s = simd(vector);
+        int pw = s.partialWidth();
+        Random rnd = new Random(31);
+        int depth = 512;
+        byte[] w = new byte[5 + depth / 2];
+        rnd.nextBytes(w);
+        float[] x = new float[8 * depth]; // row-major, each row already in the split order
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) rnd.nextGaussian();
+        }
+        float[] xi = new float[8 * depth];
+        float[] ones = new float[depth / 128];
+        java.util.Arrays.fill(ones, 0x1p-120f); // interleave8Scaled with a factor of exactly 1
+        assertTrue(s.interleave8Scaled(x, 0, depth, depth, ones, 0, xi));
+        for (int top : new int[] {134, 135, 255}) {
+            byte[] sc = new byte[2 + depth / 32];
+            for (int i = 0; i < sc.length; i++) {
+                sc[i] = (byte) (i % 5 == 0 ? 1 : 110 + rnd.nextInt(25));
+            }
+            sc[2 + 7] = (byte) top;
+            int accOff = 2;
+            float[] acc = new float[accOff + 8 * pw];
+            acc[accOff] = 0.5f; // the kernel adds to what is there
+            s.dot8x1E2m1(depth, xi, 0, w, 5, sc, 2, acc, accOff);
+            for (int i = 0; i < 8; i++) {
+                float got = 0f;
+                for (int l = 0; l < pw; l++) {
+                    got += acc[accOff + i * pw + l];
+                }
+                double want = i == 0 ? 0.5 : 0;
+                double mag = 0;
+                for (int q = 0; q < depth; q++) {
+                    int h = q % 32;
+                    byte v = w[5 + (q / 32) * 16 + h % 16];
+                    double t = (double) Fp4.decode(h < 16 ? v & 0xf : (v >> 4) & 0xf)
+                            * Ue8m0.decode(sc[2 + q / 32]) * x[i * depth + q];
+                    want += t;
+                    mag += Math.abs(t);
+                }
+                if (top == 255) {
+                    assertTrue(Float.isNaN(got), "a NaN scale, row " + i);
+                } else {
+                    assertEquals(want, got, 1e-5 * mag + 1e-30, "row " + i + ", largest scale code " + top);
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "vector={0}")
+    @ValueSource(booleans = {true, false})
     void interleave8ScaledRefusesWhatWouldNotStayExact(boolean vector) {
         Simd s = simd(vector);
         float[] x = new float[8 * 256];
