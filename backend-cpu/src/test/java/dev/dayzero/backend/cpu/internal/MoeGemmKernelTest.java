@@ -34,6 +34,8 @@ class MoeGemmKernelTest {
             specs.add(MoeGemmSpec.masked(t, N, K, 20, List.of(5, 20, 0, 1)));
             // five to eight rows (the 8x2 register tile, rows padded to eight), an odd N (a row paired with itself)
             specs.add(MoeGemmSpec.contiguous(t, 37, K, List.of(8, 5, 7, 6)));
+            // one row per expert (the batch-1 tiles, four weight rows a pass) with two rows left over
+            specs.add(MoeGemmSpec.contiguous(t, 38, K, List.of(1, 0, 1)));
         }
         // INT8 depth past 1024 products a lane on either path (vector: 16 lanes x 1024): partial sums emptied
         specs.add(MoeGemmSpec.contiguous(Type.INT8_W8A8, 5, 17408, List.of(8, 6)));

@@ -74,6 +74,8 @@ public final class MoeGemmKernel implements Kernel {
     private final boolean[] mx8;    // per expert: MXFP4 with five to eight rows, on Simd.dot8x1E2m1
     private final int[] mxOff;      // per expert: its eight interleaved rows of X in mxX (-1: none)
     private final float[] mxX;      // mx8 experts' rows of X, padded to eight, interleaved (Simd.interleave8Scaled's layout)
+    private final float[][] xPair;  // per worker, bf16OneRowBlock's row of X in the pair-split order (null: not BF16)
+    private final long[] xPairKey;  // per worker, what xPair holds: launch << 32 | expert; -1: nothing
     private final float[][] xScaled; // per worker, oneRowBlock's row of X times one 128-row block's scales · 2^120
     private final float[][] xInter; // two per worker, tile8Block's eight rows of X, scaled and interleaved (8 × K)
     private final long[] xiKey;     // what xInter[i] holds: launch << 32 | expert · weight blocks + block; -1: nothing
@@ -174,6 +176,11 @@ public final class MoeGemmKernel implements Kernel {
         wsF = (oneRow || anyTile8) && type == MoeGemmSpec.Type.FP8_BLOCK
                 ? new float[Math.toIntExact(operands.get(3).elements())] : null;
         xScaled = oneRow && type == MoeGemmSpec.Type.FP8_BLOCK ? new float[workers][k] : null;
+        boolean bf16One = spec.type() == MoeGemmSpec.Type.BF16 && k % (2 * simd.partialWidth()) == 0
+                && Arrays.stream(active).anyMatch(e -> rows[e] == 1);
+        xPair = bf16One ? new float[workers][k] : null;
+        xPairKey = new long[workers];
+        Arrays.fill(xPairKey, -1);
         xInter = anyTile8 && type == MoeGemmSpec.Type.FP8_BLOCK ? new float[2 * workers][8 * k] : null;
         xiKey = new long[2 * workers];
         Arrays.fill(xiKey, -1);
@@ -242,6 +249,8 @@ public final class MoeGemmKernel implements Kernel {
                 mxfp4OneRowBlock(worker, e, n0, w, ws, xs, out);
             } else if (mx8[e]) {
                 mxfp4Tile8Block(worker, e, n0, w, ws, xs, out);
+            } else if (xPair != null && rows[e] == 1 && xrOff[e] >= 0) {
+                bf16OneRowBlock(worker, e, n0, w, xs, out);
             } else if (xrOff[e] >= 0) {
                 smallBlock(worker, e, n0, dec, ws, xs, out);
             } else {
@@ -379,6 +388,43 @@ public final class MoeGemmKernel implements Kernel {
             }
         }
         writeOut(e, n0, nCount, 1, NB, c, null, xs, ws, out);
+    }
+
+    /**
+     * Output columns [n0, n0 + NB) of a BF16 expert with one row (decode at batch 1): four weight rows a pass over the
+     * row of X ({@code Simd.dot1x4Bf16}: each 64-byte load is 32 weights as two F32 vectors, evens and odds, with no
+     * panel), X copied once per worker and launch into the pair-split order; a last group of fewer than four rows
+     * goes one row at a time.
+     */
+    private void bf16OneRowBlock(int worker, int e, int n0, byte[] w, byte[] xs, byte[] out) {
+        int nCount = Math.min(NB, n - n0);
+        float[] x = xPair[worker];
+        long key = ((long) launches << 32) | e;
+        if (xPairKey[worker] != key) {
+            int block = 2 * simd.partialWidth();
+            int half = block / 2;
+            for (int b = 0; b < k; b += block) {
+                for (int i = 0; i < half; i++) {
+                    x[b + i] = xr[xrOff[e] + b + 2 * i];
+                    x[b + half + i] = xr[xrOff[e] + b + 2 * i + 1];
+                }
+            }
+            xPairKey[worker] = key;
+        }
+        float[] c = acc[worker];
+        float[] four = panel[worker];
+        for (int r = 0; r < nCount; r += 4) {
+            int wOff = Math.toIntExact(((long) e * n + n0 + r) * k * 2);
+            if (r + 4 <= nCount) {
+                simd.dot1x4Bf16(k, x, 0, w, wOff, k, c, r);
+            } else {
+                for (int j = r; j < nCount; j++) {
+                    simd.dot1x4Bf16(k, x, 0, w, Math.toIntExact(((long) e * n + n0 + j) * k * 2), 0, four, 0);
+                    c[j] = four[0];
+                }
+            }
+        }
+        writeOut(e, n0, nCount, 1, NB, c, null, xs, null, out);
     }
 
     /**

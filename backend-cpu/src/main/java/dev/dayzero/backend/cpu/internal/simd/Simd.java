@@ -164,6 +164,29 @@ public interface Simd {
     }
 
     /**
+     * One activation row against four BF16 weight rows (decode at batch 1): {@code out[outOff + j] = Σ_k
+     * bf16(w, wOff + 2·(j·ldw + k)) · x[xOff + p(k)]} for {@code j < 4}, {@code k < depth} ({@code depth} a multiple
+     * of {@code 2·partialWidth()}; {@code wOff} and {@code ldw}: bytes and elements), with X in the pair-split order:
+     * within each block of {@code 2P} values ({@code P = partialWidth()}) the even positions first, then the odd ones
+     * ({@code k = b + 2i → p = b + i}, {@code k = b + 2i + 1 → p = b + P + i}). F32 accumulation in an unspecified
+     * order.
+     */
+    default void dot1x4Bf16(int depth, float[] x, int xOff, byte[] w, int wOff, int ldw, float[] out, int outOff) {
+        int pw = partialWidth();
+        for (int j = 0; j < 4; j++) {
+            float sum = 0f;
+            for (int k = 0; k < depth; k++) {
+                int at = wOff + 2 * (j * ldw + k);
+                float v = Float.intBitsToFloat(((w[at + 1] & 0xff) << 24) | ((w[at] & 0xff) << 16));
+                int b = k / (2 * pw) * (2 * pw);
+                int i = (k - b) / 2;
+                sum = Math.fma(v, x[xOff + b + ((k - b) % 2) * pw + i], sum);
+            }
+            out[outOff + j] = sum;
+        }
+    }
+
+    /**
      * {@link #dotI8} of one activation row against four weight rows: {@code out[outOff + j] = Σ_k x[xOff + k] ·
      * w[wOff + j·ldw + k]}, exact for {@code depth ≤ 1024}.
      */

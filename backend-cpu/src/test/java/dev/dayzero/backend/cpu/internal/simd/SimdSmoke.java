@@ -123,6 +123,16 @@ public final class SimdSmoke {
         v.dot1x4E2m1(k, x, 0, codes, 0, k / 2, ue, 0, k / 32, ov, 0);
         p.dot1x4E2m1(k, x, 0, codes, 0, k / 2, ue, 0, k / 32, op, 0);
         same("dot1x4E2m1", ov, op, 1e-4f);
+        float[] xsplit = new float[k]; // each implementation's pair-split order
+        for (Simd impl : new Simd[] {v, p}) {
+            int block = 2 * impl.partialWidth();
+            for (int q = 0; q < k; q++) {
+                int q0 = q / block * block;
+                xsplit[q0 + ((q - q0) % 2) * (block / 2) + (q - q0) / 2] = x[q];
+            }
+            impl.dot1x4Bf16(k, xsplit, 0, codes, 0, k, impl == v ? ov : op, 0);
+        }
+        same("dot1x4Bf16", ov, op, 1e-4f);
         Arrays.fill(pv, 0f);
         Arrays.fill(pp, 0f);
         float[] unit = new float[k / 128];

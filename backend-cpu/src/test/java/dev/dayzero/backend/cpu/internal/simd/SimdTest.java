@@ -382,6 +382,43 @@ class SimdTest {
 
     @ParameterizedTest(name = "vector={0}")
     @ValueSource(booleans = {true, false})
+    void dot1x4Bf16IsFourRowsAgainstThePairSplitRow(boolean vector) {
+        Simd s = simd(vector);
+        int block = 2 * s.partialWidth();
+        Random rnd = new Random(37);
+        int depth = 960;
+        int ldw = 1000; // elements
+        byte[] w = new byte[6 + 2 * (3 * ldw + depth)];
+        float[] wv = new float[3 * ldw + depth];
+        for (int i = 0; i < wv.length; i++) {
+            short b = dev.dayzero.hal.Bf16.encode((float) rnd.nextGaussian());
+            w[6 + 2 * i] = (byte) b;
+            w[7 + 2 * i] = (byte) (b >> 8);
+            wv[i] = dev.dayzero.hal.Bf16.decode(b);
+        }
+        float[] x = new float[depth];
+        float[] split = new float[1 + depth];
+        for (int k = 0; k < depth; k++) {
+            x[k] = (float) rnd.nextGaussian();
+            int b = k / block * block;
+            split[1 + b + ((k - b) % 2) * (block / 2) + (k - b) / 2] = x[k];
+        }
+        float[] out = new float[7];
+        s.dot1x4Bf16(depth, split, 1, w, 6, ldw, out, 2);
+        for (int j = 0; j < 4; j++) {
+            double want = 0;
+            double mag = 0;
+            for (int k = 0; k < depth; k++) {
+                double t = (double) wv[j * ldw + k] * x[k];
+                want += t;
+                mag += Math.abs(t);
+            }
+            assertEquals(want, out[2 + j], 1e-5 * mag, "row " + j);
+        }
+    }
+
+    @ParameterizedTest(name = "vector={0}")
+    @ValueSource(booleans = {true, false})
     void interleave8ScaledRefusesWhatWouldNotStayExact(boolean vector) {
         Simd s = simd(vector);
         float[] x = new float[8 * 256];
