@@ -156,7 +156,8 @@ public final class MoeGemmKernel implements Kernel {
         mxOff = new int[experts];
         long mxTotal = 0;
         for (int e = 0; e < experts; e++) {
-            mx8[e] = mxfp4 && rows[e] >= TILE8_MIN_ROWS && rows[e] <= SMALL_ROWS && k % 32 == 0;
+            mx8[e] = mxfp4 && simd.mxfp4RegisterTiles() && rows[e] >= TILE8_MIN_ROWS && rows[e] <= SMALL_ROWS
+                    && k % 32 == 0;
             mxOff[e] = mx8[e] ? Math.toIntExact(mxTotal) : -1;
             mxTotal += mx8[e] ? 8L * k : 0;
         }
@@ -175,13 +176,15 @@ public final class MoeGemmKernel implements Kernel {
         boolean anyTile8 = Arrays.stream(active).anyMatch(e -> tile8[e]);
         wsF = (oneRow || anyTile8) && type == MoeGemmSpec.Type.FP8_BLOCK
                 ? new float[Math.toIntExact(operands.get(3).elements())] : null;
-        xScaled = oneRow && type == MoeGemmSpec.Type.FP8_BLOCK ? new float[workers][k] : null;
-        boolean bf16One = spec.type() == MoeGemmSpec.Type.BF16 && k % (2 * simd.partialWidth()) == 0
+        xScaled = oneRow && type == MoeGemmSpec.Type.FP8_BLOCK && simd.registerTiles() ? new float[workers][k] : null;
+        boolean bf16One = spec.type() == MoeGemmSpec.Type.BF16 && simd.registerTiles()
+                && k % (2 * simd.partialWidth()) == 0
                 && Arrays.stream(active).anyMatch(e -> rows[e] == 1);
         xPair = bf16One ? new float[workers][k] : null;
         xPairKey = new long[workers];
         Arrays.fill(xPairKey, -1);
-        xInter = anyTile8 && type == MoeGemmSpec.Type.FP8_BLOCK ? new float[2 * workers][8 * k] : null;
+        xInter = anyTile8 && type == MoeGemmSpec.Type.FP8_BLOCK && simd.registerTiles()
+                ? new float[2 * workers][8 * k] : null;
         xiKey = new long[2 * workers];
         Arrays.fill(xiKey, -1);
         xiLast = new int[workers];
@@ -245,7 +248,7 @@ public final class MoeGemmKernel implements Kernel {
                 oneRowBlock(worker, e, n0, w, wsF, ws, xs, out);
             } else if (tile8[e]) {
                 tile8Block(worker, e, n0, w, wsF, ws, xs, out);
-            } else if (mxfp4 && rows[e] == 1 && xrOff[e] >= 0) {
+            } else if (mxfp4 && rows[e] == 1 && xrOff[e] >= 0 && simd.mxfp4RegisterTiles()) {
                 mxfp4OneRowBlock(worker, e, n0, w, ws, xs, out);
             } else if (mx8[e]) {
                 mxfp4Tile8Block(worker, e, n0, w, ws, xs, out);

@@ -203,6 +203,20 @@ public interface Simd {
     int partialWidth();
 
     /**
+     * Whether the register-decoding tiles that need a multiply-free prepared X ({@link #dot1x4E4m3Prescaled},
+     * {@link #dot8x2E4m3Prescaled}, {@link #dot1x4Bf16}) run vectorised here: their defaults are plain scalar loops,
+     * slower than the panel paths the plain implementation otherwise takes, so a kernel uses them only when true.
+     */
+    default boolean registerTiles() {
+        return false;
+    }
+
+    /** Whether the MXFP4 register tiles ({@link #dot1x4E2m1}, {@link #dot8x1E2m1}) run vectorised here (see {@link #registerTiles}). */
+    default boolean mxfp4RegisterTiles() {
+        return false;
+    }
+
+    /**
      * Eight activation rows against two FP8 weight rows with their 1×128 block scale, the tile for experts of five to
      * eight rows (decode at batch 8): for {@code i < 8, j < 2} the sum over {@code k < depth} of
      * {@code x[xOff + i·ldx + k] · Fp8.decode(w[wOff + j·ldw + k]) · s[sOff + k / 128]} is added to the

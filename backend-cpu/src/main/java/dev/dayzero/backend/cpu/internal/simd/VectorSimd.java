@@ -366,6 +366,17 @@ final class VectorSimd implements Simd {
         return L;
     }
 
+    @Override
+    public boolean registerTiles() {
+        return B.length() == L && BF.length() == 4 * L && 128 % BW.length() == 0 && 128 % L == 0;
+    }
+
+    /** A 32-block is one 16-byte load: 2L must be 32 (AVX-512); narrower vectors keep the panel path. */
+    @Override
+    public boolean mxfp4RegisterTiles() {
+        return B.length() == L && 2 * L == 32;
+    }
+
     /**
      * The 8×2 tile: 16 accumulators, two weight vectors decoded per step and each used for eight rows. The decode is
      * short: the magnitude bits shifted into an F32 and masked (with the sign) give {@code Fp8.decode(code) · 2^-120}
