@@ -320,7 +320,7 @@ public final class MoeGemmKernel implements Kernel {
      * Output columns [n0, n0 + NB) of an MXFP4 expert with one row (decode at batch 1): four weight rows a pass over
      * the row of X (stored in the panels' evens-first order by {@link #run}), each 32-block decoded in registers
      * ({@code Simd.dot1x4E2m1}), so no F32 panel is written and read back; a last group of fewer than four rows
-     * repeats its first row.
+     * goes one row at a time (the tile on the same row four times, {@code ldw} 0).
      */
     private void mxfp4OneRowBlock(int worker, int e, int n0, byte[] w, byte[] ws, byte[] xs, byte[] out) {
         int nCount = Math.min(NB, n - n0);
