@@ -101,7 +101,8 @@ public interface Simd {
     /**
      * {@link #dot1x4E4m3} with the block scales already folded into X: {@code out[outOff + j] = Σ_k xs[xOff + k] ·
      * Fp8.decode(w[wOff + j·ldw + k]) · 2^-120} for {@code j < 4}, where the caller stored {@code xs = x · s · 2^120}
-     * (exact scaling: finite while {@code |x · s| < 2^8}). The weights then need no multiply in the inner loop: their
+     * (exact scaling; the kernel keeps {@code |x · s| < 2^7}, so every xs is finite). The weights then need no multiply
+     * in the inner loop: their
      * short decode (the code's bits moved into an F32, {@code Fp8.decode · 2^-120} exactly) goes straight into the
      * FMA, whose product {@code decode · fl(x · s)} is exact. A NaN code makes its row's sum NaN.
      */
