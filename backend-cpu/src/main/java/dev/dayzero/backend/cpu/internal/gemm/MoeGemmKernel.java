@@ -71,7 +71,7 @@ public final class MoeGemmKernel implements Kernel {
     private final boolean oneRow;   // some expert has one row and its weights are FP8 or INT8: oneRowBlock
     private final boolean[] tile8;  // by expert: 5 to 8 rows, FP8 or INT8 weights: tile8Block (rows padded to 8 in xr)
     private final float[] wsF;      // FP8 weight block scales as floats for the fused paths, refilled each launch
-    private final boolean[] mx8;    // per expert: MXFP4 with five to eight rows, on Simd.dot8x1E2m1
+    private final boolean[] mx8;    // per expert: MXFP4 or BF16 with five to eight rows, on Simd.dot8x1E2m1 / dot8x1Bf16
     private final int[] mxOff;      // per expert: its eight interleaved rows of X in mxX (-1: none)
     private final float[] mxX;      // mx8 experts' rows of X, padded to eight, interleaved (Simd.interleave8Scaled's layout)
     private final float[][] xPair;  // per worker, bf16OneRowBlock's row of X in the pair-split order (null: not BF16)
@@ -156,8 +156,10 @@ public final class MoeGemmKernel implements Kernel {
         mxOff = new int[experts];
         long mxTotal = 0;
         for (int e = 0; e < experts; e++) {
-            mx8[e] = mxfp4 && simd.mxfp4RegisterTiles() && rows[e] >= TILE8_MIN_ROWS && rows[e] <= SMALL_ROWS
-                    && k % 32 == 0;
+            boolean eight = rows[e] >= TILE8_MIN_ROWS && rows[e] <= SMALL_ROWS;
+            mx8[e] = eight && (mxfp4 ? simd.mxfp4RegisterTiles() && k % 32 == 0
+                    : spec.type() == MoeGemmSpec.Type.BF16 && simd.registerTiles()
+                    && k % (2 * simd.partialWidth()) == 0 && KD8 % (2 * simd.partialWidth()) == 0);
             mxOff[e] = mx8[e] ? Math.toIntExact(mxTotal) : -1;
             mxTotal += mx8[e] ? 8L * k : 0;
         }
@@ -232,6 +234,8 @@ public final class MoeGemmKernel implements Kernel {
                     if (mx8[e]) {
                         interleaveMx(e, k0, kEnd);
                     }
+                } else if (mx8[e]) { // BF16 at five to eight rows: X interleaved in the pair-split order
+                    interleaveMx(e, k0, kEnd);
                 }
             } else {
                 transposeX(e, k0, x, xs);
@@ -347,19 +351,25 @@ public final class MoeGemmKernel implements Kernel {
         writeOut(e, n0, nCount, 1, NB, c, null, xs, ws, out);
     }
 
-    /** Positions [k0, kEnd) of an mx8 expert's rows of X (already in the panels' order) into mxX, zero rows to eight. */
+    /**
+     * Positions [k0, kEnd) of an mx8 expert's rows of X into mxX, zero rows to eight: MXFP4 rows are already in the
+     * panels' order; BF16 rows go into {@code Simd.dot1x4Bf16}'s pair-split order on the way.
+     */
     private void interleaveMx(int e, int k0, int kEnd) {
         int pw = simd.partialWidth();
         for (int i = 0; i < 8; i++) {
-            for (int q = k0; q < kEnd; q++) {
-                mxX[mxOff[e] + ((q / pw) * 8 + i) * pw + q % pw] = i < rows[e] ? xr[xrOff[e] + i * ldx + q] : 0f;
+            for (int kk = k0; kk < kEnd; kk++) {
+                int b = kk - kk % (2 * pw);
+                int q = mxfp4 ? kk : b + ((kk - b) % 2) * pw + (kk - b) / 2;
+                mxX[mxOff[e] + ((q / pw) * 8 + i) * pw + q % pw] = i < rows[e] ? xr[xrOff[e] + i * ldx + kk] : 0f;
             }
         }
     }
 
     /**
-     * Output columns [n0, n0 + NB) of an MXFP4 expert with five to eight rows (decode at batch 8): each weight row runs
-     * through {@code Simd.dot8x1E2m1} against the expert's eight interleaved rows of X, {@value #KD8} deep at a time
+     * Output columns [n0, n0 + NB) of an MXFP4 or BF16 expert with five to eight rows (decode at batch 8): each weight
+     * row runs through {@code Simd.dot8x1E2m1} / {@code dot8x1Bf16} against the expert's eight interleaved rows of X
+     * (in the order of each format's tile), {@value #KD8} deep at a time
      * so that chunk of X stays in L1 while {@value #TILE8_ROWS} weight rows pass; each 32-block is decoded once, in
      * registers, for all eight rows.
      */
@@ -375,8 +385,13 @@ public final class MoeGemmKernel implements Kernel {
                 int kd = Math.min(KD8, k - k0);
                 for (int r = g0; r < g1; r++) {
                     long row = (long) e * n + n0 + r;
-                    simd.dot8x1E2m1(kd, mxX, mxOff[e] + 8 * k0, w, Math.toIntExact((row * k + k0) / 2), ws,
-                            Math.toIntExact(row * blocks + k0 / 32), pf, r * 8 * pw);
+                    if (mxfp4) {
+                        simd.dot8x1E2m1(kd, mxX, mxOff[e] + 8 * k0, w, Math.toIntExact((row * k + k0) / 2), ws,
+                                Math.toIntExact(row * blocks + k0 / 32), pf, r * 8 * pw);
+                    } else {
+                        simd.dot8x1Bf16(kd, mxX, mxOff[e] + 8 * k0, w, Math.toIntExact((row * k + k0) * 2), pf,
+                                r * 8 * pw);
+                    }
                 }
             }
         }

@@ -188,6 +188,27 @@ public interface Simd {
     }
 
     /**
+     * Eight activation rows against one BF16 weight row (decode at batch 8), X interleaved as {@link #dot8x1E2m1}
+     * reads it but in {@link #dot1x4Bf16}'s pair-split order: with {@code P = partialWidth()} and {@code q} a position
+     * in that order (element {@code k} of block {@code b = k - k % 2P} at {@code q = b + (k - b) / 2} when even, at
+     * {@code q = b + P + (k - b) / 2} when odd), {@code xi[xiOff + ((q / P)·8 + i)·P + q % P] · bf16(w, wOff + 2k)} is
+     * added to {@code acc[accOff + i·P + q % P]} for {@code i < 8}, {@code k < depth} (a multiple of 2P).
+     */
+    default void dot8x1Bf16(int depth, float[] xi, int xiOff, byte[] w, int wOff, float[] acc, int accOff) {
+        int pw = partialWidth();
+        for (int k = 0; k < depth; k++) {
+            int b = k - k % (2 * pw);
+            int q = b + ((k - b) % 2) * pw + (k - b) / 2;
+            int at = wOff + 2 * k;
+            float v = Float.intBitsToFloat(((w[at + 1] & 0xff) << 24) | ((w[at] & 0xff) << 16));
+            for (int i = 0; i < 8; i++) {
+                int a = accOff + i * pw + q % pw;
+                acc[a] = Math.fma(xi[xiOff + ((q / pw) * 8 + i) * pw + q % pw], v, acc[a]);
+            }
+        }
+    }
+
+    /**
      * {@link #dotI8} of one activation row against four weight rows: {@code out[outOff + j] = Σ_k x[xOff + k] ·
      * w[wOff + j·ldw + k]}, exact for {@code depth ≤ 1024}.
      */

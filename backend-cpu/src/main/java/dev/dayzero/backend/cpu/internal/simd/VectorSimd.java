@@ -837,6 +837,57 @@ final class VectorSimd implements Simd {
         a7.intoArray(acc, accOff + 7 * L);
     }
 
+    /**
+     * The BF16 8×1 tile: one 64-byte load of the weight row is 32 weights as two F32 vectors (evens by a shift, odds
+     * by a mask, as {@link #dot1x4Bf16}), each used for the eight interleaved rows of X; the accumulators go from
+     * {@code acc} and back with nothing after the loop but stores (see {@link #dot8x2E4m3}).
+     */
+    @Override
+    public void dot8x1Bf16(int depth, float[] xi, int xiOff, byte[] w, int wOff, float[] acc, int accOff) {
+        if (BF.length() != 4 * L || depth % (2 * L) != 0) {
+            Simd.super.dot8x1Bf16(depth, xi, xiOff, w, wOff, acc, accOff);
+            return;
+        }
+        FloatVector a0 = FloatVector.fromArray(F, acc, accOff + 0 * L);
+        FloatVector a1 = FloatVector.fromArray(F, acc, accOff + 1 * L);
+        FloatVector a2 = FloatVector.fromArray(F, acc, accOff + 2 * L);
+        FloatVector a3 = FloatVector.fromArray(F, acc, accOff + 3 * L);
+        FloatVector a4 = FloatVector.fromArray(F, acc, accOff + 4 * L);
+        FloatVector a5 = FloatVector.fromArray(F, acc, accOff + 5 * L);
+        FloatVector a6 = FloatVector.fromArray(F, acc, accOff + 6 * L);
+        FloatVector a7 = FloatVector.fromArray(F, acc, accOff + 7 * L);
+        for (int k = 0; k < depth; k += 2 * L) {
+            IntVector p = ByteVector.fromArray(BF, w, wOff + 2 * k).reinterpretAsInts();
+            FloatVector e = p.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+            FloatVector o = p.and(0xffff0000).reinterpretAsFloats();
+            int xb = xiOff + 8 * k;
+            a0 = FloatVector.fromArray(F, xi, xb + 0 * L).fma(e, a0);
+            a1 = FloatVector.fromArray(F, xi, xb + 1 * L).fma(e, a1);
+            a2 = FloatVector.fromArray(F, xi, xb + 2 * L).fma(e, a2);
+            a3 = FloatVector.fromArray(F, xi, xb + 3 * L).fma(e, a3);
+            a4 = FloatVector.fromArray(F, xi, xb + 4 * L).fma(e, a4);
+            a5 = FloatVector.fromArray(F, xi, xb + 5 * L).fma(e, a5);
+            a6 = FloatVector.fromArray(F, xi, xb + 6 * L).fma(e, a6);
+            a7 = FloatVector.fromArray(F, xi, xb + 7 * L).fma(e, a7);
+            a0 = FloatVector.fromArray(F, xi, xb + 8 * L).fma(o, a0);
+            a1 = FloatVector.fromArray(F, xi, xb + 9 * L).fma(o, a1);
+            a2 = FloatVector.fromArray(F, xi, xb + 10 * L).fma(o, a2);
+            a3 = FloatVector.fromArray(F, xi, xb + 11 * L).fma(o, a3);
+            a4 = FloatVector.fromArray(F, xi, xb + 12 * L).fma(o, a4);
+            a5 = FloatVector.fromArray(F, xi, xb + 13 * L).fma(o, a5);
+            a6 = FloatVector.fromArray(F, xi, xb + 14 * L).fma(o, a6);
+            a7 = FloatVector.fromArray(F, xi, xb + 15 * L).fma(o, a7);
+        }
+        a0.intoArray(acc, accOff + 0 * L);
+        a1.intoArray(acc, accOff + 1 * L);
+        a2.intoArray(acc, accOff + 2 * L);
+        a3.intoArray(acc, accOff + 3 * L);
+        a4.intoArray(acc, accOff + 4 * L);
+        a5.intoArray(acc, accOff + 5 * L);
+        a6.intoArray(acc, accOff + 6 * L);
+        a7.intoArray(acc, accOff + 7 * L);
+    }
+
     /** Whether {@code rows} rows' {@code blocks} UE8M0 scale codes are all at most 134 ({@code 2^(s - 7)} stays finite). */
     private static boolean shortE2m1Scales(byte[] s, int sOff, int lds, int rows, int blocks) {
         for (int j = 0; j < rows; j++) {

@@ -142,6 +142,21 @@ public final class SimdSmoke {
         v.dot8x1E2m1(k, xiv, 0, codes, 0, ue, 0, pv, 0);
         p.dot8x1E2m1(k, xip, 0, codes, 0, ue, 0, pp, 0);
         same("dot8x1E2m1", sums(pv, v.partialWidth()), pp, 1e-4f);
+        Arrays.fill(pv, 0f);
+        Arrays.fill(pp, 0f);
+        for (Simd impl : new Simd[] {v, p}) { // each implementation's own pair-split interleaving of eight rows
+            int pw = impl.partialWidth();
+            float[] xi8 = impl == v ? xiv : xip;
+            for (int i = 0; i < 8; i++) {
+                for (int q0 = 0; q0 < k; q0++) {
+                    int blk = q0 - q0 % (2 * pw);
+                    int q = blk + ((q0 - blk) % 2) * pw + (q0 - blk) / 2;
+                    xi8[((q / pw) * 8 + i) * pw + q % pw] = x[i * k + q0];
+                }
+            }
+            impl.dot8x1Bf16(k, xi8, 0, codes, 0, impl == v ? pv : pp, 0);
+        }
+        same("dot8x1Bf16", sums(pv, v.partialWidth()), pp, 1e-4f);
         v.dot1x4I8(k, xs, 0, codes, 0, k, ov, 0);
         p.dot1x4I8(k, xs, 0, codes, 0, k, op, 0);
         same("dot1x4I8", ov, op, 0);

@@ -419,6 +419,49 @@ class SimdTest {
 
     @ParameterizedTest(name = "vector={0}")
     @ValueSource(booleans = {true, false})
+    void dot8x1Bf16IsEightInterleavedPairSplitRowsAgainstOneBf16Row(boolean vector) {
+        Simd s = simd(vector);
+        int pw = s.partialWidth();
+        Random rnd = new Random(41);
+        int depth = 640;
+        byte[] w = new byte[4 + 2 * depth];
+        float[] wv = new float[depth];
+        for (int k = 0; k < depth; k++) {
+            short b = dev.dayzero.hal.Bf16.encode((float) rnd.nextGaussian());
+            w[4 + 2 * k] = (byte) b;
+            w[5 + 2 * k] = (byte) (b >> 8);
+            wv[k] = dev.dayzero.hal.Bf16.decode(b);
+        }
+        float[] x = new float[8 * depth];
+        float[] xi = new float[3 + 8 * depth];
+        for (int i = 0; i < 8; i++) {
+            for (int k = 0; k < depth; k++) {
+                x[i * depth + k] = (float) rnd.nextGaussian();
+                int b = k - k % (2 * pw);
+                int q = b + ((k - b) % 2) * pw + (k - b) / 2;
+                xi[3 + ((q / pw) * 8 + i) * pw + q % pw] = x[i * depth + k];
+            }
+        }
+        float[] acc = new float[1 + 8 * pw];
+        acc[1] = 0.25f; // the kernel adds to what is there
+        s.dot8x1Bf16(depth, xi, 3, w, 4, acc, 1);
+        for (int i = 0; i < 8; i++) {
+            float got = 0f;
+            for (int l = 0; l < pw; l++) {
+                got += acc[1 + i * pw + l];
+            }
+            double want = i == 0 ? 0.25 : 0;
+            double mag = 0;
+            for (int k = 0; k < depth; k++) {
+                want += (double) wv[k] * x[i * depth + k];
+                mag += Math.abs((double) wv[k] * x[i * depth + k]);
+            }
+            assertEquals(want, got, 1e-5 * mag, "row " + i);
+        }
+    }
+
+    @ParameterizedTest(name = "vector={0}")
+    @ValueSource(booleans = {true, false})
     void interleave8ScaledRefusesWhatWouldNotStayExact(boolean vector) {
         Simd s = simd(vector);
         float[] x = new float[8 * 256];
