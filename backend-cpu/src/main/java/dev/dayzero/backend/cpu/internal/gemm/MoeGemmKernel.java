@@ -359,8 +359,7 @@ public final class MoeGemmKernel implements Kernel {
         int pw = simd.partialWidth();
         for (int i = 0; i < 8; i++) {
             for (int kk = k0; kk < kEnd; kk++) {
-                int b = kk - kk % (2 * pw);
-                int q = mxfp4 ? kk : b + ((kk - b) % 2) * pw + (kk - b) / 2;
+                int q = mxfp4 ? kk : Simd.pairSplit(kk, pw);
                 mxX[mxOff[e] + ((q / pw) * 8 + i) * pw + q % pw] = i < rows[e] ? xr[xrOff[e] + i * ldx + kk] : 0f;
             }
         }
@@ -419,13 +418,9 @@ public final class MoeGemmKernel implements Kernel {
         float[] x = xPair[worker];
         long key = ((long) launches << 32) | e;
         if (xPairKey[worker] != key) {
-            int block = 2 * simd.partialWidth();
-            int half = block / 2;
-            for (int b = 0; b < k; b += block) {
-                for (int i = 0; i < half; i++) {
-                    x[b + i] = xr[xrOff[e] + b + 2 * i];
-                    x[b + half + i] = xr[xrOff[e] + b + 2 * i + 1];
-                }
+            int pw = simd.partialWidth();
+            for (int kk = 0; kk < k; kk++) {
+                x[Simd.pairSplit(kk, pw)] = xr[xrOff[e] + kk];
             }
             xPairKey[worker] = key;
         }
@@ -518,9 +513,10 @@ public final class MoeGemmKernel implements Kernel {
     /**
      * The FP8 8×2 tiles with the weight blocks' scales folded into X ({@code Simd.interleave8Scaled}, then
      * {@code dot8x2E4m3Prescaled}): per 128-row weight block in [n0, n0 + nCount), the eight rows of X are scaled
-     * and interleaved once (8 × K floats, in L2), and the block's pairs run on them in the order of tile8Block. False, having added nothing to {@code pf}, when some
-     * block's scales cannot be folded in exactly (see {@code interleave8Scaled}; sums added before that are cleared):
-     * the caller then runs the tiles with the scales on the weights.
+     * and interleaved once (8 × K floats, in L2), and the block's pairs run on them in the order of tile8Block.
+     * False, having left {@code pf} zero, when some block's scales cannot be folded in exactly (see
+     * {@code interleave8Scaled}; sums added before that are cleared): the caller then runs the tiles with the scales
+     * on the weights.
      */
     private boolean prescaledTile8(int worker, int e, int n0, int nCount, byte[] w, float[] wsF, float[] pf) {
         if (xInter == null) {

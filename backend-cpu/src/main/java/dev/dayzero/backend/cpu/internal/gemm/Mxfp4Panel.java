@@ -38,7 +38,7 @@ final class Mxfp4Panel {
      * 32-value block the even positions first, then the odd ones ({@code Simd.e2m1ToF32Split}'s order).
      */
     static int position(int kk) {
-        return (kk & ~(BLOCK - 1)) + ((kk & 1) << 4) + ((kk & (BLOCK - 1)) >>> 1);
+        return Simd.pairSplit(kk, BLOCK / 2);
     }
 
     /** Reorders {@code count} values at {@code x[off ..]} (whole 32-blocks) to {@link #position} order, using {@code tmp[0, 32)}. */

@@ -165,6 +165,16 @@ public interface Simd {
     }
 
     /**
+     * Where element {@code k} sits in the pair-split order of blocks of {@code 2p} values: within each block the even
+     * elements first, then the odd ones ({@code e2m1ToF32Split}'s order is this with {@code p} = 16; the BF16 tiles'
+     * with {@code p = partialWidth()}).
+     */
+    static int pairSplit(int k, int p) {
+        int b = k - k % (2 * p);
+        return b + ((k - b) % 2) * p + (k - b) / 2;
+    }
+
+    /**
      * One activation row against four BF16 weight rows (decode at batch 1): {@code out[outOff + j] = Σ_k
      * bf16(w, wOff + 2·(j·ldw + k)) · x[xOff + p(k)]} for {@code j < 4}, {@code k < depth} ({@code depth} a multiple
      * of {@code 2·partialWidth()}; {@code wOff} and {@code ldw}: bytes and elements), with X in the pair-split order:
@@ -179,9 +189,7 @@ public interface Simd {
             for (int k = 0; k < depth; k++) {
                 int at = wOff + 2 * (j * ldw + k);
                 float v = Float.intBitsToFloat(((w[at + 1] & 0xff) << 24) | ((w[at] & 0xff) << 16));
-                int b = k / (2 * pw) * (2 * pw);
-                int i = (k - b) / 2;
-                sum = Math.fma(v, x[xOff + b + ((k - b) % 2) * pw + i], sum);
+                sum = Math.fma(v, x[xOff + pairSplit(k, pw)], sum);
             }
             out[outOff + j] = sum;
         }
@@ -197,8 +205,7 @@ public interface Simd {
     default void dot8x1Bf16(int depth, float[] xi, int xiOff, byte[] w, int wOff, float[] acc, int accOff) {
         int pw = partialWidth();
         for (int k = 0; k < depth; k++) {
-            int b = k - k % (2 * pw);
-            int q = b + ((k - b) % 2) * pw + (k - b) / 2;
+            int q = pairSplit(k, pw);
             int at = wOff + 2 * k;
             float v = Float.intBitsToFloat(((w[at + 1] & 0xff) << 24) | ((w[at] & 0xff) << 16));
             for (int i = 0; i < 8; i++) {
