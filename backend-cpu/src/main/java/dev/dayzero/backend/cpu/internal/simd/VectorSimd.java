@@ -1257,68 +1257,92 @@ final class VectorSimd implements Simd {
     }
 
     /**
-     * Every unit's maximum first (no unit's codes wait on its own reduction), then the codes: a unit whose largest
-     * quotient {@code amax / scale} stays below the format's rounding limit (the usual case: the scale comes from
-     * that maximum) can neither saturate nor hold a NaN, and takes {@link #encodeBf16Fast}; any other unit, and INT8,
-     * take {@link #encodeBf16}.
+     * Every unit's maximum first (no unit's codes wait on its own reduction), then the scales, then the codes. A
+     * unit whose largest quotient {@code amax / scale} stays below the format's rounding limit (the usual case: the
+     * scale comes from that maximum) can neither saturate nor hold a NaN, and takes {@link #encodeBf16Fast}; any
+     * other unit, and INT8, take {@link #encodeBf16}. When every unit of the row is on the fast path and the unit is
+     * a power of two of at least {@code 2L} columns (DeepSeek's 1×128 groups), the whole row is one loop that finds
+     * each step's scale by a shift: a unit of four steps is otherwise mostly loop entry and exit (1×128 groups 4.3
+     * → 6.3 billion values a second on one core of the 2-vCPU Zen 5 VM, in cache).
      */
     @Override
     public void quantizeRowBf16(dev.dayzero.hal.op.QuantizeSpec spec, byte[] x, int xOff, int count, int unit,
                                 float[] scales, byte[] q, int qOff) {
-        for (int c = 0, g = 0; c < count; c += unit, g++) {
-            scales[g] = amaxBf16(x, xOff + 2 * c, Math.min(unit, count - c)); // the maximum until the next loop
+        int units = 0;
+        for (int c = 0; c < count; c += unit, units++) {
+            scales[units] = amaxBf16(x, xOff + 2 * c, Math.min(unit, count - c)); // the maximum until the next loop
         }
         boolean fp8 = spec.format() != DType.I8;
         Fp8Rounding r = fp8 ? Fp8Rounding.of(spec.format()) : null;
+        if (fp8 && unit >= 2 * L && Integer.bitCount(unit) == 1 && count % unit == 0) {
+            boolean allFast = true;
+            for (int g = 0; g < units; g++) {
+                float amax = scales[g];
+                float scale = spec.scaleFor(amax);
+                scales[g] = scale;
+                allFast &= amax / scale < r.fastLimit();
+            }
+            if (allFast) {
+                encodeBf16Fast(x, xOff, count, scales, 0, Integer.numberOfTrailingZeros(unit), r, q, qOff);
+                return;
+            }
+            for (int c = 0, g = 0; c < count; c += unit, g++) { // rare: a unit saturates or holds a NaN
+                scales[g] = amaxBf16(x, xOff + 2 * c, unit);
+            }
+        }
         for (int c = 0, g = 0; c < count; c += unit, g++) {
             float amax = scales[g];
             float scale = spec.scaleFor(amax);
             scales[g] = scale;
             int n = Math.min(unit, count - c);
-            if (fp8 && amax / scale < r.fastLimit()) {
-                encodeBf16Fast(spec, x, xOff + 2 * c, n, scale, r, q, qOff + c);
-            } else {
-                encodeBf16(spec, x, xOff + 2 * c, n, scale, q, qOff + c);
+            int steps = fp8 && amax / scale < r.fastLimit()
+                    ? encodeBf16Fast(x, xOff + 2 * c, n, scales, g, Integer.SIZE - 1, r, q, qOff + c) : 0;
+            if (steps < n) {
+                encodeBf16(spec, x, xOff + 2 * (c + steps), n - steps, scale, q, qOff + c + steps);
             }
         }
     }
 
     /**
-     * FP8 codes of {@code count} BF16 values whose quotients all lie below {@code r.fastLimit()} in magnitude (no
-     * saturation, no NaN): {@code 2L} values a step, read as {@code L} ints — an int's low half is an even element,
-     * its high half the next odd one, so {@code bits << 16} and {@code bits & 0xffff0000} are the two halves as F32
-     * with no widening — and their codes packed back into the same order ({@code even | odd << 8}, narrowed to
-     * shorts).
+     * FP8 codes of the first {@code count / 2L · 2L} of {@code count} BF16 values whose quotients all lie below
+     * {@code r.fastLimit()} in magnitude (no saturation, no NaN); value {@code i}'s scale is
+     * {@code scales[g + (i >>> log2Unit)]} (one scale for all: {@code log2Unit} 31). Returns how many values it
+     * encoded. {@code 2L} values a step, read as {@code L} ints — an int's low half is an even element, its high half
+     * the next odd one, so with the signs cleared, {@code bits << 16} and {@code bits & 0xffff0000} are the two
+     * magnitudes as F32 with no widening. Their codes go back as {@code even | odd << 16 | signs}, the signs moved
+     * from bits 15 and 31 of the input to 7 and 23 by one shift, and the ints narrowed as shorts to bytes: the
+     * input's order.
      */
-    private static void encodeBf16Fast(dev.dayzero.hal.op.QuantizeSpec spec, byte[] x, int xOff, int count, float scale,
-                                       Fp8Rounding r, byte[] q, int qOff) {
+    private static int encodeBf16Fast(byte[] x, int xOff, int count, float[] scales, int g, int log2Unit,
+                                      Fp8Rounding r, byte[] q, int qOff) {
         int i = 0;
         for (; i + 2 * L <= count; i += 2 * L) {
+            float scale = scales[g + (i >>> log2Unit)];
             IntVector pair = ByteVector.fromArray(BF, x, xOff + 2 * i).reinterpretAsInts();
-            FloatVector even = pair.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().div(scale);
-            FloatVector odd = pair.and(0xffff0000).reinterpretAsFloats().div(scale);
-            IntVector codes = fp8Fast(even, r).or(fp8Fast(odd, r).lanewise(VectorOperators.LSHL, 8));
-            codes.convertShape(VectorOperators.I2S, S, 0).reinterpretAsBytes().intoArray(q, qOff + i);
+            IntVector magnitudes = pair.and(0x7fff7fff);
+            FloatVector even = magnitudes.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().div(scale);
+            FloatVector odd = magnitudes.and(0xffff0000).reinterpretAsFloats().div(scale);
+            IntVector codes = fp8Fast(even, r).or(fp8Fast(odd, r).lanewise(VectorOperators.LSHL, 16))
+                    .or(pair.lanewise(VectorOperators.LSHR, 8).and(0x00800080));
+            codes.reinterpretAsShorts().convertShape(VectorOperators.S2B, B2, 0).reinterpretAsBytes()
+                    .intoArray(q, qOff + i);
         }
-        if (i < count) {
-            TAIL.encodeBf16(spec, x, xOff + 2 * i, count - i, scale, q, qOff + i);
-        }
+        return i;
     }
 
     /**
-     * The FP8 codes (sign in bit 7, nothing above) of quotients known to be finite and below {@code r.fastLimit()}, with
-     * no masks (JDK 17's C2 turns a compare-and-blend into four instructions) and one rounding: with {@code E} the
-     * exponent bits of {@code |v|} raised to at least the smallest normal's, {@code M = 2^(e + 23 - mb)} has an F32
-     * ulp of exactly the FP8 step at {@code |v|} (the subnormal step below the normals), so {@code |v| + M} rounds
-     * {@code |v|} to nearest even in one F32 addition, and its bits minus {@code M}'s count the steps, {@code n}.
-     * The code is then {@code n + (E >>> (23 - mb)) - K} (a carry into the next binade lands on the right code too).
+     * The FP8 codes (no sign: the caller adds it) of non-negative quotients known to be finite and below
+     * {@code r.fastLimit()}, with no masks (JDK 17's C2 turns a compare-and-blend into four instructions) and one
+     * rounding: with {@code E} the exponent bits of {@code v} raised to at least the smallest normal's,
+     * {@code M = 2^(e + 23 - mb)} has an F32 ulp of exactly the FP8 step at {@code v} (the subnormal step below the
+     * normals), so {@code v + M} rounds {@code v} to nearest even in one F32 addition, and its bits minus {@code M}'s
+     * count the steps, {@code n}. The code is then {@code n + (E >>> (23 - mb)) - K} (a carry into the next binade
+     * lands on the right code too).
      */
     private static IntVector fp8Fast(FloatVector v, Fp8Rounding r) {
-        IntVector bits = v.reinterpretAsInts();
-        IntVector e = bits.and(0x7f800000).max(r.minNormalBits());
-        IntVector sum = v.abs().add(e.add(r.magicOffset()).reinterpretAsFloats()).reinterpretAsInts();
-        return sum.sub(e).add(e.lanewise(VectorOperators.LSHR, r.shift())).sub(r.codeOffset())
-                .or(bits.lanewise(VectorOperators.LSHR, 24).and(0x80));
+        IntVector e = v.reinterpretAsInts().max(r.minNormalBits()).and(0x7f800000);
+        IntVector sum = v.add(e.add(r.magicOffset()).reinterpretAsFloats()).reinterpretAsInts();
+        return sum.sub(e).add(e.lanewise(VectorOperators.LSHR, r.shift())).sub(r.codeOffset());
     }
 
     /** {@code L} BF16 values at byte offset {@code off} (little-endian) as F32, in registers. */

@@ -177,6 +177,11 @@ public final class SimdSmoke {
             p.quantizeRowBf16(spec, codes, 2, k - 3, 64, sp, qp, 0);
             same("quantizeRowBf16 " + format, qv, qp);
             same("quantizeRowBf16 scales " + format, sv, sp, 0);
+            // whole units of 64 columns: the vector path's one loop over the row
+            v.quantizeRowBf16(spec, codes, 2, 64 * ((k - 3) / 64), 64, sv, qv, 0);
+            p.quantizeRowBf16(spec, codes, 2, 64 * ((k - 3) / 64), 64, sp, qp, 0);
+            same("quantizeRowBf16 whole units " + format, qv, qp);
+            same("quantizeRowBf16 whole units scales " + format, sv, sp, 0);
         }
         float[] stv = java.util.Arrays.copyOf(x, 48 * 40);
         float[] stp = stv.clone();
