@@ -110,9 +110,10 @@ final class CpuCalibration implements Calibration {
         double read = 4.0 * n / bestRead;
         boolean triadWins = triad >= copy;
         String how = String.format(Locale.ROOT, "STREAM copy and triad on %d Java threads over three %d MiB F32 arrays"
-                        + " (last-level cache %d MiB), best of %d; copy %.1f GB/s, triad %.1f GB/s: %s kept"
+                        + " (last-level cache %s), best of %d; copy %.1f GB/s, triad %.1f GB/s: %s kept"
                         + " (bytes read + written); a read-only pass %.1f GB/s (not a roof: for comparison with kernels"
-                        + " that only stream their weights)", threads, (4L * n) >> 20, llc >> 20, reps, copy, triad,
+                        + " that only stream their weights)", threads, (4L * n) >> 20,
+                llc > 0 ? (llc >> 20) + " MiB" : "size unknown: /sys gives none", reps, copy, triad,
                 triadWins ? "triad" : "copy", read);
         return new Calibration.Figure(Math.max(copy, triad), how);
     }
