@@ -627,6 +627,26 @@ public final class MoeGemmKernel implements Kernel {
         int r = 0;
         int scaledBlock = -1; // the 128-row weight block whose scales xsc holds; -2: they cannot be folded into X
         float[] xsc = xScaled == null ? null : xScaled[worker];
+        for (; ic == null && xsc != null && r + 8 <= nCount; r += 8) { // FP8 with the scales in X: eight rows a pass
+            int row = n0 + r; // a multiple of 8 (NB is), so the eight rows share a 128-row scale block
+            if (scaledBlock != row / 128) {
+                scaledBlock = foldScales(xr, xOff, wsF, (e * nScaleBlocks + row / 128) * kBlocks, xsc) ? row / 128 : -2;
+            }
+            if (scaledBlock != row / 128) {
+                break; // the four-row loop below keeps the scales on the weights
+            }
+            simd.dot1x8E4m3Prescaled(k, xsc, 0, w, Math.toIntExact(((long) e * n + row) * k), k, c, r);
+        }
+        for (; ic != null && r + 8 <= nCount; r += 8) { // INT8: eight weight rows a pass, in exact chunks
+            int wOff = Math.toIntExact(((long) e * n + n0 + r) * k);
+            Arrays.fill(ic, r, r + 8, 0);
+            for (int k0 = 0; k0 < k; k0 += KC_I8) {
+                simd.dot1x8I8(Math.min(KC_I8, k - k0), xr, xOff + k0, w, wOff + k0, k, c, r);
+                for (int j = 0; j < 8; j++) {
+                    ic[r + j] += (int) c[r + j];
+                }
+            }
+        }
         for (; r + 4 <= nCount; r += 4) { // four weight rows a pass over X (n0 is a multiple of 4, as 128 is)
             int row = n0 + r;
             int wOff = Math.toIntExact(((long) e * n + row) * k);

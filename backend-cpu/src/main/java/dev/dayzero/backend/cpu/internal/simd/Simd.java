@@ -117,6 +117,13 @@ public interface Simd {
         }
     }
 
+    /** {@link #dot1x4E4m3Prescaled} for eight weight rows: {@code out[outOff + j]} for {@code j < 8}. */
+    default void dot1x8E4m3Prescaled(int depth, float[] xs, int xOff, byte[] w, int wOff, int ldw, float[] out,
+                                     int outOff) {
+        dot1x4E4m3Prescaled(depth, xs, xOff, w, wOff, ldw, out, outOff);
+        dot1x4E4m3Prescaled(depth, xs, xOff, w, wOff + 4 * ldw, ldw, out, outOff + 4);
+    }
+
     /**
      * One activation row against four MXFP4 weight rows (decode at batch 1): {@code out[outOff + j] = Σ_k
      * Fp4.decode(code_jk) · Ue8m0.decode(s[sOff + j·lds + k / 32]) · x[xOff + p(k)]} for {@code j < 4, k < depth}
@@ -223,6 +230,12 @@ public interface Simd {
         for (int j = 0; j < 4; j++) {
             out[outOff + j] = dotI8(w, wOff + j * ldw, x, xOff, depth);
         }
+    }
+
+    /** {@link #dot1x4I8} for eight weight rows: {@code out[outOff + j]} for {@code j < 8}, exact for {@code depth ≤ 1024}. */
+    default void dot1x8I8(int depth, float[] x, int xOff, byte[] w, int wOff, int ldw, float[] out, int outOff) {
+        dot1x4I8(depth, x, xOff, w, wOff, ldw, out, outOff);
+        dot1x4I8(depth, x, xOff, w, wOff + 4 * ldw, ldw, out, outOff + 4);
     }
 
     /**

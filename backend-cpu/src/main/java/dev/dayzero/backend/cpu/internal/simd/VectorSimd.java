@@ -716,6 +716,68 @@ final class VectorSimd implements Simd {
     }
 
     /**
+     * {@link #dot1x4E4m3Prescaled} with eight weight rows a pass: one load of X and one loop step serve eight rows
+     * instead of four, so fewer instructions go to each weight byte. The NaN scans run after the loop, one row at a
+     * time (one inlined copy, not eight).
+     */
+    @Override
+    public void dot1x8E4m3Prescaled(int depth, float[] xs, int xOff, byte[] w, int wOff, int ldw, float[] out,
+                                    int outOff) {
+        if (depth % L != 0 || B.length() != L || depth % BW.length() != 0) {
+            Simd.super.dot1x8E4m3Prescaled(depth, xs, xOff, w, wOff, ldw, out, outOff);
+            return;
+        }
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = a0;
+        FloatVector a2 = a0;
+        FloatVector a3 = a0;
+        FloatVector a4 = a0;
+        FloatVector a5 = a0;
+        FloatVector a6 = a0;
+        FloatVector a7 = a0;
+        int w1 = wOff + ldw;
+        int w2 = w1 + ldw;
+        int w3 = w2 + ldw;
+        int w4 = w3 + ldw;
+        int w5 = w4 + ldw;
+        int w6 = w5 + ldw;
+        int w7 = w6 + ldw;
+        for (int k = 0; k < depth; k += L) {
+            FloatVector xv = FloatVector.fromArray(F, xs, xOff + k);
+            // the short decode written out (see dot8x2E4m3)
+            IntVector c0 = (IntVector) ByteVector.fromArray(B, w, wOff + k).convertShape(VectorOperators.B2I, I, 0);
+            IntVector c1 = (IntVector) ByteVector.fromArray(B, w, w1 + k).convertShape(VectorOperators.B2I, I, 0);
+            IntVector c2 = (IntVector) ByteVector.fromArray(B, w, w2 + k).convertShape(VectorOperators.B2I, I, 0);
+            IntVector c3 = (IntVector) ByteVector.fromArray(B, w, w3 + k).convertShape(VectorOperators.B2I, I, 0);
+            IntVector c4 = (IntVector) ByteVector.fromArray(B, w, w4 + k).convertShape(VectorOperators.B2I, I, 0);
+            IntVector c5 = (IntVector) ByteVector.fromArray(B, w, w5 + k).convertShape(VectorOperators.B2I, I, 0);
+            IntVector c6 = (IntVector) ByteVector.fromArray(B, w, w6 + k).convertShape(VectorOperators.B2I, I, 0);
+            IntVector c7 = (IntVector) ByteVector.fromArray(B, w, w7 + k).convertShape(VectorOperators.B2I, I, 0);
+            a0 = c0.lanewise(VectorOperators.LSHL, 20).and(0x87F00000).reinterpretAsFloats().fma(xv, a0);
+            a1 = c1.lanewise(VectorOperators.LSHL, 20).and(0x87F00000).reinterpretAsFloats().fma(xv, a1);
+            a2 = c2.lanewise(VectorOperators.LSHL, 20).and(0x87F00000).reinterpretAsFloats().fma(xv, a2);
+            a3 = c3.lanewise(VectorOperators.LSHL, 20).and(0x87F00000).reinterpretAsFloats().fma(xv, a3);
+            a4 = c4.lanewise(VectorOperators.LSHL, 20).and(0x87F00000).reinterpretAsFloats().fma(xv, a4);
+            a5 = c5.lanewise(VectorOperators.LSHL, 20).and(0x87F00000).reinterpretAsFloats().fma(xv, a5);
+            a6 = c6.lanewise(VectorOperators.LSHL, 20).and(0x87F00000).reinterpretAsFloats().fma(xv, a6);
+            a7 = c7.lanewise(VectorOperators.LSHL, 20).and(0x87F00000).reinterpretAsFloats().fma(xv, a7);
+        }
+        out[outOff] = a0.reduceLanes(VectorOperators.ADD);
+        out[outOff + 1] = a1.reduceLanes(VectorOperators.ADD);
+        out[outOff + 2] = a2.reduceLanes(VectorOperators.ADD);
+        out[outOff + 3] = a3.reduceLanes(VectorOperators.ADD);
+        out[outOff + 4] = a4.reduceLanes(VectorOperators.ADD);
+        out[outOff + 5] = a5.reduceLanes(VectorOperators.ADD);
+        out[outOff + 6] = a6.reduceLanes(VectorOperators.ADD);
+        out[outOff + 7] = a7.reduceLanes(VectorOperators.ADD);
+        for (int j = 0; j < 8; j++) {
+            if (hasNanCode(w, wOff + j * ldw, depth)) {
+                out[outOff + j] = Float.NaN;
+            }
+        }
+    }
+
+    /**
      * The MXFP4 1×4 tile, decoded in registers: 16 bytes of a row are one 32-block; their low and high nibbles go
      * through a 16-byte table ({@code selectFrom}) to the E4M3 codes of the same values (every E2M1 value is one,
      * all normal), then the FP8 short decode ({@code Fp8.decode · 2^-120}, exact) and one multiply by
@@ -968,6 +1030,57 @@ final class VectorSimd implements Simd {
         out[outOff + 1] = a1.reduceLanes(VectorOperators.ADD);
         out[outOff + 2] = a2.reduceLanes(VectorOperators.ADD);
         out[outOff + 3] = a3.reduceLanes(VectorOperators.ADD);
+    }
+
+    /** {@link #dot1x4I8} with eight weight rows a pass (see {@link #dot1x8E4m3Prescaled}). */
+    @Override
+    public void dot1x8I8(int depth, float[] x, int xOff, byte[] w, int wOff, int ldw, float[] out, int outOff) {
+        if (depth % L != 0 || B.length() != L) {
+            Simd.super.dot1x8I8(depth, x, xOff, w, wOff, ldw, out, outOff);
+            return;
+        }
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = a0;
+        FloatVector a2 = a0;
+        FloatVector a3 = a0;
+        FloatVector a4 = a0;
+        FloatVector a5 = a0;
+        FloatVector a6 = a0;
+        FloatVector a7 = a0;
+        int w1 = wOff + ldw;
+        int w2 = w1 + ldw;
+        int w3 = w2 + ldw;
+        int w4 = w3 + ldw;
+        int w5 = w4 + ldw;
+        int w6 = w5 + ldw;
+        int w7 = w6 + ldw;
+        for (int k = 0; k < depth; k += L) {
+            FloatVector xv = FloatVector.fromArray(F, x, xOff + k);
+            a0 = ((FloatVector) ByteVector.fromArray(B, w, wOff + k).convertShape(VectorOperators.B2I, I, 0)
+                    .convert(VectorOperators.I2F, 0)).fma(xv, a0);
+            a1 = ((FloatVector) ByteVector.fromArray(B, w, w1 + k).convertShape(VectorOperators.B2I, I, 0)
+                    .convert(VectorOperators.I2F, 0)).fma(xv, a1);
+            a2 = ((FloatVector) ByteVector.fromArray(B, w, w2 + k).convertShape(VectorOperators.B2I, I, 0)
+                    .convert(VectorOperators.I2F, 0)).fma(xv, a2);
+            a3 = ((FloatVector) ByteVector.fromArray(B, w, w3 + k).convertShape(VectorOperators.B2I, I, 0)
+                    .convert(VectorOperators.I2F, 0)).fma(xv, a3);
+            a4 = ((FloatVector) ByteVector.fromArray(B, w, w4 + k).convertShape(VectorOperators.B2I, I, 0)
+                    .convert(VectorOperators.I2F, 0)).fma(xv, a4);
+            a5 = ((FloatVector) ByteVector.fromArray(B, w, w5 + k).convertShape(VectorOperators.B2I, I, 0)
+                    .convert(VectorOperators.I2F, 0)).fma(xv, a5);
+            a6 = ((FloatVector) ByteVector.fromArray(B, w, w6 + k).convertShape(VectorOperators.B2I, I, 0)
+                    .convert(VectorOperators.I2F, 0)).fma(xv, a6);
+            a7 = ((FloatVector) ByteVector.fromArray(B, w, w7 + k).convertShape(VectorOperators.B2I, I, 0)
+                    .convert(VectorOperators.I2F, 0)).fma(xv, a7);
+        }
+        out[outOff] = a0.reduceLanes(VectorOperators.ADD);
+        out[outOff + 1] = a1.reduceLanes(VectorOperators.ADD);
+        out[outOff + 2] = a2.reduceLanes(VectorOperators.ADD);
+        out[outOff + 3] = a3.reduceLanes(VectorOperators.ADD);
+        out[outOff + 4] = a4.reduceLanes(VectorOperators.ADD);
+        out[outOff + 5] = a5.reduceLanes(VectorOperators.ADD);
+        out[outOff + 6] = a6.reduceLanes(VectorOperators.ADD);
+        out[outOff + 7] = a7.reduceLanes(VectorOperators.ADD);
     }
 
     /** Whether every one of {@code blocks} scales is finite and below 2^7 in magnitude (so {@code s · 2^120} is exact). */

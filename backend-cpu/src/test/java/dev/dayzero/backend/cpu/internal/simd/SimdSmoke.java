@@ -116,6 +116,14 @@ public final class SimdSmoke {
         v.dot1x4E4m3Prescaled(k, x1, 0, codes, 0, k, ov, 0);
         p.dot1x4E4m3Prescaled(k, x1, 0, codes, 0, k, op, 0);
         same("dot1x4E4m3Prescaled", ov, op, 1e-4f);
+        float[] ov8 = new float[8];
+        float[] op8 = new float[8];
+        v.dot1x8E4m3Prescaled(k, x1, 0, codes, 0, k, ov8, 0);
+        p.dot1x8E4m3Prescaled(k, x1, 0, codes, 0, k, op8, 0);
+        same("dot1x8E4m3Prescaled", ov8, op8, 1e-4f);
+        v.dot1x8I8(k, x1, 0, codes, 0, k, ov8, 0);
+        p.dot1x8I8(k, x1, 0, codes, 0, k, op8, 0);
+        same("dot1x8I8", ov8, op8, 1e-4f);
         byte[] ue = new byte[4 * k / 32];
         for (int i = 0; i < ue.length; i++) {
             ue[i] = (byte) (110 + rnd.nextInt(20));

@@ -288,6 +288,43 @@ class SimdTest {
 
     @ParameterizedTest(name = "vector={0}")
     @ValueSource(booleans = {true, false})
+    void dot1x8E4m3PrescaledIsEightFp8RowsAgainstThePrescaledRow(boolean vector) {
+        Simd s = simd(vector);
+        Random rnd = new Random(31);
+        int depth = 1024;
+        int ldw = 1031;
+        byte[] w = new byte[3 + 7 * ldw + depth];
+        for (int i = 0; i < w.length; i++) {
+            int code = rnd.nextInt(256);
+            w[i] = (byte) ((code & 0x7f) == 0x7f ? code & 0xfe : code);
+        }
+        float[] xs = new float[2 + depth];
+        for (int k = 0; k < xs.length; k++) {
+            xs[k] = (float) (rnd.nextGaussian() * 0x1p100); // x · s · 2^120 for scales near 2^-20
+        }
+        float[] out = new float[10];
+        s.dot1x8E4m3Prescaled(depth, xs, 2, w, 3, ldw, out, 1);
+        for (int j = 0; j < 8; j++) {
+            double want = 0;
+            double mag = 0;
+            for (int k = 0; k < depth; k++) {
+                double t = Fp8.decode(DType.F8_E4M3FN, w[3 + j * ldw + k]) * 0x1p-120 * xs[2 + k];
+                want += t;
+                mag += Math.abs(t);
+            }
+            assertEquals(want, out[1 + j], 1e-5 * mag + 1e-30, "row " + j);
+        }
+        assertEquals(0f, out[0], "wrote before its offset");
+        assertEquals(0f, out[9], "wrote past its eight rows");
+        w[3 + 5 * ldw + 700] = (byte) 0x7f; // a NaN code makes its row's sum NaN, and only its row's
+        s.dot1x8E4m3Prescaled(depth, xs, 2, w, 3, ldw, out, 1);
+        for (int j = 0; j < 8; j++) {
+            assertEquals(j == 5, Float.isNaN(out[1 + j]), "row " + j + ": " + out[1 + j]);
+        }
+    }
+
+    @ParameterizedTest(name = "vector={0}")
+    @ValueSource(booleans = {true, false})
     void dot1x4E2m1IsFourMxfp4RowsAgainstTheSplitOrderRow(boolean vector) {
         Simd s = simd(vector);
         Random rnd = new Random(29);
@@ -474,6 +511,34 @@ class SimdTest {
         assertFalse(s.interleave8Scaled(x, 0, 256, 256, new float[] {0.5f, 0.5f}, 0, xi), "NaN");
         x[7 * 256 + 200] = -200f;
         assertFalse(s.interleave8Scaled(x, 0, 256, 256, new float[] {0.5f, 1f}, 0, xi), "|x| = 200");
+    }
+
+    @ParameterizedTest(name = "vector={0}")
+    @ValueSource(booleans = {true, false})
+    void dot1x8I8IsEightExactRows(boolean vector) {
+        Simd s = simd(vector);
+        Random rnd = new Random(37);
+        int depth = 1024; // the most a call may sum exactly: 1024 · 127 · 128 < 2^24
+        int ldw = 1100;
+        byte[] w = new byte[2 + 7 * ldw + depth];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = (byte) (rnd.nextInt(4) == 0 ? rnd.nextInt(256) : rnd.nextBoolean() ? 127 : -128);
+        }
+        float[] x = new float[3 + depth];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = rnd.nextInt(8) == 0 ? -127 : rnd.nextInt(-127, 128);
+        }
+        float[] out = new float[11];
+        s.dot1x8I8(depth, x, 3, w, 2, ldw, out, 2);
+        for (int j = 0; j < 8; j++) {
+            long want = 0;
+            for (int k = 0; k < depth; k++) {
+                want += (long) x[3 + k] * w[2 + j * ldw + k];
+            }
+            assertEquals(want, (long) out[2 + j], "row " + j + ", exact");
+        }
+        assertEquals(0f, out[1], "wrote before its offset");
+        assertEquals(0f, out[10], "wrote past its eight rows");
     }
 
     @ParameterizedTest(name = "vector={0}")
