@@ -408,8 +408,8 @@ public final class MoeGemmKernel implements Kernel {
     }
 
     /**
-     * Output columns [n0, n0 + NB) of a BF16 expert with one row (decode at batch 1): four weight rows a pass over the
-     * row of X ({@code Simd.dot1x4Bf16}: each 64-byte load is 32 weights as two F32 vectors, evens and odds, with no
+     * Output columns [n0, n0 + NB) of a BF16 expert with one row (decode at batch 1): eight, then four weight rows a
+     * pass over the row of X ({@code Simd.dot1x8Bf16}, {@code dot1x4Bf16}: each 64-byte load is 32 weights as two F32 vectors, evens and odds, with no
      * panel), X copied once per worker and launch into the pair-split order; a last group of fewer than four rows
      * goes one row at a time.
      */
@@ -426,16 +426,16 @@ public final class MoeGemmKernel implements Kernel {
         }
         float[] c = acc[worker];
         float[] four = panel[worker];
-        for (int r = 0; r < nCount; r += 4) {
-            int wOff = Math.toIntExact(((long) e * n + n0 + r) * k * 2);
-            if (r + 4 <= nCount) {
-                simd.dot1x4Bf16(k, x, 0, w, wOff, k, c, r);
-            } else {
-                for (int j = r; j < nCount; j++) {
-                    simd.dot1x4Bf16(k, x, 0, w, Math.toIntExact(((long) e * n + n0 + j) * k * 2), 0, four, 0);
-                    c[j] = four[0];
-                }
-            }
+        int r = 0;
+        for (; r + 8 <= nCount; r += 8) { // eight weight rows a pass: one step serves eight rows
+            simd.dot1x8Bf16(k, x, 0, w, Math.toIntExact(((long) e * n + n0 + r) * k * 2), k, c, r);
+        }
+        for (; r + 4 <= nCount; r += 4) {
+            simd.dot1x4Bf16(k, x, 0, w, Math.toIntExact(((long) e * n + n0 + r) * k * 2), k, c, r);
+        }
+        for (; r < nCount; r++) {
+            simd.dot1x4Bf16(k, x, 0, w, Math.toIntExact(((long) e * n + n0 + r) * k * 2), 0, four, 0);
+            c[r] = four[0];
         }
         writeOut(e, n0, nCount, 1, NB, c, null, xs, null, out);
     }

@@ -202,6 +202,12 @@ public interface Simd {
         }
     }
 
+    /** {@link #dot1x4Bf16} for eight weight rows: {@code out[outOff + j]} for {@code j < 8}. */
+    default void dot1x8Bf16(int depth, float[] x, int xOff, byte[] w, int wOff, int ldw, float[] out, int outOff) {
+        dot1x4Bf16(depth, x, xOff, w, wOff, ldw, out, outOff);
+        dot1x4Bf16(depth, x, xOff, w, wOff + 2 * 4 * ldw, ldw, out, outOff + 4);
+    }
+
     /**
      * Eight activation rows against one BF16 weight row (decode at batch 8), X interleaved as {@link #dot8x1E2m1}
      * reads it but in {@link #dot1x4Bf16}'s pair-split order: with {@code P = partialWidth()} and {@code q} a position

@@ -1002,6 +1002,66 @@ final class VectorSimd implements Simd {
         out[outOff + 3] = a3.reduceLanes(VectorOperators.ADD);
     }
 
+    /** {@link #dot1x4Bf16} with eight weight rows a pass: two loads of X and one loop step serve eight rows. */
+    @Override
+    public void dot1x8Bf16(int depth, float[] x, int xOff, byte[] w, int wOff, int ldw, float[] out, int outOff) {
+        if (BF.length() != 4 * L || depth % (2 * L) != 0) {
+            Simd.super.dot1x8Bf16(depth, x, xOff, w, wOff, ldw, out, outOff);
+            return;
+        }
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = a0;
+        FloatVector a2 = a0;
+        FloatVector a3 = a0;
+        FloatVector a4 = a0;
+        FloatVector a5 = a0;
+        FloatVector a6 = a0;
+        FloatVector a7 = a0;
+        int w1 = wOff + 2 * ldw;
+        int w2 = w1 + 2 * ldw;
+        int w3 = w2 + 2 * ldw;
+        int w4 = w3 + 2 * ldw;
+        int w5 = w4 + 2 * ldw;
+        int w6 = w5 + 2 * ldw;
+        int w7 = w6 + 2 * ldw;
+        for (int k = 0; k < depth; k += 2 * L) {
+            FloatVector xe = FloatVector.fromArray(F, x, xOff + k);
+            FloatVector xo = FloatVector.fromArray(F, x, xOff + k + L);
+            IntVector p0 = ByteVector.fromArray(BF, w, wOff + 2 * k).reinterpretAsInts();
+            a0 = p0.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xe, a0);
+            a0 = p0.and(0xffff0000).reinterpretAsFloats().fma(xo, a0);
+            IntVector p1 = ByteVector.fromArray(BF, w, w1 + 2 * k).reinterpretAsInts();
+            a1 = p1.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xe, a1);
+            a1 = p1.and(0xffff0000).reinterpretAsFloats().fma(xo, a1);
+            IntVector p2 = ByteVector.fromArray(BF, w, w2 + 2 * k).reinterpretAsInts();
+            a2 = p2.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xe, a2);
+            a2 = p2.and(0xffff0000).reinterpretAsFloats().fma(xo, a2);
+            IntVector p3 = ByteVector.fromArray(BF, w, w3 + 2 * k).reinterpretAsInts();
+            a3 = p3.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xe, a3);
+            a3 = p3.and(0xffff0000).reinterpretAsFloats().fma(xo, a3);
+            IntVector p4 = ByteVector.fromArray(BF, w, w4 + 2 * k).reinterpretAsInts();
+            a4 = p4.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xe, a4);
+            a4 = p4.and(0xffff0000).reinterpretAsFloats().fma(xo, a4);
+            IntVector p5 = ByteVector.fromArray(BF, w, w5 + 2 * k).reinterpretAsInts();
+            a5 = p5.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xe, a5);
+            a5 = p5.and(0xffff0000).reinterpretAsFloats().fma(xo, a5);
+            IntVector p6 = ByteVector.fromArray(BF, w, w6 + 2 * k).reinterpretAsInts();
+            a6 = p6.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xe, a6);
+            a6 = p6.and(0xffff0000).reinterpretAsFloats().fma(xo, a6);
+            IntVector p7 = ByteVector.fromArray(BF, w, w7 + 2 * k).reinterpretAsInts();
+            a7 = p7.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xe, a7);
+            a7 = p7.and(0xffff0000).reinterpretAsFloats().fma(xo, a7);
+        }
+        out[outOff] = a0.reduceLanes(VectorOperators.ADD);
+        out[outOff + 1] = a1.reduceLanes(VectorOperators.ADD);
+        out[outOff + 2] = a2.reduceLanes(VectorOperators.ADD);
+        out[outOff + 3] = a3.reduceLanes(VectorOperators.ADD);
+        out[outOff + 4] = a4.reduceLanes(VectorOperators.ADD);
+        out[outOff + 5] = a5.reduceLanes(VectorOperators.ADD);
+        out[outOff + 6] = a6.reduceLanes(VectorOperators.ADD);
+        out[outOff + 7] = a7.reduceLanes(VectorOperators.ADD);
+    }
+
     @Override
     public void dot1x4I8(int depth, float[] x, int xOff, byte[] w, int wOff, int ldw, float[] out, int outOff) {
         if (depth % L != 0 || B.length() != L) {

@@ -141,6 +141,22 @@ public final class SimdSmoke {
             impl.dot1x4Bf16(k, xsplit, 0, codes, 0, k, impl == v ? ov : op, 0);
         }
         same("dot1x4Bf16", ov, op, 1e-4f);
+        float[] ov8b = new float[8];
+        float[] op8b = new float[8];
+        byte[] bw = new byte[2 * 8 * k]; // eight rows of finite values (random codes as BF16 overflow some sums)
+        for (int i = 0; i < 8 * k; i++) {
+            short b16 = dev.dayzero.hal.Bf16.encode((float) rnd.nextGaussian());
+            bw[2 * i] = (byte) b16;
+            bw[2 * i + 1] = (byte) (b16 >> 8);
+        }
+        for (Simd impl : new Simd[] {v, p}) {
+            float[] xs8 = new float[k];
+            for (int i = 0; i < k; i++) {
+                xs8[Simd.pairSplit(i, impl.partialWidth())] = x[i];
+            }
+            impl.dot1x8Bf16(k, xs8, 0, bw, 0, k, impl == v ? ov8b : op8b, 0);
+        }
+        same("dot1x8Bf16", ov8b, op8b, 1e-4f);
         Arrays.fill(pv, 0f);
         Arrays.fill(pp, 0f);
         float[] unit = new float[k / 128];

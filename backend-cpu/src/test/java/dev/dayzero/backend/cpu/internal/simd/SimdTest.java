@@ -419,14 +419,14 @@ class SimdTest {
 
     @ParameterizedTest(name = "vector={0}")
     @ValueSource(booleans = {true, false})
-    void dot1x4Bf16IsFourRowsAgainstThePairSplitRow(boolean vector) {
+    void dot1x4Bf16AndDot1x8Bf16AreRowsAgainstThePairSplitRow(boolean vector) {
         Simd s = simd(vector);
         int block = 2 * s.partialWidth();
         Random rnd = new Random(37);
         int depth = 960;
         int ldw = 1000; // elements
-        byte[] w = new byte[6 + 2 * (3 * ldw + depth)];
-        float[] wv = new float[3 * ldw + depth];
+        byte[] w = new byte[6 + 2 * (7 * ldw + depth)];
+        float[] wv = new float[7 * ldw + depth];
         for (int i = 0; i < wv.length; i++) {
             short b = dev.dayzero.hal.Bf16.encode((float) rnd.nextGaussian());
             w[6 + 2 * i] = (byte) b;
@@ -440,9 +440,13 @@ class SimdTest {
             int b = k / block * block;
             split[1 + b + ((k - b) % 2) * (block / 2) + (k - b) / 2] = x[k];
         }
-        float[] out = new float[7];
+        float[] out = new float[11];
         s.dot1x4Bf16(depth, split, 1, w, 6, ldw, out, 2);
-        for (int j = 0; j < 4; j++) {
+        float[] out8 = new float[11];
+        s.dot1x8Bf16(depth, split, 1, w, 6, ldw, out8, 2);
+        assertEquals(0f, out8[1], "wrote before its offset");
+        assertEquals(0f, out8[10], "wrote past its eight rows");
+        for (int j = 0; j < 8; j++) {
             double want = 0;
             double mag = 0;
             for (int k = 0; k < depth; k++) {
@@ -450,7 +454,10 @@ class SimdTest {
                 want += t;
                 mag += Math.abs(t);
             }
-            assertEquals(want, out[2 + j], 1e-5 * mag, "row " + j);
+            if (j < 4) {
+                assertEquals(want, out[2 + j], 1e-5 * mag, "1x4 row " + j);
+            }
+            assertEquals(want, out8[2 + j], 1e-5 * mag, "1x8 row " + j);
         }
     }
 
