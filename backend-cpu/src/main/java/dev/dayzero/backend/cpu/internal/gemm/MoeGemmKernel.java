@@ -409,9 +409,9 @@ public final class MoeGemmKernel implements Kernel {
 
     /**
      * Output columns [n0, n0 + NB) of a BF16 expert with one row (decode at batch 1): eight, then four weight rows a
-     * pass over the row of X ({@code Simd.dot1x8Bf16}, {@code dot1x4Bf16}: each 64-byte load is 32 weights as two F32 vectors, evens and odds, with no
-     * panel), X copied once per worker and launch into the pair-split order; a last group of fewer than four rows
-     * goes one row at a time.
+     * pass over the row of X ({@code Simd.dot1x8Bf16}, {@code dot1x4Bf16}: each 64-byte load is 32 weights as two
+     * F32 vectors, evens and odds, with no panel), X copied once per worker and launch into the pair-split order; a
+     * last group of fewer than four rows goes one row at a time.
      */
     private void bf16OneRowBlock(int worker, int e, int n0, byte[] w, byte[] xs, byte[] out) {
         int nCount = Math.min(NB, n - n0);
@@ -614,8 +614,10 @@ public final class MoeGemmKernel implements Kernel {
 
     /**
      * Output columns [n0, n0 + NB) of an expert with one row (decode at batch 1): each weight row is decoded in
-     * registers and dotted with the row of X in one pass along K ({@code Simd.dotE4m3Scaled} with the 1×128 block
-     * scales; INT8 in exact chunks of {@value #KC_I8}), so no F32 copy of the weights is written and read back.
+     * registers and dotted with the row of X in one pass along K, so no F32 copy of the weights is written and read
+     * back: eight rows a pass while eight remain ({@code Simd.dot1x8E4m3Prescaled} on X times the block's scales,
+     * {@code dot1x8I8}), then four ({@code dot1x4E4m3Prescaled}, or {@code dot1x4E4m3} where the scales cannot be
+     * folded into X; {@code dot1x4I8}), then one ({@code dotE4m3Scaled}); INT8 in exact chunks of {@value #KC_I8}.
      */
     private void oneRowBlock(int worker, int e, int n0, byte[] w, float[] wsF, byte[] ws, byte[] xs, byte[] out) {
         int nCount = Math.min(NB, n - n0);
