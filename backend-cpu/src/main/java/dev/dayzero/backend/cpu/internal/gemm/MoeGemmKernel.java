@@ -627,17 +627,23 @@ public final class MoeGemmKernel implements Kernel {
         int kBlocks = k / 128;
         int nScaleBlocks = (n + 127) / 128;
         int r = 0;
-        int scaledBlock = -1; // the 128-row weight block whose scales xsc holds; -2: they cannot be folded into X
+        int foldedBlock = -1; // the 128-row weight block whose scales were last folded into xsc ...
+        boolean folded = false; // ... and whether they could be (else the tiles keep them on the weights)
         float[] xsc = xScaled == null ? null : xScaled[worker];
         for (; ic == null && xsc != null && r + 8 <= nCount; r += 8) { // FP8 with the scales in X: eight rows a pass
             int row = n0 + r; // a multiple of 8 (NB is), so the eight rows share a 128-row scale block
-            if (scaledBlock != row / 128) {
-                scaledBlock = foldScales(xr, xOff, wsF, (e * nScaleBlocks + row / 128) * kBlocks, xsc) ? row / 128 : -2;
+            int sOff = (e * nScaleBlocks + row / 128) * kBlocks;
+            int wOff = Math.toIntExact(((long) e * n + row) * k);
+            if (foldedBlock != row / 128) {
+                foldedBlock = row / 128;
+                folded = foldScales(xr, xOff, wsF, sOff, xsc);
             }
-            if (scaledBlock != row / 128) {
-                break; // the four-row loop below keeps the scales on the weights
+            if (folded) {
+                simd.dot1x8E4m3Prescaled(k, xsc, 0, w, wOff, k, c, r);
+            } else {
+                simd.dot1x4E4m3(k, xr, xOff, w, wOff, k, wsF, sOff, c, r);
+                simd.dot1x4E4m3(k, xr, xOff, w, wOff + 4 * k, k, wsF, sOff, c, r + 4);
             }
-            simd.dot1x8E4m3Prescaled(k, xsc, 0, w, Math.toIntExact(((long) e * n + row) * k), k, c, r);
         }
         for (; ic != null && r + 8 <= nCount; r += 8) { // INT8: eight weight rows a pass, in exact chunks
             int wOff = Math.toIntExact(((long) e * n + n0 + r) * k);
@@ -654,10 +660,11 @@ public final class MoeGemmKernel implements Kernel {
             int wOff = Math.toIntExact(((long) e * n + row) * k);
             if (ic == null) {
                 int sOff = (e * nScaleBlocks + row / 128) * kBlocks;
-                if (xsc != null && scaledBlock != row / 128) {
-                    scaledBlock = foldScales(xr, xOff, wsF, sOff, xsc) ? row / 128 : -2;
+                if (xsc != null && foldedBlock != row / 128) {
+                    foldedBlock = row / 128;
+                    folded = foldScales(xr, xOff, wsF, sOff, xsc);
                 }
-                if (scaledBlock == row / 128) {
+                if (folded) {
                     simd.dot1x4E4m3Prescaled(k, xsc, 0, w, wOff, k, c, r);
                 } else {
                     simd.dot1x4E4m3(k, xr, xOff, w, wOff, k, wsF, sOff, c, r);
