@@ -7,7 +7,11 @@
 #  - in parallel, one job per kernel file and virtual architecture (the -gencode arch=compute_X of FLAGS): nvcc -ptx,
 #    then ptxas for each sm_Y code of that arch (nvcc's own steps, run by hand), DAYZERO_NVCC_JOBS at once (default
 #    the CPU count), the biggest sources first; then fatbinary packs each file's images as nvcc -fatbin would;
-#  - DAYZERO_NVCC_SEQUENTIAL=1 runs one plain nvcc -fatbin per file, one after the other (the old build, for timing).
+#  - DAYZERO_NVCC_SEQUENTIAL=1 runs one plain nvcc -fatbin per file, one after the other (the old build, for timing);
+#  - DAYZERO_CUDA_KERNELS=skip (what ./dayzero sets on a machine without an NVIDIA driver, where no kernel can run)
+#    leaves them out unless they are up to date or in the cache: stale fatbins are removed and OUT/skipped.txt says
+#    why (DAYZERO_CUDA_KERNELS_WHY, else the variable itself), so that probe() can tell the user; `build` (the
+#    default) compiles them.
 # Without nvcc the build goes on without kernels (probe() then says which operators that disables).
 set -euo pipefail
 src=$1
@@ -15,8 +19,13 @@ out=$2
 flags=$3
 if ! command -v nvcc >/dev/null 2>&1; then
   echo "nvcc-kernels: nvcc not found: the CUDA kernels are not built" >&2
+  rm -f "$out/skipped.txt" # probe() then says there was no nvcc
   exit 0
 fi
+case "${DAYZERO_CUDA_KERNELS:-build}" in
+  build|skip) ;;
+  *) echo "nvcc-kernels: DAYZERO_CUDA_KERNELS must be build or skip, not '${DAYZERO_CUDA_KERNELS}'" >&2; exit 2;;
+esac
 mkdir -p "$out"
 version=$(nvcc --version)
 kernels=$(cd "$src" && ls -1 *.cu | sort)
@@ -26,18 +35,28 @@ complete() { # every kernel's fatbin is in $1
   for k in $kernels; do [ -s "$1/${k%.cu}.fatbin" ] || return 1; done
 }
 if [ "$(cat "$out/kernels.stamp" 2>/dev/null)" = "$hash" ] && complete "$out"; then
+  rm -f "$out/skipped.txt"
   echo "nvcc-kernels: up to date ($hash)"
   exit 0
 fi
 if [ "${DAYZERO_CACHE_DIR:-}" != "" ]; then cache_root=$DAYZERO_CACHE_DIR; else cache_root=${XDG_CACHE_HOME:-$HOME/.cache}/dayzero; fi
 cache="$cache_root/cuda-kernels/$hash"
-printf '%s\n' "$version" > "$out/nvcc-version.txt"
 if [ "${DAYZERO_NVCC_SEQUENTIAL:-0}" != 1 ] && complete "$cache"; then
+  printf '%s\n' "$version" > "$out/nvcc-version.txt"
+  rm -f "$out/skipped.txt"
   for k in $kernels; do cp "$cache/${k%.cu}.fatbin" "$out/"; done
   echo "$hash" > "$out/kernels.stamp"
   echo "nvcc-kernels: copied from $cache"
   exit 0
 fi
+if [ "${DAYZERO_CUDA_KERNELS:-build}" = skip ]; then # no stale kernel may stay behind
+  rm -f "$out"/*.fatbin "$out/kernels.stamp" "$out/nvcc-version.txt"
+  printf '%s\n' "${DAYZERO_CUDA_KERNELS_WHY:-DAYZERO_CUDA_KERNELS=skip}" > "$out/skipped.txt"
+  echo "nvcc-kernels: left out ($(cat "$out/skipped.txt"))"
+  exit 0
+fi
+printf '%s\n' "$version" > "$out/nvcc-version.txt"
+rm -f "$out/skipped.txt"
 # ptxas and fatbinary: beside the nvcc on PATH, else in the directory nvcc itself runs from (its _HERE_, when the
 # nvcc on PATH is a wrapper), else on PATH; without them the files are compiled by one plain nvcc each
 tool() {

@@ -113,12 +113,12 @@ public final class CudaBackendProvider implements BackendProvider {
         versions.put("driver", KernelImages.cudaVersionText(driverVersion) + " (" + driverVersion + ")");
         versions.put("libcuda", drv.origin());
         versions.put("kernels", built.map(v -> "nvcc " + KernelImages.cudaVersionText(v) + ", " + KernelImages.TARGETS)
-                .orElse("not built"));
+                .orElse("not built (" + KernelImages.whyAbsent() + ")"));
         versions.put("cublasLt", libs.cublasLt().map(l -> ltVersion + " (" + ltNumber + ", " + l.origin() + ")")
                 .orElse("missing"));
         List<String> notes = new ArrayList<>();
         if (built.isEmpty()) {
-            notes.add("backend-cuda's kernels were not built (no nvcc when it was compiled), which disables "
+            notes.add("backend-cuda's kernels were not built (" + KernelImages.whyAbsent() + "), which disables "
                     + SupportRules.KERNEL_OPERATORS);
         }
         if (libs.cublasLt().isEmpty()) {

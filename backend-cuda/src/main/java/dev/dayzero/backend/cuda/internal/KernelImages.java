@@ -11,7 +11,9 @@ import java.util.regex.Pattern;
 /**
  * The kernels the Maven build compiled with nvcc: one fatbin per {@code src/main/cuda/*.cu}, packaged as the
  * resource {@code dev/dayzero/backend/cuda/kernels/<name>.fatbin}, with nvcc's {@code --version} output beside
- * them. A build without nvcc has neither, and the operators that need them answer unsupported.
+ * them. A build without nvcc has neither, and the operators that need them answer unsupported; so does a build
+ * that left them out on purpose ({@code ./dayzero} on a machine without an NVIDIA driver), which packages
+ * {@code skipped.txt} instead, saying why.
  */
 public final class KernelImages {
     /** Resource folder of the fatbins. */
@@ -52,6 +54,15 @@ public final class KernelImages {
     /** Looked up once: the packaged resources do not change while the class is loaded (supports() asks per case). */
     private static final class Built {
         static final boolean ALL_PRESENT = ALL.stream().allMatch(KernelImages::present);
+    }
+
+    /**
+     * Why the build has no kernels, for messages: the reason a build that left them out recorded, else the only other
+     * cause, no nvcc.
+     */
+    public static String whyAbsent() {
+        return read(FOLDER + "skipped.txt").map(b -> "left out: " + new String(b, StandardCharsets.UTF_8).strip())
+                .orElse("no nvcc when it was compiled");
     }
 
     /** Whether the build produced the fatbin of {@code name}. */
