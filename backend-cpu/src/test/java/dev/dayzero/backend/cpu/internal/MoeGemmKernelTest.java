@@ -118,7 +118,31 @@ class MoeGemmKernelTest {
         }
     }
 
+    /**
+     * NaN weight codes (E4M3 0x7f / 0xff) make their output columns NaN on every path: eight rows per expert (the
+     * 4 × 4 tile's halves, whose decode leaves NaN codes to the kernel, and the 8 × 2 tile for the last pair of an
+     * item of 100 - 96 columns), six rows (padded to eight), one row (eight and four weight rows a pass).
+     */
+    @ParameterizedTest(name = "vector={0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+    void nanWeightCodesMakeTheirColumnsNaN(boolean vector) {
+        MoeGemmSpec spec = MoeGemmSpec.contiguous(Type.FP8_BLOCK, 102, K, List.of(8, 6, 1));
+        int[][] nans = {{0, 5, 200}, {0, 98, 0}, {1, 43, 383}, {2, 17, 130}, {2, 100, 7}}; // expert, column, k
+        runAndCheck(vector, spec, ws -> { }, (wb, w) -> {
+            for (int[] at : nans) {
+                int i = (at[0] * 102 + at[1]) * K + at[2];
+                wb.put(i, (byte) (at[2] % 2 == 0 ? 0x7f : 0xff));
+                w[i] = Float.NaN;
+            }
+        });
+    }
+
     private static void runAndCheck(boolean vector, MoeGemmSpec spec, java.util.function.Consumer<float[]> wsTweak) {
+        runAndCheck(vector, spec, wsTweak, (wb, w) -> { });
+    }
+
+    private static void runAndCheck(boolean vector, MoeGemmSpec spec, java.util.function.Consumer<float[]> wsTweak,
+                                    java.util.function.BiConsumer<ByteBuffer, float[]> wTweak) {
         int nOut = spec.n();
         int depth = spec.k();
         Random rnd = new Random(spec.hashCode());
@@ -133,7 +157,9 @@ class MoeGemmKernelTest {
         if (spec.type() != Type.BF16) {
             inputs.add(scales(rnd, xs));
         }
-        inputs.add(operand(rnd, spec.type(), w));
+        ByteBuffer wb = operand(rnd, spec.type(), w);
+        wTweak.accept(wb, w);
+        inputs.add(wb);
         if (spec.type() != Type.BF16) {
             scales(rnd, ws);
             wsTweak.accept(ws);
@@ -220,6 +246,10 @@ class MoeGemmKernelTest {
             }
             ref += a * b;
             mag += Math.abs(a * b);
+        }
+        if (Double.isNaN(ref)) {
+            assertTrue(Float.isNaN(got), "row " + row + " col " + n + ": got " + got + ", expected NaN");
+            return;
         }
         double tol = Math.abs(ref) / 128 + mag * 1e-6 + 1e-6;
         assertTrue(Math.abs(got - ref) <= tol, "row " + row + " col " + n + ": got " + got + ", expected " + ref);

@@ -49,12 +49,12 @@ public final class MoeGemmKernel implements Kernel {
     static final int KD = 512;
     /** Depth of one exact INT8 partial sum on the one-row path (1024 · 127 · 128 < 2^24). */
     private static final int KC_I8 = 1024;
-    /** Experts with at least this many rows (and at most {@value #SMALL_ROWS}) take the 8×2 register tile when fused. */
+    /** Experts with at least this many rows (and at most {@value #SMALL_ROWS}) take the eight-row tiles when fused. */
     static final int TILE8_MIN_ROWS = 5;
-    /** Depth of one chunk of the 8×2 tile: the eight rows of X it reads stay in L1 (8 · 1024 · 4 bytes). */
+    /** Depth of one chunk of the eight-row tiles: the eight rows of X they read stay in L1 (8 · 1024 · 4 bytes). */
     static final int KD8 = 1024;
     /**
-     * Weight rows the 8×2 tile takes through all of K before the next ones: their partial sums (16 · 16 · 4 bytes a
+     * Weight rows the eight-row tiles take through all of K before the next ones: their partial sums (16 · 16 · 4 bytes a
      * pair with 16 lanes) stay in L1 beside the chunk of X. 1024 and 16 measured best of 256-2048 × 16-96 (JMH).
      */
     static final int TILE8_ROWS = 16;
@@ -461,9 +461,11 @@ public final class MoeGemmKernel implements Kernel {
 
     /**
      * Output columns [n0, n0 + NB) of an expert with five to eight rows (decode at batch 8), its rows of X padded to
-     * eight with zero rows: pairs of weight rows run through {@code Simd.dot8x2E4m3} / {@code dot8x2I8}, {@value #KD8}
-     * deep at a time so the eight rows of X stay in cache while every pair passes; each weight is decoded once in
-     * registers for all eight rows. The kernels leave vector-wide partial sums, added up at the end (INT8: emptied
+     * eight with zero rows, {@value #KD8} deep at a time so the eight rows of X stay in cache while the weight rows
+     * pass: INT8 four weight rows at a time against X's rows 0-3, then the same four again, from cache, against rows
+     * 4-7 ({@code Simd.dot4x4I8}: twice the weight bytes a step of the 8 × 2 tile while they stream from memory), the
+     * rest in pairs ({@code dot8x2I8}); FP8 with the scales on the weights in pairs ({@code dot8x2E4m3}). Each weight
+     * is decoded in registers. The kernels leave vector-wide partial sums, added up at the end (INT8: emptied
      * into integers before any lane could have summed more than 1024 products, so the sums stay exact).
      */
     private void tile8Block(int worker, int e, int n0, byte[] w, float[] wsF, byte[] ws, byte[] xs, byte[] out) {
@@ -494,7 +496,17 @@ public final class MoeGemmKernel implements Kernel {
                     since = 0;
                 }
                 since += kd;
-                for (int p = p0; p < p1; p++) {
+                int pQuads = p0; // INT8: pairs [p0, pQuads) four rows at a time, X's rows 0-3 then 4-7
+                if (pi != null && simd.registerTiles()) {
+                    pQuads = p0 + (Math.min(nCount, 2 * p1) - 2 * p0) / 4 * 2;
+                    for (int half = 0; half < 2; half++) {
+                        for (int p = p0; p < pQuads; p += 2) {
+                            int wOff = Math.toIntExact(((long) e * n + n0 + 2 * p) * k + k0);
+                            simd.dot4x4I8(kd, xr, xrOff[e] + k0, ldx, half, w, wOff, k, pf, p * 16 * pw);
+                        }
+                    }
+                }
+                for (int p = pQuads; p < p1; p++) {
                     int row = n0 + 2 * p;
                     int ldw = row + 1 < n0 + nCount ? k : 0; // an odd last row pairs with itself
                     int wOff = Math.toIntExact(((long) e * n + row) * k + k0);
@@ -512,7 +524,7 @@ public final class MoeGemmKernel implements Kernel {
 
     /**
      * The FP8 8×2 tiles with the weight blocks' scales folded into X ({@code Simd.interleave8Scaled}, then
-     * {@code dot8x2E4m3Prescaled}): per 128-row weight block in [n0, n0 + nCount), the eight rows of X are scaled
+     * {@code dot8x2E4m3Prescaled}; the 4 × 4 halves INT8 takes gained nothing here, see docs/design.md): per 128-row weight block in [n0, n0 + nCount), the eight rows of X are scaled
      * and interleaved once (8 × K floats, in L2), and the block's pairs run on them in the order of tile8Block.
      * False, having left {@code pf} zero, when some block's scales cannot be folded in exactly (see
      * {@code interleave8Scaled}; sums added before that are cleared): the caller then runs the tiles with the scales

@@ -319,6 +319,27 @@ public interface Simd {
     }
 
     /**
+     * Half of the work of two {@link #dot8x2I8} calls, on four weight rows: X rows {@code 4·half … 4·half + 3} (row i
+     * at {@code xOff + i·ldx}) against signed-byte weight rows {@code wOff + c·ldw}, {@code c < 4}, adding to the
+     * partial sums the calls on the pairs (0, 1) and (2, 3) would, {@code acc[accOff + ((c / 2)·16 + i·2 + c % 2)·P +
+     * k % P]} for X row {@code i} (P = {@link #partialWidth()}); exact under {@link #dot8x2I8}'s depth limit. Half 0
+     * then half 1 over the same weights is the batch-8 tile: half 0 streams the weights with twice the weight bytes a
+     * step of the 8 × 2 tile, half 1 reads them again from cache.
+     */
+    default void dot4x4I8(int depth, float[] x, int xOff, int ldx, int half, byte[] w, int wOff, int ldw, float[] acc,
+                          int accOff) {
+        int pw = partialWidth();
+        for (int i = 4 * half; i < 4 * half + 4; i++) {
+            for (int c = 0; c < 4; c++) {
+                int a = accOff + ((c / 2) * 16 + i * 2 + c % 2) * pw;
+                for (int k = 0; k < depth; k++) {
+                    acc[a + k % pw] += x[xOff + i * ldx + k] * w[wOff + c * ldw + k];
+                }
+            }
+        }
+    }
+
+    /**
      * {@link #dot8x2E4m3} for signed-byte weights without scales and integer-valued {@code x} (INT8 activations as
      * F32): every partial sum is exact while each lane has summed at most 1024 products, i.e. for at most
      * {@code 1024 · partialWidth()} depth since the partial sums were last emptied.

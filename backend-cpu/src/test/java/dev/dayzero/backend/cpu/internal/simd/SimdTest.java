@@ -1,5 +1,6 @@
 package dev.dayzero.backend.cpu.internal.simd;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -600,6 +601,38 @@ class SimdTest {
             assertEquals(128f * sc, out[0], "scale " + sc);
             assertEquals(128f * sc, out[3], "scale " + sc);
             assertTrue(Float.isNaN(out[2]), "the row with a NaN code, scale " + sc);
+        }
+    }
+
+    @ParameterizedTest(name = "vector={0}")
+    @ValueSource(booleans = {true, false})
+    void dot4x4I8HalvesAddWhatTwoDot8x2I8CallsAdd(boolean vector) {
+        Simd s = simd(vector);
+        int pw = s.partialWidth();
+        Random rnd = new Random(31);
+        int ldw = 1100;
+        int ldx = 1040;
+        byte[] w = new byte[7 + 4 * ldw];
+        float[] x = new float[3 + 8 * ldx];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = (byte) rnd.nextInt(256);
+        }
+        for (int i = 0; i < x.length; i++) {
+            x[i] = rnd.nextInt(255) - 127; // INT8 activations as F32
+        }
+        int accOff = 5;
+        for (int depth : new int[] {pw, 128, 1024}) {
+            float[] start = new float[accOff + 32 * pw + 3];
+            for (int i = 0; i < start.length; i++) {
+                start[i] = rnd.nextInt(1000); // partial sums already there are added to
+            }
+            float[] pairs = start.clone();
+            s.dot8x2I8(depth, x, 3, ldx, w, 7, ldw, pairs, accOff);
+            s.dot8x2I8(depth, x, 3, ldx, w, 7 + 2 * ldw, ldw, pairs, accOff + 16 * pw);
+            float[] quads = start.clone();
+            s.dot4x4I8(depth, x, 3, ldx, 0, w, 7, ldw, quads, accOff);
+            s.dot4x4I8(depth, x, 3, ldx, 1, w, 7, ldw, quads, accOff);
+            assertArrayEquals(pairs, quads, "depth " + depth);
         }
     }
 
