@@ -343,8 +343,8 @@ public final class SupportRules {
 
     /** The answer for every kernel operator ({@code what}) when the build packaged no kernel fatbins. */
     private static Support notBuilt(String what) {
-        return Support.unsupported("backend-cuda's kernels were not built (" + KernelImages.whyAbsent() + "), so " + what
-                + " is unavailable; rebuild with CUDA 13's nvcc on PATH");
+        return Support.unsupported("backend-cuda's kernels were not built (" + KernelImages.whyAbsent() + "), so "
+                + what + " is unavailable; rebuild with CUDA 13's nvcc on PATH");
     }
 
     /** Null when the attention kernels have an instance for head dim {@code d}, else why not. */

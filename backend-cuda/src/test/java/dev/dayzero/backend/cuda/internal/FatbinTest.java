@@ -61,7 +61,8 @@ class FatbinTest {
         Optional<byte[]> f = KernelImages.fatbin(name);
         if (f.isEmpty()) {
             if (nvccOnPath()) {
-                fail("nvcc is on PATH but the build packaged no " + name + ".fatbin");
+                fail("nvcc is on PATH but the build packaged no " + name + ".fatbin ("
+                        + KernelImages.whyAbsent() + ")");
             }
             Assumptions.assumeTrue(false, "nvcc was not on PATH at build time, so no kernels were built");
         }

@@ -89,7 +89,8 @@ class KernelBuildScriptTest {
         assertTrue(r.output().contains("up to date"), r.output());
         assertFalse(Files.exists(out.resolve("skipped.txt")), "an up-to-date build is not a skipped one");
         for (String k : KernelImages.ALL) {
-            assertArrayEquals(Files.readAllBytes(built.resolve(k + ".fatbin")), Files.readAllBytes(out.resolve(k + ".fatbin")), k);
+            assertArrayEquals(Files.readAllBytes(built.resolve(k + ".fatbin")),
+                    Files.readAllBytes(out.resolve(k + ".fatbin")), k);
         }
     }
 

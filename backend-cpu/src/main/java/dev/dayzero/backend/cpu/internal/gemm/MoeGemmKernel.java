@@ -54,8 +54,9 @@ public final class MoeGemmKernel implements Kernel {
     /** Depth of one chunk of the eight-row tiles: the eight rows of X they read stay in L1 (8 · 1024 · 4 bytes). */
     static final int KD8 = 1024;
     /**
-     * Weight rows the eight-row tiles take through all of K before the next ones: their partial sums (16 · 16 · 4 bytes a
-     * pair with 16 lanes) stay in L1 beside the chunk of X. 1024 and 16 measured best of 256-2048 × 16-96 (JMH).
+     * Weight rows the eight-row tiles take through all of K before the next ones: their partial sums (16 · 16 · 4
+     * bytes a pair with 16 lanes) stay in L1 beside the chunk of X. 1024 and 16 measured best of 256-2048 × 16-96
+     * (JMH; again for INT8's 4 × 4 halves: 8, 32 rows and 512, 2048 deep were slower or no faster).
      */
     static final int TILE8_ROWS = 16;
     /** Weight rows decoded together on the dot-product path: a multiple of gemmNT's 3-column (4-row) and 4-column (1-row) tiles, so no column falls to the one-accumulator dot. */
@@ -524,8 +525,9 @@ public final class MoeGemmKernel implements Kernel {
 
     /**
      * The FP8 8×2 tiles with the weight blocks' scales folded into X ({@code Simd.interleave8Scaled}, then
-     * {@code dot8x2E4m3Prescaled}; the 4 × 4 halves INT8 takes gained nothing here, see docs/design.md): per 128-row weight block in [n0, n0 + nCount), the eight rows of X are scaled
-     * and interleaved once (8 × K floats, in L2), and the block's pairs run on them in the order of tile8Block.
+     * {@code dot8x2E4m3Prescaled}; INT8's 4 × 4 halves gained nothing here, see docs/design.md): per 128-row weight
+     * block in [n0, n0 + nCount), the eight rows of X are scaled and interleaved once (8 × K floats, in L2), and the
+     * block's pairs run on them in the order of tile8Block.
      * False, having left {@code pf} zero, when some block's scales cannot be folded in exactly (see
      * {@code interleave8Scaled}; sums added before that are cleared): the caller then runs the tiles with the scales
      * on the weights.
