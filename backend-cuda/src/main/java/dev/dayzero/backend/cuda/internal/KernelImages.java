@@ -54,6 +54,9 @@ public final class KernelImages {
     /** Looked up once: the packaged resources do not change while the class is loaded (supports() asks per case). */
     private static final class Built {
         static final boolean ALL_PRESENT = ALL.stream().allMatch(KernelImages::present);
+        static final String WHY_ABSENT = read(FOLDER + "skipped.txt")
+                .map(b -> "left out: " + new String(b, StandardCharsets.UTF_8).strip())
+                .orElse("no nvcc when it was compiled");
     }
 
     /**
@@ -61,8 +64,7 @@ public final class KernelImages {
      * cause, no nvcc.
      */
     public static String whyAbsent() {
-        return read(FOLDER + "skipped.txt").map(b -> "left out: " + new String(b, StandardCharsets.UTF_8).strip())
-                .orElse("no nvcc when it was compiled");
+        return Built.WHY_ABSENT;
     }
 
     /** Whether the build produced the fatbin of {@code name}. */

@@ -644,32 +644,10 @@ public final class MoeGemmKernel implements Kernel {
         int foldedBlock = -1; // the 128-row weight block whose scales were last folded into xsc ...
         boolean folded = false; // ... and whether they could be (else the tiles keep them on the weights)
         float[] xsc = xScaled == null ? null : xScaled[worker];
-        for (; ic == null && xsc != null && r + 8 <= nCount; r += 8) { // FP8 with the scales in X: eight rows a pass
-            int row = n0 + r; // a multiple of 8 (NB is), so the eight rows share a 128-row scale block
-            int sOff = (e * nScaleBlocks + row / 128) * kBlocks;
-            int wOff = Math.toIntExact(((long) e * n + row) * k);
-            if (foldedBlock != row / 128) {
-                foldedBlock = row / 128;
-                folded = foldScales(xr, xOff, wsF, sOff, xsc);
-            }
-            if (folded) {
-                simd.dot1x8E4m3Prescaled(k, xsc, 0, w, wOff, k, c, r);
-            } else {
-                simd.dot1x4E4m3(k, xr, xOff, w, wOff, k, wsF, sOff, c, r);
-                simd.dot1x4E4m3(k, xr, xOff, w, wOff + 4 * k, k, wsF, sOff, c, r + 4);
-            }
-        }
-        for (; ic != null && r + 8 <= nCount; r += 8) { // INT8: eight weight rows a pass, in exact chunks
-            int wOff = Math.toIntExact(((long) e * n + n0 + r) * k);
-            Arrays.fill(ic, r, r + 8, 0);
-            for (int k0 = 0; k0 < k; k0 += KC_I8) {
-                simd.dot1x8I8(Math.min(KC_I8, k - k0), xr, xOff + k0, w, wOff + k0, k, c, r);
-                for (int j = 0; j < 8; j++) {
-                    ic[r + j] += (int) c[r + j];
-                }
-            }
-        }
-        for (; r + 4 <= nCount; r += 4) { // four weight rows a pass over X (n0 is a multiple of 4, as 128 is)
+        // eight weight rows a pass while eight remain, then four: one step of X serves them all. Groups of eight start
+        // at multiples of 8 (NB is one), so they share a 128-row scale block.
+        for (int rows; r + 4 <= nCount; r += rows) {
+            rows = r + 8 <= nCount ? 8 : 4;
             int row = n0 + r;
             int wOff = Math.toIntExact(((long) e * n + row) * k);
             if (ic == null) {
@@ -678,19 +656,24 @@ public final class MoeGemmKernel implements Kernel {
                     foldedBlock = row / 128;
                     folded = foldScales(xr, xOff, wsF, sOff, xsc);
                 }
-                if (folded) {
+                if (folded && rows == 8) {
+                    simd.dot1x8E4m3Prescaled(k, xsc, 0, w, wOff, k, c, r);
+                } else if (folded) {
                     simd.dot1x4E4m3Prescaled(k, xsc, 0, w, wOff, k, c, r);
                 } else {
-                    simd.dot1x4E4m3(k, xr, xOff, w, wOff, k, wsF, sOff, c, r);
+                    for (int q = 0; q < rows; q += 4) {
+                        simd.dot1x4E4m3(k, xr, xOff, w, wOff + q * k, k, wsF, sOff, c, r + q);
+                    }
                 }
             } else {
-                ic[r] = 0;
-                ic[r + 1] = 0;
-                ic[r + 2] = 0;
-                ic[r + 3] = 0;
+                Arrays.fill(ic, r, r + rows, 0);
                 for (int k0 = 0; k0 < k; k0 += KC_I8) {
-                    simd.dot1x4I8(Math.min(KC_I8, k - k0), xr, xOff + k0, w, wOff + k0, k, c, r);
-                    for (int j = 0; j < 4; j++) {
+                    if (rows == 8) {
+                        simd.dot1x8I8(Math.min(KC_I8, k - k0), xr, xOff + k0, w, wOff + k0, k, c, r);
+                    } else {
+                        simd.dot1x4I8(Math.min(KC_I8, k - k0), xr, xOff + k0, w, wOff + k0, k, c, r);
+                    }
+                    for (int j = 0; j < rows; j++) {
                         ic[r + j] += (int) c[r + j];
                     }
                 }
