@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Runs on the GPU machine from the repository root, with .device/ carried (see pack-device.sh): nvidia-smi and
 # versions, `dayzero backends`, conformance of the cuda backend, the default run on cuda (no report: the runtime is
-# headless), a DeepSeek-V4-Flash decode run on cuda, and the PyTorch comparison of both runs' cases. Each step goes
+# headless), a DeepSeek-V4-Flash decode run on cuda, the PyTorch comparison of both runs' cases, the cuda
+# calibration, and the CPU backend on the host's cores (calibration and JMH). Each step goes
 # on when an earlier one fails, and each has its own time limit inside one overall budget (DAYZERO_GPU_BUDGET_S,
-# default 520 s), so a slow step cannot starve the rest. After every step everything so far is packed again into
+# default 570 s), so a slow step cannot starve the rest. After every step everything so far is packed again into
 # ONE archive, $OUT/gpu-run.tar.gz (the device tool returns at most 8 files), beside steps.log: a run killed at its
-# limit still brings back what it did. DAYZERO_GPU_STEPS (default "backends,conform,run,torch,v4,calibrate") picks
+# limit still brings back what it did. DAYZERO_GPU_STEPS (default "backends,conform,run,torch,v4,calibrate,cpu") picks
 # the steps, for a short re-check within what is left of a session's device time.
 set -u
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -14,8 +15,8 @@ work="$(mktemp -d /tmp/gpu-run.XXXXXX)"
 mkdir -p "$out"
 export JAVA_HOME="$here/jre"
 start=$(date +%s)
-budget=${DAYZERO_GPU_BUDGET_S:-520}
-steps=",${DAYZERO_GPU_STEPS:-backends,conform,run,torch,v4,calibrate},"
+budget=${DAYZERO_GPU_BUDGET_S:-570}
+steps=",${DAYZERO_GPU_STEPS:-backends,conform,run,torch,v4,calibrate,cpu},"
 want() { case "$steps" in *",$1,"*) return 0;; *) return 1;; esac; }
 v4config="bench/src/test/resources/dev/dayzero/bench/model/deepseek-v4-flash/config.json"
 dz="$here/dist/bin/dayzero"  # run as: sh "$dz" ARGS (timeout cannot run a shell function)
@@ -65,6 +66,22 @@ if want torch && want v4 && [ -f "$work/run-v4/results.json" ]; then
 fi
 want calibrate && step "calibrate cuda" 90 calibrate.txt sh "$dz" calibrate --backends cuda --refresh \
   --cache-dir "$work/calibration-cache"
+# The CPU backend on the host's cores (a many-core server, where this VM has two): the measured roofs before and
+# after, and the JMH benchmarks of the FP8 quantizer (4096 x 7168) and of the FP8 / INT8 MoE GEMM at one and eight
+# rows per expert, against those roofs; JSON results beside the text.
+if want cpu; then
+  lscpu > "$work/lscpu.txt" 2>&1
+  step "calibrate cpu (before)" 90 calibrate-cpu-before.txt sh "$dz" calibrate --backends cpu --refresh \
+    --cache-dir "$work/calibration-cache-cpu"
+  # the JVM expands the classpath's wildcards, and JMH's forks get the expanded java.class.path
+  jmh=("$JAVA_HOME/bin/java" -cp "$here/jmh/*:$here/dist/lib/*" org.openjdk.jmh.Main)
+  step "jmh cpu quantize" 120 jmh-quantize.txt "${jmh[@]}" CpuQuantize -p vectorApi=true \
+    -f 1 -wi 3 -w 2 -i 4 -r 2 -rf json -rff "$work/jmh-quantize.json"
+  step "jmh cpu moe" 200 jmh-moe.txt "${jmh[@]}" CpuMoeGemm -p type=FP8_BLOCK,INT8_W8A8 -p rowsPerExpert=1,8 \
+    -p experts=8 -p vectorApi=true -f 1 -wi 2 -w 2 -i 3 -r 2 -prof gc -rf json -rff "$work/jmh-moe.json"
+  step "calibrate cpu (after)" 90 calibrate-cpu-after.txt sh "$dz" calibrate --backends cpu --refresh \
+    --cache-dir "$work/calibration-cache-cpu"
+fi
 echo "== done after $(( $(date +%s) - start ))s" | tee -a "$work/steps.log"
 pack
 tail -n 3 "$work"/*.txt

@@ -4,7 +4,8 @@
 # gpu-run.sh, the one command to run there. Used with the session `device` tool, whose working tree (repo +
 # carried folders) must stay under 64 MiB, hence a headless runtime (no java.desktop: the run there is made with
 # --no-report; `dayzero report` draws the charts here afterwards), a stripped libjvm, no chart jars, and none of
-# what only `dayzero fleet k8s` needs (fabric8's Kubernetes model, Jackson YAML, SnakeYAML, SLF4J; ~5 MB):
+# what only `dayzero fleet k8s` needs (fabric8's Kubernetes model, Jackson YAML, SnakeYAML, SLF4J; ~5 MB); and the
+# CPU backend's JMH benchmarks (their classes and JMH, ~0.7 MB) for the CPU step:
 #   bench/scripts/pack-device.sh                                   # here (JDK 17 + Maven), ~45 MB
 #   run(command="bash .device/gpu-run.sh", carry=[".device"])      # there; one archive comes back under $OUT
 #   tar xzf <files_at>/gpu-run.tar.gz -C results/<name> && ./dayzero report results/<name>/run/results.json --out ...
@@ -23,6 +24,13 @@ cp -r bench/target/dist .device/dist
 rm -f .device/dist/lib/jfreechart-*.jar .device/dist/lib/org.jfree.svg-*.jar
 rm -f .device/dist/lib/kubernetes-model-*.jar .device/dist/lib/jackson-dataformat-yaml-*.jar \
       .device/dist/lib/snakeyaml-*.jar .device/dist/lib/slf4j-api-*.jar
+# the CPU backend's JMH benchmarks for gpu-run.sh's cpu step: their classes and JMH itself (the rest of their
+# classpath is the distribution's lib/), not the 55 MB shaded benchmarks.jar
+mkdir -p .device/jmh
+jar cf .device/jmh/microbench.jar -C microbench/target/classes .
+mvn -B -q -o dependency:build-classpath -pl microbench -Dmdep.outputFile="$root/.device/jmh/classpath.txt"
+tr ':' '\n' < .device/jmh/classpath.txt | grep -E '/(jmh-core|jopt-simple)-[^/]*\.jar$' | xargs -I{} cp {} .device/jmh/
+rm .device/jmh/classpath.txt
 cp bench/scripts/torch_compare.py .device/
 cp bench/src/main/resources/dev/dayzero/bench/chips/chips.json .device/
 cp bench/scripts/gpu-run.sh bench/scripts/gpu-calibrate.sh .device/
