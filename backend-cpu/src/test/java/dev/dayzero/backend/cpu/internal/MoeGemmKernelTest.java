@@ -137,6 +137,45 @@ class MoeGemmKernelTest {
         });
     }
 
+    /**
+     * The FP8 experts of five to eight rows with the 8 × 3 tile (groups of six weight rows) and without it, whatever
+     * this JDK's default ({@code Simd.tile8x3}): items of 96 columns that straddle 128-row scale blocks (groups of six,
+     * then pairs, an odd last column), NaN codes in groups of six, and a block whose scales cannot be folded into X
+     * after an earlier block's sextets already ran.
+     */
+    @ParameterizedTest(name = "tile8x3={0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+    void fp8EightRowExpertsOnEitherTile(boolean wide) {
+        String old = System.getProperty("dayzero.cpu.tile8x3");
+        System.setProperty("dayzero.cpu.tile8x3", Boolean.toString(wide));
+        try {
+            dev.dayzero.backend.cpu.internal.simd.Simd simd =
+                    dev.dayzero.backend.cpu.internal.simd.Simds.create(new CpuConfig(1, true));
+            assertEquals(wide && simd.registerTiles(), simd.tile8x3()); // narrower vectors: no register tiles at all
+            runAndCheck(true, MoeGemmSpec.contiguous(Type.FP8_BLOCK, 301, 256, List.of(8, 6, 5)), ws -> { });
+            runAndCheck(true, MoeGemmSpec.contiguous(Type.FP8_BLOCK, 37, K, List.of(8, 5, 7, 6)), ws -> { });
+            int[][] nans = {{0, 5, 200}, {0, 98, 0}, {1, 43, 383}, {1, 100, 7}}; // expert, column, k
+            runAndCheck(true, MoeGemmSpec.contiguous(Type.FP8_BLOCK, 102, K, List.of(8, 6)), ws -> { }, (wb, w) -> {
+                for (int[] at : nans) {
+                    int i = (at[0] * 102 + at[1]) * K + at[2];
+                    wb.put(i, (byte) (at[2] % 2 == 0 ? 0x7f : 0xff));
+                    w[i] = Float.NaN;
+                }
+            });
+            runAndCheck(true, MoeGemmSpec.contiguous(Type.FP8_BLOCK, 256, 256, List.of(8, 1)), ws -> {
+                for (int kb = 0; kb < 2; kb++) {
+                    ws[2 + kb] = 300f + kb; // n-block 1 of expert 0: refused after block 0's sextets ran for 96..127
+                }
+            });
+        } finally {
+            if (old == null) {
+                System.clearProperty("dayzero.cpu.tile8x3");
+            } else {
+                System.setProperty("dayzero.cpu.tile8x3", old);
+            }
+        }
+    }
+
     private static void runAndCheck(boolean vector, MoeGemmSpec spec, java.util.function.Consumer<float[]> wsTweak) {
         runAndCheck(vector, spec, wsTweak, (wb, w) -> { });
     }

@@ -59,6 +59,8 @@ public final class MoeGemmKernel implements Kernel {
      * (JMH; again for INT8's 4 × 4 halves: 8, 32 rows and 512, 2048 deep were slower or no faster).
      */
     static final int TILE8_ROWS = 16;
+    /** The same with the 8 × 3 tile ({@code Simd.tile8x3}): three groups of six (not tuned further). */
+    static final int TILE8_ROWS_8X3 = 18;
     /** Weight rows decoded together on the dot-product path: a multiple of gemmNT's 3-column (4-row) and 4-column (1-row) tiles, so no column falls to the one-accumulator dot. */
     private static final int RG = 12;
 
@@ -524,10 +526,11 @@ public final class MoeGemmKernel implements Kernel {
     }
 
     /**
-     * The FP8 8×2 tiles with the weight blocks' scales folded into X ({@code Simd.interleave8Scaled}, then
-     * {@code dot8x2E4m3Prescaled}; INT8's 4 × 4 halves gained nothing here, see docs/design.md): per 128-row weight
-     * block in [n0, n0 + nCount), the eight rows of X are scaled and interleaved once (8 × K floats, in L2), and the
-     * block's pairs run on them in the order of tile8Block.
+     * The FP8 tiles with the weight blocks' scales folded into X ({@code Simd.interleave8Scaled}, then
+     * {@code dot8x2E4m3Prescaled}, or where {@code Simd.tile8x3} says so {@code dot8x3E4m3Prescaled} on six rows at a
+     * time; INT8's 4 × 4 halves gained nothing here, see docs/design.md): per 128-row weight block in [n0, n0 +
+     * nCount), the eight rows of X are scaled and interleaved once (8 × K floats, in L2), and the block's rows run on
+     * them in the order of tile8Block (groups of six start at an even row, so they cover three whole pairs).
      * False, having left {@code pf} zero, when some block's scales cannot be folded in exactly (see
      * {@code interleave8Scaled}; sums added before that are cleared): the caller then runs the tiles with the scales
      * on the weights.
@@ -537,8 +540,7 @@ public final class MoeGemmKernel implements Kernel {
             return false;
         }
         int pw = simd.partialWidth();
-        int kBlocks = k / 128;
-        int nScaleBlocks = (n + 127) / 128;
+        boolean sextets = simd.tile8x3();
         for (int r0 = n0; r0 < n0 + nCount; ) {
             int b = r0 / 128;
             int r1 = Math.min(n0 + nCount, (b + 1) * 128);
@@ -549,12 +551,22 @@ public final class MoeGemmKernel implements Kernel {
                 }
                 return false;
             }
-            // as tile8Block: TILE8_ROWS weight rows pass over one KD8-deep chunk of X (then in L1) before the next
-            for (int g0 = r0; g0 < r1; g0 += TILE8_ROWS) {
-                int g1 = Math.min(r1, g0 + TILE8_ROWS);
+            // as tile8Block: a group of weight rows passes over one KD8-deep chunk of X (then in L1) before the next;
+            // where the 8 × 3 tile compiles well, six rows at a time (its two halves), the rest in pairs
+            int group = sextets ? TILE8_ROWS_8X3 : TILE8_ROWS;
+            for (int g0 = r0; g0 < r1; g0 += group) {
+                int g1 = Math.min(r1, g0 + group);
                 for (int k0 = 0; k0 < k; k0 += KD8) {
                     int kd = Math.min(KD8, k - k0);
-                    for (int row = g0; row < g1; row += 2) { // r0, g0 and n0 are even: pairs stay inside a block
+                    int row = g0;
+                    for (; sextets && row + 6 <= g1; row += 6) {
+                        int wOff = Math.toIntExact(((long) e * n + row) * k + k0);
+                        int accOff = (row - n0) / 2 * 16 * pw;
+                        simd.dot8x3E4m3Prescaled(kd, xi, 8 * k0, 0, w, wOff, k, pf, accOff);
+                        simd.dot8x3E4m3Prescaled(kd, xi, 8 * k0, 1, w, wOff, k, pf, accOff);
+                        simd.nanCodesToPartials(w, wOff, k, 6, kd, pf, accOff);
+                    }
+                    for (; row < g1; row += 2) { // r0, g0 and n0 are even: pairs stay inside a block
                         int ldw = row + 1 < n0 + nCount ? k : 0; // an odd last row pairs with itself
                         int wOff = Math.toIntExact(((long) e * n + row) * k + k0);
                         simd.dot8x2E4m3Prescaled(kd, xi, 8 * k0, w, wOff, ldw, pf, (row - n0) / 2 * 16 * pw);

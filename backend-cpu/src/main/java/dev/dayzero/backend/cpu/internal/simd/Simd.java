@@ -259,6 +259,14 @@ public interface Simd {
         return false;
     }
 
+    /**
+     * Whether FP8 experts of five to eight rows take {@link #dot8x3E4m3Prescaled} (groups of six weight rows) instead
+     * of {@link #dot8x2E4m3Prescaled} alone: only where the JIT compiles that tile whole (see the implementation).
+     */
+    default boolean tile8x3() {
+        return false;
+    }
+
     /** Whether the MXFP4 register tiles ({@link #dot1x4E2m1}, {@link #dot8x1E2m1}) run vectorised here (see {@link #registerTiles}). */
     default boolean mxfp4RegisterTiles() {
         return false;
@@ -313,6 +321,50 @@ public interface Simd {
                 for (int k = 0; k < depth; k++) {
                     float d = Fp8.decode(DType.F8_E4M3FN, w[wOff + j * ldw + k]) * 0x1p-120f;
                     acc[a + k % pw] = Math.fma(xi[xiOff + ((k / pw) * 8 + i) * pw + k % pw], d, acc[a + k % pw]);
+                }
+            }
+        }
+    }
+
+    /**
+     * Half of the 8 × 6 tile: weight rows {@code wOff + c·ldw} for the columns {@code c = 3·half … 3·half + 2} of a
+     * group of six against the eight rows of X prepared by {@link #interleave8Scaled}, adding to the partial sums in
+     * the layout of three {@link #dot8x2E4m3Prescaled} calls on the group's pairs, {@code acc[accOff + ((c / 2)·16 +
+     * i·2 + c % 2)·P + k % P]} for X row {@code i} (P = {@link #partialWidth()}), the products {@code xi[xiOff + ((k /
+     * P)·8 + i)·P + k % P] · Fp8.decode(w[wOff + c·ldw + k]) · 2^-120}, each exact as in {@link #dot8x2E4m3Prescaled}
+     * and added in the same order, so half 0 then half 1 add bit for bit what those three calls add. Each step loads
+     * eight row vectors of X for three decoded weight vectors (24 FMAs), a row of X for every three FMAs instead of
+     * two. NaN codes are not looked for: the caller follows with {@link #nanCodesToPartials}. Used only where
+     * {@link #tile8x3()} says it compiles well.
+     */
+    default void dot8x3E4m3Prescaled(int depth, float[] xi, int xiOff, int half, byte[] w, int wOff, int ldw,
+                                     float[] acc, int accOff) {
+        int pw = partialWidth();
+        for (int c = 3 * half; c < 3 * half + 3; c++) {
+            for (int i = 0; i < 8; i++) {
+                int a = accOff + ((c / 2) * 16 + i * 2 + c % 2) * pw;
+                for (int k = 0; k < depth; k++) {
+                    float d = Fp8.decode(DType.F8_E4M3FN, w[wOff + c * ldw + k]) * 0x1p-120f;
+                    acc[a + k % pw] = Math.fma(xi[xiOff + ((k / pw) * 8 + i) * pw + k % pw], d, acc[a + k % pw]);
+                }
+            }
+        }
+    }
+
+    /**
+     * Makes NaN the partial sums, in the layout of {@link #dot8x3E4m3Prescaled} (all eight rows of X), of each weight
+     * row {@code c < cols} at {@code wOff + c·ldw} whose {@code depth} E4M3 codes hold a NaN (magnitude 0x7f): the
+     * tiles' short decode turns those codes into finite values.
+     */
+    default void nanCodesToPartials(byte[] w, int wOff, int ldw, int cols, int depth, float[] acc, int accOff) {
+        int pw = partialWidth();
+        for (int c = 0; c < cols; c++) {
+            for (int k = 0; k < depth; k++) {
+                if ((w[wOff + c * ldw + k] & 0x7f) == 0x7f) {
+                    for (int i = 0; i < 8; i++) {
+                        acc[accOff + ((c / 2) * 16 + i * 2 + c % 2) * pw] = Float.NaN;
+                    }
+                    break;
                 }
             }
         }

@@ -38,7 +38,14 @@ final class VectorSimd implements Simd {
     private static final byte[] E4M3_OF_E2M1 = {0x00, 0x30, 0x38, 0x3C, 0x40, 0x44, 0x48, 0x4C,
         (byte) 0x80, (byte) 0xB0, (byte) 0xB8, (byte) 0xBC, (byte) 0xC0, (byte) 0xC4, (byte) 0xC8, (byte) 0xCC};
 
+    /** System property that overrides {@link #tile8x3()}'s JDK-version default. */
+    static final String TILE8X3_PROPERTY = "dayzero.cpu.tile8x3";
+
+    private final boolean tile8x3;
+
     private VectorSimd() {
+        String forced = System.getProperty(TILE8X3_PROPERTY);
+        this.tile8x3 = forced != null ? Boolean.parseBoolean(forced) : Runtime.version().feature() >= 25;
     }
 
     static Simd create() {
@@ -366,6 +373,17 @@ final class VectorSimd implements Simd {
         return L;
     }
 
+    /**
+     * True on JDK 25 and later (the 8 × 3 tile compiled whole in 8 JMH forks of 8 there, 182-195 GFLOP/s at batch 8
+     * against 137-154 for the 8 × 2 tile; on JDK 17 it boxed in 3 forks of 6), else false; the system property
+     * {@code dayzero.cpu.tile8x3} ({@code true} or {@code false}) overrides, read when the instance is made. JDK 18-24
+     * were not tried.
+     */
+    @Override
+    public boolean tile8x3() {
+        return tile8x3 && registerTiles();
+    }
+
     @Override
     public boolean registerTiles() {
         return B.length() == L && BF.length() == 4 * L && 128 % BW.length() == 0 && 128 % L == 0;
@@ -564,6 +582,120 @@ final class VectorSimd implements Simd {
         }
         if (hasNanCode(w, w1, depth)) {
             nanRows(acc, accOff, 1);
+        }
+    }
+
+    /**
+     * The 8 × 3 half: per step three short decodes (widen, shift, mask), eight row loads of X from one address and 24
+     * FMAs, 24 accumulators, three decoded weights, one row of X and the mask in 29 of the 32 vector registers.
+     * Loading a row of X for every three FMAs keeps it FMA-bound even when X comes from L2: in a throwaway harness
+     * (one thread, 2026-12-05) 217 GFLOP/s with X in L1 and 211-218 with X in L2, against 177-182 and 112-113 for the
+     * 8 × 2 tile. Nothing after the loop but stores (the NaN scans are the caller's): on JDK 17 the method still sits
+     * at C2's node-count cutoff for inlining, so in about one JVM in two one FMA stays a call and every vector
+     * boxes; JDK 25 compiled it whole in every JVM tried, hence {@link #tile8x3()}.
+     */
+    @Override
+    public void dot8x3E4m3Prescaled(int depth, float[] xi, int xiOff, int half, byte[] w, int wOff, int ldw,
+                                    float[] acc, int accOff) {
+        if (depth % 128 != 0 || 128 % L != 0 || B.length() != L || 128 % BW.length() != 0) {
+            Simd.super.dot8x3E4m3Prescaled(depth, xi, xiOff, half, w, wOff, ldw, acc, accOff);
+            return;
+        }
+        int c0 = 3 * half;
+        int o0 = accOff + ((c0 / 2) * 16 + c0 % 2) * L;
+        int o1 = accOff + (((c0 + 1) / 2) * 16 + (c0 + 1) % 2) * L;
+        int o2 = accOff + (((c0 + 2) / 2) * 16 + (c0 + 2) % 2) * L;
+        FloatVector a00 = FloatVector.fromArray(F, acc, o0 + 0 * L), a01 = FloatVector.fromArray(F, acc, o1 + 0 * L), a02 = FloatVector.fromArray(F, acc, o2 + 0 * L);
+        FloatVector a10 = FloatVector.fromArray(F, acc, o0 + 2 * L), a11 = FloatVector.fromArray(F, acc, o1 + 2 * L), a12 = FloatVector.fromArray(F, acc, o2 + 2 * L);
+        FloatVector a20 = FloatVector.fromArray(F, acc, o0 + 4 * L), a21 = FloatVector.fromArray(F, acc, o1 + 4 * L), a22 = FloatVector.fromArray(F, acc, o2 + 4 * L);
+        FloatVector a30 = FloatVector.fromArray(F, acc, o0 + 6 * L), a31 = FloatVector.fromArray(F, acc, o1 + 6 * L), a32 = FloatVector.fromArray(F, acc, o2 + 6 * L);
+        FloatVector a40 = FloatVector.fromArray(F, acc, o0 + 8 * L), a41 = FloatVector.fromArray(F, acc, o1 + 8 * L), a42 = FloatVector.fromArray(F, acc, o2 + 8 * L);
+        FloatVector a50 = FloatVector.fromArray(F, acc, o0 + 10 * L), a51 = FloatVector.fromArray(F, acc, o1 + 10 * L), a52 = FloatVector.fromArray(F, acc, o2 + 10 * L);
+        FloatVector a60 = FloatVector.fromArray(F, acc, o0 + 12 * L), a61 = FloatVector.fromArray(F, acc, o1 + 12 * L), a62 = FloatVector.fromArray(F, acc, o2 + 12 * L);
+        FloatVector a70 = FloatVector.fromArray(F, acc, o0 + 14 * L), a71 = FloatVector.fromArray(F, acc, o1 + 14 * L), a72 = FloatVector.fromArray(F, acc, o2 + 14 * L);
+        int w0 = wOff + c0 * ldw;
+        int w1 = w0 + ldw;
+        int w2 = w1 + ldw;
+        for (int k = 0; k < depth; k += L) {
+            IntVector d0 = (IntVector) ByteVector.fromArray(B, w, w0 + k).convertShape(VectorOperators.B2I, I, 0);
+            IntVector d1 = (IntVector) ByteVector.fromArray(B, w, w1 + k).convertShape(VectorOperators.B2I, I, 0);
+            IntVector d2 = (IntVector) ByteVector.fromArray(B, w, w2 + k).convertShape(VectorOperators.B2I, I, 0);
+            FloatVector v0 = d0.lanewise(VectorOperators.LSHL, 20).and(0x87F00000).reinterpretAsFloats();
+            FloatVector v1 = d1.lanewise(VectorOperators.LSHL, 20).and(0x87F00000).reinterpretAsFloats();
+            FloatVector v2 = d2.lanewise(VectorOperators.LSHL, 20).and(0x87F00000).reinterpretAsFloats();
+            int xb = xiOff + 8 * k;
+            FloatVector xv;
+            xv = FloatVector.fromArray(F, xi, xb + 0 * L);
+            a00 = xv.fma(v0, a00);
+            a01 = xv.fma(v1, a01);
+            a02 = xv.fma(v2, a02);
+            xv = FloatVector.fromArray(F, xi, xb + 1 * L);
+            a10 = xv.fma(v0, a10);
+            a11 = xv.fma(v1, a11);
+            a12 = xv.fma(v2, a12);
+            xv = FloatVector.fromArray(F, xi, xb + 2 * L);
+            a20 = xv.fma(v0, a20);
+            a21 = xv.fma(v1, a21);
+            a22 = xv.fma(v2, a22);
+            xv = FloatVector.fromArray(F, xi, xb + 3 * L);
+            a30 = xv.fma(v0, a30);
+            a31 = xv.fma(v1, a31);
+            a32 = xv.fma(v2, a32);
+            xv = FloatVector.fromArray(F, xi, xb + 4 * L);
+            a40 = xv.fma(v0, a40);
+            a41 = xv.fma(v1, a41);
+            a42 = xv.fma(v2, a42);
+            xv = FloatVector.fromArray(F, xi, xb + 5 * L);
+            a50 = xv.fma(v0, a50);
+            a51 = xv.fma(v1, a51);
+            a52 = xv.fma(v2, a52);
+            xv = FloatVector.fromArray(F, xi, xb + 6 * L);
+            a60 = xv.fma(v0, a60);
+            a61 = xv.fma(v1, a61);
+            a62 = xv.fma(v2, a62);
+            xv = FloatVector.fromArray(F, xi, xb + 7 * L);
+            a70 = xv.fma(v0, a70);
+            a71 = xv.fma(v1, a71);
+            a72 = xv.fma(v2, a72);
+        }
+        a00.intoArray(acc, o0 + 0 * L);
+        a01.intoArray(acc, o1 + 0 * L);
+        a02.intoArray(acc, o2 + 0 * L);
+        a10.intoArray(acc, o0 + 2 * L);
+        a11.intoArray(acc, o1 + 2 * L);
+        a12.intoArray(acc, o2 + 2 * L);
+        a20.intoArray(acc, o0 + 4 * L);
+        a21.intoArray(acc, o1 + 4 * L);
+        a22.intoArray(acc, o2 + 4 * L);
+        a30.intoArray(acc, o0 + 6 * L);
+        a31.intoArray(acc, o1 + 6 * L);
+        a32.intoArray(acc, o2 + 6 * L);
+        a40.intoArray(acc, o0 + 8 * L);
+        a41.intoArray(acc, o1 + 8 * L);
+        a42.intoArray(acc, o2 + 8 * L);
+        a50.intoArray(acc, o0 + 10 * L);
+        a51.intoArray(acc, o1 + 10 * L);
+        a52.intoArray(acc, o2 + 10 * L);
+        a60.intoArray(acc, o0 + 12 * L);
+        a61.intoArray(acc, o1 + 12 * L);
+        a62.intoArray(acc, o2 + 12 * L);
+        a70.intoArray(acc, o0 + 14 * L);
+        a71.intoArray(acc, o1 + 14 * L);
+        a72.intoArray(acc, o2 + 14 * L);
+    }
+
+    @Override
+    public void nanCodesToPartials(byte[] w, int wOff, int ldw, int cols, int depth, float[] acc, int accOff) {
+        if (depth % BW.length() != 0) {
+            Simd.super.nanCodesToPartials(w, wOff, ldw, cols, depth, acc, accOff);
+            return;
+        }
+        for (int c = 0; c < cols; c++) {
+            if (hasNanCode(w, wOff + c * ldw, depth)) {
+                for (int i = 0; i < 8; i++) {
+                    acc[accOff + ((c / 2) * 16 + i * 2 + c % 2) * L] = Float.NaN;
+                }
+            }
         }
     }
 

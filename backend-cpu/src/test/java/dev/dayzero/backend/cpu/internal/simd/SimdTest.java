@@ -606,6 +606,71 @@ class SimdTest {
 
     @ParameterizedTest(name = "vector={0}")
     @ValueSource(booleans = {true, false})
+    void dot8x3E4m3PrescaledHalvesAddWhatThreeDot8x2PrescaledCallsAdd(boolean vector) {
+        Simd s = simd(vector);
+        int pw = s.partialWidth();
+        Random rnd = new Random(37);
+        int ldw = 1100;
+        int ldx = 1040;
+        byte[] w = new byte[7 + 6 * ldw];
+        float[] x = new float[3 + 8 * ldx];
+        for (int i = 0; i < w.length; i++) {
+            int code = rnd.nextInt(256);
+            w[i] = (byte) ((code & 0x7f) == 0x7f ? code & 0xfe : code); // no NaN codes: dot8x2 would mark them
+        }
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) rnd.nextGaussian();
+        }
+        float[] scales = new float[1024 / 128];
+        for (int i = 0; i < scales.length; i++) {
+            scales[i] = (float) Math.scalb(1.0, rnd.nextInt(-20, 2)) * (1 + rnd.nextFloat());
+        }
+        float[] xi = new float[8 * 1024];
+        assertTrue(s.interleave8Scaled(x, 3, ldx, 1024, scales, 0, xi));
+        int accOff = 5;
+        for (int depth : new int[] {128, 1024}) {
+            float[] start = new float[accOff + 48 * pw + 3];
+            for (int i = 0; i < start.length; i++) {
+                start[i] = (float) rnd.nextGaussian(); // partial sums already there are added to
+            }
+            float[] pairs = start.clone();
+            for (int p = 0; p < 3; p++) {
+                s.dot8x2E4m3Prescaled(depth, xi, 0, w, 7 + 2 * p * ldw, ldw, pairs, accOff + 16 * p * pw);
+            }
+            float[] sextet = start.clone();
+            s.dot8x3E4m3Prescaled(depth, xi, 0, 0, w, 7, ldw, sextet, accOff);
+            s.dot8x3E4m3Prescaled(depth, xi, 0, 1, w, 7, ldw, sextet, accOff);
+            assertArrayEquals(pairs, sextet, "depth " + depth);
+        }
+    }
+
+    @ParameterizedTest(name = "vector={0}")
+    @ValueSource(booleans = {true, false})
+    void nanCodesToPartialsMarksTheColumnsWithANanCode(boolean vector) {
+        Simd s = simd(vector);
+        int pw = s.partialWidth();
+        int ldw = 300;
+        int depth = 256;
+        byte[] w = new byte[2 + 6 * ldw];
+        java.util.Arrays.fill(w, (byte) 0x7e); // the largest finite code, not NaN
+        w[2 + 1 * ldw + 255] = (byte) 0xff;    // column 1, last code
+        w[2 + 4 * ldw] = (byte) 0x7f;          // column 4, first code
+        w[2 + 5 * ldw + depth] = (byte) 0x7f;  // column 5, just past the depth: not looked at
+        float[] acc = new float[48 * pw];
+        s.nanCodesToPartials(w, 2, ldw, 6, depth, acc, 0);
+        for (int c = 0; c < 6; c++) {
+            for (int i = 0; i < 8; i++) {
+                float sum = 0f;
+                for (int l = 0; l < pw; l++) {
+                    sum += acc[((c / 2) * 16 + i * 2 + c % 2) * pw + l];
+                }
+                assertEquals(c == 1 || c == 4, Float.isNaN(sum), "column " + c + " row " + i);
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "vector={0}")
+    @ValueSource(booleans = {true, false})
     void dot4x4I8HalvesAddWhatTwoDot8x2I8CallsAdd(boolean vector) {
         Simd s = simd(vector);
         int pw = s.partialWidth();
