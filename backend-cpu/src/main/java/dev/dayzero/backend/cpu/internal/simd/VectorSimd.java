@@ -38,14 +38,17 @@ final class VectorSimd implements Simd {
     private static final byte[] E4M3_OF_E2M1 = {0x00, 0x30, 0x38, 0x3C, 0x40, 0x44, 0x48, 0x4C,
         (byte) 0x80, (byte) 0xB0, (byte) 0xB8, (byte) 0xBC, (byte) 0xC0, (byte) 0xC4, (byte) 0xC8, (byte) 0xCC};
 
-    /** System property that overrides {@link #tile8x3()}'s JDK-version default. */
+    /** System property that overrides {@link #tile8x3()}'s JDK-version default ({@code true} or {@code false}). */
     static final String TILE8X3_PROPERTY = "dayzero.cpu.tile8x3";
+    /** The same as an environment variable (so `./dayzero run`'s worker JVMs see it), below the property. */
+    static final String TILE8X3_ENV = "DAYZERO_CPU_TILE8X3";
 
     private final boolean tile8x3;
 
     private VectorSimd() {
-        String forced = System.getProperty(TILE8X3_PROPERTY);
-        this.tile8x3 = forced != null ? Boolean.parseBoolean(forced) : Runtime.version().feature() >= 25;
+        String forced = System.getProperty(TILE8X3_PROPERTY, System.getenv(TILE8X3_ENV));
+        this.tile8x3 = forced != null && !forced.isBlank() ? Boolean.parseBoolean(forced.strip())
+                : Runtime.version().feature() >= 25;
     }
 
     static Simd create() {
@@ -376,8 +379,8 @@ final class VectorSimd implements Simd {
     /**
      * True on JDK 25 and later (the 8 × 3 tile compiled whole in 8 JMH forks of 8 there, 182-195 GFLOP/s at batch 8
      * against 137-154 for the 8 × 2 tile; on JDK 17 it boxed in 3 forks of 6), else false; the system property
-     * {@code dayzero.cpu.tile8x3} ({@code true} or {@code false}) overrides, read when the instance is made. JDK 18-24
-     * were not tried.
+     * {@code dayzero.cpu.tile8x3}, else the environment variable {@code DAYZERO_CPU_TILE8X3} ({@code true} or
+     * {@code false}) overrides, read when the instance is made. JDK 18-24 were not tried.
      */
     @Override
     public boolean tile8x3() {
