@@ -28,6 +28,10 @@ public record CpuConfig(int threads, boolean useVectorApi) {
     public static final String ISOLATE_PROPERTY = "dayzero.cpu.isolate";
     /** Environment variable for {@link #ISOLATE_PROPERTY}. */
     public static final String ISOLATE_ENV = "DAYZERO_CPU_ISOLATE";
+    /** System property: whether FP8 experts of five to eight rows take the 8 × 3 tile ({@link #tile8x3()}). */
+    public static final String TILE8X3_PROPERTY = "dayzero.cpu.tile8x3";
+    /** Environment variable for {@link #TILE8X3_PROPERTY} (the worker JVMs of a run inherit it). */
+    public static final String TILE8X3_ENV = "DAYZERO_CPU_TILE8X3";
     /** The incubating module the fast kernels need. */
     public static final String VECTOR_MODULE = "jdk.incubator.vector";
 
@@ -76,6 +80,21 @@ public record CpuConfig(int threads, boolean useVectorApi) {
     static boolean isolateCases(UnaryOperator<String> properties, UnaryOperator<String> environment) {
         return firstBoolean(properties.apply(ISOLATE_PROPERTY), ISOLATE_PROPERTY, environment.apply(ISOLATE_ENV),
                 ISOLATE_ENV, true);
+    }
+
+    /**
+     * Whether the Vector API kernels take the 8 × 3 FP8 tile at five to eight rows per expert: {@code
+     * dayzero.cpu.tile8x3}, else {@code DAYZERO_CPU_TILE8X3}, else true from JDK 25 on. On JDK 17 that tile sits at
+     * C2's node-count cutoff for inlining and boxes its vectors in about one JVM in two; JDK 25 compiled it whole in
+     * every JVM tried (docs/design.md, "The 8 × 3 tile, on JDK 25"). JDK 18-24 were not tried.
+     */
+    public static boolean tile8x3() {
+        return tile8x3(System::getProperty, System::getenv, Runtime.version().feature());
+    }
+
+    static boolean tile8x3(UnaryOperator<String> properties, UnaryOperator<String> environment, int jdkFeature) {
+        return firstBoolean(properties.apply(TILE8X3_PROPERTY), TILE8X3_PROPERTY, environment.apply(TILE8X3_ENV),
+                TILE8X3_ENV, jdkFeature >= 25);
     }
 
     /** Whether {@code jdk.incubator.vector} is in the boot layer. */

@@ -59,6 +59,19 @@ class CpuConfigTest {
     }
 
     @Test
+    void the8x3TileIsOnFromJdk25UnlessSaidOtherwise() {
+        assertFalse(CpuConfig.tile8x3(NONE, NONE, 17));
+        assertTrue(CpuConfig.tile8x3(NONE, NONE, 25));
+        assertTrue(CpuConfig.tile8x3(NONE, map(Map.of(CpuConfig.TILE8X3_ENV, "1")), 17));
+        assertTrue(CpuConfig.tile8x3(NONE, map(Map.of(CpuConfig.TILE8X3_ENV, " ")), 25), "blank is unset");
+        assertFalse(CpuConfig.tile8x3(map(Map.of(CpuConfig.TILE8X3_PROPERTY, "false")),
+                map(Map.of(CpuConfig.TILE8X3_ENV, "true")), 25), "the property wins");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> CpuConfig.tile8x3(NONE, map(Map.of(CpuConfig.TILE8X3_ENV, "yes please")), 25));
+        assertTrue(e.getMessage().contains(CpuConfig.TILE8X3_ENV), e.getMessage());
+    }
+
+    @Test
     void vectorModuleIsPresentUnderSurefire() {
         assertTrue(CpuConfig.vectorModulePresent(), "surefire runs with --add-modules jdk.incubator.vector");
     }

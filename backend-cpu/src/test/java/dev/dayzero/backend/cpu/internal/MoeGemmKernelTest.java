@@ -146,8 +146,8 @@ class MoeGemmKernelTest {
     @ParameterizedTest(name = "tile8x3={0}")
     @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
     void fp8EightRowExpertsOnEitherTile(boolean wide) {
-        String old = System.getProperty("dayzero.cpu.tile8x3");
-        System.setProperty("dayzero.cpu.tile8x3", Boolean.toString(wide));
+        String old = System.getProperty(CpuConfig.TILE8X3_PROPERTY);
+        System.setProperty(CpuConfig.TILE8X3_PROPERTY, Boolean.toString(wide));
         try {
             dev.dayzero.backend.cpu.internal.simd.Simd simd =
                     dev.dayzero.backend.cpu.internal.simd.Simds.create(new CpuConfig(1, true));
@@ -169,9 +169,9 @@ class MoeGemmKernelTest {
             });
         } finally {
             if (old == null) {
-                System.clearProperty("dayzero.cpu.tile8x3");
+                System.clearProperty(CpuConfig.TILE8X3_PROPERTY);
             } else {
-                System.setProperty("dayzero.cpu.tile8x3", old);
+                System.setProperty(CpuConfig.TILE8X3_PROPERTY, old);
             }
         }
     }

@@ -327,6 +327,15 @@ public interface Simd {
     }
 
     /**
+     * Where, in units of {@link #partialWidth()}, the partial sums of column {@code c} of a group of pairs (column
+     * {@code c % 2} of pair {@code c / 2}) for X row {@code i} start, in the layout of {@link #dot8x2E4m3Prescaled}
+     * calls on consecutive pairs (16 slots a pair: X row {@code i}'s two columns at {@code 2·i} and {@code 2·i + 1}).
+     */
+    static int pairSlot(int c, int i) {
+        return (c / 2) * 16 + i * 2 + c % 2;
+    }
+
+    /**
      * Half of the 8 × 6 tile: weight rows {@code wOff + c·ldw} for the columns {@code c = 3·half … 3·half + 2} of a
      * group of six against the eight rows of X prepared by {@link #interleave8Scaled}, adding to the partial sums in
      * the layout of three {@link #dot8x2E4m3Prescaled} calls on the group's pairs, {@code acc[accOff + ((c / 2)·16 +
@@ -342,7 +351,7 @@ public interface Simd {
         int pw = partialWidth();
         for (int c = 3 * half; c < 3 * half + 3; c++) {
             for (int i = 0; i < 8; i++) {
-                int a = accOff + ((c / 2) * 16 + i * 2 + c % 2) * pw;
+                int a = accOff + pairSlot(c, i) * pw;
                 for (int k = 0; k < depth; k++) {
                     float d = Fp8.decode(DType.F8_E4M3FN, w[wOff + c * ldw + k]) * 0x1p-120f;
                     acc[a + k % pw] = Math.fma(xi[xiOff + ((k / pw) * 8 + i) * pw + k % pw], d, acc[a + k % pw]);
@@ -360,9 +369,9 @@ public interface Simd {
         int pw = partialWidth();
         for (int c = 0; c < cols; c++) {
             for (int k = 0; k < depth; k++) {
-                if ((w[wOff + c * ldw + k] & 0x7f) == 0x7f) {
+                if (Float.isNaN(Fp8.decode(DType.F8_E4M3FN, w[wOff + c * ldw + k]))) {
                     for (int i = 0; i < 8; i++) {
-                        acc[accOff + ((c / 2) * 16 + i * 2 + c % 2) * pw] = Float.NaN;
+                        acc[accOff + pairSlot(c, i) * pw] = Float.NaN;
                     }
                     break;
                 }
@@ -383,7 +392,7 @@ public interface Simd {
         int pw = partialWidth();
         for (int i = 4 * half; i < 4 * half + 4; i++) {
             for (int c = 0; c < 4; c++) {
-                int a = accOff + ((c / 2) * 16 + i * 2 + c % 2) * pw;
+                int a = accOff + pairSlot(c, i) * pw;
                 for (int k = 0; k < depth; k++) {
                     acc[a + k % pw] += x[xOff + i * ldx + k] * w[wOff + c * ldw + k];
                 }

@@ -38,17 +38,9 @@ final class VectorSimd implements Simd {
     private static final byte[] E4M3_OF_E2M1 = {0x00, 0x30, 0x38, 0x3C, 0x40, 0x44, 0x48, 0x4C,
         (byte) 0x80, (byte) 0xB0, (byte) 0xB8, (byte) 0xBC, (byte) 0xC0, (byte) 0xC4, (byte) 0xC8, (byte) 0xCC};
 
-    /** System property that overrides {@link #tile8x3()}'s JDK-version default ({@code true} or {@code false}). */
-    static final String TILE8X3_PROPERTY = "dayzero.cpu.tile8x3";
-    /** The same as an environment variable (so `./dayzero run`'s worker JVMs see it), below the property. */
-    static final String TILE8X3_ENV = "DAYZERO_CPU_TILE8X3";
-
-    private final boolean tile8x3;
+    private final boolean tile8x3 = dev.dayzero.backend.cpu.CpuConfig.tile8x3();
 
     private VectorSimd() {
-        String forced = System.getProperty(TILE8X3_PROPERTY, System.getenv(TILE8X3_ENV));
-        this.tile8x3 = forced != null && !forced.isBlank() ? Boolean.parseBoolean(forced.strip())
-                : Runtime.version().feature() >= 25;
     }
 
     static Simd create() {
@@ -377,10 +369,9 @@ final class VectorSimd implements Simd {
     }
 
     /**
-     * True on JDK 25 and later (the 8 × 3 tile compiled whole in 8 JMH forks of 8 there, 182-195 GFLOP/s at batch 8
-     * against 137-154 for the 8 × 2 tile; on JDK 17 it boxed in 3 forks of 6), else false; the system property
-     * {@code dayzero.cpu.tile8x3}, else the environment variable {@code DAYZERO_CPU_TILE8X3} ({@code true} or
-     * {@code false}) overrides, read when the instance is made. JDK 18-24 were not tried.
+     * {@code CpuConfig.tile8x3()}, read when the instance is made (true from JDK 25 on: the 8 × 3 tile compiled whole
+     * in 8 JMH forks of 8 there, 182-195 GFLOP/s at batch 8 against 137-154 for the 8 × 2 tile; on JDK 17 it boxed
+     * in 3 forks of 6), where the register tiles run at all.
      */
     @Override
     public boolean tile8x3() {
@@ -605,9 +596,9 @@ final class VectorSimd implements Simd {
             return;
         }
         int c0 = 3 * half;
-        int o0 = accOff + ((c0 / 2) * 16 + c0 % 2) * L;
-        int o1 = accOff + (((c0 + 1) / 2) * 16 + (c0 + 1) % 2) * L;
-        int o2 = accOff + (((c0 + 2) / 2) * 16 + (c0 + 2) % 2) * L;
+        int o0 = accOff + Simd.pairSlot(c0, 0) * L; // column c's partial sums for X row i at o_c + 2·i·L
+        int o1 = accOff + Simd.pairSlot(c0 + 1, 0) * L;
+        int o2 = accOff + Simd.pairSlot(c0 + 2, 0) * L;
         FloatVector a00 = FloatVector.fromArray(F, acc, o0 + 0 * L);
         FloatVector a01 = FloatVector.fromArray(F, acc, o1 + 0 * L);
         FloatVector a02 = FloatVector.fromArray(F, acc, o2 + 0 * L);
@@ -712,9 +703,7 @@ final class VectorSimd implements Simd {
         }
         for (int c = 0; c < cols; c++) {
             if (hasNanCode(w, wOff + c * ldw, depth)) {
-                for (int i = 0; i < 8; i++) {
-                    acc[accOff + ((c / 2) * 16 + i * 2 + c % 2) * L] = Float.NaN;
-                }
+                nanRows(acc, accOff + Simd.pairSlot(c - c % 2, 0) * L, c % 2); // column c % 2 of pair c / 2
             }
         }
     }
