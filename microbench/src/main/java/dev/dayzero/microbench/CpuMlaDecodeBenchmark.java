@@ -1,6 +1,5 @@
 package dev.dayzero.microbench;
 
-import dev.dayzero.backend.cpu.CpuConfig;
 import dev.dayzero.hal.op.AttentionSpec;
 import dev.dayzero.hal.op.KvCacheType;
 import dev.dayzero.tck.data.HostTensor;
@@ -40,7 +39,7 @@ import org.openjdk.jmh.infra.Blackhole;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", CpuConfig.TRAP_LIMIT_OPTION, "-Xmx8g"})
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx8g"})
 public class CpuMlaDecodeBenchmark {
 
     @Param({"1", "8"})

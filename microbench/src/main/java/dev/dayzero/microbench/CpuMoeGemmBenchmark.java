@@ -1,6 +1,5 @@
 package dev.dayzero.microbench;
 
-import dev.dayzero.backend.cpu.CpuConfig;
 import dev.dayzero.hal.Bf16;
 import dev.dayzero.hal.DType;
 import dev.dayzero.hal.Fp8;
@@ -43,7 +42,7 @@ import org.openjdk.jmh.infra.Blackhole;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", CpuConfig.TRAP_LIMIT_OPTION, "-Xmx8g"})
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx8g"})
 public class CpuMoeGemmBenchmark {
 
     @Param({"BF16"})

@@ -1,6 +1,5 @@
 package dev.dayzero.microbench;
 
-import dev.dayzero.backend.cpu.CpuConfig;
 import dev.dayzero.hal.Bf16;
 import dev.dayzero.hal.DType;
 import dev.dayzero.hal.op.QuantizeSpec;
@@ -41,7 +40,7 @@ import org.openjdk.jmh.infra.Blackhole;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", CpuConfig.TRAP_LIMIT_OPTION, "-Xmx8g"})
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx8g"})
 public class CpuQuantizeBenchmark {
 
     /** {@code group128} (DeepSeek's 1×128 activation groups) or {@code token} (one scale a row). */

@@ -1,7 +1,6 @@
 package dev.dayzero.microbench;
 
 import dev.dayzero.backend.cpu.CpuBackendProvider;
-import dev.dayzero.backend.cpu.CpuConfig;
 import dev.dayzero.bench.measure.Sampler;
 import dev.dayzero.hal.Device;
 import dev.dayzero.hal.PreparedOp;
@@ -31,7 +30,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", CpuConfig.TRAP_LIMIT_OPTION})
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
 public class HarnessOverheadBenchmark {
 
     /** A launch that does nothing but count its runs. */

@@ -1,8 +1,6 @@
 package dev.dayzero.backend.cpu;
 
-import java.lang.management.ManagementFactory;
 import java.util.Locale;
-import java.util.function.LongSupplier;
 import java.util.function.UnaryOperator;
 
 /**
@@ -34,16 +32,6 @@ public record CpuConfig(int threads, boolean useVectorApi) {
     public static final String TILE8X3_PROPERTY = "dayzero.cpu.tile8x3";
     /** Environment variable for {@link #TILE8X3_PROPERTY} (the worker JVMs of a run inherit it). */
     public static final String TILE8X3_ENV = "DAYZERO_CPU_TILE8X3";
-    /**
-     * The HotSpot option the JVMs that run CPU cases get (a run's workers, its {@code dump} child, {@code calibrate}'s
-     * child, the JMH benchmarks): C2's per-method limit on speculative traps, raised from 100. Before JDK 25 the
-     * 8 × 3 tile's compilation exceeds the default when the Vector API methods it inlines carry class-check traps
-     * from earlier code (each inlined copy adds its method's count); C2 then calls the accumulators' stores
-     * virtually and boxes every vector ({@link #tile8x3()}).
-     */
-    public static final String TRAP_LIMIT_OPTION = "-XX:PerMethodTrapLimit=100000";
-    /** The least {@code PerMethodTrapLimit} at which {@link #tile8x3()} is on by default before JDK 25. */
-    public static final long TILE8X3_MIN_TRAP_LIMIT = 10_000;
     /** The incubating module the fast kernels need. */
     public static final String VECTOR_MODULE = "jdk.incubator.vector";
 
@@ -96,36 +84,17 @@ public record CpuConfig(int threads, boolean useVectorApi) {
 
     /**
      * Whether the Vector API kernels take the 8 × 3 FP8 tile at five to eight rows per expert: {@code
-     * dayzero.cpu.tile8x3}, else {@code DAYZERO_CPU_TILE8X3}, else true from JDK 25 on and, before, where this JVM
-     * runs with {@link #TRAP_LIMIT_OPTION} (a {@code PerMethodTrapLimit} of at least {@link #TILE8X3_MIN_TRAP_LIMIT}).
-     * On JDK 17 with C2's default limit the tile boxes its vectors in about one JVM in two (docs/design.md, "The 8 × 3
-     * tile"): C2 parses it past its node-count cutoff, so some of its FMAs are inlined late and the accumulators lose
-     * their exact class; their stores then need class-check guards, which C2 stops emitting once the method's count
-     * of such traps reaches the limit. JDK 18-24 were not tried.
+     * dayzero.cpu.tile8x3}, else {@code DAYZERO_CPU_TILE8X3}, else true from JDK 25 on. On JDK 17 that tile sits at
+     * C2's node-count cutoff for inlining and boxes its vectors in about one JVM in two; JDK 25 compiled it whole in
+     * every JVM tried (docs/design.md, "The 8 × 3 tile, on JDK 25"). JDK 18-24 were not tried.
      */
     public static boolean tile8x3() {
-        return tile8x3(System::getProperty, System::getenv, Runtime.version().feature(), CpuConfig::perMethodTrapLimit);
+        return tile8x3(System::getProperty, System::getenv, Runtime.version().feature());
     }
 
-    static boolean tile8x3(UnaryOperator<String> properties, UnaryOperator<String> environment, int jdkFeature,
-                           LongSupplier trapLimit) {
-        Boolean said = firstBoolean(properties.apply(TILE8X3_PROPERTY), TILE8X3_PROPERTY,
-                environment.apply(TILE8X3_ENV), TILE8X3_ENV, null);
-        if (said != null) {
-            return said;
-        }
-        return jdkFeature >= 25 || trapLimit.getAsLong() >= TILE8X3_MIN_TRAP_LIMIT;
-    }
-
-    /** This JVM's {@code PerMethodTrapLimit}, or -1 where it does not say (not HotSpot, no jdk.management). */
-    static long perMethodTrapLimit() {
-        try {
-            com.sun.management.HotSpotDiagnosticMXBean bean =
-                    ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
-            return bean == null ? -1 : Long.parseLong(bean.getVMOption("PerMethodTrapLimit").getValue());
-        } catch (LinkageError | RuntimeException e) {
-            return -1;
-        }
+    static boolean tile8x3(UnaryOperator<String> properties, UnaryOperator<String> environment, int jdkFeature) {
+        return firstBoolean(properties.apply(TILE8X3_PROPERTY), TILE8X3_PROPERTY, environment.apply(TILE8X3_ENV),
+                TILE8X3_ENV, jdkFeature >= 25);
     }
 
     /** Whether {@code jdk.incubator.vector} is in the boot layer. */
@@ -149,8 +118,8 @@ public record CpuConfig(int threads, boolean useVectorApi) {
         return fallback;
     }
 
-    private static Boolean firstBoolean(String property, String propertyName, String env, String envName,
-                                        Boolean fallback) {
+    private static boolean firstBoolean(String property, String propertyName, String env, String envName,
+                                        boolean fallback) {
         String[] values = {property, env};
         String[] names = {propertyName, envName};
         for (int i = 0; i < 2; i++) {

@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.management.ManagementFactory;
 import java.util.Map;
-import java.util.function.LongSupplier;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
@@ -61,37 +59,16 @@ class CpuConfigTest {
     }
 
     @Test
-    void the8x3TileIsOnFromJdk25OrWithTheRaisedTrapLimitUnlessSaidOtherwise() {
-        LongSupplier stock = () -> 100;
-        LongSupplier raised = () -> 100_000;
-        LongSupplier asked = () -> {
-            throw new AssertionError("the JVM's trap limit is not read where the answer is known without it");
-        };
-        assertFalse(CpuConfig.tile8x3(NONE, NONE, 17, stock));
-        assertFalse(CpuConfig.tile8x3(NONE, NONE, 17, () -> -1), "not HotSpot: off");
-        assertFalse(CpuConfig.tile8x3(NONE, NONE, 17, () -> CpuConfig.TILE8X3_MIN_TRAP_LIMIT - 1));
-        assertTrue(CpuConfig.tile8x3(NONE, NONE, 17, () -> CpuConfig.TILE8X3_MIN_TRAP_LIMIT));
-        assertTrue(CpuConfig.tile8x3(NONE, NONE, 17, raised));
-        assertTrue(CpuConfig.tile8x3(NONE, NONE, 25, asked));
-        assertTrue(CpuConfig.tile8x3(NONE, map(Map.of(CpuConfig.TILE8X3_ENV, "1")), 17, asked));
-        assertFalse(CpuConfig.tile8x3(NONE, map(Map.of(CpuConfig.TILE8X3_ENV, "off")), 17, asked), "said: no");
-        assertTrue(CpuConfig.tile8x3(NONE, map(Map.of(CpuConfig.TILE8X3_ENV, " ")), 25, asked), "blank is unset");
-        assertFalse(CpuConfig.tile8x3(NONE, map(Map.of(CpuConfig.TILE8X3_ENV, " ")), 17, stock), "blank is unset");
+    void the8x3TileIsOnFromJdk25UnlessSaidOtherwise() {
+        assertFalse(CpuConfig.tile8x3(NONE, NONE, 17));
+        assertTrue(CpuConfig.tile8x3(NONE, NONE, 25));
+        assertTrue(CpuConfig.tile8x3(NONE, map(Map.of(CpuConfig.TILE8X3_ENV, "1")), 17));
+        assertTrue(CpuConfig.tile8x3(NONE, map(Map.of(CpuConfig.TILE8X3_ENV, " ")), 25), "blank is unset");
         assertFalse(CpuConfig.tile8x3(map(Map.of(CpuConfig.TILE8X3_PROPERTY, "false")),
-                map(Map.of(CpuConfig.TILE8X3_ENV, "true")), 25, asked), "the property wins");
+                map(Map.of(CpuConfig.TILE8X3_ENV, "true")), 25), "the property wins");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> CpuConfig.tile8x3(NONE, map(Map.of(CpuConfig.TILE8X3_ENV, "yes please")), 25, asked));
+                () -> CpuConfig.tile8x3(NONE, map(Map.of(CpuConfig.TILE8X3_ENV, "yes please")), 25));
         assertTrue(e.getMessage().contains(CpuConfig.TILE8X3_ENV), e.getMessage());
-    }
-
-    @Test
-    void theTrapLimitOptionIsReadBackFromThisJvm() {
-        // surefire's forked JVM runs with the option (backend-cpu/pom.xml), as the JVMs of a run do
-        assertTrue(ManagementFactory.getRuntimeMXBean().getInputArguments().contains(CpuConfig.TRAP_LIMIT_OPTION),
-                "surefire's argLine has " + CpuConfig.TRAP_LIMIT_OPTION);
-        assertEquals(Long.parseLong(CpuConfig.TRAP_LIMIT_OPTION.substring(CpuConfig.TRAP_LIMIT_OPTION.indexOf('=') + 1)),
-                CpuConfig.perMethodTrapLimit());
-        assertTrue(CpuConfig.perMethodTrapLimit() >= CpuConfig.TILE8X3_MIN_TRAP_LIMIT);
     }
 
     @Test

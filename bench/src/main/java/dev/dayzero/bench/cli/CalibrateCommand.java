@@ -73,7 +73,7 @@ final class CalibrateCommand implements Callable<Integer> {
         String host = HostInfo.current().hostname();
         int failed = 0;
         for (String id : ids) {
-            List<String> cmd = settings.javaCommand(settings.backendOptions(id), "hs_err_calibrate_pid%p.log",
+            List<String> cmd = settings.javaCommand(settings.moduleOptions(id), "hs_err_calibrate_pid%p.log",
                     CalibrateChild.class.getName(), id, host, Double.toString(effort), refresh ? "refresh" : "cached",
                     cache.dir().toString());
             Process p = new ProcessBuilder(cmd).start();

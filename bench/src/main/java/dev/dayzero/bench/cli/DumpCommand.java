@@ -91,7 +91,7 @@ final class DumpCommand implements Callable<Integer> {
 
     /** The child's command line: this command again, with the module and {@link #CHILD_PROPERTY}. */
     List<String> childCommand(WorkerSettings settings) {
-        List<String> options = new ArrayList<>(settings.backendOptions(backend));
+        List<String> options = new ArrayList<>(settings.moduleOptions(backend));
         options.add("-D" + CHILD_PROPERTY + "=true");
         List<String> args = new ArrayList<>(List.of("dump", "--case", caseId, "--backend", backend,
                 "--device", Integer.toString(ordinal), "--out", out.toAbsolutePath().toString()));

@@ -20,9 +20,9 @@ import java.util.TreeMap;
  * @param jvmOptions      options before the main class of every child JVM: heap, {@code -D} properties for
  *                        {@code dayzero.*} and {@code jna.*}, and no core dump on a crash (the JVM's crash banner
  *                        goes to stdout, where the coordinator keeps it as non-protocol lines in the stderr tail).
- *                        {@code --add-modules jdk.incubator.vector} is not among them: {@link #command} adds it (and
- *                        {@link #TRAP_LIMIT_OPTION}) to the workers of the backends that use it ({@link #VECTOR_BACKENDS})
- *                        only, so that no other JVM prints the JDK's "Using incubator modules" warning
+ *                        {@code --add-modules jdk.incubator.vector} is not among them: {@link #command} adds it to
+ *                        the workers of the backends that use it ({@link #VECTOR_BACKENDS}) only, so that no other
+ *                        JVM prints the JDK's "Using incubator modules" warning
  * @param startupTimeout  how long a worker may take to probe, open its device and say hello
  * @param stderrTailLines how many of a worker's last stderr lines a crash record keeps
  * @param crashDir        where a crashing worker's {@code hs_err_pid*.log} goes (null: the working directory)
@@ -34,12 +34,6 @@ public record WorkerSettings(String javaExecutable, String classPath, List<Strin
     public static final String VECTOR_MODULE = "jdk.incubator.vector";
     /** The backends whose workers get {@link #VECTOR_MODULE} (where the Java runtime has it). */
     public static final Set<String> VECTOR_BACKENDS = Set.of("cpu");
-    /**
-     * The C2 option the CPU backend's JVMs get (the backend's {@code CpuConfig.TRAP_LIMIT_OPTION}, which turns its
-     * 8 × 3 FP8 tile on before JDK 25): a per-method limit on speculative traps above the default 100.
-     */
-    public static final String TRAP_LIMIT_OPTION = "-XX:PerMethodTrapLimit=100000";
-    private static final String TRAP_LIMIT_FLAG = "-XX:PerMethodTrapLimit=";
 
     public WorkerSettings {
         Objects.requireNonNull(javaExecutable, "javaExecutable");
@@ -90,32 +84,24 @@ public record WorkerSettings(String javaExecutable, String classPath, List<Strin
 
     /**
      * The command line of a worker for device {@code ordinal} of backend {@code backendId}: with
-     * {@link #backendOptions} ({@code --add-modules jdk.incubator.vector} and {@link #TRAP_LIMIT_OPTION} for a backend
-     * of {@link #VECTOR_BACKENDS}, the CPU backend's Vector API kernels; nothing for the others).
+     * {@code --add-modules jdk.incubator.vector} for a backend of {@link #VECTOR_BACKENDS} (the CPU backend's
+     * Vector API kernels), without it for the others.
      */
     public List<String> command(String backendId, int ordinal) {
-        return javaCommand(backendOptions(backendId), "hs_err_" + backendId + "_pid%p.log", WorkerMain.class.getName(),
+        return javaCommand(moduleOptions(backendId), "hs_err_" + backendId + "_pid%p.log", WorkerMain.class.getName(),
                 backendId, Integer.toString(ordinal));
     }
 
     /**
-     * The options of a JVM that runs cases of {@code backendId}: for a backend of {@link #VECTOR_BACKENDS} (the CPU
-     * backend) where the Java runtime has the module, {@code --add-modules jdk.incubator.vector} (unless
-     * {@link #jvmOptions} add it already) and {@link #TRAP_LIMIT_OPTION} (unless they set that limit); else nothing.
+     * {@code --add-modules jdk.incubator.vector} for a JVM that runs cases of {@code backendId} when that backend
+     * uses it and the Java runtime has the module (and {@link #jvmOptions} do not add it already); else nothing.
      */
-    public List<String> backendOptions(String backendId) {
-        if (!VECTOR_BACKENDS.contains(backendId) || !vectorModuleInRuntime()) {
+    public List<String> moduleOptions(String backendId) {
+        if (!VECTOR_BACKENDS.contains(backendId) || !vectorModuleInRuntime()
+                || String.join(" ", jvmOptions).contains(VECTOR_MODULE)) {
             return List.of();
         }
-        String given = String.join(" ", jvmOptions);
-        List<String> options = new ArrayList<>();
-        if (!given.contains(VECTOR_MODULE)) {
-            options.addAll(List.of("--add-modules", VECTOR_MODULE));
-        }
-        if (!given.contains(TRAP_LIMIT_FLAG)) {
-            options.add(TRAP_LIMIT_OPTION);
-        }
-        return List.copyOf(options);
+        return List.of("--add-modules", VECTOR_MODULE);
     }
 
     /** Whether this Java runtime has {@link #VECTOR_MODULE} (whether or not this JVM loaded it). */

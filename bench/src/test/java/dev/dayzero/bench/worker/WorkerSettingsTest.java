@@ -22,15 +22,12 @@ class WorkerSettingsTest {
         int at = Collections.indexOfSubList(cpu, MODULE);
         assertTrue(at > 0, "cpu worker: " + cpu);
         assertTrue(at < cpu.indexOf("-cp"), "a JVM option, before the class path: " + cpu);
-        int trap = cpu.indexOf(WorkerSettings.TRAP_LIMIT_OPTION);
-        assertTrue(trap > 0 && trap < cpu.indexOf("-cp"), "the trap limit, a JVM option: " + cpu);
         assertEquals(WorkerMain.class.getName(), cpu.get(cpu.size() - 3));
         assertEquals(List.of("cpu", "0"), cpu.subList(cpu.size() - 2, cpu.size()));
         for (String backend : List.of("cuda", "ascend", "cambricon", "fault")) {
             List<String> cmd = s.command(backend, 1);
             assertFalse(cmd.contains(WorkerSettings.VECTOR_MODULE), backend + " worker: " + cmd);
             assertFalse(cmd.contains("--add-modules"), backend + " worker: " + cmd);
-            assertFalse(cmd.contains(WorkerSettings.TRAP_LIMIT_OPTION), backend + " worker: " + cmd);
         }
         List<String> probe = s.javaCommand("hs_err_probe_pid%p.log", "dev.dayzero.bench.cli.Main", "backends", "--json");
         assertFalse(probe.contains(WorkerSettings.VECTOR_MODULE), "the probe JVM runs no case: " + probe);
@@ -43,33 +40,9 @@ class WorkerSettingsTest {
         opts.add("--add-modules=" + WorkerSettings.VECTOR_MODULE);
         WorkerSettings explicit = new WorkerSettings(s.javaExecutable(), s.classPath(), opts, s.startupTimeout(),
                 s.stderrTailLines(), null);
-        assertEquals(List.of(WorkerSettings.TRAP_LIMIT_OPTION), explicit.backendOptions("cpu"));
+        assertEquals(List.of(), explicit.moduleOptions("cpu"));
         assertEquals(1, explicit.command("cpu", 0).stream().filter(a -> a.contains(WorkerSettings.VECTOR_MODULE)).count());
-        List<String> both = new ArrayList<>(MODULE);
-        both.add(WorkerSettings.TRAP_LIMIT_OPTION);
-        assertEquals(both, s.backendOptions("cpu"));
-        assertEquals(List.of(), s.backendOptions("cuda"));
-    }
-
-    @Test
-    void aTrapLimitGivenIsKept() {
-        WorkerSettings s = WorkerSettings.inherit("512m");
-        List<String> opts = new ArrayList<>(s.jvmOptions());
-        opts.add("-XX:PerMethodTrapLimit=500");
-        WorkerSettings given = new WorkerSettings(s.javaExecutable(), s.classPath(), opts, s.startupTimeout(),
-                s.stderrTailLines(), null);
-        assertEquals(MODULE, given.backendOptions("cpu"));
-        List<String> cmd = given.command("cpu", 0);
-        assertEquals(1, cmd.stream().filter(a -> a.startsWith("-XX:PerMethodTrapLimit=")).count(), cmd.toString());
-    }
-
-    @Test
-    void theTrapLimitIsTheCpuBackendsAndTurnsItsTileOn() throws Exception {
-        // backend-cpu is on this module's test class path (runtime scope), not its compile path: by reflection
-        Class<?> config = Class.forName("dev.dayzero.backend.cpu.CpuConfig");
-        assertEquals(config.getField("TRAP_LIMIT_OPTION").get(null), WorkerSettings.TRAP_LIMIT_OPTION);
-        long min = config.getField("TILE8X3_MIN_TRAP_LIMIT").getLong(null);
-        String value = WorkerSettings.TRAP_LIMIT_OPTION.substring(WorkerSettings.TRAP_LIMIT_OPTION.indexOf('=') + 1);
-        assertTrue(Long.parseLong(value) >= min, WorkerSettings.TRAP_LIMIT_OPTION + " below " + min);
+        assertEquals(MODULE, s.moduleOptions("cpu"));
+        assertEquals(List.of(), s.moduleOptions("cuda"));
     }
 }
