@@ -400,11 +400,7 @@ public final class MoeGemmKernel implements Kernel {
         float[] c = acc[worker];
         for (int r = 0; r < nCount; r++) {
             for (int i = 0; i < rows[e]; i++) {
-                float sum = 0f;
-                for (int l = 0; l < pw; l++) {
-                    sum += pf[(r * 8 + i) * pw + l];
-                }
-                c[i * NB + r] = sum;
+                c[i * NB + r] = simd.sumPartial(pf, (r * 8 + i) * pw);
             }
         }
         writeOut(e, n0, nCount, 1, NB, c, null, xs, ws, out);
@@ -613,11 +609,7 @@ public final class MoeGemmKernel implements Kernel {
                     int a = p * 16 * pw + (i * 2 + j) * pw;
                     int o = i * NB + 2 * p + j;
                     if (ic == null) {
-                        float sum = 0f;
-                        for (int l = 0; l < pw; l++) {
-                            sum += pf[a + l];
-                        }
-                        c[o] = sum;
+                        c[o] = simd.sumPartial(pf, a);
                     } else {
                         int sum = 0;
                         for (int l = 0; l < pw; l++) {

@@ -251,6 +251,19 @@ public interface Simd {
     int partialWidth();
 
     /**
+     * The sum of one output's {@link #partialWidth()} partial sums at {@code src[off]} (the layout of the 8×2 tiles):
+     * in lane order here; the vector form adds them as a tree, so the outputs' sums overlap instead of each waiting
+     * on a chain of {@code partialWidth()} dependent additions.
+     */
+    default float sumPartial(float[] src, int off) {
+        float sum = 0f;
+        for (int l = 0; l < partialWidth(); l++) {
+            sum += src[off + l];
+        }
+        return sum;
+    }
+
+    /**
      * Whether the register-decoding tiles that need a multiply-free prepared X ({@link #dot1x4E4m3Prescaled},
      * {@link #dot8x2E4m3Prescaled}, {@link #dot1x4Bf16}) run vectorised here: their defaults are plain scalar loops,
      * slower than the panel paths the plain implementation otherwise takes, so a kernel uses them only when true.

@@ -671,6 +671,29 @@ class SimdTest {
 
     @ParameterizedTest(name = "vector={0}")
     @ValueSource(booleans = {true, false})
+    void sumPartialAddsOneOutputsLanesAndKeepsANan(boolean vector) {
+        Simd s = simd(vector);
+        int pw = s.partialWidth();
+        Random rnd = new Random(37);
+        float[] src = new float[3 + 3 * pw];
+        for (int i = 0; i < src.length; i++) {
+            src[i] = rnd.nextInt(2001) - 1000; // integers: every order of addition gives the exact sum
+        }
+        for (int o = 0; o < 3; o++) {
+            int off = 3 + o * pw; // not at the start of the array
+            double want = 0;
+            for (int l = 0; l < pw; l++) {
+                want += src[off + l];
+            }
+            assertEquals((float) want, s.sumPartial(src, off), "output " + o);
+        }
+        src[3 + pw + pw - 1] = Float.NaN; // output 1's last lane
+        assertTrue(Float.isNaN(s.sumPartial(src, 3 + pw)));
+        assertFalse(Float.isNaN(s.sumPartial(src, 3)), "output 0 has no NaN lane");
+    }
+
+    @ParameterizedTest(name = "vector={0}")
+    @ValueSource(booleans = {true, false})
     void dot4x4I8HalvesAddWhatTwoDot8x2I8CallsAdd(boolean vector) {
         Simd s = simd(vector);
         int pw = s.partialWidth();
