@@ -84,17 +84,17 @@ public record CpuConfig(int threads, boolean useVectorApi) {
 
     /**
      * Whether the Vector API kernels take the 8 × 3 FP8 tile at five to eight rows per expert: {@code
-     * dayzero.cpu.tile8x3}, else {@code DAYZERO_CPU_TILE8X3}, else true from JDK 25 on. On JDK 17 that tile sits at
-     * C2's node-count cutoff for inlining and boxes its vectors in about one JVM in two; JDK 25 compiled it whole in
-     * every JVM tried (docs/design.md, "The 8 × 3 tile, on JDK 25"). JDK 18-24 were not tried.
+     * dayzero.cpu.tile8x3}, else {@code DAYZERO_CPU_TILE8X3}, else true. Before the Vector API's operator caches were
+     * primed at start-up ({@code VectorSimd.primeOperatorCaches}) the tile boxed its vectors in about one JDK 17 JVM in
+     * two, so it was on from JDK 25 only (docs/design.md, "The 8 × 3 tile"); false takes the 8 × 2 tile.
      */
     public static boolean tile8x3() {
-        return tile8x3(System::getProperty, System::getenv, Runtime.version().feature());
+        return tile8x3(System::getProperty, System::getenv);
     }
 
-    static boolean tile8x3(UnaryOperator<String> properties, UnaryOperator<String> environment, int jdkFeature) {
+    static boolean tile8x3(UnaryOperator<String> properties, UnaryOperator<String> environment) {
         return firstBoolean(properties.apply(TILE8X3_PROPERTY), TILE8X3_PROPERTY, environment.apply(TILE8X3_ENV),
-                TILE8X3_ENV, jdkFeature >= 25);
+                TILE8X3_ENV, true);
     }
 
     /** Whether {@code jdk.incubator.vector} is in the boot layer. */

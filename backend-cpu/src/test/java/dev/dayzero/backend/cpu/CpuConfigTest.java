@@ -59,15 +59,16 @@ class CpuConfigTest {
     }
 
     @Test
-    void the8x3TileIsOnFromJdk25UnlessSaidOtherwise() {
-        assertFalse(CpuConfig.tile8x3(NONE, NONE, 17));
-        assertTrue(CpuConfig.tile8x3(NONE, NONE, 25));
-        assertTrue(CpuConfig.tile8x3(NONE, map(Map.of(CpuConfig.TILE8X3_ENV, "1")), 17));
-        assertTrue(CpuConfig.tile8x3(NONE, map(Map.of(CpuConfig.TILE8X3_ENV, " ")), 25), "blank is unset");
+    void the8x3TileIsOnUnlessSaidOtherwise() {
+        assertTrue(CpuConfig.tile8x3(NONE, NONE));
+        assertFalse(CpuConfig.tile8x3(NONE, map(Map.of(CpuConfig.TILE8X3_ENV, "0"))));
+        assertTrue(CpuConfig.tile8x3(NONE, map(Map.of(CpuConfig.TILE8X3_ENV, " "))), "blank is unset");
         assertFalse(CpuConfig.tile8x3(map(Map.of(CpuConfig.TILE8X3_PROPERTY, "false")),
-                map(Map.of(CpuConfig.TILE8X3_ENV, "true")), 25), "the property wins");
+                map(Map.of(CpuConfig.TILE8X3_ENV, "true"))), "the property wins");
+        assertTrue(CpuConfig.tile8x3(map(Map.of(CpuConfig.TILE8X3_PROPERTY, "on")),
+                map(Map.of(CpuConfig.TILE8X3_ENV, "off"))), "the property wins");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> CpuConfig.tile8x3(NONE, map(Map.of(CpuConfig.TILE8X3_ENV, "yes please")), 25));
+                () -> CpuConfig.tile8x3(NONE, map(Map.of(CpuConfig.TILE8X3_ENV, "yes please"))));
         assertTrue(e.getMessage().contains(CpuConfig.TILE8X3_ENV), e.getMessage());
     }
 

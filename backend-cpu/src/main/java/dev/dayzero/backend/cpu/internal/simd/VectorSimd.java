@@ -2,11 +2,13 @@ package dev.dayzero.backend.cpu.internal.simd;
 
 import dev.dayzero.hal.DType;
 import dev.dayzero.hal.Fp8;
+import java.util.List;
 import java.util.Set;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.Vector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
@@ -47,7 +49,62 @@ final class VectorSimd implements Simd {
         if (L < 4 || L > 16) {
             throw new IllegalStateException("the Vector API reports " + L + " float lanes; the cpu kernels expect 4 to 16");
         }
+        primeOperatorCaches();
         return new VectorSimd();
+    }
+
+    /**
+     * The lanewise and reduction operators the kernels here use ({@code VectorSimdPrimingTest} checks this file's
+     * source against it): {@link #primeOperatorCaches} applies each once.
+     */
+    static final List<VectorOperators.Operator> PRIMED = List.of(VectorOperators.ABS, VectorOperators.NEG,
+            VectorOperators.EXP, VectorOperators.ADD, VectorOperators.SUB, VectorOperators.MUL, VectorOperators.DIV,
+            VectorOperators.MAX, VectorOperators.MIN, VectorOperators.AND, VectorOperators.OR, VectorOperators.XOR,
+            VectorOperators.AND_NOT, VectorOperators.LSHL, VectorOperators.LSHR, VectorOperators.ASHR,
+            VectorOperators.FMA);
+
+    /**
+     * Applies every operator of {@link #PRIMED} once to a float, int, short and byte vector (where the element type
+     * has it), before any kernel runs. The Vector API finds each operator's implementation in a per-element-type cache
+     * ({@code VectorOperators.ImplCache.find}), filling a slot on the operator's first use through a call whose
+     * receiver class differs from operator to operator. When that first use happens in code C2 has already compiled,
+     * the call's class check fails and the trap is counted in {@code find}'s profile; every compilation that inlines
+     * {@code find} (once per Vector API call, 30 times in the 8 × 3 tile) adds that count to its total, and past
+     * {@code PerMethodTrapLimit} (100) C2 emits no more class checks, so a tile whose calls it inlined late keeps
+     * virtual calls and boxes its vectors (docs/design.md, "The 8 × 3 tile"). Filled here, in the interpreter, no
+     * slot is filled later and {@code find} records no such trap.
+     */
+    static Set<VectorOperators.Operator> primeOperatorCaches() {
+        Set<VectorOperators.Operator> applied = new java.util.HashSet<>();
+        prime(FloatVector.broadcast(F, 1.5f), applied);
+        prime(IntVector.broadcast(I, 3), applied);
+        prime(ShortVector.broadcast(S2, (short) 7), applied);
+        prime(ByteVector.broadcast(BW, (byte) 5), applied);
+        return applied;
+    }
+
+    /** Each operator of {@link #PRIMED} on {@code v} where its element type has it; those applied go to {@code applied}. */
+    private static <E> void prime(Vector<E> v, Set<VectorOperators.Operator> applied) {
+        for (VectorOperators.Operator op : PRIMED) {
+            try {
+                if (op instanceof VectorOperators.Unary u) {
+                    v.lanewise(u);
+                } else if (op instanceof VectorOperators.Binary b) {
+                    v.lanewise(b, v);
+                    v.lanewise(b, 1L); // a scalar operand: the shifts' own cache
+                } else if (op instanceof VectorOperators.Ternary t) {
+                    v.lanewise(t, v, v);
+                } else {
+                    continue; // not a lanewise operator (a conversion, a comparison): no cache to fill
+                }
+                if (op instanceof VectorOperators.Associative a) {
+                    v.reduceLanesToLong(a);
+                }
+                applied.add(op);
+            } catch (UnsupportedOperationException | IllegalArgumentException e) {
+                // not an operator of this element type (a bitwise one on floats, EXP or FMA on integers)
+            }
+        }
     }
 
     static String describe() {
