@@ -2,6 +2,7 @@ package dev.dayzero.backend.cpu.internal.simd;
 
 import dev.dayzero.hal.DType;
 import dev.dayzero.hal.Fp8;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import jdk.incubator.vector.ByteVector;
@@ -75,7 +76,7 @@ final class VectorSimd implements Simd {
      * slot is filled later and {@code find} records no such trap.
      */
     static Set<VectorOperators.Operator> primeOperatorCaches() {
-        Set<VectorOperators.Operator> applied = new java.util.HashSet<>();
+        Set<VectorOperators.Operator> applied = new HashSet<>();
         prime(FloatVector.broadcast(F, 1.5f), applied);
         prime(IntVector.broadcast(I, 3), applied);
         prime(ShortVector.broadcast(S2, (short) 7), applied);
@@ -431,9 +432,9 @@ final class VectorSimd implements Simd {
     }
 
     /**
-     * {@code CpuConfig.tile8x3()}, read when the instance is made (true from JDK 25 on: the 8 × 3 tile compiled whole
-     * in 8 JMH forks of 8 there, 182-195 GFLOP/s at batch 8 against 137-154 for the 8 × 2 tile; on JDK 17 it boxed
-     * in 3 forks of 6), where the register tiles run at all.
+     * {@code CpuConfig.tile8x3()}, read when the instance is made (true unless said otherwise: with the operator
+     * caches primed the 8 × 3 tile compiled whole in every JVM tried on JDK 17 and 25; before, on JDK 17, it boxed in
+     * about one JVM in two), where the register tiles run at all.
      */
     @Override
     public boolean tile8x3() {
