@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dayzero.backend.cpu.CpuConfig;
+import dev.dayzero.backend.cpu.internal.simd.Simd;
+import dev.dayzero.backend.cpu.internal.simd.Simds;
 import dev.dayzero.hal.Bf16;
 import dev.dayzero.hal.DType;
 import dev.dayzero.hal.Fp8;
@@ -17,6 +19,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * MoE grouped GEMM against F64 loops (INT8 bit for bit, its I32 accumulation being exact), with edge
@@ -55,7 +58,7 @@ class MoeGemmKernelTest {
      * the first block's prescaled tiles already ran in the same column range (96..191), whose sums must be cleared.
      */
     @ParameterizedTest(name = "vector={0}")
-    @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+    @ValueSource(booleans = {true, false})
     void scalesThatCannotBeFoldedIntoXKeepThemOnTheWeights(boolean vector) {
         MoeGemmSpec spec = MoeGemmSpec.contiguous(Type.FP8_BLOCK, 256, 256, List.of(8, 1));
         runAndCheck(vector, spec, ws -> {
@@ -72,7 +75,7 @@ class MoeGemmKernelTest {
      * items): the second launch's outputs follow the second X, on the batch-1 and the eight-row tiles.
      */
     @ParameterizedTest(name = "vector={0}")
-    @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+    @ValueSource(booleans = {true, false})
     void aSecondLaunchUsesItsOwnActivations(boolean vector) {
         MoeGemmSpec spec = MoeGemmSpec.contiguous(Type.FP8_BLOCK, 256, 256, List.of(8, 1));
         int rows = 9;
@@ -124,7 +127,7 @@ class MoeGemmKernelTest {
      * item of 100 - 96 columns), six rows (padded to eight), one row (eight and four weight rows a pass).
      */
     @ParameterizedTest(name = "vector={0}")
-    @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+    @ValueSource(booleans = {true, false})
     void nanWeightCodesMakeTheirColumnsNaN(boolean vector) {
         MoeGemmSpec spec = MoeGemmSpec.contiguous(Type.FP8_BLOCK, 102, K, List.of(8, 6, 1));
         int[][] nans = {{0, 5, 200}, {0, 98, 0}, {1, 43, 383}, {2, 17, 130}, {2, 100, 7}}; // expert, column, k
@@ -139,18 +142,17 @@ class MoeGemmKernelTest {
 
     /**
      * The FP8 experts of five to eight rows with the 8 × 3 tile (groups of six weight rows) and without it, whatever
-     * this JDK's default ({@code Simd.tile8x3}): items of 96 columns that straddle 128-row scale blocks (groups of six,
+     * the default ({@code Simd.tile8x3}): items of 96 columns that straddle 128-row scale blocks (groups of six,
      * then pairs, an odd last column), NaN codes in groups of six, and a block whose scales cannot be folded into X
      * after an earlier block's sextets already ran.
      */
     @ParameterizedTest(name = "tile8x3={0}")
-    @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+    @ValueSource(booleans = {true, false})
     void fp8EightRowExpertsOnEitherTile(boolean wide) {
         String old = System.getProperty(CpuConfig.TILE8X3_PROPERTY);
         System.setProperty(CpuConfig.TILE8X3_PROPERTY, Boolean.toString(wide));
         try {
-            dev.dayzero.backend.cpu.internal.simd.Simd simd =
-                    dev.dayzero.backend.cpu.internal.simd.Simds.create(new CpuConfig(1, true));
+            Simd simd = Simds.create(new CpuConfig(1, true));
             assertEquals(wide && simd.registerTiles(), simd.tile8x3()); // narrower vectors: no register tiles at all
             runAndCheck(true, MoeGemmSpec.contiguous(Type.FP8_BLOCK, 301, 256, List.of(8, 6, 5)), ws -> { });
             runAndCheck(true, MoeGemmSpec.contiguous(Type.FP8_BLOCK, 37, K, List.of(8, 5, 7, 6)), ws -> { });
@@ -234,7 +236,7 @@ class MoeGemmKernelTest {
      * low bits an unemptied F32 lane would lose are below the BF16 output's precision: SimdTest checks those.)
      */
     @ParameterizedTest(name = "vector={0}")
-    @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+    @ValueSource(booleans = {true, false})
     void int8SumsPastF32sExactRangeStayExact(boolean vector) {
         int k = 17408;
         MoeGemmSpec spec = MoeGemmSpec.contiguous(Type.INT8_W8A8, 2, k, List.of(8));

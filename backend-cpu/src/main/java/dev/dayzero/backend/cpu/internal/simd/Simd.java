@@ -274,7 +274,8 @@ public interface Simd {
 
     /**
      * Whether FP8 experts of five to eight rows take {@link #dot8x3E4m3Prescaled} (groups of six weight rows) instead
-     * of {@link #dot8x2E4m3Prescaled} alone: only where the JIT compiles that tile whole (see the implementation).
+     * of {@link #dot8x2E4m3Prescaled} alone: the vector form, unless {@code CpuConfig.tile8x3} says no; the plain loops
+     * have no register tiles.
      */
     default boolean tile8x3() {
         return false;

@@ -1,5 +1,6 @@
 package dev.dayzero.backend.cpu.internal.simd;
 
+import dev.dayzero.backend.cpu.CpuConfig;
 import dev.dayzero.hal.DType;
 import dev.dayzero.hal.Fp8;
 import java.util.HashSet;
@@ -41,7 +42,7 @@ final class VectorSimd implements Simd {
     private static final byte[] E4M3_OF_E2M1 = {0x00, 0x30, 0x38, 0x3C, 0x40, 0x44, 0x48, 0x4C,
         (byte) 0x80, (byte) 0xB0, (byte) 0xB8, (byte) 0xBC, (byte) 0xC0, (byte) 0xC4, (byte) 0xC8, (byte) 0xCC};
 
-    private final boolean tile8x3 = dev.dayzero.backend.cpu.CpuConfig.tile8x3();
+    private final boolean tile8x3 = CpuConfig.tile8x3();
 
     private VectorSimd() {
     }
@@ -647,9 +648,9 @@ final class VectorSimd implements Simd {
      * FMAs, 24 accumulators, three decoded weights, one row of X and the mask in 29 of the 32 vector registers.
      * Loading a row of X for every three FMAs keeps it FMA-bound even when X comes from L2: in a throwaway harness
      * (one thread, 2026-12-05) 217 GFLOP/s with X in L1 and 211-218 with X in L2, against 177-182 and 112-113 for the
-     * 8 × 2 tile. Nothing after the loop but stores (the NaN scans are the caller's): on JDK 17 the method still sits
-     * at C2's node-count cutoff for inlining, so in about one JVM in two one FMA stays a call and every vector
-     * boxes; JDK 25 compiled it whole in every JVM tried, hence {@link #tile8x3()}.
+     * 8 × 2 tile. Nothing after the loop but stores (the NaN scans are the caller's). On JDK 17 C2 parses it past its
+     * node-count cutoff and inlines most FMAs and the stores late; that compiles whole only while the Vector API's
+     * operator caches record no class-check traps, which {@link #primeOperatorCaches} sees to.
      */
     @Override
     public void dot8x3E4m3Prescaled(int depth, float[] xi, int xiOff, int half, byte[] w, int wOff, int ldw,
