@@ -39,6 +39,8 @@ class MoeGemmKernelTest {
             specs.add(MoeGemmSpec.contiguous(t, 37, K, List.of(8, 5, 7, 6)));
             // one row per expert (the batch-1 tiles, four weight rows a pass) with two rows left over
             specs.add(MoeGemmSpec.contiguous(t, 38, K, List.of(1, 0, 1)));
+            // work items of both sizes (96 rows for the 20-row expert, 128 for the few-rows ones) and short last items
+            specs.add(MoeGemmSpec.contiguous(t, 300, 256, List.of(8, 1, 20, 3)));
         }
         // INT8 depth past 1024 products a lane on either path (vector: 16 lanes x 1024): partial sums emptied
         specs.add(MoeGemmSpec.contiguous(Type.INT8_W8A8, 5, 17408, List.of(8, 6)));

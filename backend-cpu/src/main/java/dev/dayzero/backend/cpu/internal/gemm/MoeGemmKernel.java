@@ -18,7 +18,7 @@ import java.util.List;
  * <p>The computation is arranged as {@code out_eᵀ = W_e · X_eᵀ} so that the big operand, W, is never
  * transposed: phase one converts each expert's rows of X once into F32 {@code Xᵀ [K][mPad]} (columns
  * past the expert's rows stay zero). Phase two hands out work items of {@value #NB} weight rows of one
- * expert; for each K block of {@value #KC} an item converts its weight rows to an F32 panel (BF16 by
+ * expert ({@value #NB_SMALL} for the experts of the few-rows paths below); for each K block of {@value #KC} an item converts its weight rows to an F32 panel (BF16 by
  * shifting, FP8 through a lookup table times the block scale, INT8 exactly) and runs the shared
  * register-blocked GEMM: a weight scalar broadcast against vectors of {@code Xᵀ}. INT8 blocks are
  * exact in F32 (|partial sum| &lt; 2^24) and are drained into I32 accumulators after each block.
@@ -38,8 +38,14 @@ import java.util.List;
  * (MXFP4_FP8) or BF16 (MXFP4_BF16) path.
  */
 public final class MoeGemmKernel implements Kernel {
-    /** Weight rows (output columns) per work item: a multiple of the 6-row register tile. */
+    /** Weight rows (output columns) per work item of an expert with many rows: a multiple of the 6-row register tile. */
     static final int NB = 96;
+    /**
+     * Weight rows per work item of an expert with at most {@value #SMALL_ROWS} rows: one 128-row scale block, so an
+     * FP8 item scales its rows of X for one block only and its register tiles never stop at a block's edge (JMH at
+     * batch 8, FP8: 164-174 GFLOP/s with items of 96 rows, 188-202 with 128; docs/design.md).
+     */
+    static final int NB_SMALL = 128;
     /** Depth of one K block; at most 1024 so INT8 partial sums stay exact in F32. */
     static final int KC = 256;
     private static final int XT_KB = 128;
@@ -80,17 +86,17 @@ public final class MoeGemmKernel implements Kernel {
     private final float[][] xPair;  // per worker, bf16OneRowBlock's row of X in the pair-split order (null: not BF16)
     private final long[] xPairKey;  // per worker, what xPair holds: launch << 32 | expert; -1: nothing
     private final float[][] xScaled; // per worker, oneRowBlock's row of X times one 128-row block's scales · 2^120
-    private final float[][] xInter; // two per worker, tile8Block's eight rows of X, scaled and interleaved (8 × K)
-    private final long[] xiKey;     // what xInter[i] holds: launch << 32 | expert · weight blocks + block; -1: nothing
-    private final int[] xiLast;     // per worker, the xInter slot used last
+    private final float[][] xInter; // per worker, tile8Block's eight rows of X, scaled and interleaved (8 × K)
+    private final long[] xiKey;     // what xInter[w] holds: launch << 32 | expert · weight blocks + block; -1: nothing
     private int launches;           // counts run calls, so no launch uses X prepared by the one before
-    private final float[][] part;   // per worker, tile8Block's partial sums: [NB / 2 pairs][8 rows][2][partialWidth]
+    private final float[][] part;   // per worker, tile8Block's partial sums: [NB_SMALL / 2 pairs][8 rows][2][partialWidth]
     private final int[][] ipart;    // per worker, INT8 only: the partial sums emptied into integers
     private final Simd simd;
     private final WorkerPool pool;
     private final int n;
     private final int k;
-    private final int nBlocks;
+    private final int[] itemExpert; // phase two's work items: the expert of each
+    private final int[] itemN0;     // and its first weight row
     private final int[] active;     // experts with at least one row
     private final int[] rows;       // valid rows, by expert
     private final int[] firstRow;   // first stored row, by expert
@@ -98,7 +104,7 @@ public final class MoeGemmKernel implements Kernel {
     private final int[] xtOff;      // offset of the expert's X^T in xt, by expert
     private final float[] xt;
     private final float[][] panel;  // per worker: [NB][KC]
-    private final float[][] acc;    // per worker: [NB][max mPad]
+    private final float[][] acc;    // per worker: [NB][max mPad], or [8][NB_SMALL] on the few-rows paths
     private final int[][] iacc;     // per worker, INT8 only
     private final float[] fp8 = Fp8.decodeTable(DType.F8_E4M3FN);
     private final WeightDecoder.Factory decoders;
@@ -119,7 +125,6 @@ public final class MoeGemmKernel implements Kernel {
         this.pool = device.pool();
         this.n = spec.n();
         this.k = spec.k();
-        this.nBlocks = (n + NB - 1) / NB;
         int experts = spec.experts();
         rows = new int[experts];
         firstRow = new int[experts];
@@ -148,9 +153,20 @@ public final class MoeGemmKernel implements Kernel {
             }
         }
         active = new int[activeCount];
+        int items = 0;
         for (int e = 0, i = 0; e < experts; e++) {
             if (rows[e] > 0) {
                 active[i++] = e;
+                items += (n + itemRows(e) - 1) / itemRows(e);
+            }
+        }
+        itemExpert = new int[items];
+        itemN0 = new int[items];
+        int item = 0;
+        for (int e : active) {
+            for (int n0 = 0; n0 < n; n0 += itemRows(e)) {
+                itemExpert[item] = e;
+                itemN0[item++] = n0;
             }
         }
         xt = new float[Math.toIntExact(offset)];
@@ -169,8 +185,9 @@ public final class MoeGemmKernel implements Kernel {
         mxX = new float[Math.toIntExact(mxTotal)];
         int workers = pool.threads();
         panel = new float[workers][Math.max(NB * KC, RG * KD)];
-        acc = new float[workers][NB * maxPad];
-        iacc = type == MoeGemmSpec.Type.INT8_W8A8 ? new int[workers][NB * maxPad] : null;
+        int accSize = Math.max(NB * maxPad, NB_SMALL * SMALL_ROWS);
+        acc = new float[workers][accSize];
+        iacc = type == MoeGemmSpec.Type.INT8_W8A8 ? new int[workers][accSize] : null;
         decoders = WeightDecoder.factory(spec, simd);
         // per-launch conversions write into arrays sized here, so a timed launch allocates nothing
         List<TensorSpec> operands = spec.operands();
@@ -189,13 +206,17 @@ public final class MoeGemmKernel implements Kernel {
         xPairKey = new long[workers];
         Arrays.fill(xPairKey, -1);
         xInter = anyTile8 && type == MoeGemmSpec.Type.FP8_BLOCK && simd.registerTiles()
-                ? new float[2 * workers][8 * k] : null;
-        xiKey = new long[2 * workers];
+                ? new float[workers][8 * k] : null;
+        xiKey = new long[workers];
         Arrays.fill(xiKey, -1);
-        xiLast = new int[workers];
-        int partial = anyTile8 || mxTotal > 0 ? NB * 8 * simd.partialWidth() : 0;
+        int partial = anyTile8 || mxTotal > 0 ? NB_SMALL * 8 * simd.partialWidth() : 0;
         part = new float[workers][partial];
         ipart = type == MoeGemmSpec.Type.INT8_W8A8 ? new int[workers][partial] : null;
+    }
+
+    /** Weight rows per work item of expert e: {@value #NB_SMALL} on the few-rows paths (rows of X in xr), else {@value #NB}. */
+    private int itemRows(int e) {
+        return xrOff[e] >= 0 ? NB_SMALL : NB;
     }
 
     /** The largest scratch array a launch of {@code spec} holds, in floats, for supports(). */
@@ -248,9 +269,9 @@ public final class MoeGemmKernel implements Kernel {
         if (wsF != null) {
             Bytes.floats(ws, wsF);
         }
-        pool.forEach(active.length * nBlocks, (worker, item) -> {
-            int e = active[item / nBlocks];
-            int n0 = (item % nBlocks) * NB;
+        pool.forEach(itemExpert.length, (worker, item) -> {
+            int e = itemExpert[item];
+            int n0 = itemN0[item];
             if (oneRow && rows[e] == 1) {
                 oneRowBlock(worker, e, n0, w, wsF, ws, xs, out);
             } else if (tile8[e]) {
@@ -291,18 +312,18 @@ public final class MoeGemmKernel implements Kernel {
     }
 
     /**
-     * Output columns [n0, n0 + NB) of a small expert: each weight row is decoded once, {@value #KD} deep at a
-     * time, and multiplied in dot-product form with the expert's rows; acc is [rows][NB].
+     * Output columns [n0, n0 + NB_SMALL) of a small expert: each weight row is decoded once, {@value #KD} deep at a
+     * time, and multiplied in dot-product form with the expert's rows; acc is [rows][NB_SMALL].
      */
     private void smallBlock(int worker, int e, int n0, WeightDecoder dec, byte[] ws, byte[] xs, byte[] out) {
         int m = rows[e];
-        int nCount = Math.min(NB, n - n0);
+        int nCount = Math.min(NB_SMALL, n - n0);
         float[] p = panel[worker];
         float[] c = acc[worker];
         int[] ic = iacc == null ? null : iacc[worker];
-        Arrays.fill(c, 0, m * NB, 0f);
+        Arrays.fill(c, 0, m * NB_SMALL, 0f);
         if (ic != null) {
-            Arrays.fill(ic, 0, m * NB, 0);
+            Arrays.fill(ic, 0, m * NB_SMALL, 0);
         }
         for (int k0 = 0; k0 < k; k0 += KD) {
             int kd = Math.min(KD, k - k0);
@@ -311,26 +332,26 @@ public final class MoeGemmKernel implements Kernel {
                 for (int r = 0; r < rg; r++) {
                     dec.decode(e, n0 + r0 + r, k0, kd, p, r * KD);
                 }
-                simd.gemmNT(m, rg, kd, xr, xrOff[e] + k0, ldx, p, 0, KD, c, r0, NB);
+                simd.gemmNT(m, rg, kd, xr, xrOff[e] + k0, ldx, p, 0, KD, c, r0, NB_SMALL);
             }
             if (ic != null) {
-                for (int i = 0; i < m * NB; i++) {
+                for (int i = 0; i < m * NB_SMALL; i++) {
                     ic[i] += (int) c[i];
                     c[i] = 0f;
                 }
             }
         }
-        writeOut(e, n0, nCount, 1, NB, c, ic, xs, ws, out);
+        writeOut(e, n0, nCount, 1, NB_SMALL, c, ic, xs, ws, out);
     }
 
     /**
-     * Output columns [n0, n0 + NB) of an MXFP4 expert with one row (decode at batch 1): four weight rows a pass over
+     * Output columns [n0, n0 + NB_SMALL) of an MXFP4 expert with one row (decode at batch 1): four weight rows a pass over
      * the row of X (stored in the panels' evens-first order by {@link #run}), each 32-block decoded in registers
      * ({@code Simd.dot1x4E2m1}), so no F32 panel is written and read back; a last group of fewer than four rows
      * goes one row at a time (the tile on the same row four times, {@code ldw} 0).
      */
     private void mxfp4OneRowBlock(int worker, int e, int n0, byte[] w, byte[] ws, byte[] xs, byte[] out) {
-        int nCount = Math.min(NB, n - n0);
+        int nCount = Math.min(NB_SMALL, n - n0);
         float[] c = acc[worker];
         float[] four = panel[worker];
         int blocks = k / 32;
@@ -351,7 +372,7 @@ public final class MoeGemmKernel implements Kernel {
                 }
             }
         }
-        writeOut(e, n0, nCount, 1, NB, c, null, xs, ws, out);
+        writeOut(e, n0, nCount, 1, NB_SMALL, c, null, xs, ws, out);
     }
 
     /**
@@ -369,14 +390,14 @@ public final class MoeGemmKernel implements Kernel {
     }
 
     /**
-     * Output columns [n0, n0 + NB) of an MXFP4 or BF16 expert with five to eight rows (decode at batch 8): each weight
+     * Output columns [n0, n0 + NB_SMALL) of an MXFP4 or BF16 expert with five to eight rows (decode at batch 8): each weight
      * row runs through {@code Simd.dot8x1E2m1} / {@code dot8x1Bf16} against the expert's eight interleaved rows of X
      * (in the order of each format's tile), {@value #KD8} deep at a time
      * so that chunk of X stays in L1 while {@value #TILE8_ROWS} weight rows pass; each 32-block is decoded once, in
      * registers, for all eight rows.
      */
     private void mxfp4Tile8Block(int worker, int e, int n0, byte[] w, byte[] ws, byte[] xs, byte[] out) {
-        int nCount = Math.min(NB, n - n0);
+        int nCount = Math.min(NB_SMALL, n - n0);
         int pw = simd.partialWidth();
         float[] pf = part[worker];
         Arrays.fill(pf, 0, nCount * 8 * pw, 0f);
@@ -400,20 +421,20 @@ public final class MoeGemmKernel implements Kernel {
         float[] c = acc[worker];
         for (int r = 0; r < nCount; r++) {
             for (int i = 0; i < rows[e]; i++) {
-                c[i * NB + r] = simd.sumPartial(pf, (r * 8 + i) * pw);
+                c[i * NB_SMALL + r] = simd.sumPartial(pf, (r * 8 + i) * pw);
             }
         }
-        writeOut(e, n0, nCount, 1, NB, c, null, xs, ws, out);
+        writeOut(e, n0, nCount, 1, NB_SMALL, c, null, xs, ws, out);
     }
 
     /**
-     * Output columns [n0, n0 + NB) of a BF16 expert with one row (decode at batch 1): eight, then four weight rows a
+     * Output columns [n0, n0 + NB_SMALL) of a BF16 expert with one row (decode at batch 1): eight, then four weight rows a
      * pass over the row of X ({@code Simd.dot1x8Bf16}, {@code dot1x4Bf16}: each 64-byte load is 32 weights as two
      * F32 vectors, evens and odds, with no panel), X copied once per worker and launch into the pair-split order; a
      * last group of fewer than four rows goes one row at a time.
      */
     private void bf16OneRowBlock(int worker, int e, int n0, byte[] w, byte[] xs, byte[] out) {
-        int nCount = Math.min(NB, n - n0);
+        int nCount = Math.min(NB_SMALL, n - n0);
         float[] x = xPair[worker];
         long key = ((long) launches << 32) | e;
         if (xPairKey[worker] != key) {
@@ -436,7 +457,7 @@ public final class MoeGemmKernel implements Kernel {
             simd.dot1x4Bf16(k, x, 0, w, Math.toIntExact(((long) e * n + n0 + r) * k * 2), 0, four, 0);
             c[r] = four[0];
         }
-        writeOut(e, n0, nCount, 1, NB, c, null, xs, null, out);
+        writeOut(e, n0, nCount, 1, NB_SMALL, c, null, xs, null, out);
     }
 
     /**
@@ -459,7 +480,7 @@ public final class MoeGemmKernel implements Kernel {
     }
 
     /**
-     * Output columns [n0, n0 + NB) of an expert with five to eight rows (decode at batch 8), its rows of X padded to
+     * Output columns [n0, n0 + NB_SMALL) of an expert with five to eight rows (decode at batch 8), its rows of X padded to
      * eight with zero rows, {@value #KD8} deep at a time so the eight rows of X stay in cache while the weight rows
      * pass: INT8 four weight rows at a time against X's rows 0-3, then the same four again, from cache, against rows
      * 4-7 ({@code Simd.dot4x4I8}: twice the weight bytes a step of the 8 × 2 tile while they stream from memory), the
@@ -468,7 +489,7 @@ public final class MoeGemmKernel implements Kernel {
      * into integers before any lane could have summed more than 1024 products, so the sums stay exact).
      */
     private void tile8Block(int worker, int e, int n0, byte[] w, float[] wsF, byte[] ws, byte[] xs, byte[] out) {
-        int nCount = Math.min(NB, n - n0);
+        int nCount = Math.min(NB_SMALL, n - n0);
         int pairs = (nCount + 1) / 2;
         int pw = simd.partialWidth();
         float[] pf = part[worker];
@@ -576,24 +597,21 @@ public final class MoeGemmKernel implements Kernel {
 
     /**
      * Expert e's eight rows of X with weight block b's scales folded in ({@code Simd.interleave8Scaled}), or null when
-     * they cannot be. Each worker keeps its last two in {@code xInter}: an item of {@value #NB} columns meets one or
-     * two 128-row blocks, and a worker's next item usually shares one (preparing them was 12 % of a b8 launch).
+     * they cannot be. An item of {@value #NB_SMALL} rows starts at a multiple of 128, so it meets one block: each
+     * worker keeps the last one it prepared in {@code xInter}.
      */
     private float[] scaledX(int worker, int e, int b) {
         long key = ((long) launches << 32) | ((long) e * ((n + 127) / 128) + b);
-        int slot = xiKey[2 * worker] == key ? 0 : xiKey[2 * worker + 1] == key ? 1 : -1;
-        if (slot < 0) {
-            slot = xiLast[worker] == 0 ? 1 : 0; // replace the one used less recently
-            xiKey[2 * worker + slot] = -1;
+        if (xiKey[worker] != key) {
+            xiKey[worker] = -1;
             int kBlocks = k / 128;
             if (!simd.interleave8Scaled(xr, xrOff[e], ldx, k, wsF, (e * ((n + 127) / 128) + b) * kBlocks,
-                    xInter[2 * worker + slot])) {
+                    xInter[worker])) {
                 return null;
             }
-            xiKey[2 * worker + slot] = key;
+            xiKey[worker] = key;
         }
-        xiLast[worker] = slot;
-        return xInter[2 * worker + slot];
+        return xInter[worker];
     }
 
     /** Adds up tile8Block's partial sums per output and writes the expert's columns [n0, n0 + nCount). */
@@ -607,7 +625,7 @@ public final class MoeGemmKernel implements Kernel {
             for (int i = 0; i < 8; i++) {
                 for (int j = 0; j < 2 && 2 * p + j < nCount; j++) {
                     int a = p * 16 * pw + (i * 2 + j) * pw;
-                    int o = i * NB + 2 * p + j;
+                    int o = i * NB_SMALL + 2 * p + j;
                     if (ic == null) {
                         c[o] = simd.sumPartial(pf, a);
                     } else {
@@ -620,7 +638,7 @@ public final class MoeGemmKernel implements Kernel {
                 }
             }
         }
-        writeOut(e, n0, nCount, 1, NB, c, ic, xs, ws, out);
+        writeOut(e, n0, nCount, 1, NB_SMALL, c, ic, xs, ws, out);
     }
 
     private static void drain(float[] pf, int[] pi, int size) {
@@ -631,14 +649,14 @@ public final class MoeGemmKernel implements Kernel {
     }
 
     /**
-     * Output columns [n0, n0 + NB) of an expert with one row (decode at batch 1): each weight row is decoded in
+     * Output columns [n0, n0 + NB_SMALL) of an expert with one row (decode at batch 1): each weight row is decoded in
      * registers and dotted with the row of X in one pass along K, so no F32 copy of the weights is written and read
      * back: eight rows a pass while eight remain ({@code Simd.dot1x8E4m3Prescaled} on X times the block's scales,
      * {@code dot1x8I8}), then four ({@code dot1x4E4m3Prescaled}, or {@code dot1x4E4m3} where the scales cannot be
      * folded into X; {@code dot1x4I8}), then one ({@code dotE4m3Scaled}); INT8 in exact chunks of {@value #KC_I8}.
      */
     private void oneRowBlock(int worker, int e, int n0, byte[] w, float[] wsF, byte[] ws, byte[] xs, byte[] out) {
-        int nCount = Math.min(NB, n - n0);
+        int nCount = Math.min(NB_SMALL, n - n0);
         float[] c = acc[worker];
         int[] ic = iacc == null ? null : iacc[worker];
         int xOff = xrOff[e];
@@ -649,7 +667,7 @@ public final class MoeGemmKernel implements Kernel {
         boolean folded = false; // ... and whether they could be (else the tiles keep them on the weights)
         float[] xsc = xScaled == null ? null : xScaled[worker];
         // eight weight rows a pass while eight remain, then four: one step of X serves them all. Groups of eight start
-        // at multiples of 8 (NB is one), so they share a 128-row scale block.
+        // at multiples of 8 (NB_SMALL is one), so they share a 128-row scale block.
         for (int rows; r + 4 <= nCount; r += rows) {
             rows = r + 8 <= nCount ? 8 : 4;
             int row = n0 + r;
@@ -696,7 +714,7 @@ public final class MoeGemmKernel implements Kernel {
                 ic[r] = sum;
             }
         }
-        writeOut(e, n0, nCount, 1, NB, c, ic, xs, ws, out);
+        writeOut(e, n0, nCount, 1, NB_SMALL, c, ic, xs, ws, out);
     }
 
     /**
