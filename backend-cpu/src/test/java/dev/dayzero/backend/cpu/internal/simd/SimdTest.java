@@ -671,6 +671,35 @@ class SimdTest {
 
     @ParameterizedTest(name = "vector={0}")
     @ValueSource(booleans = {true, false})
+    void nanCodesToPartialsFindsALoneNanCodeInAnyColumnOrNone(boolean vector) {
+        Simd s = simd(vector);
+        int pw = s.partialWidth();
+        int ldw = 200;
+        int depth = 128;
+        for (int cols = 1; cols <= 6; cols++) { // odd counts leave a row outside the vector path's pairs
+            for (int nan = -1; nan < cols; nan++) {
+                byte[] w = new byte[1 + cols * ldw];
+                java.util.Arrays.fill(w, (byte) 0xfe); // the most negative finite code, not NaN
+                if (nan >= 0) {
+                    w[1 + nan * ldw + (nan * 37) % depth] = (byte) (nan % 2 == 0 ? 0x7f : 0xff);
+                }
+                float[] acc = new float[48 * pw];
+                s.nanCodesToPartials(w, 1, ldw, cols, depth, acc, 0);
+                for (int c = 0; c < 6; c++) {
+                    for (int i = 0; i < 8; i++) {
+                        float sum = 0f;
+                        for (int l = 0; l < pw; l++) {
+                            sum += acc[((c / 2) * 16 + i * 2 + c % 2) * pw + l];
+                        }
+                        assertEquals(c == nan, Float.isNaN(sum), cols + " columns, NaN in " + nan + ": column " + c);
+                    }
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "vector={0}")
+    @ValueSource(booleans = {true, false})
     void sumPartialAddsOneOutputsLanesAndKeepsANan(boolean vector) {
         Simd s = simd(vector);
         int pw = s.partialWidth();
