@@ -550,20 +550,21 @@ final class VectorSimd implements Simd {
         if (depth % 128 != 0 || 128 % L != 0) {
             return Simd.super.interleave8Scaled(x, xOff, ldx, depth, s, sOff, dst);
         }
+        // the range test on the largest magnitude's bits, once at the end: a compare and a branch a vector made the
+        // pass a third slower (harness, 10.4 against 7.1-7.6 us for K = 7168); a NaN's bits are above 2^127's too
+        IntVector m = IntVector.zero(I);
         for (int b = 0; b < depth / 128; b++) {
             float f = s[sOff + b] * 0x1p120f;
             for (int i = 0; i < 8; i++) {
                 int src = xOff + i * ldx + b * 128;
                 for (int c = 0; c < 128; c += L) {
                     FloatVector v = FloatVector.fromArray(F, x, src + c).mul(f);
-                    if (!v.abs().lt(0x1p127f).allTrue()) { // NaN fails too
-                        return false;
-                    }
+                    m = m.max(v.reinterpretAsInts().and(0x7fffffff));
                     v.intoArray(dst, ((b * 128 + c) / L * 8 + i) * L);
                 }
             }
         }
-        return true;
+        return m.reduceLanes(VectorOperators.MAX) < Float.floatToRawIntBits(0x1p127f);
     }
 
     /**
