@@ -704,7 +704,7 @@ public final class MoeGemmKernel implements Kernel {
                 int sOff = (e * nScaleBlocks + row / 128) * kBlocks;
                 if (xsc != null && foldedBlock != row / 128) {
                     foldedBlock = row / 128;
-                    folded = foldScales(xr, xOff, wsF, sOff, xsc);
+                    folded = simd.foldScales(xr, xOff, k, wsF, sOff, xsc);
                 }
                 if (folded && rows == 8) {
                     simd.dot1x8E4m3Prescaled(k, xsc, 0, w, wOff, k, c, r);
@@ -743,32 +743,6 @@ public final class MoeGemmKernel implements Kernel {
             }
         }
         writeOut(e, n0, nCount, 1, NB_SMALL, c, ic, xs, ws, out);
-    }
-
-    /**
-     * {@code xs[i] = x[xOff + i] · s[sOff + i / 128] · 2^120} for {@code i < k}: one row of X with a weight block's
-     * scales folded in, for {@code Simd.dot1x4E4m3Prescaled}. False, leaving {@code xs} unusable, when a product
-     * could overflow ({@code |x| · |s| ≥ 2^7} somewhere, or a NaN): the caller then keeps the scales on the weights.
-     */
-    private boolean foldScales(float[] x, int xOff, float[] s, int sOff, float[] xs) {
-        for (int b = 0; b < k / 128; b++) {
-            float sb = s[sOff + b];
-            if (!(Math.abs(sb) < 0x1p7f)) {
-                return false;
-            }
-            float f = sb * 0x1p120f;
-            int base = b * 128;
-            float max = 0f;
-            for (int i = 0; i < 128; i++) {
-                float v = x[xOff + base + i];
-                max = Math.max(max, Math.abs(v));
-                xs[base + i] = v * f;
-            }
-            if (!(max * Math.abs(sb) < 0x1p7f)) { // NaN fails too
-                return false;
-            }
-        }
-        return true;
     }
 
     /** Fills columns of X_e^T for K in [k0, k0 + 512), in cache-sized blocks. */

@@ -299,6 +299,33 @@ public interface Simd {
                     float[] acc, int accOff);
 
     /**
+     * One row of X with a weight block's scales folded in, for {@link #dot1x4E4m3Prescaled} and
+     * {@link #dot1x8E4m3Prescaled}: {@code dst[i] = x[xOff + i] · s[sOff + i / 128] · 2^120} for {@code i < depth} (a
+     * multiple of 128). False, leaving {@code dst} unusable, when some scale has {@code |s| ≥ 2^7} or some
+     * {@code |x · s| ≥ 2^7} (the scaled value would reach 2^127), or a NaN: the caller then keeps the scales on the
+     * weights.
+     */
+    default boolean foldScales(float[] x, int xOff, int depth, float[] s, int sOff, float[] dst) {
+        for (int b = 0; b < depth / 128; b++) {
+            float sb = s[sOff + b];
+            if (!(Math.abs(sb) < 0x1p7f)) {
+                return false;
+            }
+            float f = sb * 0x1p120f;
+            float max = 0f;
+            for (int i = b * 128; i < (b + 1) * 128; i++) {
+                float v = x[xOff + i];
+                max = Math.max(max, Math.abs(v));
+                dst[i] = v * f;
+            }
+            if (!(max * Math.abs(sb) < 0x1p7f)) { // NaN fails too
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
      * Eight rows of X with one weight block's scales folded in, interleaved for {@link #dot8x2E4m3Prescaled}: with
      * {@code P = partialWidth()}, {@code dst[((k / P)·8 + i)·P + k % P] = x[xOff + i·ldx + k] · s[sOff + k / 128] ·
      * 2^120} for {@code i < 8, k < depth} ({@code depth} a multiple of 128), so one step of the tile reads its eight

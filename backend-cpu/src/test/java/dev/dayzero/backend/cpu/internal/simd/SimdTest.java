@@ -507,6 +507,33 @@ class SimdTest {
 
     @ParameterizedTest(name = "vector={0}")
     @ValueSource(booleans = {true, false})
+    void foldScalesScalesEachBlockAndRefusesWhatWouldNotStayExact(boolean vector) {
+        Simd s = simd(vector);
+        Random rnd = new Random(41);
+        float[] x = new float[3 + 384];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) rnd.nextGaussian() * 20f;
+        }
+        float[] scales = {9f, 1e-3f, 0.37f, 5e-5f};
+        float[] dst = new float[384];
+        assertTrue(s.foldScales(x, 3, 384, scales, 1, dst));
+        for (int i = 0; i < 384; i++) {
+            assertEquals(x[3 + i] * (scales[1 + i / 128] * 0x1p120f), dst[i], "element " + i);
+        }
+        java.util.Arrays.fill(x, 1f);
+        x[300] = -127f;
+        assertTrue(s.foldScales(x, 0, 384, new float[] {127f, 0.5f, 1f}, 0, dst), "|x · s| = 127");
+        assertFalse(s.foldScales(x, 0, 384, new float[] {0.5f, 0.5f, 128f}, 0, dst), "|s| = 2^7");
+        x[300] = -128f;
+        assertFalse(s.foldScales(x, 0, 384, new float[] {127f, 0.5f, 1f}, 0, dst), "|x · s| = 2^7, negative x");
+        x[300] = Float.NaN;
+        assertFalse(s.foldScales(x, 0, 384, new float[] {0.5f, 0.5f, 0.5f}, 0, dst), "NaN");
+        x[300] = Float.NEGATIVE_INFINITY;
+        assertFalse(s.foldScales(x, 0, 384, new float[] {0.5f, 0.5f, 0.5f}, 0, dst), "infinity");
+    }
+
+    @ParameterizedTest(name = "vector={0}")
+    @ValueSource(booleans = {true, false})
     void interleave8ScaledRefusesWhatWouldNotStayExact(boolean vector) {
         Simd s = simd(vector);
         float[] x = new float[8 * 256];
