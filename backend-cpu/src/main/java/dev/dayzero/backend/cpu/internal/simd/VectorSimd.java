@@ -552,18 +552,18 @@ final class VectorSimd implements Simd {
         }
         // as interleave8Scaled: the range test on the largest magnitude's bits, once at the end (the scalar loop with
         // a running Math.max was 9 % of a batch-1 FP8 launch)
-        IntVector m = IntVector.zero(I);
+        // the scales first, then one flat loop: with the vector carried through nested loops and a return
+        // between them, C2 boxed it (11 MB a batch-1 launch)
         for (int b = 0; b < depth / 128; b++) {
-            float sb = s[sOff + b];
-            if (!(Math.abs(sb) < 0x1p7f)) {
+            if (!(Math.abs(s[sOff + b]) < 0x1p7f)) {
                 return false;
             }
-            float f = sb * 0x1p120f;
-            for (int i = b * 128; i < (b + 1) * 128; i += L) {
-                FloatVector v = FloatVector.fromArray(F, x, xOff + i).mul(f);
-                m = m.max(v.reinterpretAsInts().and(0x7fffffff));
-                v.intoArray(dst, i);
-            }
+        }
+        IntVector m = IntVector.zero(I);
+        for (int i = 0; i < depth; i += L) {
+            FloatVector v = FloatVector.fromArray(F, x, xOff + i).mul(s[sOff + i / 128] * 0x1p120f);
+            m = m.max(v.reinterpretAsInts().and(0x7fffffff));
+            v.intoArray(dst, i);
         }
         return m.reduceLanes(VectorOperators.MAX) < Float.floatToRawIntBits(0x1p127f);
     }
