@@ -15,30 +15,29 @@ import java.util.List;
 /**
  * MoE grouped GEMM, {@code out_e = X_e · W_eᵀ}, for every layout and type of {@link MoeGemmSpec}.
  *
- * <p>The computation is arranged as {@code out_eᵀ = W_e · X_eᵀ} so that the big operand, W, is never
- * transposed: phase one converts each expert's rows of X once into F32 {@code Xᵀ [K][mPad]} (columns
- * past the expert's rows stay zero). Phase two hands out work items of {@value #NB} weight rows of one
- * expert ({@value #NB_SMALL} for the experts of the few-rows paths below); for each K block of {@value #KC} an item converts its weight rows to an F32 panel (BF16 by
- * shifting, FP8 through a lookup table times the block scale, INT8 exactly) and runs the shared
- * register-blocked GEMM: a weight scalar broadcast against vectors of {@code Xᵀ}. INT8 blocks are
- * exact in F32 (|partial sum| &lt; 2^24) and are drained into I32 accumulators after each block.
- * Only the valid rows of each expert are written, so masked slots past the valid count stay untouched.
+ * <p>The computation is arranged as {@code out_eᵀ = W_e · X_eᵀ} so that the big operand, W, is never transposed: phase
+ * one converts each expert's rows of X once into F32 {@code Xᵀ [K][mPad]} (columns past the expert's rows stay zero).
+ * Phase two hands out work items of {@value #NB} weight rows of one expert ({@value #NB_SMALL} for the experts of the
+ * few-rows paths below); for each K block of {@value #KC} an item converts its weight rows to an F32 panel (BF16 by
+ * shifting, FP8 through a lookup table times the block scale, INT8 exactly) and runs the shared register-blocked GEMM:
+ * a weight scalar broadcast against vectors of {@code Xᵀ}. INT8 blocks are exact in F32 (|partial sum| &lt; 2^24) and
+ * are drained into I32 accumulators after each block. Only the valid rows of each expert are written, so masked slots
+ * past the valid count stay untouched.
  *
- * <p>Experts with at most {@value #SMALL_ROWS} rows (decode) take another path, since padding their rows to
- * 16 would waste most of the work: their rows of X are converted once to F32 row-major, and each work item
- * streams its weight rows once, {@value #KD} deep at a time through an L1-sized panel, into the dot-product
- * micro-kernel {@code Simd.gemmNT} (vectors along K, several weight rows and X rows per tile).
+ * <p>Experts with at most {@value #SMALL_ROWS} rows (decode) take another path, since padding their rows to 16 would
+ * waste most of the work: their rows of X are converted once to F32 row-major, and each work item streams its weight
+ * rows once, {@value #KD} deep at a time through an L1-sized panel, into the dot-product micro-kernel
+ * {@code Simd.gemmNT} (vectors along K, several weight rows and X rows per tile).
  *
- * <p>Weight formats enter only through {@link WeightDecoder}: one decoder per format turns a row segment into
- * F32 (vectorised: BF16 by shifting, E4M3 by exponent arithmetic times the block scale, INT8 by widening).
+ * <p>Weight formats enter only through {@link WeightDecoder}: one decoder per format turns a row segment into F32
+ * (vectorised: BF16 by shifting, E4M3 by exponent arithmetic times the block scale, INT8 by widening).
  *
- * <p>UE8M0 scales (FP8_BLOCK with {@code scaleType} UE8M0, the 1×128 activation scales of MXFP4_FP8) are
- * converted to F32 once per launch at entry, so the loops read F32 scales as before. MXFP4 weights are
- * decoded by {@link Mxfp4Panel} (through {@link WeightDecoder}); their activations take the FP8_BLOCK
- * (MXFP4_FP8) or BF16 (MXFP4_BF16) path.
+ * <p>UE8M0 scales (FP8_BLOCK with {@code scaleType} UE8M0, the 1×128 activation scales of MXFP4_FP8) are converted to
+ * F32 once per launch at entry, so the loops read F32 scales as before. MXFP4 weights are decoded by {@link Mxfp4Panel}
+ * (through {@link WeightDecoder}); their activations take the FP8_BLOCK (MXFP4_FP8) or BF16 (MXFP4_BF16) path.
  */
 public final class MoeGemmKernel implements Kernel {
-    /** Weight rows (output columns) per work item of an expert with many rows: a multiple of the 6-row register tile. */
+    /** Weight rows (output columns) per work item of an expert with many rows: a multiple of the 6-row GEMM tile. */
     static final int NB = 96;
     /**
      * Weight rows per work item of an expert with at most {@value #SMALL_ROWS} rows: one 128-row scale block, so an
@@ -88,9 +87,9 @@ public final class MoeGemmKernel implements Kernel {
     private final float[][] xScaled; // per worker, oneRowBlock's row of X times one 128-row block's scales · 2^120
     private final float[][] xInter; // per worker, tile8Block's eight rows of X, scaled and interleaved (8 × K)
     private final long[] xiKey;     // what xInter[w] holds: launch << 32 | expert · weight blocks + block; -1: nothing
-    private final float[][] lastPairKept; // per worker, lastPairAsHalf's saved sums of one weight row (8 X rows)
+    private final float[][] lastPairKept; // per worker, lastPairAsHalf's saved sums of one weight row
     private int launches;           // counts run calls, so no launch uses X prepared by the one before
-    private final float[][] part;   // per worker, tile8Block's partial sums: [NB_SMALL / 2 pairs][8 rows][2][partialWidth]
+    private final float[][] part;   // per worker, tile8Block's partial sums: [NB_SMALL / 2][8 rows][2][partialWidth]
     private final int[][] ipart;    // per worker, INT8 only: the partial sums emptied into integers
     private final Simd simd;
     private final WorkerPool pool;
@@ -216,7 +215,7 @@ public final class MoeGemmKernel implements Kernel {
         ipart = type == MoeGemmSpec.Type.INT8_W8A8 ? new int[workers][partial] : null;
     }
 
-    /** Weight rows per work item of expert e: {@value #NB_SMALL} on the few-rows paths (rows of X in xr), else {@value #NB}. */
+    /** Weight rows per work item of expert e: {@value #NB_SMALL} on the few-rows paths (X in xr), else {@value #NB}. */
     private int itemRows(int e) {
         return xrOff[e] >= 0 ? NB_SMALL : NB;
     }
@@ -347,10 +346,10 @@ public final class MoeGemmKernel implements Kernel {
     }
 
     /**
-     * Output columns [n0, n0 + NB_SMALL) of an MXFP4 expert with one row (decode at batch 1): four weight rows a pass over
-     * the row of X (stored in the panels' evens-first order by {@link #run}), each 32-block decoded in registers
-     * ({@code Simd.dot1x4E2m1}), so no F32 panel is written and read back; a last group of fewer than four rows
-     * goes one row at a time (the tile on the same row four times, {@code ldw} 0).
+     * Output columns [n0, n0 + NB_SMALL) of an MXFP4 expert with one row (decode at batch 1): four weight rows a pass
+     * over the row of X (stored in the panels' evens-first order by {@link #run}), each 32-block decoded in registers
+     * ({@code Simd.dot1x4E2m1}), so no F32 panel is written and read back; a last group of fewer than four rows goes
+     * one row at a time (the tile on the same row four times, {@code ldw} 0).
      */
     private void mxfp4OneRowBlock(int worker, int e, int n0, byte[] w, byte[] ws, byte[] xs, byte[] out) {
         int nCount = Math.min(NB_SMALL, n - n0);
@@ -392,11 +391,10 @@ public final class MoeGemmKernel implements Kernel {
     }
 
     /**
-     * Output columns [n0, n0 + NB_SMALL) of an MXFP4 or BF16 expert with five to eight rows (decode at batch 8): each weight
-     * row runs through {@code Simd.dot8x1E2m1} / {@code dot8x1Bf16} against the expert's eight interleaved rows of X
-     * (in the order of each format's tile), {@value #KD8} deep at a time
-     * so that chunk of X stays in L1 while {@value #TILE8_ROWS} weight rows pass; each 32-block is decoded once, in
-     * registers, for all eight rows.
+     * Output columns [n0, n0 + NB_SMALL) of an MXFP4 or BF16 expert with five to eight rows (decode at batch 8): each
+     * weight row runs through {@code Simd.dot8x1E2m1} / {@code dot8x1Bf16} against the expert's eight interleaved rows
+     * of X (in the order of each format's tile), {@value #KD8} deep at a time so that chunk of X stays in L1 while
+     * {@value #TILE8_ROWS} weight rows pass; each 32-block is decoded once, in registers, for all eight rows.
      */
     private void mxfp4Tile8Block(int worker, int e, int n0, byte[] w, byte[] ws, byte[] xs, byte[] out) {
         int nCount = Math.min(NB_SMALL, n - n0);
@@ -430,9 +428,9 @@ public final class MoeGemmKernel implements Kernel {
     }
 
     /**
-     * Output columns [n0, n0 + NB_SMALL) of a BF16 expert with one row (decode at batch 1): eight, then four weight rows a
-     * pass over the row of X ({@code Simd.dot1x8Bf16}, {@code dot1x4Bf16}: each 64-byte load is 32 weights as two
-     * F32 vectors, evens and odds, with no panel), X copied once per worker and launch into the pair-split order; a
+     * Output columns [n0, n0 + NB_SMALL) of a BF16 expert with one row (decode at batch 1): eight, then four weight
+     * rows a pass over the row of X ({@code Simd.dot1x8Bf16}, {@code dot1x4Bf16}: each 64-byte load is 32 weights as
+     * two F32 vectors, evens and odds, with no panel), X copied once per worker and launch into the pair-split order; a
      * last group of fewer than four rows goes one row at a time.
      */
     private void bf16OneRowBlock(int worker, int e, int n0, byte[] w, byte[] xs, byte[] out) {
@@ -482,13 +480,13 @@ public final class MoeGemmKernel implements Kernel {
     }
 
     /**
-     * Output columns [n0, n0 + NB_SMALL) of an expert with five to eight rows (decode at batch 8), its rows of X padded to
-     * eight with zero rows, {@value #KD8} deep at a time so the eight rows of X stay in cache while the weight rows
+     * Output columns [n0, n0 + NB_SMALL) of an expert with five to eight rows (decode at batch 8), its rows of X padded
+     * to eight with zero rows, {@value #KD8} deep at a time so the eight rows of X stay in cache while the weight rows
      * pass: INT8 four weight rows at a time against X's rows 0-3, then the same four again, from cache, against rows
      * 4-7 ({@code Simd.dot4x4I8}: twice the weight bytes a step of the 8 × 2 tile while they stream from memory), the
      * rest in pairs ({@code dot8x2I8}); FP8 with the scales on the weights in pairs ({@code dot8x2E4m3}). Each weight
-     * is decoded in registers. The kernels leave vector-wide partial sums, added up at the end (INT8: emptied
-     * into integers before any lane could have summed more than 1024 products, so the sums stay exact).
+     * is decoded in registers. The kernels leave vector-wide partial sums, added up at the end (INT8: emptied into
+     * integers before any lane could have summed more than 1024 products, so the sums stay exact).
      */
     private void tile8Block(int worker, int e, int n0, byte[] w, float[] wsF, byte[] ws, byte[] xs, byte[] out) {
         int nCount = Math.min(NB_SMALL, n - n0);

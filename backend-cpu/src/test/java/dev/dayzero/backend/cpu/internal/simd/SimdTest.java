@@ -687,11 +687,7 @@ class SimdTest {
         s.nanCodesToPartials(w, 2, ldw, 6, depth, acc, 0);
         for (int c = 0; c < 6; c++) {
             for (int i = 0; i < 8; i++) {
-                float sum = 0f;
-                for (int l = 0; l < pw; l++) {
-                    sum += acc[((c / 2) * 16 + i * 2 + c % 2) * pw + l];
-                }
-                assertEquals(c == 1 || c == 4, Float.isNaN(sum), "column " + c + " row " + i);
+                assertEquals(c == 1 || c == 4, partialSumIsNan(acc, pw, c, i), "column " + c + " row " + i);
             }
         }
     }
@@ -714,15 +710,21 @@ class SimdTest {
                 s.nanCodesToPartials(w, 1, ldw, cols, depth, acc, 0);
                 for (int c = 0; c < 6; c++) {
                     for (int i = 0; i < 8; i++) {
-                        float sum = 0f;
-                        for (int l = 0; l < pw; l++) {
-                            sum += acc[((c / 2) * 16 + i * 2 + c % 2) * pw + l];
-                        }
-                        assertEquals(c == nan, Float.isNaN(sum), cols + " columns, NaN in " + nan + ": column " + c);
+                        assertEquals(c == nan, partialSumIsNan(acc, pw, c, i),
+                                cols + " columns, NaN in " + nan + ": column " + c);
                     }
                 }
             }
         }
+    }
+
+    /** Whether the partial sums of column c (of a group of pairs) for X row i add up to NaN. */
+    private static boolean partialSumIsNan(float[] acc, int pw, int c, int i) {
+        float sum = 0f;
+        for (int l = 0; l < pw; l++) {
+            sum += acc[((c / 2) * 16 + i * 2 + c % 2) * pw + l]; // the pairs layout, written out
+        }
+        return Float.isNaN(sum);
     }
 
     @ParameterizedTest(name = "vector={0}")
