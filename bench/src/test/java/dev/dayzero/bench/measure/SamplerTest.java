@@ -74,8 +74,10 @@ class SamplerTest {
                 10.0, false, true);
         Warming w = new Warming(4_000_000, 500_000, 10, new AtomicInteger());
         Timing t = Sampler.measure(cpu, w, o);
+        // runs 1-10 are the slow ones, so a warm-up past them leaves none to sample; the samples' median shows the
+        // fast ones were timed (not their maximum: on a busy 2-core machine one spin of 0.5 ms was once preempted to 4)
         assertTrue(t.warmupRuns() > 10, "warm-up ran past the slow launches: " + t.warmupRuns());
-        assertTrue(t.stats().max() < 2.0, "no slow launch among the samples: max " + t.stats().max() + " ms");
+        assertTrue(t.stats().median() < 2.0, "the sampled launches are the fast ones: median " + t.stats().median());
         assertTrue(t.notes().stream().anyMatch(n -> n.contains("warm-up extended")), "said so: " + t.notes());
         assertEquals(t.samplesMs().size() + t.warmupRuns(), w.runs().get());
     }
