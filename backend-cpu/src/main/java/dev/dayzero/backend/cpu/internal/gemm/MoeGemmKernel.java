@@ -86,7 +86,6 @@ public final class MoeGemmKernel implements Kernel {
     private final long[] xPairKey;  // per worker, what xPair holds: launch << 32 | expert; -1: nothing
     private final float[][] xScaled; // per worker, oneRowBlock's row of X times one 128-row block's scales · 2^120
     private final float[][] xInter; // per worker, tile8Block's eight rows of X, scaled and interleaved (8 × K)
-    private final long[] xiKey;     // what xInter[w] holds: launch << 32 | expert · weight blocks + block; -1: nothing
     private final float[][] lastPairKept; // per worker, lastPairAsHalf's saved sums of one weight row
     private int launches;           // counts run calls, so no launch uses X prepared by the one before
     private final float[][] part;   // per worker, tile8Block's partial sums: [NB_SMALL / 2][8 rows][2][partialWidth]
@@ -207,8 +206,6 @@ public final class MoeGemmKernel implements Kernel {
         Arrays.fill(xPairKey, -1);
         xInter = anyTile8 && type == MoeGemmSpec.Type.FP8_BLOCK && simd.registerTiles()
                 ? new float[workers][8 * k] : null;
-        xiKey = new long[workers];
-        Arrays.fill(xiKey, -1);
         lastPairKept = new float[workers][xInter == null ? 0 : 8 * simd.partialWidth()];
         int partial = anyTile8 || mxTotal > 0 ? NB_SMALL * 8 * simd.partialWidth() : 0;
         part = new float[workers][partial];
@@ -545,56 +542,49 @@ public final class MoeGemmKernel implements Kernel {
     /**
      * The FP8 tiles with the weight blocks' scales folded into X ({@code Simd.interleave8Scaled}, then
      * {@code dot8x2E4m3Prescaled}, or where {@code Simd.tile8x3} says so {@code dot8x3E4m3Prescaled} on six rows at a
-     * time; INT8's 4 × 4 halves gained nothing here, see docs/design.md): per 128-row weight block in [n0, n0 +
-     * nCount), the eight rows of X are scaled and interleaved once (8 × K floats, in L2), and the block's rows run on
-     * them in the order of tile8Block (groups of six start at an even row, so they cover three whole pairs).
-     * False, having left {@code pf} zero, when some block's scales cannot be folded in exactly (see
-     * {@code interleave8Scaled}; sums added before that are cleared): the caller then runs the tiles with the scales
-     * on the weights.
+     * time; INT8's 4 × 4 halves gained nothing here, see docs/design.md): the item's {@value #NB_SMALL} rows start at a
+     * multiple of 128, so they are one weight block's; its eight rows of X are scaled and interleaved once (8 × K
+     * floats, in L2), and the rows run on them in the order of tile8Block (groups of six start at an even row, so they
+     * cover three whole pairs). False, having added nothing, when the block's scales cannot be folded in exactly (see
+     * {@code interleave8Scaled}): the caller then runs the tiles with the scales on the weights.
      */
     private boolean prescaledTile8(int worker, int e, int n0, int nCount, byte[] w, float[] wsF, float[] pf) {
         if (xInter == null) {
             return false;
         }
+        float[] xi = xInter[worker];
+        int kBlocks = k / 128;
+        if (!simd.interleave8Scaled(xr, xrOff[e], ldx, k, wsF, (e * ((n + 127) / 128) + n0 / 128) * kBlocks, xi)) {
+            return false;
+        }
         int pw = simd.partialWidth();
         boolean sextets = simd.tile8x3();
-        for (int r0 = n0; r0 < n0 + nCount; ) {
-            int b = r0 / 128;
-            int r1 = Math.min(n0 + nCount, (b + 1) * 128);
-            float[] xi = scaledX(worker, e, b);
-            if (xi == null) {
-                if (r0 > n0) { // partial sums already added: clear them for the caller's path
-                    Arrays.fill(pf, 0, (nCount + 1) / 2 * 16 * pw, 0f);
+        int end = n0 + nCount;
+        // as tile8Block: a group of weight rows passes over one KD8-deep chunk of X (then in L1) before the next; where
+        // the 8 × 3 tile compiles well, six rows at a time (its two halves), the rest in pairs
+        int group = sextets ? TILE8_ROWS_8X3 : TILE8_ROWS;
+        for (int g0 = n0; g0 < end; g0 += group) {
+            int g1 = Math.min(end, g0 + group);
+            for (int k0 = 0; k0 < k; k0 += KD8) {
+                int kd = Math.min(KD8, k - k0);
+                int row = g0;
+                for (; sextets && row + 6 <= g1; row += 6) {
+                    int wOff = Math.toIntExact(((long) e * n + row) * k + k0);
+                    int accOff = (row - n0) / 2 * 16 * pw;
+                    simd.dot8x3E4m3Prescaled(kd, xi, 8 * k0, 0, w, wOff, k, pf, accOff);
+                    simd.dot8x3E4m3Prescaled(kd, xi, 8 * k0, 1, w, wOff, k, pf, accOff);
+                    simd.nanCodesToPartials(w, wOff, k, 6, kd, pf, accOff);
                 }
-                return false;
-            }
-            // as tile8Block: a group of weight rows passes over one KD8-deep chunk of X (then in L1) before the next;
-            // where the 8 × 3 tile compiles well, six rows at a time (its two halves), the rest in pairs
-            int group = sextets ? TILE8_ROWS_8X3 : TILE8_ROWS;
-            for (int g0 = r0; g0 < r1; g0 += group) {
-                int g1 = Math.min(r1, g0 + group);
-                for (int k0 = 0; k0 < k; k0 += KD8) {
-                    int kd = Math.min(KD8, k - k0);
-                    int row = g0;
-                    for (; sextets && row + 6 <= g1; row += 6) {
-                        int wOff = Math.toIntExact(((long) e * n + row) * k + k0);
-                        int accOff = (row - n0) / 2 * 16 * pw;
-                        simd.dot8x3E4m3Prescaled(kd, xi, 8 * k0, 0, w, wOff, k, pf, accOff);
-                        simd.dot8x3E4m3Prescaled(kd, xi, 8 * k0, 1, w, wOff, k, pf, accOff);
-                        simd.nanCodesToPartials(w, wOff, k, 6, kd, pf, accOff);
-                    }
-                    for (; row < g1; row += 2) { // r0, g0 and n0 are even: pairs stay inside a block
-                        int ldw = row + 1 < n0 + nCount ? k : 0; // an odd last row pairs with itself
-                        int wOff = Math.toIntExact(((long) e * n + row) * k + k0);
-                        if (sextets && row + 2 == g1 && ldw != 0 && row - 4 >= r0) {
-                            lastPairAsHalf(worker, kd, xi, k0, w, wOff, pf, (row - n0) / 2 * 16 * pw);
-                        } else {
-                            simd.dot8x2E4m3Prescaled(kd, xi, 8 * k0, w, wOff, ldw, pf, (row - n0) / 2 * 16 * pw);
-                        }
+                for (; row < g1; row += 2) { // n0 and g0 are even
+                    int ldw = row + 1 < end ? k : 0; // an odd last row pairs with itself
+                    int wOff = Math.toIntExact(((long) e * n + row) * k + k0);
+                    if (sextets && row + 2 == g1 && ldw != 0 && row - 4 >= n0) {
+                        lastPairAsHalf(worker, kd, xi, k0, w, wOff, pf, (row - n0) / 2 * 16 * pw);
+                    } else {
+                        simd.dot8x2E4m3Prescaled(kd, xi, 8 * k0, w, wOff, ldw, pf, (row - n0) / 2 * 16 * pw);
                     }
                 }
             }
-            r0 = r1;
         }
         return true;
     }
@@ -619,25 +609,6 @@ public final class MoeGemmKernel implements Kernel {
             System.arraycopy(saved, i * pw, pf, kept + 2 * i * pw, pw);
         }
         simd.nanCodesToPartials(w, wOff, k, 2, kd, pf, accOff);
-    }
-
-    /**
-     * Expert e's eight rows of X with weight block b's scales folded in ({@code Simd.interleave8Scaled}), or null when
-     * they cannot be. An item of {@value #NB_SMALL} rows starts at a multiple of 128, so it meets one block: each
-     * worker keeps the last one it prepared in {@code xInter}.
-     */
-    private float[] scaledX(int worker, int e, int b) {
-        long key = ((long) launches << 32) | ((long) e * ((n + 127) / 128) + b);
-        if (xiKey[worker] != key) {
-            xiKey[worker] = -1;
-            int kBlocks = k / 128;
-            if (!simd.interleave8Scaled(xr, xrOff[e], ldx, k, wsF, (e * ((n + 127) / 128) + b) * kBlocks,
-                    xInter[worker])) {
-                return null;
-            }
-            xiKey[worker] = key;
-        }
-        return xInter[worker];
     }
 
     /** Adds up tile8Block's partial sums per output and writes the expert's columns [n0, n0 + nCount). */

@@ -29,6 +29,8 @@ final class VectorSimd implements Simd {
     /** Bytes for one float vector's worth of BF16 values. */
     private static final VectorSpecies<Byte> B2 = VectorSpecies.of(byte.class, S.vectorShape());
     private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
+    /** The bits of 2^127: a float's magnitude bits ({@code bits & 0x7fffffff}) are below them iff it is below 2^127. */
+    private static final int BITS_2_127 = Float.floatToRawIntBits(0x1p127f);
     /** Bytes for one float vector's worth of FP8 codes (at least 64 bits, the narrowest shape). */
     private static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(Math.max(64, L * 8)));
     /** Bytes for two float vectors' worth of BF16 values: {@code 2L} BF16 read as {@code L} ints or {@code 2L} shorts. */
@@ -550,10 +552,9 @@ final class VectorSimd implements Simd {
         if (depth % 128 != 0 || 128 % L != 0) {
             return Simd.super.foldScales(x, xOff, depth, s, sOff, dst);
         }
-        // as interleave8Scaled: the range test on the largest magnitude's bits, once at the end (the scalar loop with
-        // a running Math.max was 9 % of a batch-1 FP8 launch)
-        // the scales first, then one flat loop: with the vector carried through nested loops and a return
-        // between them, C2 boxed it (11 MB a batch-1 launch)
+        // the range test as interleave8Scaled's, on the largest magnitude's bits once at the end (the scalar loop
+        // with a running Math.max was 9 % of a batch-1 FP8 launch); the scales checked first and one flat loop: with
+        // the vector carried through nested loops and a return between them, C2 boxed it (11 MB a batch-1 launch)
         for (int b = 0; b < depth / 128; b++) {
             if (!(Math.abs(s[sOff + b]) < 0x1p7f)) {
                 return false;
@@ -565,7 +566,7 @@ final class VectorSimd implements Simd {
             m = m.max(v.reinterpretAsInts().and(0x7fffffff));
             v.intoArray(dst, i);
         }
-        return m.reduceLanes(VectorOperators.MAX) < Float.floatToRawIntBits(0x1p127f);
+        return m.reduceLanes(VectorOperators.MAX) < BITS_2_127;
     }
 
     @Override
@@ -587,7 +588,7 @@ final class VectorSimd implements Simd {
                 }
             }
         }
-        return m.reduceLanes(VectorOperators.MAX) < Float.floatToRawIntBits(0x1p127f);
+        return m.reduceLanes(VectorOperators.MAX) < BITS_2_127;
     }
 
     /**
