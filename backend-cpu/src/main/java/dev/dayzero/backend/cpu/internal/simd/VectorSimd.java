@@ -1767,8 +1767,13 @@ final class VectorSimd implements Simd {
     public void quantizeRowBf16(dev.dayzero.hal.op.QuantizeSpec spec, byte[] x, int xOff, int count, int unit,
                                 float[] scales, byte[] q, int qOff) {
         int units = 0;
-        for (int c = 0; c < count; c += unit, units++) {
-            scales[units] = amaxBf16(x, xOff + 2 * c, Math.min(unit, count - c)); // the maximum until the next loop
+        if (unit == 4 * S2.length() && count % unit == 0) {
+            units = count / unit;
+            unitMaxima4(x, xOff, units, scales); // the maxima until the next loop
+        } else {
+            for (int c = 0; c < count; c += unit, units++) {
+                scales[units] = amaxBf16(x, xOff + 2 * c, Math.min(unit, count - c)); // the maximum until the next loop
+            }
         }
         boolean fp8 = spec.format() != DType.I8;
         Fp8Rounding r = fp8 ? Fp8Rounding.of(spec.format()) : null;
@@ -1776,9 +1781,11 @@ final class VectorSimd implements Simd {
             boolean allFast = true;
             for (int g = 0; g < units; g++) {
                 float amax = scales[g];
-                float scale = spec.scaleFor(amax);
-                scales[g] = scale;
-                allFast &= amax / scale < r.fastLimit();
+                scales[g] = spec.scaleFor(amax);
+                // amax / scale < fastLimit for every finite BF16 maximum, without the division: the scale is at least
+                // amax / fmax rounded down, so the quotient is at most fmax · (1 + 2^-23), below the format's limit
+                // (SimdTest checks every finite BF16 magnitude); a NaN or infinite maximum takes the unit's own path
+                allFast &= amax <= Float.MAX_VALUE;
             }
             if (allFast) {
                 encodeBf16Fast(x, xOff, count, scales, 0, Integer.numberOfTrailingZeros(unit), r, q, qOff);
@@ -1802,6 +1809,29 @@ final class VectorSimd implements Simd {
     }
 
     /**
+     * The largest magnitude of each of {@code units} units of {@code 4 · S2.length()} BF16 values (128 with 512-bit
+     * vectors: DeepSeek's groups) at byte offset {@code xOff}, as F32 in {@code max}: four loads a unit and one
+     * reduction, no loop inside a unit (a call of {@link #amaxBf16} per unit, with its loop and tail, made the whole
+     * row's quantization about 10 % slower in cache).
+     */
+    private static void unitMaxima4(byte[] x, int xOff, int units, float[] max) {
+        int unitBytes = 8 * S2.length();
+        for (int g = 0; g < units; g++) {
+            int o = xOff + g * unitBytes;
+            ShortVector m0 = ByteVector.fromArray(BF, x, o).reinterpretAsShorts().and((short) 0x7fff);
+            ShortVector m1 = ByteVector.fromArray(BF, x, o + unitBytes / 4).reinterpretAsShorts().and((short) 0x7fff);
+            m0 = m0.max(ByteVector.fromArray(BF, x, o + unitBytes / 2).reinterpretAsShorts().and((short) 0x7fff));
+            m1 = m1.max(ByteVector.fromArray(BF, x, o + 3 * unitBytes / 4).reinterpretAsShorts().and((short) 0x7fff));
+            max[g] = Float.intBitsToFloat((m0.max(m1).reduceLanes(VectorOperators.MAX) & 0xffff) << 16);
+        }
+    }
+
+    /** The quotient below which an FP8 format's fast encoding applies (see {@link Fp8Rounding}); for tests. */
+    static float fastLimit(DType format) {
+        return Fp8Rounding.of(format).fastLimit();
+    }
+
+    /**
      * FP8 codes of the first {@code count / 2L · 2L} of {@code count} BF16 values whose quotients all lie below
      * {@code r.fastLimit()} in magnitude (no saturation, no NaN); value {@code i}'s scale is
      * {@code scales[g + (i >>> log2Unit)]} (one scale for all: {@code log2Unit} 31). Returns how many values it
@@ -1810,6 +1840,15 @@ final class VectorSimd implements Simd {
      * magnitudes as F32 with no widening. Their codes go back as {@code even | odd << 16 | signs}, the signs moved
      * from bits 15 and 31 of the input to 7 and 23 by one shift, and the ints narrowed as shorts to bytes: the
      * input's order.
+     *
+     * <p>The rounding has no masks (JDK 17's C2 turns a compare-and-blend into four instructions) and one F32
+     * addition: with {@code e} the exponent bits of a quotient {@code v} raised to at least the smallest normal's,
+     * {@code M = 2^(e + 23 - mb)} has an F32 ulp of exactly the FP8 step at {@code v} (the subnormal step below the
+     * normals), so {@code v + M} rounds {@code v} to nearest even, and its bits minus {@code M}'s count the steps,
+     * {@code n}. The code is then {@code n + (e >>> (23 - mb)) - K} (a carry into the next binade lands on the right
+     * code too). It is written out for both halves rather than called: C2 leaves a call out of line once the method
+     * it compiles passes its node-count cutoff, and a vector passed to a call that is not inlined is boxed (the
+     * second half's call was, once {@link #quantizeRowBf16} grew: 176 MB a launch, a quarter of the speed).
      */
     private static int encodeBf16Fast(byte[] x, int xOff, int count, float[] scales, int g, int log2Unit,
                                       Fp8Rounding r, byte[] q, int qOff) {
@@ -1820,27 +1859,18 @@ final class VectorSimd implements Simd {
             IntVector magnitudes = pair.and(0x7fff7fff);
             FloatVector even = magnitudes.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().div(scale);
             FloatVector odd = magnitudes.and(0xffff0000).reinterpretAsFloats().div(scale);
-            IntVector codes = fp8Fast(even, r).or(fp8Fast(odd, r).lanewise(VectorOperators.LSHL, 16))
+            IntVector e0 = even.reinterpretAsInts().max(r.minNormalBits()).and(0x7f800000);
+            IntVector e1 = odd.reinterpretAsInts().max(r.minNormalBits()).and(0x7f800000);
+            IntVector n0 = even.add(e0.add(r.magicOffset()).reinterpretAsFloats()).reinterpretAsInts().sub(e0);
+            IntVector n1 = odd.add(e1.add(r.magicOffset()).reinterpretAsFloats()).reinterpretAsInts().sub(e1);
+            IntVector c0 = n0.add(e0.lanewise(VectorOperators.LSHR, r.shift())).sub(r.codeOffset());
+            IntVector c1 = n1.add(e1.lanewise(VectorOperators.LSHR, r.shift())).sub(r.codeOffset());
+            IntVector codes = c0.or(c1.lanewise(VectorOperators.LSHL, 16))
                     .or(pair.lanewise(VectorOperators.LSHR, 8).and(0x00800080));
             codes.reinterpretAsShorts().convertShape(VectorOperators.S2B, B2, 0).reinterpretAsBytes()
                     .intoArray(q, qOff + i);
         }
         return i;
-    }
-
-    /**
-     * The FP8 codes (no sign: the caller adds it) of non-negative quotients known to be finite and below
-     * {@code r.fastLimit()}, with no masks (JDK 17's C2 turns a compare-and-blend into four instructions) and one
-     * rounding: with {@code E} the exponent bits of {@code v} raised to at least the smallest normal's,
-     * {@code M = 2^(e + 23 - mb)} has an F32 ulp of exactly the FP8 step at {@code v} (the subnormal step below the
-     * normals), so {@code v + M} rounds {@code v} to nearest even in one F32 addition, and its bits minus {@code M}'s
-     * count the steps, {@code n}. The code is then {@code n + (E >>> (23 - mb)) - K} (a carry into the next binade
-     * lands on the right code too).
-     */
-    private static IntVector fp8Fast(FloatVector v, Fp8Rounding r) {
-        IntVector e = v.reinterpretAsInts().max(r.minNormalBits()).and(0x7f800000);
-        IntVector sum = v.add(e.add(r.magicOffset()).reinterpretAsFloats()).reinterpretAsInts();
-        return sum.sub(e).add(e.lanewise(VectorOperators.LSHR, r.shift())).sub(r.codeOffset());
     }
 
     /** {@code L} BF16 values at byte offset {@code off} (little-endian) as F32, in registers. */
@@ -1873,7 +1903,7 @@ final class VectorSimd implements Simd {
         /**
          * {@code fastLimit}: the midpoint between the largest finite value and the next step up, below which every
          * quotient rounds to a finite code without saturating. {@code magicOffset}, {@code codeOffset}: see
-         * {@link #fp8Fast} ({@code M}'s exponent above {@code E}'s; {@code K}).
+         * {@link #encodeBf16Fast} ({@code M}'s exponent above {@code E}'s; {@code K}).
          */
         private static Fp8Rounding of(int mb, int bias, int maxCode, int nanCode, float maxFinite) {
             int shift = 23 - mb;

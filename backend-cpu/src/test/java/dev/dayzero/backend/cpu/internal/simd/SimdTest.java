@@ -12,6 +12,7 @@ import dev.dayzero.hal.Fp8;
 import dev.dayzero.hal.Ue8m0;
 import dev.dayzero.hal.op.QuantizeSpec;
 import java.util.Random;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -982,6 +983,29 @@ class SimdTest {
                 for (int i = 0; i < n; i++) {
                     float scale = scales[i / unit];
                     assertEquals(spec.encode(f[i], scale), q[i], format + " " + scaleType + " " + f[i] + " / " + scale);
+                }
+            }
+        }
+    }
+
+    /**
+     * The vector quantizer sends a row whose units' maxima are all finite to the fast FP8 encoding without dividing
+     * each maximum by its scale: that holds only if {@code amax / scaleFor(amax)} is below the format's fast limit
+     * for every finite BF16 maximum, every format and scale type. Checked here for all of them.
+     */
+    @Test
+    void everyFiniteBf16MaximumGivesAQuotientBelowTheFastLimit() {
+        for (DType format : new DType[] {DType.F8_E4M3FN, DType.F8_E5M2}) {
+            float limit = VectorSimd.fastLimit(format);
+            assertTrue(limit > Fp8.max(format), format + ": the limit lies above the largest finite value");
+            for (DType scaleType : new DType[] {DType.F32, DType.UE8M0}) {
+                QuantizeSpec spec = new QuantizeSpec(1, 128, DType.BF16, format, QuantizeSpec.perGroup(128), scaleType);
+                for (int bits = 0; bits <= 0x7f7f; bits++) {
+                    float amax = Float.intBitsToFloat(bits << 16);
+                    float quotient = amax / spec.scaleFor(amax);
+                    if (!(quotient < limit)) {
+                        throw new AssertionError(format + " " + scaleType + ": " + amax + " / scale = " + quotient);
+                    }
                 }
             }
         }
