@@ -626,11 +626,7 @@ public final class MoeGemmKernel implements Kernel {
                     if (ic == null) {
                         c[o] = simd.sumPartial(pf, a);
                     } else {
-                        int sum = 0;
-                        for (int l = 0; l < pw; l++) {
-                            sum += pi[a + l] + (int) pf[a + l];
-                        }
-                        ic[o] = sum;
+                        ic[o] = simd.sumPartialInt(pf, pi, a);
                     }
                 }
             }

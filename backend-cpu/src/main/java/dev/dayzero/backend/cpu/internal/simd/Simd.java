@@ -264,6 +264,20 @@ public interface Simd {
     }
 
     /**
+     * The INT8 total of one output: its {@link #partialWidth()} float partial sums at {@code pf[off]} (integers below
+     * 2^24 in magnitude, as the INT8 tiles leave them) plus the integer ones at {@code pi[off]}, in 32-bit integer
+     * arithmetic (wrapping as an int accumulator does). Exact in any order: the float partials' sum is taken in double,
+     * where integers up to 2^53 are exact.
+     */
+    default int sumPartialInt(float[] pf, int[] pi, int off) {
+        int sum = 0;
+        for (int l = 0; l < partialWidth(); l++) {
+            sum += pi[off + l] + (int) pf[off + l];
+        }
+        return sum;
+    }
+
+    /**
      * Whether the register-decoding tiles that need a multiply-free prepared X ({@link #dot1x4E4m3Prescaled},
      * {@link #dot8x2E4m3Prescaled}, {@link #dot1x4Bf16}) run vectorised here: their defaults are plain scalar loops,
      * slower than the panel paths the plain implementation otherwise takes, so a kernel uses them only when true.

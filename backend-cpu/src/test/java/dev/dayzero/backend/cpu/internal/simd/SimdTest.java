@@ -989,6 +989,33 @@ class SimdTest {
     }
 
     /**
+     * The INT8 total of an output's partial sums is exact: float partials are integers up to 2^24 in magnitude (their
+     * sum exceeds what a float holds exactly), integer partials anything; the total wraps as an int does.
+     */
+    @ParameterizedTest(name = "vector={0}")
+    @ValueSource(booleans = {true, false})
+    void sumPartialIntIsTheExactIntegerTotal(boolean vector) {
+        Simd s = simd(vector);
+        int pw = s.partialWidth();
+        Random rnd = new Random(5);
+        for (int trial = 0; trial < 500; trial++) {
+            int off = 1 + trial % 3;
+            float[] pf = new float[off + pw];
+            int[] pi = new int[off + pw];
+            long want = 0;
+            for (int l = 0; l < pw; l++) {
+                // mostly near 2^24, so a float sum would round; every lane different, so a lane left out shows
+                int f = (trial % 2 == 0 ? (1 << 24) - rnd.nextInt(64) : rnd.nextInt(1 << 24)) * (rnd.nextBoolean() ? 1 : -1);
+                int i = trial % 5 == 0 ? rnd.nextInt() : rnd.nextInt(1 << 20) - (1 << 19);
+                pf[off + l] = f;
+                pi[off + l] = i;
+                want += (long) f + i;
+            }
+            assertEquals((int) want, s.sumPartialInt(pf, pi, off), "trial " + trial);
+        }
+    }
+
+    /**
      * The vector quantizer sends a row whose units' maxima are all finite to the fast FP8 encoding without dividing
      * each maximum by its scale: that holds only if {@code amax / scaleFor(amax)} is below the format's fast limit
      * for every finite BF16 maximum, every format and scale type. Checked here for all of them.
