@@ -38,6 +38,11 @@ final class CpuLaunch implements AutoCloseable {
         return ByteBuffer.allocate(Math.toIntExact(bytes)).order(ByteOrder.LITTLE_ENDIAN);
     }
 
+    /** The device the launch runs on. */
+    Device device() {
+        return device;
+    }
+
     /** One launch, waited for: what each benchmark invocation times. */
     PreparedOp.Launch run() {
         launch.enqueue(stream);

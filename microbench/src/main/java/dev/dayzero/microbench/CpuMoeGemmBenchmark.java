@@ -82,14 +82,23 @@ public class CpuMoeGemmBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        spec = MoeGemmSpec.contiguous(MoeGemmSpec.Type.valueOf(type), n, k,
-                Collections.nCopies(experts, rowsPerExpert));
+        spec = spec(type, experts, rowsPerExpert, n, k);
         gflopPerLaunch = spec.flops() / 1e9;
-        SplittableRandom rnd = new SplittableRandom(42);
-        cpu = new CpuLaunch(spec, vectorApi, spec.operands().stream().map(t -> fill(t, rnd)).toList());
+        cpu = open(spec, rowsPerExpert, vectorApi);
     }
 
-    private ByteBuffer fill(TensorSpec t, SplittableRandom rnd) {
+    /** The benchmark's spec: {@code experts} experts of {@code rows} rows, contiguous layout, of MoE type {@code type}. */
+    static MoeGemmSpec spec(String type, int experts, int rows, int n, int k) {
+        return MoeGemmSpec.contiguous(MoeGemmSpec.Type.valueOf(type), n, k, Collections.nCopies(experts, rows));
+    }
+
+    /** A launch of {@code spec} on the CPU device, its inputs filled with the benchmark's random values (seed 42). */
+    static CpuLaunch open(MoeGemmSpec spec, int rowsPerExpert, boolean vectorApi) {
+        SplittableRandom rnd = new SplittableRandom(42);
+        return new CpuLaunch(spec, vectorApi, spec.operands().stream().map(t -> fill(t, rowsPerExpert, rnd)).toList());
+    }
+
+    private static ByteBuffer fill(TensorSpec t, int rowsPerExpert, SplittableRandom rnd) {
         ByteBuffer b = CpuLaunch.buffer(t.bytes());
         if (t.dtype() == DType.F4_E2M1) { // two codes a byte, every nibble a finite value (MXFP4 weights)
             for (long i = 0; i < t.bytes(); i++) {

@@ -74,19 +74,29 @@ public class CpuQuantizeBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
+        QuantizeSpec spec = spec(granularity, m, k);
+        gbPerLaunch = spec.bytes() / 1e9;
+        cpu = open(spec, vectorApi);
+    }
+
+    /** The benchmark's spec: BF16 {@code m × k} to E4M3 with F32 scales, {@code group128} or {@code token}. */
+    static QuantizeSpec spec(String granularity, int m, int k) {
         QuantizeSpec.Granularity g = switch (granularity) {
             case "group128" -> QuantizeSpec.perGroup(128);
             case "token" -> QuantizeSpec.perToken();
             default -> throw new IllegalArgumentException("granularity: group128 or token, got " + granularity);
         };
-        QuantizeSpec spec = new QuantizeSpec(m, k, DType.BF16, DType.F8_E4M3FN, g, DType.F32);
-        gbPerLaunch = spec.bytes() / 1e9;
+        return new QuantizeSpec(m, k, DType.BF16, DType.F8_E4M3FN, g, DType.F32);
+    }
+
+    /** A launch of {@code spec} on the CPU device, its input Gaussian (seed 42). */
+    static CpuLaunch open(QuantizeSpec spec, boolean vectorApi) {
         SplittableRandom rnd = new SplittableRandom(42);
         ByteBuffer x = CpuLaunch.buffer(spec.operands().get(0).bytes());
         for (long i = 0; i < spec.operands().get(0).elements(); i++) {
             x.putShort(Bf16.encode((float) rnd.nextGaussian()));
         }
-        cpu = new CpuLaunch(spec, vectorApi, List.of(x.flip()));
+        return new CpuLaunch(spec, vectorApi, List.of(x.flip()));
     }
 
     @TearDown(Level.Trial)

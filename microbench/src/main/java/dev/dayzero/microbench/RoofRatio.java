@@ -1,0 +1,190 @@
+package dev.dayzero.microbench;
+
+import dev.dayzero.bench.chips.ChipSpec;
+import dev.dayzero.bench.chips.MeasuredRoofs;
+import dev.dayzero.bench.chips.Roofline;
+import dev.dayzero.bench.results.CalibrationEntry;
+import dev.dayzero.hal.Calibration;
+import dev.dayzero.hal.Device;
+import dev.dayzero.hal.op.OpSpec;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The CPU backend's decode targets as ratios to roofs measured in the same minutes. A shared machine's memory
+ * bandwidth moves by a factor of two within an hour, so a kernel's figure and a roof measured at another time make a
+ * ratio that says little; this runs rounds of {@code dayzero calibrate}'s own measurement ({@link Calibration}) followed
+ * at once by each target for a few seconds, and gives each target's percent of its attainable roofline by the
+ * report's arithmetic ({@link Roofline#attainable}, the measured roofs laid over an empty chip entry as the report
+ * does), per round and as the median, lowest and highest over the rounds. It also gives the bytes each launch
+ * allocated (all threads): about 1 KB when the kernels compiled whole, megabytes when the JIT boxed vectors.
+ *
+ * <p>The targets are the MoE GEMM at DeepSeek-V3's gate-up shape (8 experts, N 4096, K 7168) with FP8 and INT8
+ * weights at 1 and 8 rows per expert, and the FP8 quantizer of a 4096 × 7168 BF16 input (1 × 128 groups and per
+ * token): the JMH benchmarks' shapes and inputs ({@link CpuMoeGemmBenchmark}, {@link CpuQuantizeBenchmark}). Never part
+ * of the build's tests.
+ *
+ * <pre>
+ * java --add-modules jdk.incubator.vector -Xmx8g -cp microbench/target/benchmarks.jar dev.dayzero.microbench.RoofRatio \
+ *     [--rounds 5] [--seconds 2] [--effort 1]
+ * </pre>
+ */
+public final class RoofRatio {
+    private RoofRatio() {
+    }
+
+    /** One target: a named launch and the spec whose FLOP and bytes it is judged by. */
+    record Target(String name, OpSpec spec, CpuLaunch launch, boolean gbps) implements AutoCloseable {
+        @Override
+        public void close() {
+            launch.close();
+        }
+    }
+
+    /** One target's figure in one round. */
+    record Sample(String target, double figure, String unit, double percent, double roofTflops, String boundBy,
+                  double bytesPerLaunch) {
+    }
+
+    public static void main(String[] args) {
+        int rounds = 5;
+        double seconds = 2;
+        double effort = 1;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--rounds" -> rounds = Integer.parseInt(value(args, ++i));
+                case "--seconds" -> seconds = Double.parseDouble(value(args, ++i));
+                case "--effort" -> effort = Double.parseDouble(value(args, ++i));
+                default -> throw new IllegalArgumentException("unknown option " + args[i]
+                        + " (--rounds N, --seconds S, --effort E in (0, 1])");
+            }
+        }
+        List<Target> targets = new ArrayList<>();
+        try {
+            for (String type : new String[] {"FP8_BLOCK", "INT8_W8A8"}) {
+                for (int rows : new int[] {1, 8}) {
+                    var spec = CpuMoeGemmBenchmark.spec(type, 8, rows, 4096, 7168);
+                    targets.add(new Target("moe " + type + " b" + rows, spec, CpuMoeGemmBenchmark.open(spec, rows, true),
+                            false));
+                }
+            }
+            for (String g : new String[] {"group128", "token"}) {
+                var spec = CpuQuantizeBenchmark.spec(g, 4096, 7168);
+                targets.add(new Target("quantize " + g, spec, CpuQuantizeBenchmark.open(spec, true), true));
+            }
+            run(targets, rounds, seconds, effort, System.out);
+        } finally {
+            targets.forEach(Target::close);
+        }
+    }
+
+    private static String value(String[] args, int i) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(args[i - 1] + " needs a value");
+        }
+        return args[i];
+    }
+
+    /**
+     * Warms each target up for {@code seconds}, then runs {@code rounds} rounds of (calibration at {@code effort} on
+     * the first target's device, each target for {@code seconds}), printing each round and a summary to {@code out}.
+     * Returns the samples, round by round.
+     */
+    static List<List<Sample>> run(List<Target> targets, int rounds, double seconds, double effort, PrintStream out) {
+        if (targets.isEmpty() || rounds < 1 || !(seconds > 0)) {
+            throw new IllegalArgumentException("need targets, at least one round and a positive time");
+        }
+        Device device = targets.get(0).launch().device();
+        Calibration calibration = device.calibration()
+                .orElseThrow(() -> new IllegalStateException(device.info().name() + " has no calibration"));
+        out.printf(Locale.ROOT, "warming up %d targets, %.1f s each%n", targets.size(), seconds);
+        for (Target t : targets) {
+            time(t, seconds);
+        }
+        List<List<Sample>> all = new ArrayList<>();
+        for (int r = 1; r <= rounds; r++) {
+            Calibration.Roofs roofs = calibration.measure(effort);
+            CalibrationEntry entry = CalibrationEntry.of("this host", device.info(), Instant.now().toString(), roofs);
+            ChipSpec chip = MeasuredRoofs.apply(Optional.empty(), Optional.of(entry)).orElseThrow();
+            out.printf(Locale.ROOT, "round %d of %d: bandwidth %.1f GB/s, f32 peak %.3f TFLOP/s%n", r, rounds,
+                    roofs.bandwidth().map(Calibration.Figure::value).orElse(Double.NaN),
+                    roofs.peaks().get("f32").value());
+            List<Sample> samples = new ArrayList<>();
+            for (Target t : targets) {
+                Sample s = sample(t, chip, seconds);
+                samples.add(s);
+                out.printf(Locale.ROOT, "  %-20s %8.1f %-7s %5.1f %% of %.3f TFLOP/s (%s-bound), %s a launch%n",
+                        s.target(), s.figure(), s.unit(), s.percent(), s.roofTflops(), s.boundBy(),
+                        bytes(s.bytesPerLaunch()));
+            }
+            all.add(samples);
+        }
+        out.println("percent of the attainable roofline over " + rounds + " round(s): median (lowest-highest), rounds at"
+                + " or above 50 %");
+        for (int i = 0; i < targets.size(); i++) {
+            final int at = i;
+            double[] p = all.stream().mapToDouble(round -> round.get(at).percent()).sorted().toArray();
+            long met = Arrays.stream(p).filter(v -> v >= 50).count();
+            out.printf(Locale.ROOT, "  %-20s %5.1f %% (%.1f-%.1f), %d of %d%n", targets.get(i).name(), median(p), p[0],
+                    p[p.length - 1], met, p.length);
+        }
+        return all;
+    }
+
+    /** One target for {@code seconds} against {@code chip}'s roofs. */
+    static Sample sample(Target t, ChipSpec chip, double seconds) {
+        double before = allocatedBytes();
+        double[] timed = time(t, seconds);
+        double launches = timed[0];
+        double perSecond = launches / timed[1];
+        double bytesPerLaunch = (allocatedBytes() - before) / launches;
+        OpSpec spec = t.spec();
+        Roofline.Roof roof = Roofline.attainable(chip, Roofline.precisionOf(spec), (double) spec.flops() / spec.bytes());
+        double percent = Roofline.percentOfRoofline(spec.flops() * perSecond / 1e12, roof);
+        double figure = (t.gbps() ? spec.bytes() : spec.flops()) * perSecond / 1e9;
+        return new Sample(t.name(), figure, t.gbps() ? "GB/s" : "GFLOP/s", percent, roof.tflops(), roof.boundBy(),
+                bytesPerLaunch);
+    }
+
+    /** Launches of {@code t} back to back for at least {@code seconds}: {launches, seconds taken}. */
+    private static double[] time(Target t, double seconds) {
+        long budget = (long) (seconds * 1e9);
+        long t0 = System.nanoTime();
+        long n = 0;
+        long elapsed;
+        do {
+            t.launch().run();
+            n++;
+            elapsed = System.nanoTime() - t0;
+        } while (elapsed < budget);
+        return new double[] {n, elapsed / 1e9};
+    }
+
+    /** Bytes allocated so far by every live thread (the device's workers included), or NaN where the JVM cannot say. */
+    private static double allocatedBytes() {
+        if (!(ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean mx)
+                || !mx.isThreadAllocatedMemorySupported() || !mx.isThreadAllocatedMemoryEnabled()) {
+            return Double.NaN;
+        }
+        return Arrays.stream(mx.getThreadAllocatedBytes(mx.getAllThreadIds())).filter(b -> b > 0).sum();
+    }
+
+    static double median(double[] sorted) {
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    private static String bytes(double b) {
+        if (Double.isNaN(b)) {
+            return "n/a";
+        }
+        return b >= 1 << 20 ? String.format(Locale.ROOT, "%.1f MB", b / (1 << 20))
+                : String.format(Locale.ROOT, "%.1f KB", b / 1024);
+    }
+}
