@@ -68,7 +68,8 @@ want calibrate && step "calibrate cuda" 90 calibrate.txt sh "$dz" calibrate --ba
   --cache-dir "$work/calibration-cache"
 # The CPU backend on the host's cores (a many-core server, where this VM has two): the measured roofs before and
 # after, and the JMH benchmarks of the FP8 quantizer (4096 x 7168) and of the FP8 / INT8 MoE GEMM at one and eight
-# rows per expert, against those roofs; JSON results beside the text.
+# rows per expert, against those roofs; JSON results beside the text; then RoofRatio, the same targets as percents of
+# roofs measured in the same seconds.
 if want cpu; then
   lscpu > "$work/lscpu.txt" 2>&1
   step "calibrate cpu (before)" 90 calibrate-cpu-before.txt sh "$dz" calibrate --backends cpu --refresh \
@@ -81,6 +82,9 @@ if want cpu; then
     -p experts=8 -p vectorApi=true -f 1 -wi 2 -w 2 -i 3 -r 2 -prof gc -rf json -rff "$work/jmh-moe.json"
   step "calibrate cpu (after)" 90 calibrate-cpu-after.txt sh "$dz" calibrate --backends cpu --refresh \
     --cache-dir "$work/calibration-cache-cpu"
+  # the same targets again, each against roofs measured seconds before it (rounds of calibration, then each target)
+  step "roofratio cpu" 180 roofratio.txt "$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector -Xmx8g \
+    -cp "$here/jmh/*:$here/dist/lib/*" dev.dayzero.microbench.RoofRatio --rounds 3 --seconds 2
 fi
 echo "== done after $(( $(date +%s) - start ))s" | tee -a "$work/steps.log"
 pack
