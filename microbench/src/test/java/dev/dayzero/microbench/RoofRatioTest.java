@@ -14,8 +14,8 @@ class RoofRatioTest {
 
     /**
      * Small shapes, short rounds and a light calibration: each round gives every target a figure, a roof and a percent
-     * that agree with each other (GFLOP/s against a TFLOP/s roof; GB/s through the spec's FLOP per byte), the bytes a
-     * launch allocated, and a summary line per target.
+     * that agree with each other (GFLOP/s against a TFLOP/s roof; GB/s through the spec's FLOP per byte), which roof
+     * bound it, the bytes a launch allocated, and a summary line per target.
      */
     @Test
     void eachRoundGivesEveryTargetAPercentOfTheRoofMeasuredJustBefore() {
@@ -40,7 +40,8 @@ class RoofRatioTest {
             assertEquals(100 * m.figure() / 1000 / m.roofTflops(), m.percent(), 1e-9 * m.percent(), m.toString());
             RoofRatio.Sample q = round.get(1);
             assertEquals("GB/s", q.unit());
-            assertEquals("memory", q.boundBy(), "a quantizer is bound by memory: " + q);
+            // which roof binds depends on the machine (a light calibration may measure a cached bandwidth)
+            assertTrue(List.of("memory", "compute").contains(q.boundBy()), q.toString());
             double tflops = q.figure() * quantize.flops() / quantize.bytes() / 1000;
             assertEquals(100 * tflops / q.roofTflops(), q.percent(), 1e-9 * q.percent(), q.toString());
             assertTrue(q.bytesPerLaunch() >= 0 || Double.isNaN(q.bytesPerLaunch()), q.toString());
