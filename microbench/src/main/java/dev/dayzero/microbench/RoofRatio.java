@@ -12,8 +12,10 @@ import java.lang.management.ManagementFactory;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -139,11 +141,11 @@ public final class RoofRatio {
 
     /** One target for {@code seconds} against {@code chip}'s roofs. */
     static Sample sample(Target t, ChipSpec chip, double seconds) {
-        double before = allocatedBytes();
+        Map<Long, Long> before = allocatedBytes();
         double[] timed = time(t, seconds);
         double launches = timed[0];
         double perSecond = launches / timed[1];
-        double bytesPerLaunch = (allocatedBytes() - before) / launches;
+        double bytesPerLaunch = allocatedSince(before) / launches;
         OpSpec spec = t.spec();
         Roofline.Roof roof = Roofline.attainable(chip, Roofline.precisionOf(spec), (double) spec.flops() / spec.bytes());
         double percent = Roofline.percentOfRoofline(spec.flops() * perSecond / 1e12, roof);
@@ -166,13 +168,36 @@ public final class RoofRatio {
         return new double[] {n, elapsed / 1e9};
     }
 
-    /** Bytes allocated so far by every live thread (the device's workers included), or NaN where the JVM cannot say. */
-    private static double allocatedBytes() {
-        if (!(ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean mx)
-                || !mx.isThreadAllocatedMemorySupported() || !mx.isThreadAllocatedMemoryEnabled()) {
+    /** Bytes allocated so far by each live thread (the device's workers included), by thread id; empty where the JVM cannot say. */
+    private static Map<Long, Long> allocatedBytes() {
+        Map<Long, Long> bytes = new HashMap<>();
+        if (ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean mx
+                && mx.isThreadAllocatedMemorySupported() && mx.isThreadAllocatedMemoryEnabled()) {
+            long[] ids = mx.getAllThreadIds();
+            long[] allocated = mx.getThreadAllocatedBytes(ids);
+            for (int i = 0; i < ids.length; i++) {
+                if (allocated[i] >= 0) { // -1: the thread ended between the two calls
+                    bytes.put(ids[i], allocated[i]);
+                }
+            }
+        }
+        return bytes;
+    }
+
+    /** Bytes the threads alive at both points allocated since {@code before}; NaN where the JVM cannot say. */
+    static double allocatedSince(Map<Long, Long> before) {
+        Map<Long, Long> after = allocatedBytes();
+        if (before.isEmpty() || after.isEmpty()) {
             return Double.NaN;
         }
-        return Arrays.stream(mx.getThreadAllocatedBytes(mx.getAllThreadIds())).filter(b -> b > 0).sum();
+        long sum = 0;
+        for (Map.Entry<Long, Long> e : after.entrySet()) {
+            Long b = before.get(e.getKey());
+            if (b != null) {
+                sum += e.getValue() - b;
+            }
+        }
+        return sum;
     }
 
     static double median(double[] sorted) {
