@@ -3,6 +3,7 @@ package dev.dayzero.microbench;
 import dev.dayzero.bench.chips.ChipSpec;
 import dev.dayzero.bench.chips.MeasuredRoofs;
 import dev.dayzero.bench.chips.Roofline;
+import dev.dayzero.bench.measure.Stats;
 import dev.dayzero.bench.results.CalibrationEntry;
 import dev.dayzero.hal.Calibration;
 import dev.dayzero.hal.Device;
@@ -17,6 +18,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * The CPU backend's decode targets as ratios to roofs measured in the same minutes. A shared machine's memory
@@ -37,9 +45,17 @@ import java.util.Optional;
  *     [--rounds 5] [--seconds 2] [--effort 1]
  * </pre>
  */
-public final class RoofRatio {
-    private RoofRatio() {
-    }
+@Command(name = "RoofRatio", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "The CPU backend's decode targets as percents of roofs measured seconds before each.")
+public final class RoofRatio implements Callable<Integer> {
+    @Option(names = "--rounds", description = "Rounds of calibration then every target (default: ${DEFAULT-VALUE}).")
+    int rounds = 5;
+
+    @Option(names = "--seconds", description = "Seconds each target runs in a round (default: ${DEFAULT-VALUE}).")
+    double seconds = 2;
+
+    @Option(names = "--effort", description = "The calibration's effort, in (0, 1] (default: ${DEFAULT-VALUE}).")
+    double effort = 1;
 
     /** One target: a named launch and the spec whose FLOP and bytes it is judged by. */
     record Target(String name, OpSpec spec, CpuLaunch launch, boolean gbps) implements AutoCloseable {
@@ -55,17 +71,16 @@ public final class RoofRatio {
     }
 
     public static void main(String[] args) {
-        int rounds = 5;
-        double seconds = 2;
-        double effort = 1;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--rounds" -> rounds = Integer.parseInt(value(args, ++i));
-                case "--seconds" -> seconds = Double.parseDouble(value(args, ++i));
-                case "--effort" -> effort = Double.parseDouble(value(args, ++i));
-                default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + " (--rounds N, --seconds S, --effort E in (0, 1])");
-            }
+        System.exit(new CommandLine(new RoofRatio()).execute(args));
+    }
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        if (rounds < 1 || !(seconds > 0) || !(effort > 0 && effort <= 1)) { // before minutes of setting up the targets
+            throw new ParameterException(spec.commandLine(), "need --rounds ≥ 1, --seconds > 0 and --effort in (0, 1]");
         }
         List<Target> targets = new ArrayList<>();
         try {
@@ -84,13 +99,7 @@ public final class RoofRatio {
         } finally {
             targets.forEach(Target::close);
         }
-    }
-
-    private static String value(String[] args, int i) {
-        if (i >= args.length) {
-            throw new IllegalArgumentException(args[i - 1] + " needs a value");
-        }
-        return args[i];
+        return 0;
     }
 
     /**
@@ -131,10 +140,11 @@ public final class RoofRatio {
                 + " or above 50 %");
         for (int i = 0; i < targets.size(); i++) {
             final int at = i;
-            double[] p = all.stream().mapToDouble(round -> round.get(at).percent()).sorted().toArray();
+            double[] p = all.stream().mapToDouble(round -> round.get(at).percent()).toArray();
+            Stats st = Stats.of(p);
             long met = Arrays.stream(p).filter(v -> v >= 50).count();
-            out.printf(Locale.ROOT, "  %-20s %5.1f %% (%.1f-%.1f), %d of %d%n", targets.get(i).name(), median(p), p[0],
-                    p[p.length - 1], met, p.length);
+            out.printf(Locale.ROOT, "  %-20s %5.1f %% (%.1f-%.1f), %d of %d%n", targets.get(i).name(), st.median(),
+                    st.min(), st.max(), met, p.length);
         }
         return all;
     }
@@ -198,11 +208,6 @@ public final class RoofRatio {
             }
         }
         return sum;
-    }
-
-    static double median(double[] sorted) {
-        int n = sorted.length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
     private static String bytes(double b) {

@@ -50,10 +50,4 @@ class RoofRatioTest {
         assertTrue(out.contains("round 2 of 2: bandwidth"), out);
         assertTrue(out.lines().anyMatch(l -> l.trim().startsWith("quantize") && l.endsWith("of 2")), out);
     }
-
-    @Test
-    void theMedianOfAnEvenCountIsTheMeanOfTheMiddleTwo() {
-        assertEquals(2.5, RoofRatio.median(new double[] {1, 2, 3, 10}));
-        assertEquals(3, RoofRatio.median(new double[] {1, 3, 10}));
-    }
 }

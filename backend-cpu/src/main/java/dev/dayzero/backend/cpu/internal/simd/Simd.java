@@ -266,8 +266,8 @@ public interface Simd {
     /**
      * The INT8 total of one output: its {@link #partialWidth()} float partial sums at {@code pf[off]} (integers below
      * 2^24 in magnitude, as the INT8 tiles leave them) plus the integer ones at {@code pi[off]}, in 32-bit integer
-     * arithmetic (wrapping as an int accumulator does). Exact in any order: the float partials' sum is taken in double,
-     * where integers up to 2^53 are exact.
+     * arithmetic (wrapping as an int accumulator does), exactly: here each float lane is converted on its own; the
+     * vector form adds them in double, where their sum is exact in any order.
      */
     default int sumPartialInt(float[] pf, int[] pi, int off) {
         int sum = 0;

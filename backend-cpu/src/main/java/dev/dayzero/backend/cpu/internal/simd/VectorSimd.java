@@ -444,9 +444,6 @@ final class VectorSimd implements Simd {
      */
     @Override
     public int sumPartialInt(float[] pf, int[] pi, int off) {
-        if (D.length() * 2 != L) {
-            return Simd.super.sumPartialInt(pf, pi, off);
-        }
         FloatVector v = FloatVector.fromArray(F, pf, off);
         DoubleVector lo = (DoubleVector) v.convertShape(VectorOperators.F2D, D, 0);
         DoubleVector hi = (DoubleVector) v.convertShape(VectorOperators.F2D, D, 1);
@@ -1802,10 +1799,7 @@ final class VectorSimd implements Simd {
             for (int g = 0; g < units; g++) {
                 float amax = scales[g];
                 scales[g] = spec.scaleFor(amax);
-                // amax / scale < fastLimit for every finite BF16 maximum, without the division: the scale is at least
-                // amax / fmax rounded down, so the quotient is at most fmax · (1 + 2^-23), below the format's limit
-                // (SimdTest checks every finite BF16 magnitude); a NaN or infinite maximum takes the unit's own path
-                allFast &= amax <= Float.MAX_VALUE;
+                allFast &= fastUnit(amax);
             }
             if (allFast) {
                 encodeBf16Fast(x, xOff, count, scales, 0, Integer.numberOfTrailingZeros(unit), r, q, qOff);
@@ -1820,7 +1814,7 @@ final class VectorSimd implements Simd {
             float scale = spec.scaleFor(amax);
             scales[g] = scale;
             int n = Math.min(unit, count - c);
-            int steps = fp8 && amax / scale < r.fastLimit()
+            int steps = fp8 && fastUnit(amax)
                     ? encodeBf16Fast(x, xOff + 2 * c, n, scales, g, Integer.SIZE - 1, r, q, qOff + c) : 0;
             if (steps < n) {
                 encodeBf16(spec, x, xOff + 2 * (c + steps), n - steps, scale, q, qOff + c + steps);
@@ -1844,6 +1838,17 @@ final class VectorSimd implements Simd {
             m1 = m1.max(ByteVector.fromArray(BF, x, o + 3 * unitBytes / 4).reinterpretAsShorts().and((short) 0x7fff));
             max[g] = Float.intBitsToFloat((m0.max(m1).reduceLanes(VectorOperators.MAX) & 0xffff) << 16);
         }
+    }
+
+    /**
+     * Whether a unit whose largest BF16 magnitude is {@code amax} can take {@link #encodeBf16Fast}: whether {@code
+     * amax / scaleFor(amax)} lies below the format's fast limit. For a BF16 maximum that is its finiteness, with no
+     * division: the scale is at least {@code amax / fmax} rounded down, so the quotient is at most {@code fmax · (1 +
+     * 2^-23)}, below the limit (SimdTest checks every finite BF16 magnitude, both formats and scale types); a NaN or
+     * infinite maximum takes the general encoder.
+     */
+    private static boolean fastUnit(float amax) {
+        return amax <= Float.MAX_VALUE;
     }
 
     /** The quotient below which an FP8 format's fast encoding applies (see {@link Fp8Rounding}); for tests. */
