@@ -25,7 +25,7 @@ import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * The CPU backend's FP8 quantize of BF16 activations, {@code m × k} (default 4096 × 7168, 58.7 MB in: well beyond
- * the last-level cache), 1×128 groups or per token, F32 scales, all cores.
+ * the last-level cache), 1×128 groups or per token, F32 scales (or UE8M0: {@code -p scaleType=UE8M0}), all cores.
  *
  * <p>The {@code gbps} counter is the spec's bytes ({@code QuantizeSpec.bytes()}: input read + codes and scales
  * written) per second, to set against the STREAM bandwidth {@code dayzero calibrate} measures (bytes read +
@@ -51,6 +51,13 @@ public class CpuQuantizeBenchmark {
     @Param({"true", "false"})
     public boolean vectorApi;
 
+    /**
+     * The scales' type: {@code F32} (DeepSeek-V3), or {@code UE8M0} (powers of two, {@code scale_fmt ue8m0}:
+     * DeepSeek-V3.2 and V4); {@code -p scaleType=F32,UE8M0} for both.
+     */
+    @Param({"F32"})
+    public String scaleType;
+
     @Param({"4096"})
     public int m;
 
@@ -74,19 +81,24 @@ public class CpuQuantizeBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        QuantizeSpec spec = spec(granularity, m, k);
+        QuantizeSpec spec = spec(granularity, m, k, DType.valueOf(scaleType));
         gbPerLaunch = spec.bytes() / 1e9;
         cpu = open(spec, vectorApi);
     }
 
     /** The benchmark's spec: BF16 {@code m × k} to E4M3 with F32 scales, {@code group128} or {@code token}. */
     static QuantizeSpec spec(String granularity, int m, int k) {
+        return spec(granularity, m, k, DType.F32);
+    }
+
+    /** As {@link #spec(String, int, int)} with {@code scaleType} ({@code F32} or {@code UE8M0}) scales. */
+    static QuantizeSpec spec(String granularity, int m, int k, DType scaleType) {
         QuantizeSpec.Granularity g = switch (granularity) {
             case "group128" -> QuantizeSpec.perGroup(128);
             case "token" -> QuantizeSpec.perToken();
             default -> throw new IllegalArgumentException("granularity: group128 or token, got " + granularity);
         };
-        return new QuantizeSpec(m, k, DType.BF16, DType.F8_E4M3FN, g, DType.F32);
+        return new QuantizeSpec(m, k, DType.BF16, DType.F8_E4M3FN, g, scaleType);
     }
 
     /** A launch of {@code spec} on the CPU device, its input Gaussian (seed 42). */
