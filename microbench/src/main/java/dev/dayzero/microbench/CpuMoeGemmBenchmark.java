@@ -84,7 +84,7 @@ public class CpuMoeGemmBenchmark {
     public void setUp() {
         spec = spec(type, experts, rowsPerExpert, n, k);
         gflopPerLaunch = spec.flops() / 1e9;
-        cpu = open(spec, rowsPerExpert, vectorApi);
+        cpu = open(spec, vectorApi);
     }
 
     /** The benchmark's spec: {@code experts} experts of {@code rows} rows, contiguous layout, of MoE type {@code type}. */
@@ -93,12 +93,12 @@ public class CpuMoeGemmBenchmark {
     }
 
     /** A launch of {@code spec} on the CPU device, its inputs filled with the benchmark's random values (seed 42). */
-    static CpuLaunch open(MoeGemmSpec spec, int rowsPerExpert, boolean vectorApi) {
+    static CpuLaunch open(MoeGemmSpec spec, boolean vectorApi) {
         SplittableRandom rnd = new SplittableRandom(42);
-        return new CpuLaunch(spec, vectorApi, spec.operands().stream().map(t -> fill(t, rowsPerExpert, rnd)).toList());
+        return new CpuLaunch(spec, vectorApi, spec.operands().stream().map(t -> fill(spec, t, rnd)).toList());
     }
 
-    private static ByteBuffer fill(TensorSpec t, int rowsPerExpert, SplittableRandom rnd) {
+    private static ByteBuffer fill(MoeGemmSpec spec, TensorSpec t, SplittableRandom rnd) {
         ByteBuffer b = CpuLaunch.buffer(t.bytes());
         if (t.dtype() == DType.F4_E2M1) { // two codes a byte, every nibble a finite value (MXFP4 weights)
             for (long i = 0; i < t.bytes(); i++) {
@@ -113,7 +113,7 @@ public class CpuMoeGemmBenchmark {
                 case F8_E4M3FN -> b.put(Fp8.encode(DType.F8_E4M3FN, (float) rnd.nextDouble(-448, 448)));
                 case I8 -> b.put((byte) rnd.nextInt(-127, 128));
                 case F32 -> b.putFloat((float) rnd.nextDouble(1e-3, 1e-2));
-                case I32 -> b.putInt(rowsPerExpert);
+                case I32 -> b.putInt(spec.rowsPerExpert().get(i)); // rows_per_expert, the spec's own counts
                 case UE8M0 -> b.put((byte) rnd.nextInt(120, 131)); // power-of-two scales 2^-7 .. 2^3 (MXFP4 types)
                 default -> throw new IllegalStateException("unexpected operand type " + t);
             }

@@ -87,7 +87,7 @@ public final class RoofRatio implements Callable<Integer> {
             for (String type : new String[] {"FP8_BLOCK", "INT8_W8A8"}) {
                 for (int rows : new int[] {1, 8}) {
                     var spec = CpuMoeGemmBenchmark.spec(type, 8, rows, 4096, 7168);
-                    targets.add(new Target("moe " + type + " b" + rows, spec, CpuMoeGemmBenchmark.open(spec, rows, true),
+                    targets.add(new Target("moe " + type + " b" + rows, spec, CpuMoeGemmBenchmark.open(spec, true),
                             false));
                 }
             }
@@ -179,7 +179,7 @@ public final class RoofRatio implements Callable<Integer> {
     }
 
     /** Bytes allocated so far by each live thread (the device's workers included), by thread id; empty where the JVM cannot say. */
-    private static Map<Long, Long> allocatedBytes() {
+    static Map<Long, Long> allocatedBytes() {
         Map<Long, Long> bytes = new HashMap<>();
         if (ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean mx
                 && mx.isThreadAllocatedMemorySupported() && mx.isThreadAllocatedMemoryEnabled()) {
